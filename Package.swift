@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Casework",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "casework", targets: ["casework"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // The domain: case model, case-file codec, flag rules, policy, guidance. Pure, no I/O.
+        .target(name: "CaseworkCore"),
+        // Storage: the store protocol and its SQLite implementation (GRDB), audit chain, flag index.
+        .target(
+            name: "CaseworkStore",
+            dependencies: [
+                "CaseworkCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command line: subcommands over the store.
+        .target(
+            name: "CaseworkCLI",
+            dependencies: [
+                "CaseworkCore", "CaseworkStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "casework", dependencies: ["CaseworkCLI"]),
+        .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
+        .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore"]),
+        .testTarget(name: "CaseworkCLITests", dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore"]),
+    ]
+)

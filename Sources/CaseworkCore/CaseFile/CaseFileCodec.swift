@@ -1,0 +1,84 @@
+import Foundation
+
+/// The document of case-file format version 1: `{"format": "casework-case/1", "case": {...}}`.
+public struct CaseFile: Codable, Sendable {
+    public static let formatName = "casework-case/1"
+    public var format: String
+    public var `case`: Case
+
+    public init(_ c: Case) {
+        format = Self.formatName
+        self.case = c
+    }
+}
+
+/// Reads and writes case files (`../shared/spec/case-file-v1.md`). Reading is
+/// strict: an unknown key, a wrong value, a bad date or a reference to a record
+/// that is not there is refused, naming the JSON path.
+public enum CaseFileCodec {
+    public static func decode(_ data: Data) throws(CaseFileError) -> Case {
+        let tree: Any
+        do {
+            tree = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
+        }
+        let file: CaseFile
+        do {
+            file = try JSONDecoder().decode(CaseFile.self, from: data)
+        } catch let error as DecodingError {
+            throw CaseFileError(error)
+        } catch {
+            throw CaseFileError(path: "", "could not be read")
+        }
+        guard file.format == CaseFile.formatName else {
+            throw CaseFileError(path: "format", "unsupported value \(Quoted(file.format)) (expected \"\(CaseFile.formatName)\")")
+        }
+        if let unknown = firstUnknownKey(json: tree, value: file, path: "") { throw unknown }
+        try CaseValidation.validate(file.case)
+        return file.case
+    }
+
+    public static func encode(_ c: Case) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain value types into JSON cannot fail.
+        return (try? encoder.encode(CaseFile(c))).map { $0 + Data("\n".utf8) } ?? Data()
+    }
+
+    static func describeJSONError(_ error: Error) -> String {
+        let text = String(describing: error)
+        for pattern in ["line \\d+, column \\d+", "(around )?(line|character) \\d+"] {
+            if let r = text.range(of: pattern, options: .regularExpression) { return "at " + text[r] }
+        }
+        return "the document is not well-formed JSON or not UTF-8"
+    }
+
+    /// Walks the input beside the decoded value: a key the value has no
+    /// property for is a key the format does not know.
+    static func firstUnknownKey(json: Any, value: Any, path: String) -> CaseFileError? {
+        let mirror = Mirror(reflecting: unwrap(value))
+        if let object = json as? [String: Any], mirror.displayStyle == .struct {
+            var fields: [String: Any] = [:]
+            for child in mirror.children { if let label = child.label { fields[label] = child.value } }
+            for key in object.keys.sorted() {
+                let here = path.isEmpty ? key : "\(path).\(key)"
+                guard let field = fields[key] else {
+                    return CaseFileError(path: here, "unknown key")
+                }
+                if let problem = firstUnknownKey(json: object[key]!, value: field, path: here) { return problem }
+            }
+        } else if let array = json as? [Any], mirror.displayStyle == .collection {
+            for (i, pair) in zip(array, mirror.children).enumerated() {
+                if let problem = firstUnknownKey(json: pair.0, value: pair.1.value, path: "\(path)[\(i)]") { return problem }
+            }
+        }
+        return nil
+    }
+
+    static func unwrap(_ value: Any) -> Any {
+        let m = Mirror(reflecting: value)
+        if m.displayStyle == .optional, let first = m.children.first { return unwrap(first.value) }
+        return value
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+
+/// A calendar date with no time or zone (`YYYY-MM-DD`): dates of birth, case
+/// opening, review-by dates. Ages and validity are computed on these.
+public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD` naming a real calendar day.
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+        var n = 0
+        for c in s {
+            guard c >= 48, c <= 57 else { return nil }
+            n = n * 10 + Int(c - 48)
+        }
+        return n
+    }
+
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), for arithmetic.
+    public var ordinal: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(ordinal z0: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        month = m
+        day = d
+    }
+
+    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+
+    /// Whole years from `self` (a birth date) to `other`; a birthday counts on its day.
+    /// Someone born on 29 February turns a year older on 1 March in common years.
+    public func years(until other: Day) -> Int {
+        var age = other.year - year
+        if (other.month, other.day) < (month, day) { age -= 1 }
+        return age
+    }
+
+    /// The calendar day of `date` in UTC.
+    public init(_ date: Date) {
+        self.init(ordinal: Int((date.timeIntervalSince1970 / 86400).rounded(.down)))
+    }
+
+    /// Midnight UTC at the start of this day.
+    public var startDate: Date { Date(timeIntervalSince1970: Double(ordinal) * 86400) }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let d = Day(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "not a date \(Quoted(text)) (expected YYYY-MM-DD)")
+        }
+        self = d
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A moment as the record gave it: ISO 8601 with an offset
+/// (`2026-03-02T10:15:00Z`, `2026-03-02T11:15:00+01:00`). The text is kept as
+/// written so an export gives back what was imported; comparisons use the instant.
+public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let text: String
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let instant: Double
+    /// The calendar day as written (in the record's own offset): the day that
+    /// matters for ages and birthdays.
+    public let localDay: Day
+
+    public init?(_ text: String) {
+        let u = Array(text.utf8)
+        // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)
+        guard u.count >= 17, let day = Day(String(decoding: u[0..<10], as: UTF8.self)),
+              u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t"),
+              let hh = Day.digits(u[11..<13]), u[13] == UInt8(ascii: ":"), let mm = Day.digits(u[14..<16]),
+              hh < 24, mm < 60
+        else { return nil }
+        var i = 16
+        var seconds = 0.0
+        if i < u.count, u[i] == UInt8(ascii: ":") {
+            guard i + 3 <= u.count, let ss = Day.digits(u[(i + 1)..<(i + 3)]), ss < 60 else { return nil }
+            seconds = Double(ss)
+            i += 3
+            if i < u.count, u[i] == UInt8(ascii: ".") {
+                var j = i + 1
+                var frac = 0.0, scale = 0.1
+                while j < u.count, u[j] >= 48, u[j] <= 57, j - i <= 9 {
+                    frac += Double(u[j] - 48) * scale
+                    scale /= 10
+                    j += 1
+                }
+                guard j > i + 1 else { return nil }
+                seconds += frac
+                i = j
+            }
+        }
+        guard i < u.count else { return nil }
+        var offset = 0
+        if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
+            guard i + 1 == u.count else { return nil }
+        } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
+            guard i + 6 == u.count, let oh = Day.digits(u[(i + 1)..<(i + 3)]), u[i + 3] == UInt8(ascii: ":"),
+                  let om = Day.digits(u[(i + 4)..<(i + 6)]), oh < 24, om < 60 else { return nil }
+            offset = (oh * 60 + om) * 60 * (u[i] == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        self.text = text
+        self.localDay = day
+        self.instant = Double(day.ordinal) * 86400 + Double(hh * 3600 + mm * 60) + seconds - Double(offset)
+    }
+
+    /// A UTC timestamp for `date`, to the second.
+    public init(_ date: Date) {
+        let t = date.timeIntervalSince1970.rounded(.down)
+        let day = Day(ordinal: Int((t / 86400).rounded(.down)))
+        let secs = Int(t) - day.ordinal * 86400
+        let text = String(format: "%@T%02d:%02d:%02dZ", day.description, secs / 3600, secs / 60 % 60, secs % 60)
+        self.init(text)!
+    }
+
+    public var date: Date { Date(timeIntervalSince1970: instant) }
+    public var description: String { text }
+
+    public static func == (a: Timestamp, b: Timestamp) -> Bool { a.text == b.text }
+    public func hash(into h: inout Hasher) { h.combine(text) }
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.instant < b.instant }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let t = Timestamp(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "not a time \(Quoted(text)) (expected ISO 8601 with an offset, e.g. 2026-03-02T10:15:00Z)")
+        }
+        self = t
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}

@@ -1,0 +1,114 @@
+/// A closed list of values in the case-file format: decoding anything else
+/// fails with a message naming the value and the allowed ones.
+public protocol CaseFileEnum: RawRepresentable, CaseIterable, Codable, Hashable, Sendable
+where RawValue == String {}
+
+extension CaseFileEnum {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let raw = try c.decode(String.self)
+        guard let value = Self(rawValue: raw) else {
+            let allowed = Self.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "unknown value \(Quoted(raw)) (expected one of \(allowed))")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+}
+
+public enum ParentalResponsibility: String, CaseFileEnum { case yes, no, unknown }
+
+public enum NoteKind: String, CaseFileEnum {
+    case visit, phone, meeting, observation, childsWords = "childs-words", other
+}
+
+public enum ConcernCategory: String, CaseFileEnum {
+    case abuse, neglect, exploitation, missing, domesticAbuse = "domestic-abuse", other
+}
+
+/// The level of risk behind a concern (000: established, suspected or potential, wellbeing need).
+public enum RiskLevel: String, CaseFileEnum { case established, suspected, wellbeing }
+
+public enum ConsentDecision: String, CaseFileEnum {
+    case given, refused, givenWithRestrictions = "given-with-restrictions"
+}
+
+public enum ConsentForm: String, CaseFileEnum { case written, verbal, implied }
+
+public enum ConsentStatus: String, CaseFileEnum { case active, withdrawn, expired, superseded }
+
+public enum ConsentPositionKind: String, CaseFileEnum {
+    case have, refused, notSought = "not-sought", notNeeded = "not-needed"
+}
+
+/// Why consent was not sought (002 "Where information may be shared without consent"; 004; 000).
+public enum NotSoughtReason: String, CaseFileEnum {
+    case riskToChild = "risk-to-child"
+    case riskToAdult = "risk-to-adult"
+    case prejudiceCrimeInvestigation = "prejudice-crime-investigation"
+    case unjustifiedDelay = "unjustified-delay"
+    case cannotGive = "cannot-give"
+    case statutoryDutyOrOrder = "statutory-duty-or-order"
+    case notIdentifying = "not-identifying"
+}
+
+/// UK GDPR Article 6 lawful bases (001 "The GDPR and Data Protection Act 2018").
+public enum LawfulBasis: String, CaseFileEnum {
+    case publicTask = "public-task"
+    case legalObligation = "legal-obligation"
+    case legitimateInterests = "legitimate-interests"
+    case vitalInterests = "vital-interests"
+    case consent
+    case contract
+}
+
+public enum Outcome: String, CaseFileEnum {
+    case share, shareLimited = "share-limited", doNotShare = "do-not-share"
+
+    public var isShare: Bool { self != .doNotShare }
+}
+
+public enum FamilyInformed: String, CaseFileEnum { case yes, no, later }
+
+public enum Direction: String, CaseFileEnum { case outgoing, incoming }
+
+public enum SharingMethod: String, CaseFileEnum {
+    case secureEmail = "secure-email"
+    case unencryptedEmail = "unencrypted-email"
+    case phone
+    case faceToFace = "face-to-face"
+    case meeting, letter
+    case securePortal = "secure-portal"
+    case fax, voicemail
+
+    /// Methods the guidance says not to use for personal information (001 "Sharing information securely").
+    public var isInsecure: Bool { self == .unencryptedEmail || self == .fax || self == .voicemail }
+}
+
+/// How an item shared is to be read (the "accurate" principle: fact apart from opinion).
+public enum ItemKind: String, CaseFileEnum { case fact, opinion, historical }
+
+public enum DisclosureConsentStatus: String, CaseFileEnum {
+    case withConsent = "with-consent", refused, notSought = "not-sought"
+
+    public var isWithoutConsent: Bool { self != .withConsent }
+}
+
+/// Disclosure schemes (002, 001): DVDS "right to ask" / "right to know", CSOD.
+public enum DisclosureScheme: String, CaseFileEnum {
+    case none
+    case dvdsRightToAsk = "dvds-right-to-ask"
+    case dvdsRightToKnow = "dvds-right-to-know"
+    case csod
+
+    public var needsUndertaking: Bool { self != .none }
+}
+
+public enum ReviewAction: String, CaseFileEnum {
+    case returned, accepted, escalated, signedOff = "signed-off"
+}

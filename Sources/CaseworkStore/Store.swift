@@ -1,0 +1,3 @@
+import CaseworkCore
+import GRDB
+import Crypto
