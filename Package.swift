@@ -35,6 +35,9 @@ let package = Package(
         .executableTarget(name: "casework", dependencies: ["CaseworkCLI"]),
         .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
         .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore"]),
-        .testTarget(name: "CaseworkCLITests", dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore"]),
+        .testTarget(
+            name: "CaseworkCLITests",
+            dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )

@@ -1,1 +1,3 @@
-print("casework")
+import CaseworkCLI
+
+Casework.main()

@@ -1,0 +1,52 @@
+SHELL := /bin/bash
+# Casework: `make run` opens the workbook on the default store; `make test` runs every test.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+CONFIG ?= debug
+BIN := .build/$(CONFIG)/casework
+# System packages the build and the end-to-end tests need.
+SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3
+
+.PHONY: all build run test install uninstall clean deps bench
+
+all: build
+
+# Installs what is missing when run as root; otherwise says what to install.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Casework needs these system packages:$$missing"; \
+			echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+run: build
+	@store="$${CASEWORK_STORE:-$${XDG_DATA_HOME:-$$HOME/.local/share}/casework/casework.sqlite}"; \
+	[ -f "$$store" ] || $(BIN) init; \
+	$(BIN)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log | grep -vE '^(◇|􀟈) Test .* started\.$$'; \
+	exit $${PIPESTATUS[0]}
+
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/casework"
+	install -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/casework"
+	cp -R Resources/. "$(DESTDIR)$(PREFIX)/share/casework/"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/casework"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/casework"
+
+clean:
+	rm -rf .build

@@ -1,0 +1,238 @@
+import ArgumentParser
+import CaseworkCore
+import CaseworkStore
+import Foundation
+
+/// The `casework` command: the workbook for recording information-sharing
+/// decisions about children, and its subcommands.
+public struct Casework: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "casework",
+        abstract: "A workbook for recording decisions to share, or not share, information about a child.",
+        discussion: """
+            Casework walks a practitioner through each information-sharing decision, keeps consent
+            forms and disclosure logs, and flags every record whose rationale is missing.
+            Your identity is your operating-system user; roles live in the store.
+            """,
+        version: CaseworkCoreVersion.string,
+        subcommands: [Init.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
+                      Amend.self, Users.self, Audit.self]
+    )
+
+    public init() {}
+
+    public func run() throws {
+        print(Casework.helpMessage())
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create the store and make yourself its first manager.")
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.open(create: true)
+        let me = Identity.current()
+        if try attempt({ try store.initialise(by: me) }) {
+            write("Created the store at \(store.location.file.path); \(me) is its manager.\n")
+        } else {
+            write("The store at \(store.location.file.path) is already set up; nothing changed.\n")
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import case files (format casework-case/1). All files go in, or none.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("Case files to import.", valueName: "file")) var files: [String]
+    @Flag(help: "Amend cases that already exist from the files (recorded as amendments).") var replace = false
+
+    func run() throws {
+        guard !files.isEmpty else { throw fail("name at least one case file to import", code: 64) }
+        var cases: [Case] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { throw fail("\(file): cannot read the file") }
+            do {
+                cases.append(try CaseFileCodec.decode(data))
+            } catch {
+                throw fail("\(file): \(error); nothing was imported")
+            }
+        }
+        let store = try options.open()
+        let outcomes = try attempt { try store.importCases(cases, replace: replace, by: Identity.current()) }
+        for o in outcomes {
+            switch o {
+            case .created(let id, let n): write("Imported \(id) (\(n) records).\n")
+            case .replaced(let id, let amended, let added): write("Replaced \(id): \(amended) records amended, \(added) added.\n")
+            }
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export a case as a case file (JSON).")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let store = try options.open()
+        let c = try attempt { try store.exportCase(caseId, by: Identity.current()) }
+        let data = CaseFileCodec.encode(c)
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw fail("cannot write \(output)")
+            }
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+    }
+}
+
+struct Cases: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the cases you can see.")
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.open()
+        let list = try attempt { try store.cases(visibleTo: Identity.current()) }
+        if list.isEmpty {
+            write("No cases you can see. Import one with `casework import FILE`.\n")
+            return
+        }
+        let table = TextTable(headers: ["ID", "CHILD", "WORKER", "OPENED", "STATUS"],
+                              rows: list.map { [$0.id, $0.childName, $0.worker, $0.opened.description, $0.status] })
+        write(table.render())
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a whole case as readable text.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
+
+    func run() throws {
+        let store = try options.open()
+        let c = try attempt { try store.viewCase(caseId, by: Identity.current()) }
+        write(PlainCaseView.render(c, today: today()))
+    }
+}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every version of a record: who wrote it, when and why.",
+        discussion: "Name a record as CASE/RECORD (C-0002/D1) or CASE RECORD; the case id alone is the case's own header.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("CASE/RECORD, or the case id.", valueName: "record")) var record: String
+    @Argument(help: ArgumentHelp("The record id, if not given with the case.", valueName: "id")) var recordId: String?
+
+    func run() throws {
+        let (caseId, rid) = splitRecordRef(record, recordId)
+        let store = try options.open()
+        let versions = try attempt { try store.history(caseId: caseId, recordId: rid, by: Identity.current()) }
+        for v in versions {
+            write("Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \(Sanitiser.clean($0))" } ?? "") + "\n")
+            let body = Sanitiser.clean(v.record.body(), lines: .keep)
+            write("  \(body)\n")
+        }
+    }
+}
+
+/// Reads one record as case-file JSON from a file, or standard input for "-".
+func readRecordFile(_ path: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    guard let data = FileManager.default.contents(atPath: path) else { throw fail("\(path): cannot read the file") }
+    return data
+}
+
+struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a record to a case from a JSON file holding one record in case-file form.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
+    @Option(help: ArgumentHelp("What the record is: \(RecordKind.allCases.filter { $0 != .case }.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+    var kind: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The record's JSON (\"-\" for standard input).", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        guard let k = RecordKind(rawValue: kind), k != .case else { throw fail("unknown record kind \(Quoted(kind))", code: 64) }
+        let record = try attempt { try CaseRecord.decodeStrict(kind: k, json: try readRecordFile(file)) }
+        let store = try options.open()
+        try attempt { try store.add(record, toCase: caseId, by: Identity.current()) }
+        write("Added \(record.id) to \(caseId).\n")
+    }
+}
+
+struct Amend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Amend a record: write a new version from a JSON file, with the reason. Earlier versions stay.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("CASE/RECORD, or the case id for the case's own header.", valueName: "record")) var record: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The record's new JSON (\"-\" for standard input).", valueName: "file"))
+    var file: String
+    @Option(help: ArgumentHelp("Why the record is being changed (required).", valueName: "text")) var reason: String
+
+    func run() throws {
+        let (caseId, rid) = splitRecordRef(record, nil)
+        let store = try options.open()
+        let me = Identity.current()
+        let current = try attempt { try store.history(caseId: caseId, recordId: rid, by: me) }
+        guard let kind = current.last?.record.kind else { throw fail("no record \(rid) in case \(caseId)") }
+        let updated = try attempt { try CaseRecord.decodeStrict(kind: kind, json: try readRecordFile(file)) }
+        guard updated.id == rid else { throw fail("the file holds record \(updated.id), not \(rid)") }
+        let version = try attempt { try store.amend(updated, inCase: caseId, reason: reason, by: me) }
+        write("Amended \(caseId)/\(rid): now version \(version).\n")
+    }
+}
+
+struct Users: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage who may use this store.", subcommands: [AddUser.self, ListUsers.self])
+
+    struct AddUser: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user (managers only).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("Their operating-system user name.", valueName: "name")) var name: String
+        @Option(help: "worker or manager.") var role: String
+        @Option(help: ArgumentHelp("A team they belong to (repeat for several).", valueName: "team")) var team: [String] = []
+
+        func run() throws {
+            guard let r = Role(rawValue: role) else { throw fail("--role must be worker or manager, not \(Quoted(role))", code: 64) }
+            let store = try options.open()
+            try attempt { try store.addUser(User(name: name, role: r, teams: team), by: Identity.current()) }
+            write("Added \(name) as a \(r.rawValue)\(team.isEmpty ? "" : " in " + team.joined(separator: ", ")).\n")
+        }
+    }
+
+    struct ListUsers: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users, their roles and teams.")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            let store = try options.open()
+            let users = try attempt { try store.users(by: Identity.current()) }
+            write(TextTable(headers: ["USER", "ROLE", "TEAMS"], rows: users.map { [$0.name, $0.role.rawValue, $0.teams.joined(separator: ", ")] }).render())
+        }
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the audit trail.", subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the audit chain; exit non-zero naming the first bad event if anything was edited, deleted, inserted, reordered or cut.")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            let store = try options.open()
+            let report = try attempt { try store.verifyAudit() }
+            if let problem = report.problem {
+                throw fail("audit trail broken: \(problem)")
+            }
+            write("Audit trail intact: \(report.events) events.\n")
+        }
+    }
+}

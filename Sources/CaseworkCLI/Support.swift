@@ -1,0 +1,63 @@
+import ArgumentParser
+import CaseworkCore
+import CaseworkStore
+import Foundation
+
+/// The person at the keyboard: the operating-system user running this
+/// process. Not an option, so nobody can act as someone else by typing a flag.
+public enum Identity {
+    public static func current() -> String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return String(geteuid())
+    }
+}
+
+/// `--store PATH`, shared by every subcommand.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $CASEWORK_STORE, then $XDG_DATA_HOME/casework/casework.sqlite).", valueName: "path"))
+    var store: String?
+
+    var location: StoreLocation {
+        StoreLocation.resolve(explicit: store, environment: ProcessInfo.processInfo.environment)
+    }
+
+    func open(create: Bool = false) throws -> SQLiteCaseStore {
+        try attempt { try SQLiteCaseStore(location, create: create) }
+    }
+}
+
+/// Prints `casework: message` on stderr and exits non-zero.
+func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+    FileHandle.standardError.write(Data("casework: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+/// Runs `work`, turning the store's refusals into a one-line message and exit 1.
+func attempt<T>(_ work: () throws -> T) throws -> T {
+    do {
+        return try work()
+    } catch let e as StoreError {
+        throw fail(e.description)
+    } catch let e as CaseFileError {
+        throw fail(e.description)
+    }
+}
+
+func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Today's date where the user is, for ages in `show`.
+func today() -> Day {
+    let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    return Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? Day(Date())
+}
+
+/// `CASE/RECORD` or `CASE RECORD`.
+func splitRecordRef(_ first: String, _ second: String?) -> (String, String) {
+    if let second { return (first, second) }
+    if let slash = first.firstIndex(of: "/") {
+        return (String(first[..<slash]), String(first[first.index(after: slash)...]))
+    }
+    return (first, first)
+}

@@ -1,0 +1,47 @@
+/// What a user does in the workbook: a practitioner keeps cases, a manager
+/// reviews them and manages users.
+public enum Role: String, CaseFileEnum { case worker, manager }
+
+/// A person known to the store, identified by their operating-system user name.
+public struct User: Hashable, Sendable, Codable {
+    public var name: String
+    public var role: Role
+    public var teams: [String]
+
+    public init(name: String, role: Role, teams: [String] = []) {
+        self.name = name; self.role = role; self.teams = teams
+    }
+}
+
+/// The few facts about a case that decide who may see it.
+public struct CaseOwnership: Hashable, Sendable {
+    public var worker: String
+    public var team: String?
+
+    public init(worker: String, team: String?) { self.worker = worker; self.team = team }
+}
+
+/// Who may do what. Pure rules, applied by the store to every request so the
+/// answer is the same whether it comes from the terminal UI or the command line.
+public enum Access {
+    /// A worker sees the cases they own. A manager sees the cases of their
+    /// teams and the ones they own; a manager in no team oversees every case.
+    public static func canSee(_ user: User, _ c: CaseOwnership) -> Bool {
+        if c.worker == user.name { return true }
+        guard user.role == .manager else { return false }
+        if user.teams.isEmpty { return true }
+        return c.team.map { user.teams.contains($0) } ?? false
+    }
+
+    /// Writing to a case (notes, decisions, amendments) needs sight of it.
+    public static func canWrite(_ user: User, _ c: CaseOwnership) -> Bool { canSee(user, c) }
+
+    /// A case may be brought in by its own worker or by a manager who would see it.
+    public static func canImport(_ user: User, _ c: CaseOwnership) -> Bool { canSee(user, c) }
+
+    public static func canManageUsers(_ user: User) -> Bool { user.role == .manager }
+
+    public static func canReview(_ user: User, _ c: CaseOwnership) -> Bool {
+        user.role == .manager && canSee(user, c)
+    }
+}

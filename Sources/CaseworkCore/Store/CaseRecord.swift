@@ -1,0 +1,166 @@
+import Foundation
+
+/// The kinds of record a case holds; each is versioned on its own.
+public enum RecordKind: String, CaseFileEnum {
+    case `case`, person, episode, note, concern, consent, decision, disclosure, review
+}
+
+/// The case's own fields, without the records: what the `case` record holds.
+public struct CaseHeader: Codable, Hashable, Sendable {
+    public var id: String
+    public var title: String
+    public var opened: Day
+    public var closed: Day?
+    public var worker: String
+    public var team: String?
+    public var retentionReviewBy: Day?
+    public var careOrder: Bool
+    public var child: Child
+
+    public init(_ c: Case) {
+        id = c.id; title = c.title; opened = c.opened; closed = c.closed; worker = c.worker
+        team = c.team; retentionReviewBy = c.retentionReviewBy; careOrder = c.careOrder; child = c.child
+    }
+}
+
+/// One amend-only unit of a case: the header or a single record.
+public enum CaseRecord: Hashable, Sendable {
+    case header(CaseHeader)
+    case person(Person)
+    case episode(Episode)
+    case note(CaseNote)
+    case concern(Concern)
+    case consent(Consent)
+    case decision(SharingDecision)
+    case disclosure(Disclosure)
+    case review(Review)
+
+    public var kind: RecordKind {
+        switch self {
+        case .header: .case
+        case .person: .person
+        case .episode: .episode
+        case .note: .note
+        case .concern: .concern
+        case .consent: .consent
+        case .decision: .decision
+        case .disclosure: .disclosure
+        case .review: .review
+        }
+    }
+
+    public var id: String {
+        switch self {
+        case .header(let r): r.id
+        case .person(let r): r.id
+        case .episode(let r): r.id
+        case .note(let r): r.id
+        case .concern(let r): r.id
+        case .consent(let r): r.id
+        case .decision(let r): r.id
+        case .disclosure(let r): r.id
+        case .review(let r): r.id
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// The record as stored: canonical JSON (sorted keys), so equal records have equal bodies.
+    public func body() -> String {
+        let data: Data?
+        switch self {
+        case .header(let r): data = try? Self.encoder.encode(r)
+        case .person(let r): data = try? Self.encoder.encode(r)
+        case .episode(let r): data = try? Self.encoder.encode(r)
+        case .note(let r): data = try? Self.encoder.encode(r)
+        case .concern(let r): data = try? Self.encoder.encode(r)
+        case .consent(let r): data = try? Self.encoder.encode(r)
+        case .decision(let r): data = try? Self.encoder.encode(r)
+        case .disclosure(let r): data = try? Self.encoder.encode(r)
+        case .review(let r): data = try? Self.encoder.encode(r)
+        }
+        return String(decoding: data ?? Data(), as: UTF8.self)
+    }
+
+    public static func decode(kind: RecordKind, body: String) throws -> CaseRecord {
+        let d = JSONDecoder(), data = Data(body.utf8)
+        switch kind {
+        case .case: return .header(try d.decode(CaseHeader.self, from: data))
+        case .person: return .person(try d.decode(Person.self, from: data))
+        case .episode: return .episode(try d.decode(Episode.self, from: data))
+        case .note: return .note(try d.decode(CaseNote.self, from: data))
+        case .concern: return .concern(try d.decode(Concern.self, from: data))
+        case .consent: return .consent(try d.decode(Consent.self, from: data))
+        case .decision: return .decision(try d.decode(SharingDecision.self, from: data))
+        case .disclosure: return .disclosure(try d.decode(Disclosure.self, from: data))
+        case .review: return .review(try d.decode(Review.self, from: data))
+        }
+    }
+
+    /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
+    public static func decodeStrict(kind: RecordKind, json data: Data) throws(CaseFileError) -> CaseRecord {
+        func one<T: Decodable>(_ type: T.Type) throws(CaseFileError) -> T {
+            let tree: Any
+            do { tree = try JSONSerialization.jsonObject(with: data) } catch {
+                throw CaseFileError(path: "", "not valid JSON")
+            }
+            let value: T
+            do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
+                throw CaseFileError(e)
+            } catch { throw CaseFileError(path: "", "could not be read") }
+            if let unknown = CaseFileCodec.firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
+            return value
+        }
+        switch kind {
+        case .case: return .header(try one(CaseHeader.self))
+        case .person: return .person(try one(Person.self))
+        case .episode: return .episode(try one(Episode.self))
+        case .note: return .note(try one(CaseNote.self))
+        case .concern: return .concern(try one(Concern.self))
+        case .consent: return .consent(try one(Consent.self))
+        case .decision: return .decision(try one(SharingDecision.self))
+        case .disclosure: return .disclosure(try one(Disclosure.self))
+        case .review: return .review(try one(Review.self))
+        }
+    }
+}
+
+extension Case {
+    /// Every record of the case, header first, each list in its order.
+    public var records: [CaseRecord] {
+        [.header(CaseHeader(self))] + people.map(CaseRecord.person) + episodes.map(CaseRecord.episode)
+            + notes.map(CaseRecord.note) + concerns.map(CaseRecord.concern) + consents.map(CaseRecord.consent)
+            + decisions.map(CaseRecord.decision) + disclosures.map(CaseRecord.disclosure) + reviews.map(CaseRecord.review)
+    }
+
+    /// Rebuilds a case from its records (header required), keeping their order.
+    public init?(records: [CaseRecord]) {
+        guard case .header(let h)? = records.first(where: { $0.kind == .case }) else { return nil }
+        self.init(id: h.id, title: h.title, opened: h.opened, closed: h.closed, worker: h.worker, team: h.team,
+                  retentionReviewBy: h.retentionReviewBy, careOrder: h.careOrder, child: h.child)
+        for r in records {
+            switch r {
+            case .header: break
+            case .person(let x): people.append(x)
+            case .episode(let x): episodes.append(x)
+            case .note(let x): notes.append(x)
+            case .concern(let x): concerns.append(x)
+            case .consent(let x): consents.append(x)
+            case .decision(let x): decisions.append(x)
+            case .disclosure(let x): disclosures.append(x)
+            case .review(let x): reviews.append(x)
+            }
+        }
+    }
+
+    /// The case with `record` put in place of the one with the same id, or added.
+    public func replacing(_ record: CaseRecord) -> Case {
+        var list = records
+        if let i = list.firstIndex(where: { $0.id == record.id }) { list[i] = record } else { list.append(record) }
+        return Case(records: list) ?? self
+    }
+}

@@ -1,0 +1,81 @@
+/// A line of the case list: enough to find a case without opening it.
+public struct CaseSummary: Hashable, Sendable, Codable {
+    public var id: String
+    public var title: String
+    public var childName: String
+    public var worker: String
+    public var team: String?
+    public var opened: Day
+    public var closed: Day?
+    public var lastActivity: Timestamp
+
+    public init(id: String, title: String, childName: String, worker: String, team: String?, opened: Day,
+                closed: Day?, lastActivity: Timestamp) {
+        self.id = id; self.title = title; self.childName = childName; self.worker = worker; self.team = team
+        self.opened = opened; self.closed = closed; self.lastActivity = lastActivity
+    }
+
+    public var status: String { closed == nil ? "open" : "closed" }
+    public var ownership: CaseOwnership { CaseOwnership(worker: worker, team: team) }
+}
+
+/// One saved version of a record: who wrote it, when, and (for an amendment) why.
+public struct RecordVersion: Hashable, Sendable {
+    public var caseId: String
+    public var recordId: String
+    public var version: Int
+    public var record: CaseRecord
+    public var author: String
+    public var at: Timestamp
+    public var reason: String?
+
+    public init(caseId: String, recordId: String, version: Int, record: CaseRecord, author: String, at: Timestamp, reason: String?) {
+        self.caseId = caseId; self.recordId = recordId; self.version = version; self.record = record
+        self.author = author; self.at = at; self.reason = reason
+    }
+}
+
+/// What an import did with one case file.
+public enum ImportOutcome: Hashable, Sendable {
+    case created(caseId: String, records: Int)
+    case replaced(caseId: String, amended: Int, added: Int)
+}
+
+/// The result of walking the audit chain.
+public struct AuditReport: Hashable, Sendable {
+    public var events: Int
+    /// The first event found wrong and what is wrong with it; `nil` when the chain holds.
+    public var problem: String?
+
+    public init(events: Int, problem: String?) { self.events = events; self.problem = problem }
+    public var isIntact: Bool { problem == nil }
+}
+
+/// Where cases are kept. Every read and write names the user acting, and the
+/// store applies `Access` to it: role checks cannot be skipped by a caller.
+/// The SQLite store implements it today; a PostgreSQL store for teams is planned.
+public protocol CaseStore: Sendable {
+    /// Creates the store's bookkeeping and makes `user` its first manager.
+    /// Returns false when the store was already initialised (nothing changes).
+    func initialise(by user: String) throws(StoreError) -> Bool
+
+    func user(named name: String) throws(StoreError) -> User
+    func addUser(_ user: User, by actor: String) throws(StoreError)
+    func users(by actor: String) throws(StoreError) -> [User]
+
+    /// Imports every case or none.
+    func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome]
+    /// The whole case for a file; recorded as an export in the audit trail.
+    func exportCase(_ id: String, by actor: String) throws(StoreError) -> Case
+    /// The whole case for reading; recorded as a view in the audit trail.
+    func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case
+    func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary]
+
+    /// Adds a new record to a case.
+    func add(_ record: CaseRecord, toCase caseId: String, by actor: String) throws(StoreError)
+    /// Writes a new version of an existing record, with the reason. Returns the new version number.
+    func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int
+    func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion]
+
+    func verifyAudit() throws(StoreError) -> AuditReport
+}

@@ -1,0 +1,35 @@
+/// Why the store refused or failed a request. Messages name ids and users,
+/// never record text, so they are safe for logs and error output.
+public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    case notInitialised(path: String)
+    case notRegistered(user: String)
+    case forbidden(String)
+    case caseNotFound(String)
+    case caseExists(String)
+    case recordNotFound(caseId: String, recordId: String)
+    case recordExists(caseId: String, recordId: String)
+    case invalid(String)
+    case invalidFile(file: String, CaseFileError)
+    case busy
+    case readOnly(path: String)
+    case full
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .notInitialised(let path): "no store at \(path): run `casework init` first"
+        case .notRegistered(let user): "user \(user) is not registered in this store; a manager can add them with `casework users add \(user) --role worker`"
+        case .forbidden(let why): why
+        case .caseNotFound(let id): "no case \(id) that you can see"
+        case .caseExists(let id): "case \(id) already exists; use --replace to amend it from the file"
+        case .recordNotFound(let c, let r): "no record \(r) in case \(c)"
+        case .recordExists(let c, let r): "record \(r) already exists in case \(c)"
+        case .invalid(let why): why
+        case .invalidFile(let file, let e): "\(file): \(e)"
+        case .busy: "the store is busy (another session is saving); nothing was saved, try again"
+        case .readOnly(let path): "the store at \(path) is read-only; nothing was saved"
+        case .full: "the disk is full; nothing was saved"
+        case .storage(let what): "storage error: \(what)"
+        }
+    }
+}

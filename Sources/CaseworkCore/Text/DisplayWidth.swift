@@ -1,0 +1,93 @@
+/// How many terminal columns text takes, measured per grapheme cluster (what
+/// a reader sees as one character): CJK and emoji take two, combining marks
+/// and joiners none. Summing per scalar would count "👩‍👧" as six columns.
+public enum DisplayWidth {
+    public static func of(_ text: String) -> Int {
+        text.reduce(0) { $0 + of($1) }
+    }
+
+    public static func of(_ c: Character) -> Int {
+        let scalars = c.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if Sanitiser.isControl(first) { return 0 }
+        if isZeroWidth(first) && scalars.count == 1 { return 0 }
+        if isWide(first.value) { return 2 }
+        if scalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji { return 2 }
+        if first.properties.isEmojiPresentation { return 2 }
+        if scalars.count > 1 && first.properties.isEmoji && scalars.contains(where: { $0.value == 0x200D }) { return 2 }
+        return 1
+    }
+
+    static func isZeroWidth(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return true
+        default: return s.value == 0x200B
+        }
+    }
+
+    static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3, 0x25FD...0x25FE,
+             0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB, 0x26BD...0x26BE,
+             0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA, 0x26FD, 0x2705,
+             0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757, 0x2795...0x2797, 0x27B0, 0x27BF,
+             0x2B1B...0x2B1C, 0x2B50, 0x2B55, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F,
+             0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x18CFF, 0x1B000...0x1B2FF, 0x1F004, 0x1F0CF, 0x1F18E,
+             0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB,
+             0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `text` cut to at most `width` columns (never splitting a cluster), with
+    /// "…" where it was cut.
+    public static func truncate(_ text: String, to width: Int) -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return text }
+        var out = "", used = 0
+        for c in text {
+            let w = of(c)
+            if used + w > width - 1 { break }
+            out.append(c)
+            used += w
+        }
+        return out + "…"
+    }
+
+    /// `text` cut or padded with spaces to exactly `width` columns.
+    public static func pad(_ text: String, to width: Int) -> String {
+        let t = truncate(text, to: width)
+        return t + String(repeating: " ", count: max(0, width - of(t)))
+    }
+}
+
+/// A plain-text table whose columns line up in a terminal whatever the script.
+public struct TextTable: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    /// Cells are sanitised and folded to one line; columns are at most `maxColumn` wide.
+    public func render(maxColumn: Int = 40) -> String {
+        let clean = rows.map { $0.map { Sanitiser.clean($0) } }
+        var widths = headers.map { DisplayWidth.of($0) }
+        for row in clean {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = min(maxColumn, max(widths[i], DisplayWidth.of(cell)))
+            }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? DisplayWidth.truncate(cell, to: widths[i]) : DisplayWidth.pad(cell, to: widths[i])
+            }.joined(separator: "  ")
+        }
+        return ([line(headers)] + clean.map(line)).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,134 @@
+/// The whole case as readable plain text, for `casework show` and for anyone
+/// reading a case away from the workbook. Every piece of record text is
+/// sanitised, so nothing from a record can drive the terminal.
+public enum PlainCaseView {
+    public static func render(_ c: Case, today: Day, notes: [String: [String]] = [:]) -> String {
+        var out: [String] = []
+        func add(_ s: String) { out.append(s) }
+        func text(_ s: String?) -> String { Sanitiser.clean(s ?? "") }
+        func block(_ label: String, _ s: String?, indent: String = "      ") {
+            guard let s, !s.isBlank else { return }
+            let lines = Sanitiser.clean(s, lines: .keep).split(separator: "\n", omittingEmptySubsequences: false)
+            add(indent + (label.isEmpty ? "" : label + ": ") + (lines.first.map(String.init) ?? ""))
+            for line in lines.dropFirst() { add(indent + "  " + line) }
+        }
+        func flagLines(_ id: String, indent: String = "      ") {
+            for line in notes[id] ?? [] { add(indent + "! " + text(line)) }
+        }
+
+        add("Case \(c.id): \(text(c.title))")
+        add("Worker \(text(c.worker))\(c.team.map { " · team \(text($0))" } ?? "") · opened \(c.opened) · "
+            + (c.closed.map { "closed \($0)" } ?? "open"))
+        var child = "Child: \(text(c.child.name))"
+        if let dob = c.child.dateOfBirth {
+            child += ", born \(dob) (age \(dob.years(until: today)) on \(today))"
+        } else if let due = c.child.expectedBirth {
+            child += ", expected \(due) (pre-birth)"
+        }
+        add(child)
+        if let pref = c.child.preferredCommunication, !pref.isBlank { add("Communication: \(text(pref))") }
+        add("Care order: \(c.careOrder ? "yes" : "no") · retention review by: \(c.retentionReviewBy?.description ?? "not set")")
+        flagLines(c.id, indent: "")
+
+        add("")
+        add("People")
+        if c.people.isEmpty { add("  (none recorded)") }
+        for p in c.people {
+            add("  \(p.id)  \(text(p.name)), \(text(p.relationship)) · parental responsibility: \(p.parentalResponsibility.rawValue)"
+                + (p.livesWithChild ? " · lives with the child" : "") + (p.lacksCapacity == true ? " · lacks capacity" : ""))
+        }
+        add("")
+        add("Episodes")
+        if c.episodes.isEmpty { add("  (none recorded)") }
+        for e in c.episodes {
+            add("  \(e.id)  \(e.started) to \(e.ended?.description ?? "now")" + (e.reason.map { " · \(text($0))" } ?? ""))
+        }
+
+        add("")
+        add("Chronology")
+        if c.chronology.isEmpty { add("  (nothing recorded yet)") }
+        for entry in c.chronology {
+            add("  \(entry.at?.short ?? "(no time)")  \(entry.recordId)  \(text(entry.title))")
+            flagLines(entry.recordId)
+            switch entry.kind {
+            case .note:
+                if let n = c.notes.first(where: { $0.id == entry.recordId }) { block("", n.text) }
+            case .concern:
+                if let k = c.concern(entry.recordId) { block("", k.summary) }
+            case .consent:
+                if let k = c.consent(entry.recordId) { consentLines(k) { block($0, $1) } }
+            case .decision:
+                if let d = c.decision(entry.recordId) { decisionLines(d) { block($0, $1) } }
+            case .disclosure:
+                if let x = c.disclosure(entry.recordId) { disclosureLines(x) { block($0, $1) } }
+            case .review:
+                if let r = c.reviews.first(where: { $0.id == entry.recordId }) { block("Note", r.note) }
+            default: break
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func yesNo(_ b: Bool?) -> String? { b.map { $0 ? "yes" : "no" } }
+
+    static func consentLines(_ k: Consent, _ b: (String, String?) -> Void) {
+        b("Episode", k.episodeId)
+        b("Explained", [k.informed.whatShared.map { "what: \($0)" }, k.informed.why.map { "why: \($0)" },
+                        k.informed.withWhom.map { "with whom: \($0)" }, k.informed.implications.map { "implications: \($0)" }]
+            .compactMap { $0 }.joined(separator: "; "))
+        b("Understanding checked", yesNo(k.informed.understandingChecked))
+        b("Purposes", k.scope.purposes.joined(separator: "; "))
+        b("Recipients allowed", k.scope.recipients.joined(separator: "; "))
+        b("Must not receive", k.scope.restrictions.joined(separator: "; "))
+        if let c = k.competence {
+            let met = [c.understandsQuestion, c.understandsImplications, c.weighsAlternatives, c.ownView, c.consistent].filter { $0 }.count
+            b("Competence", "\(met) of 5 criteria met, assessed by \(c.assessedBy) at \(c.assessedAt.short)" + (c.note.map { "; \($0)" } ?? ""))
+        }
+        if k.form == .written {
+            b("Written", "copy given: \(yesNo(k.copyGivenToPerson) ?? "not recorded")" + (k.fileReference.map { "; file ref \($0)" } ?? ""))
+        }
+        b("Why not in writing", k.whyNotWritten)
+        b("Review by", k.reviewBy?.description)
+        b("Withdrawn at", k.withdrawnAt?.short)
+    }
+
+    static func decisionLines(_ d: SharingDecision, _ b: (String, String?) -> Void) {
+        b("Concern", d.concernId)
+        b("Purpose", d.purpose.why)
+        b("Outcome sought", d.purpose.outcomeSought)
+        b("Achievable without sharing", yesNo(d.purpose.achievableWithoutSharing))
+        b("Identifies someone", yesNo(d.identifiesIndividual))
+        if let p = d.consentPosition {
+            var s = p.kind.rawValue
+            if let id = p.consentId { s += " (\(id))" }
+            if let r = p.reason { s += ", reason: \(r.rawValue)" }
+            if let n = p.note, !n.isBlank { s += "; \(n)" }
+            b("Consent", s)
+        }
+        b("Lawful basis", d.lawfulBasis?.rawValue)
+        if d.specialCategory == true { b("Special category", "yes; condition: \(d.specialCategoryCondition ?? "not recorded")") }
+        b("Public interest", d.publicInterest)
+        b("Rationale", d.rationale.isBlank ? "NOT RECORDED" : d.rationale)
+        b("Family informed", d.familyInformed?.rawValue)
+        b("Why not informed", d.notInformedReason)
+        for a in d.advice {
+            b("Advice", "from \(a.from) at \(a.at.short)" + (a.advice.map { ": \($0)" } ?? "") + "; outcome: \(a.outcome ?? "not recorded")")
+        }
+    }
+
+    static func disclosureLines(_ x: Disclosure, _ b: (String, String?) -> Void) {
+        b("Decision", x.decisionId)
+        b("By", x.by)
+        if x.method == .phone { b("Identity checked", yesNo(x.recipientIdentityChecked) ?? "not recorded") }
+        for item in x.items { b("Item", "[\(item.kind?.rawValue ?? "unmarked")] \(item.text)") }
+        if x.wholeFile == true { b("Whole file", "yes") }
+        var consent = x.consentStatus?.rawValue ?? "not recorded"
+        if let id = x.consentId { consent += " (\(id))" }
+        b("Consent", consent)
+        b("Reasons", x.reasons)
+        b("Lawful basis", x.lawfulBasis?.rawValue)
+        if x.consentStatus?.isWithoutConsent == true { b("Recipient told no consent", yesNo(x.recipientAdvisedNoConsent) ?? "not recorded") }
+        b("Restrictions", x.restrictions.joined(separator: "; "))
+        if x.scheme != .none { b("Scheme", "\(x.scheme.rawValue), undertaking signed: \(yesNo(x.undertakingSigned) ?? "not recorded")") }
+    }
+}

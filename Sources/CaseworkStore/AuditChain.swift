@@ -1,0 +1,167 @@
+import CaseworkCore
+import Crypto
+import Foundation
+import GRDB
+
+/// What an audit event records having happened. Events hold ids, never record text.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case initialise = "init"
+    case userAdd = "user-add"
+    case create, amend, `import`, replace, export, view
+}
+
+/// The tamper-evident audit trail: each event carries the SHA-256 of the one
+/// before it, and the newest event this user wrote is anchored outside the
+/// store file, sealed with an HMAC, so cutting the tail or rewriting the
+/// whole chain is detected too.
+enum AuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    struct Event {
+        var seq: Int64
+        var at: String
+        var user: String
+        var action: String
+        var caseId: String?
+        var recordId: String?
+        var version: Int?
+        var prevHash: String
+
+        var hash: String {
+            let fields = [String(seq), at, user, action, caseId ?? "", recordId ?? "", version.map(String.init) ?? "", prevHash]
+            return hex(SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)))
+        }
+    }
+
+    /// Appends one event inside the caller's transaction; returns its seq and hash.
+    static func append(_ db: Database, at: String, user: String, action: AuditAction,
+                       caseId: String? = nil, recordId: String? = nil, version: Int? = nil) throws -> (Int64, String) {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] ?? 0) + 1
+        let event = Event(seq: seq, at: at, user: user, action: action.rawValue, caseId: caseId,
+                          recordId: recordId, version: version, prevHash: last?["hash"] ?? genesis)
+        let hash = event.hash
+        try db.execute(
+            sql: "INSERT INTO audit (seq, at, user, action, caseId, recordId, version, prevHash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+            arguments: [seq, at, user, action.rawValue, caseId, recordId, version, event.prevHash, hash])
+        return (seq, hash)
+    }
+
+    /// Walks the whole chain in order and checks it against the anchor.
+    static func verify(_ db: Database, anchor: AuditAnchor?, storeId: String) throws -> AuditReport {
+        let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
+        var expected: Int64 = 1
+        var prev = genesis
+        var hashes: [Int64: String] = [:]
+        let anchored = try anchor?.read(storeId: storeId)
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+        while let row = try rows.next() {
+            let event = Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
+                              caseId: row["caseId"], recordId: row["recordId"], version: row["version"],
+                              prevHash: row["prevHash"])
+            let stored: String = row["hash"]
+            if event.seq != expected {
+                return AuditReport(events: Int(expected - 1), problem: event.seq > expected
+                    ? "event \(expected) is missing (the next event is \(event.seq)): events were deleted"
+                    : "event \(event.seq) is out of order after event \(expected - 1)")
+            }
+            if event.prevHash != prev {
+                return AuditReport(events: Int(expected - 1),
+                                   problem: "event \(event.seq) does not follow event \(event.seq - 1): events were inserted, deleted or reordered")
+            }
+            if event.hash != stored {
+                return AuditReport(events: Int(expected - 1), problem: "event \(event.seq) was altered after it was written")
+            }
+            if let anchored, anchored.seq == event.seq { hashes[event.seq] = stored }
+            prev = stored
+            expected += 1
+        }
+        let count = Int(expected - 1)
+        if let anchored {
+            guard let hash = hashes[anchored.seq] else {
+                return AuditReport(events: count, problem: "the trail ends at event \(count) but event \(anchored.seq) was recorded: events were cut from the end")
+            }
+            if hash != anchored.hash {
+                return AuditReport(events: count, problem: "event \(anchored.seq) is not the one anchored outside the store: the trail was rewritten")
+            }
+        }
+        for name in Schema.appendOnlyTriggers where !triggers.contains(name) {
+            return AuditReport(events: count, problem: "the audit table's append-only guard \(name) was removed")
+        }
+        return AuditReport(events: count, problem: nil)
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The chain's head as last written by this user, kept in the user's config
+/// folder (0600) beside a secret key, and sealed with HMAC-SHA256 under it.
+struct AuditAnchor: Sendable {
+    enum Failure: Error, CustomStringConvertible {
+        case tampered(String)
+        var description: String {
+            switch self { case .tampered(let path): "the audit anchor \(path) was altered" }
+        }
+    }
+
+    let directory: URL
+
+    var keyFile: URL { directory.appendingPathComponent("audit.key") }
+    func anchorFile(_ storeId: String) -> URL { directory.appendingPathComponent("anchors/\(storeId)") }
+
+    func key(create: Bool) throws -> SymmetricKey? {
+        if let text = try? String(contentsOf: keyFile, encoding: .utf8), let data = Data(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            return SymmetricKey(data: data)
+        }
+        guard create else { return nil }
+        try Protection.makePrivateDirectory(directory)
+        let key = SymmetricKey(size: .bits256)
+        let text = key.withUnsafeBytes { AuditChain.hex($0) } + "\n"
+        guard FileManager.default.createFile(atPath: keyFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        return key
+    }
+
+    func seal(_ key: SymmetricKey, storeId: String, seq: Int64, hash: String) -> String {
+        AuditChain.hex(HMAC<SHA256>.authenticationCode(for: Data("\(storeId)|\(seq)|\(hash)".utf8), using: key))
+    }
+
+    /// The anchored head, or nil when this user has never written to the store.
+    func read(storeId: String) throws -> (seq: Int64, hash: String)? {
+        guard let text = try? String(contentsOf: anchorFile(storeId), encoding: .utf8) else { return nil }
+        let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard parts.count == 3, let seq = Int64(parts[0]), let key = try key(create: false),
+              seal(key, storeId: storeId, seq: seq, hash: parts[1]) == parts[2]
+        else { throw Failure.tampered(anchorFile(storeId).path) }
+        return (seq, parts[1])
+    }
+
+    /// Moves the anchor forward to (seq, hash); never back.
+    func advance(storeId: String, seq: Int64, hash: String) throws {
+        if let current = try? read(storeId: storeId), current.seq >= seq { return }
+        guard let key = try key(create: true) else { return }
+        let file = anchorFile(storeId)
+        try Protection.makePrivateDirectory(file.deletingLastPathComponent())
+        let text = "\(seq) \(hash) \(seal(key, storeId: storeId, seq: seq, hash: hash))\n"
+        try Data(text.utf8).write(to: file, options: .atomic)
+        chmod(file.path, 0o600)
+    }
+}
+
+extension Data {
+    init?(hex: String) {
+        guard hex.count % 2 == 0 else { return nil }
+        var bytes = [UInt8]()
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
+            bytes.append(b)
+            i = j
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,429 @@
+import CaseworkCore
+import Foundation
+import GRDB
+
+/// The SQLite store: one file, a GRDB `DatabasePool` in WAL mode with
+/// `synchronous=FULL` and foreign keys on. Every write is one IMMEDIATE
+/// transaction with a busy timeout, so a worker and a manager can have the
+/// same store open in two processes.
+public final class SQLiteCaseStore: CaseStore {
+    public let location: StoreLocation
+    let pool: DatabasePool
+    let anchor: AuditAnchor
+    let clock: @Sendable () -> Date
+    let storeId: String?
+
+    /// Opens (and with `create`, makes) the store, bringing its schema up to date.
+    public init(_ location: StoreLocation, create: Bool = false, busyTimeout: TimeInterval = 5,
+                clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
+        self.location = location
+        self.clock = clock
+        self.anchor = AuditAnchor(directory: location.configDirectory)
+        Protection.restrictNewFiles()
+        if !location.exists {
+            guard create else { throw .notInitialised(path: location.file.path) }
+            do { try Protection.makePrivateDirectory(location.file.deletingLastPathComponent()) } catch {
+                throw .storage("cannot create the folder \(location.file.deletingLastPathComponent().path)")
+            }
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            pool = try DatabasePool(path: location.file.path, configuration: config)
+            // After GRDB's WAL set-up (which picks NORMAL), on the pool's one writer
+            // connection: a saved record must survive a power cut.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            Protection.makePrivate(location.file)
+            try pool.read { db in
+                if try Schema.migrator.hasBeenSuperseded(db) {
+                    throw StoreError.invalid("the store at \(location.file.path) was made by a newer casework; upgrade casework to open it")
+                }
+            }
+            try Schema.migrator.migrate(pool)
+            storeId = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") }
+        } catch {
+            throw Self.map(error, path: location.file.path)
+        }
+        Protection.makePrivate(location.file)
+    }
+
+    /// The schema migrations applied to this store, oldest first.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        try run { try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }.sorted() }
+    }
+
+    // MARK: - Plumbing
+
+    static func map(_ error: Error, path: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH: return .readOnly(path: path)
+            case .SQLITE_FULL: return .full
+            case .SQLITE_CANTOPEN: return .storage("cannot open \(path)")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .storage("\(path) is not a Casework store or is damaged")
+            default: return .storage("SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")")
+            }
+        }
+        if let e = error as? AuditAnchor.Failure { return .storage(e.description) }
+        return .storage(String(describing: type(of: error)))
+    }
+
+    func run<T>(_ work: () throws -> T) throws(StoreError) -> T {
+        do { return try work() } catch { throw Self.map(error, path: location.file.path) }
+    }
+
+    /// State carried through one write transaction.
+    struct Write {
+        let now: Timestamp
+        let actor: User
+        var head: (Int64, String)?
+
+        mutating func audit(_ db: Database, _ action: AuditAction, caseId: String? = nil,
+                            recordId: String? = nil, version: Int? = nil) throws {
+            head = try AuditChain.append(db, at: now.text, user: actor.name, action: action,
+                                         caseId: caseId, recordId: recordId, version: version)
+        }
+    }
+
+    /// One IMMEDIATE transaction as `actorName` (who must be registered), then the anchor moves.
+    func write<T>(as actorName: String, _ body: (Database, inout Write) throws -> T) throws(StoreError) -> T {
+        let now = Timestamp(clock())
+        let (value, head): (T, (Int64, String)?) = try run {
+            try pool.writeWithoutTransaction { db in
+                var result: T?
+                var state: Write?
+                try db.inTransaction(.immediate) {
+                    var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
+                    result = try body(db, &w)
+                    state = w
+                    return .commit
+                }
+                return (result!, state?.head)
+            }
+        }
+        if let head, let storeId = try? currentStoreId() {
+            // The anchor trails the store if this fails; verify still checks the chain itself.
+            try? anchor.advance(storeId: storeId, seq: head.0, hash: head.1)
+        }
+        return value
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try run { try pool.read(body) }
+    }
+
+    func currentStoreId() throws -> String? {
+        if let storeId { return storeId }
+        return try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") }
+    }
+
+    static func requireUser(_ db: Database, _ name: String) throws -> User {
+        guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") != nil else {
+            throw StoreError.invalid("the store is not initialised: run `casework init` first")
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT role FROM user WHERE name = ?", arguments: [name]),
+              let role = Role(rawValue: row["role"]) else { throw StoreError.notRegistered(user: name) }
+        let teams = try String.fetchAll(db, sql: "SELECT team FROM userTeam WHERE user = ? ORDER BY team", arguments: [name])
+        return User(name: name, role: role, teams: teams)
+    }
+
+    static func ownership(_ db: Database, _ caseId: String) throws -> CaseOwnership? {
+        try Row.fetchOne(db, sql: "SELECT worker, team FROM caseFile WHERE id = ?", arguments: [caseId])
+            .map { CaseOwnership(worker: $0["worker"], team: $0["team"]) }
+    }
+
+    /// The case's ownership, if `user` may see it; otherwise "not found", so a
+    /// case's existence does not leak to someone who may not see it.
+    static func visibleCase(_ db: Database, _ caseId: String, _ user: User) throws -> CaseOwnership {
+        guard let o = try ownership(db, caseId), Access.canSee(user, o) else { throw StoreError.caseNotFound(caseId) }
+        return o
+    }
+
+    static func loadCase(_ db: Database, _ caseId: String) throws -> Case {
+        let rows = try Row.fetchAll(db, sql: "SELECT kind, body FROM record WHERE caseId = ? ORDER BY position", arguments: [caseId])
+        var records: [CaseRecord] = []
+        records.reserveCapacity(rows.count)
+        for row in rows {
+            guard let kind = RecordKind(rawValue: row["kind"]) else { continue }
+            records.append(try CaseRecord.decode(kind: kind, body: row["body"]))
+        }
+        guard let c = Case(records: records) else { throw StoreError.caseNotFound(caseId) }
+        return c
+    }
+
+    // MARK: - Writing records
+
+    static func insert(_ db: Database, _ record: CaseRecord, caseId: String, position: Int, w: Write, reason: String?) throws {
+        let body = record.body()
+        try db.execute(sql: "INSERT INTO record (caseId, recordId, kind, position, version, body) VALUES (?,?,?,?,1,?)",
+                       arguments: [caseId, record.id, record.kind.rawValue, position, body])
+        try db.execute(sql: "INSERT INTO recordVersion (caseId, recordId, version, kind, body, author, at, reason) VALUES (?,?,1,?,?,?,?,?)",
+                       arguments: [caseId, record.id, record.kind.rawValue, body, w.actor.name, w.now.text, reason])
+    }
+
+    /// Writes the next version of a record; returns it, or nil when nothing changed.
+    static func amendRow(_ db: Database, _ record: CaseRecord, caseId: String, w: Write, reason: String) throws -> Int? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, version, body FROM record WHERE caseId = ? AND recordId = ?",
+                                         arguments: [caseId, record.id]) else {
+            throw StoreError.recordNotFound(caseId: caseId, recordId: record.id)
+        }
+        let kind: String = row["kind"]
+        guard kind == record.kind.rawValue else {
+            throw StoreError.invalid("record \(record.id) in case \(caseId) is a \(kind), not a \(record.kind.rawValue)")
+        }
+        let body = record.body()
+        if body == row["body"] as String { return nil }
+        let version = (row["version"] as Int) + 1
+        try db.execute(sql: "UPDATE record SET version = ?, body = ? WHERE caseId = ? AND recordId = ?",
+                       arguments: [version, body, caseId, record.id])
+        try db.execute(sql: "INSERT INTO recordVersion (caseId, recordId, version, kind, body, author, at, reason) VALUES (?,?,?,?,?,?,?,?)",
+                       arguments: [caseId, record.id, version, kind, body, w.actor.name, w.now.text, reason])
+        return version
+    }
+
+    static func upsertSummary(_ db: Database, _ c: Case, now: Timestamp) throws {
+        try db.execute(sql: """
+            INSERT INTO caseFile (id, title, childName, worker, team, opened, closed, lastActivity, lastActivityAt)
+            VALUES (?,?,?,?,?,?,?,?,?)
+            ON CONFLICT(id) DO UPDATE SET title = excluded.title, childName = excluded.childName,
+                worker = excluded.worker, team = excluded.team, opened = excluded.opened, closed = excluded.closed,
+                lastActivity = excluded.lastActivity, lastActivityAt = excluded.lastActivityAt
+            """, arguments: [c.id, c.title, c.child.name, c.worker, c.team, c.opened.description,
+                             c.closed?.description, now.text, now.instant])
+    }
+
+    static func validated(_ c: Case) throws -> Case {
+        do { try CaseValidation.validate(c) } catch { throw StoreError.invalid(error.description) }
+        return c
+    }
+}
+
+// MARK: - CaseStore
+
+extension SQLiteCaseStore {
+    public func initialise(by user: String) throws(StoreError) -> Bool {
+        guard CaseValidation.isValidId(user) else { throw .invalid("\(Quoted(user)) cannot be a user name here") }
+        let now = Timestamp(clock())
+        let head: (Int64, String)? = try run {
+            try pool.writeWithoutTransaction { db in
+                var head: (Int64, String)?
+                try db.inTransaction(.immediate) {
+                    guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") == nil else { return .rollback }
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('storeId', ?), ('created', ?)",
+                                   arguments: [UUID().uuidString.lowercased(), now.text])
+                    try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
+                                   arguments: [user, now.text, user])
+                    head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
+                    return .commit
+                }
+                return head
+            }
+        }
+        guard let head else { return false }
+        if let id = try? currentStoreId() { try? anchor.advance(storeId: id, seq: head.0, hash: head.1) }
+        return true
+    }
+
+    public func user(named name: String) throws(StoreError) -> User {
+        try read { db in try Self.requireUser(db, name) }
+    }
+
+    public func addUser(_ user: User, by actor: String) throws(StoreError) {
+        guard CaseValidation.isValidId(user.name) else {
+            throw .invalid("\(Quoted(user.name)) is not a valid user name (\(CaseValidation.idRule))")
+        }
+        for team in user.teams where team.isBlank || team.contains(where: { $0.isNewline }) {
+            throw .invalid("a team name must be one line of text")
+        }
+        try write(as: actor) { db, w in
+            guard Access.canManageUsers(w.actor) else {
+                throw StoreError.forbidden("only a manager can add users (you are a \(w.actor.role.rawValue))")
+            }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [user.name]) != nil {
+                throw StoreError.invalid("user \(user.name) already exists")
+            }
+            try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?,?,?,?)",
+                           arguments: [user.name, user.role.rawValue, w.now.text, w.actor.name])
+            for team in Set(user.teams) {
+                try db.execute(sql: "INSERT INTO userTeam (user, team) VALUES (?,?)", arguments: [user.name, team])
+            }
+            try w.audit(db, .userAdd, recordId: user.name)
+        }
+    }
+
+    public func users(by actor: String) throws(StoreError) -> [User] {
+        try read { db in
+            _ = try Self.requireUser(db, actor)
+            let rows = try Row.fetchAll(db, sql: "SELECT name, role FROM user ORDER BY name")
+            return try rows.map { row in
+                let name: String = row["name"]
+                let teams = try String.fetchAll(db, sql: "SELECT team FROM userTeam WHERE user = ? ORDER BY team", arguments: [name])
+                return User(name: name, role: Role(rawValue: row["role"]) ?? .worker, teams: teams)
+            }
+        }
+    }
+
+    public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
+        let ids = cases.map(\.id)
+        if let dup = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+            throw .invalid("case \(dup) appears in more than one file")
+        }
+        return try write(as: actor) { db, w in
+            var outcomes: [ImportOutcome] = []
+            for c in cases {
+                let c = try Self.validated(c)
+                let incoming = CaseOwnership(worker: c.worker, team: c.team)
+                guard Access.canImport(w.actor, incoming) else {
+                    throw StoreError.forbidden("you cannot import case \(c.id): it belongs to \(c.worker)\(c.team.map { " in team \($0)" } ?? ""), outside what you can see")
+                }
+                if let existing = try Self.ownership(db, c.id) {
+                    guard replace else { throw StoreError.caseExists(c.id) }
+                    guard Access.canWrite(w.actor, existing) else { throw StoreError.caseNotFound(c.id) }
+                    outcomes.append(try replaceCase(db, c, w: &w))
+                } else {
+                    try Self.upsertSummary(db, c, now: w.now)
+                    for (position, record) in c.records.enumerated() {
+                        try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
+                    }
+                    try w.audit(db, .import, caseId: c.id)
+                    outcomes.append(.created(caseId: c.id, records: c.records.count))
+                }
+            }
+            return outcomes
+        }
+    }
+
+    /// Replacing from a file amends what changed and adds what is new; it never removes.
+    private func replaceCase(_ db: Database, _ c: Case, w: inout Write) throws -> ImportOutcome {
+        let existing = Set(try String.fetchAll(db, sql: "SELECT recordId FROM record WHERE caseId = ?", arguments: [c.id]))
+        let incoming = c.records
+        if let gone = existing.subtracting(incoming.map(\.id)).sorted().first {
+            throw StoreError.invalid("replacing case \(c.id) would remove record \(gone); records are amend-only, so the file must keep every record")
+        }
+        var position = try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [c.id]) ?? 0
+        var amended = 0, added = 0
+        try w.audit(db, .replace, caseId: c.id)
+        for record in incoming {
+            if existing.contains(record.id) {
+                if let v = try Self.amendRow(db, record, caseId: c.id, w: w, reason: "replaced from a case file") {
+                    amended += 1
+                    try w.audit(db, .amend, caseId: c.id, recordId: record.id, version: v)
+                }
+            } else {
+                position += 1
+                try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
+                added += 1
+                try w.audit(db, .create, caseId: c.id, recordId: record.id, version: 1)
+            }
+        }
+        try Self.upsertSummary(db, c, now: w.now)
+        return .replaced(caseId: c.id, amended: amended, added: added)
+    }
+
+    public func exportCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try write(as: actor) { db, w in
+            _ = try Self.visibleCase(db, id, w.actor)
+            let c = try Self.loadCase(db, id)
+            try w.audit(db, .export, caseId: id)
+            return c
+        }
+    }
+
+    public func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try write(as: actor) { db, w in
+            _ = try Self.visibleCase(db, id, w.actor)
+            let c = try Self.loadCase(db, id)
+            try w.audit(db, .view, caseId: id)
+            return c
+        }
+    }
+
+    public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
+        try read { db in
+            let user = try Self.requireUser(db, actor)
+            var sql = "SELECT * FROM caseFile"
+            var args: [DatabaseValueConvertible?] = []
+            if !(user.role == .manager && user.teams.isEmpty) {
+                sql += " WHERE worker = ?"
+                args.append(user.name)
+                if user.role == .manager {
+                    sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
+                    args += user.teams
+                }
+            }
+            sql += " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+                CaseSummary(id: row["id"], title: row["title"], childName: row["childName"], worker: row["worker"],
+                            team: row["team"], opened: Day(row["opened"] as String) ?? Day(ordinal: 0),
+                            closed: (row["closed"] as String?).flatMap(Day.init),
+                            lastActivity: Timestamp(row["lastActivity"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
+            }
+        }
+    }
+
+    public func add(_ record: CaseRecord, toCase caseId: String, by actor: String) throws(StoreError) {
+        guard record.kind != .case else { throw .invalid("a case has one header; amend it instead") }
+        try write(as: actor) { db, w in
+            let o = try Self.visibleCase(db, caseId, w.actor)
+            guard Access.canWrite(w.actor, o) else { throw StoreError.caseNotFound(caseId) }
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM record WHERE caseId = ? AND recordId = ?", arguments: [caseId, record.id]) != nil {
+                throw StoreError.recordExists(caseId: caseId, recordId: record.id)
+            }
+            let updated = try Self.validated(try Self.loadCase(db, caseId).replacing(record))
+            let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [caseId]) ?? 0) + 1
+            try Self.insert(db, record, caseId: caseId, position: position, w: w, reason: nil)
+            try Self.upsertSummary(db, updated, now: w.now)
+            try w.audit(db, .create, caseId: caseId, recordId: record.id, version: 1)
+        }
+    }
+
+    public func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int {
+        guard !reason.isBlank else { throw .invalid("an amendment needs a reason") }
+        return try write(as: actor) { db, w in
+            let o = try Self.visibleCase(db, caseId, w.actor)
+            guard Access.canWrite(w.actor, o) else { throw StoreError.caseNotFound(caseId) }
+            if case .header(let h) = record {
+                guard h.id == caseId else { throw StoreError.invalid("a case's id cannot be changed") }
+                guard Access.canSee(w.actor, CaseOwnership(worker: h.worker, team: h.team)) else {
+                    throw StoreError.forbidden("you cannot hand case \(caseId) to \(h.worker) outside the cases you can see")
+                }
+            }
+            let updated = try Self.validated(try Self.loadCase(db, caseId).replacing(record))
+            guard let version = try Self.amendRow(db, record, caseId: caseId, w: w, reason: reason) else {
+                throw StoreError.invalid("record \(record.id) in case \(caseId) is unchanged; nothing to amend")
+            }
+            try Self.upsertSummary(db, updated, now: w.now)
+            try w.audit(db, .amend, caseId: caseId, recordId: record.id, version: version)
+            return version
+        }
+    }
+
+    public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {
+        try read { db in
+            _ = try Self.visibleCase(db, caseId, try Self.requireUser(db, actor))
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM recordVersion WHERE caseId = ? AND recordId = ? ORDER BY version",
+                                        arguments: [caseId, recordId])
+            guard !rows.isEmpty else { throw StoreError.recordNotFound(caseId: caseId, recordId: recordId) }
+            return try rows.map { row in
+                RecordVersion(caseId: caseId, recordId: recordId, version: row["version"],
+                              record: try CaseRecord.decode(kind: RecordKind(rawValue: row["kind"]) ?? .note, body: row["body"]),
+                              author: row["author"], at: Timestamp(row["at"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)),
+                              reason: row["reason"])
+            }
+        }
+    }
+
+    public func verifyAudit() throws(StoreError) -> AuditReport {
+        try run {
+            guard let id = try currentStoreId() else { return AuditReport(events: 0, problem: nil) }
+            do {
+                return try pool.read { db in try AuditChain.verify(db, anchor: anchor, storeId: id) }
+            } catch let e as AuditAnchor.Failure {
+                return AuditReport(events: 0, problem: e.description)
+            }
+        }
+    }
+}

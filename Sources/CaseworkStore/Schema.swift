@@ -1,0 +1,76 @@
+import GRDB
+
+/// The store's schema, as a list of migrations. Each runs in its own
+/// transaction, so a store is always wholly at one version. Never edit a
+/// shipped migration: add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE user (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('worker', 'manager')),
+                    addedAt TEXT NOT NULL,
+                    addedBy TEXT NOT NULL);
+                CREATE TABLE userTeam (
+                    user TEXT NOT NULL REFERENCES user(name),
+                    team TEXT NOT NULL,
+                    PRIMARY KEY (user, team));
+                CREATE TABLE caseFile (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    childName TEXT NOT NULL,
+                    worker TEXT NOT NULL,
+                    team TEXT,
+                    opened TEXT NOT NULL,
+                    closed TEXT,
+                    lastActivity TEXT NOT NULL,
+                    lastActivityAt REAL NOT NULL);
+                CREATE INDEX caseFile_worker ON caseFile(worker);
+                CREATE INDEX caseFile_team ON caseFile(team);
+                CREATE TABLE record (
+                    caseId TEXT NOT NULL REFERENCES caseFile(id),
+                    recordId TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (caseId, recordId));
+                CREATE TABLE recordVersion (
+                    caseId TEXT NOT NULL,
+                    recordId TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    reason TEXT,
+                    PRIMARY KEY (caseId, recordId, version),
+                    FOREIGN KEY (caseId, recordId) REFERENCES record(caseId, recordId));
+                CREATE TRIGGER recordVersion_no_update BEFORE UPDATE ON recordVersion
+                    BEGIN SELECT RAISE(ABORT, 'record versions are amend-only'); END;
+                CREATE TRIGGER recordVersion_no_delete BEFORE DELETE ON recordVersion
+                    BEGIN SELECT RAISE(ABORT, 'record versions are amend-only'); END;
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    caseId TEXT,
+                    recordId TEXT,
+                    version INTEGER,
+                    prevHash TEXT NOT NULL,
+                    hash TEXT NOT NULL);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
+        return m
+    }
+
+    static let appendOnlyTriggers = ["audit_no_update", "audit_no_delete"]
+}

@@ -1,3 +1,0 @@
-import CaseworkCore
-import GRDB
-import Crypto

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import Testing
+
+@Suite("The casework command line, end to end")
+struct CommandLineTests {
+    @Test("init, import both examples, list, show and export round-trip through the real binary")
+    func tour() throws {
+        let cli = try CLI()
+        let me = try cli.run("init")
+        #expect(me.status == 0 && me.out.contains("is its manager"))
+        let imported = try cli.run("import", CLI.example("recorded-well"), CLI.example("gaps"))
+        #expect(imported.status == 0, "\(imported.err)")
+        let cases = try cli.run("cases")
+        #expect(cases.out.contains("C-0001  Jordan Reyes") && cases.out.contains("C-0002  Alex Moreno"))
+        let show = try cli.run("show", "C-0001")
+        #expect(show.out.contains("Child: Jordan Reyes, born 2011-09-14"))
+        #expect(show.out.contains("Jordan said: \"there's nobody home most nights, I make toast\"."))
+        #expect(show.out.contains("Decision: share by ahmed.k"))
+
+        let first = try cli.run("export", "C-0002")
+        let exported = try cli.file("c2.json", first.out)
+        let other = try CLI()
+        try other.run("init")
+        #expect(try other.run("import", exported).status == 0)
+        #expect(try other.run("export", "C-0002").out == first.out)
+    }
+
+    @Test("export -o writes a private file")
+    func exportToFile() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let path = cli.home.appendingPathComponent("out.json").path
+        #expect(try cli.run("export", "C-0002", "-o", path).status == 0)
+        let attrs = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+    }
+
+    /// Each kind of bad file: the message names the file, the JSON path and the value; the store is unchanged.
+    @Test("bad case files are refused with the path and value, and change nothing", arguments: [
+        ("\"method\": \"phone\"", "\"method\": \"emial\"", "case.disclosures[1].method: unknown value \"emial\""),
+        ("\"wholeFile\": false,\n        \"consentStatus\": \"not-sought\"", "\"wholeFile\": false, \"wholFile\": true,\n        \"consentStatus\": \"not-sought\"", "case.disclosures[1].wholFile: unknown key"),
+        ("\"opened\": \"2025-01-05\"", "\"opened\": \"2025-01-35\"", "case.opened: not a date \"2025-01-35\""),
+        ("\"decisionId\": \"D1\"", "\"decisionId\": \"D7\"", "case.disclosures[0].decisionId: no decision with id \"D7\" in this case"),
+        ("\"givenBy\": \"P1\"", "\"givenBy\": \"P4\"", "case.consents[0].givenBy: no person with id \"P4\" in this case"),
+        ("\"careOrder\": false", "\"careOrder\": \"no\"", "case.careOrder: expected true or false"),
+    ])
+    func badInput(original: String, broken: String, message: String) throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("recorded-well"))
+        let before = try cli.fingerprint()
+        let text = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+        #expect(text.contains(original))
+        let bad = try cli.file("bad.json", text.replacingOccurrences(of: original, with: broken))
+        // A good file beside the bad one goes in only if both do.
+        let good = try cli.file("good.json", text.replacingOccurrences(of: "C-0002", with: "C-0003"))
+        let r = try cli.run("import", good, bad)
+        #expect(r.status != 0)
+        #expect(r.err.hasPrefix("casework: \(bad): \(message)"))
+        #expect(r.err.hasSuffix("; nothing was imported\n") && r.err.filter { $0 == "\n" }.count == 1)
+        #expect(try cli.fingerprint() == before)
+    }
+
+    @Test("importing a case that exists is refused unless --replace, and changes nothing")
+    func existing() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let before = try cli.fingerprint()
+        let r = try cli.run("import", CLI.example("gaps"))
+        #expect(r.status == 1 && r.err == "casework: case C-0002 already exists; use --replace to amend it from the file\n")
+        #expect(try cli.fingerprint() == before)
+    }
+
+    @Test("audit verify passes untouched and names the event edited behind the program's back")
+    func auditVerify() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        try cli.run("show", "C-0002")
+        let ok = try cli.run("audit", "verify")
+        #expect(ok.status == 0 && ok.out == "Audit trail intact: 3 events.\n")
+        try DatabaseQueue(path: cli.storeFile.path).write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update")
+            try db.execute(sql: "UPDATE audit SET action = 'export' WHERE seq = 3")
+            try db.execute(sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END")
+        }
+        let bad = try cli.run("audit", "verify")
+        #expect(bad.status != 0)
+        #expect(bad.err == "casework: audit trail broken: event 3 was altered after it was written\n")
+    }
+
+    @Test("amend writes a version with the reason; history shows both")
+    func amendAndHistory() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let note = try cli.file("n.json", """
+            {"id": "N9", "at": "2026-03-06T12:00:00Z", "by": "sam.t", "kind": "phone", "text": "Called the school nurse", "episodeId": "E2"}
+            """)
+        #expect(try cli.run("add", "C-0002", "--kind", "note", "-f", note).status == 0)
+        let fixed = try cli.file("n2.json", """
+            {"id": "N9", "at": "2026-03-06T12:00:00Z", "by": "sam.t", "kind": "phone", "text": "Called the school nurse about sleep", "episodeId": "E2"}
+            """)
+        let r = try cli.run("amend", "C-0002/N9", "-f", fixed, "--reason", "added what the call was about")
+        #expect(r.status == 0 && r.out == "Amended C-0002/N9: now version 2.\n")
+        let h = try cli.run("history", "C-0002/N9")
+        #expect(h.out.contains("Version 1") && h.out.contains("Version 2") && h.out.contains("why: added what the call was about"))
+        #expect(try cli.run("amend", "C-0002/N9", "-f", fixed, "--reason", "again").status != 0)
+    }
+
+    @Test("a worker cannot add users; an unregistered user is told how to get access")
+    func roles() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let list = try cli.run("users", "list")
+        #expect(list.out.contains("manager"))
+        #expect(try cli.run("users", "add", "sam.t", "--role", "worker", "--team", "Early Help North").status == 0)
+        #expect(try cli.run("users", "add", "x", "--role", "boss").status != 0)
+    }
+
+    @Test("record text with escape sequences shows as harmless text")
+    func escapesInShow() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let text = try String(contentsOfFile: CLI.example("recorded-well"), encoding: .utf8)
+            .replacingOccurrences(of: "Jordan Reyes", with: "Jordan \\u001b]0;pwned\\u0007Reyes\\u001b[2J")
+        let f = try cli.file("esc.json", text)
+        #expect(try cli.run("import", f).status == 0)
+        for out in [try cli.run("show", "C-0001").out, try cli.run("cases").out] {
+            #expect(!out.contains("\u{1b}") && !out.contains("\u{07}"))
+            #expect(out.contains("Jordan Reyes"))
+        }
+    }
+
+    @Test("every command has --help; no arguments prints help; --version answers")
+    func help() throws {
+        let cli = try CLI()
+        for cmd in [["init"], ["import"], ["export"], ["cases"], ["show"], ["history"], ["add"], ["amend"],
+                    ["users", "add"], ["users", "list"], ["audit", "verify"]] {
+            let r = try cli.run(cmd + ["--help"])
+            #expect(r.status == 0 && r.out.contains("USAGE"), "\(cmd)")
+        }
+        #expect(try cli.run().out.contains("SUBCOMMANDS"))
+        #expect(try cli.run("--version").status == 0)
+    }
+
+    @Test("commands on a store that was never created say so, and create nothing")
+    func noStore() throws {
+        let cli = try CLI()
+        let r = try cli.run("cases")
+        #expect(r.status == 1 && r.err.contains("run `casework init` first"))
+        #expect(!FileManager.default.fileExists(atPath: cli.storeFile.path))
+    }
+
+    @Test("--store and CASEWORK_STORE choose the file")
+    func choosingTheStore() throws {
+        let cli = try CLI()
+        let a = cli.home.appendingPathComponent("a.sqlite").path
+        #expect(try cli.run("init", "--store", a).status == 0)
+        #expect(FileManager.default.fileExists(atPath: a))
+        let b = cli.home.appendingPathComponent("b.sqlite").path
+        #expect(try cli.run(["init"], env: ["CASEWORK_STORE": b]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: b))
+        #expect(!FileManager.default.fileExists(atPath: cli.storeFile.path))
+    }
+}

@@ -1,0 +1,120 @@
+import CaseworkCore
+import Foundation
+import GRDB
+import Testing
+@testable import CaseworkStore
+
+@Suite("The audit trail")
+struct AuditTests {
+    /// A store with some history: init, two imports, a view, an export, an amendment.
+    func busyStore() throws -> TempStore {
+        let t = try TempStore()
+        let c = try t.example("gaps")
+        _ = try t.store.importCases([c, try t.example("recorded-well")], replace: false, by: "mia.manager")
+        _ = try t.store.viewCase("C-0002", by: "mia.manager")
+        _ = try t.store.exportCase("C-0001", by: "mia.manager")
+        var d = c.decisions[0]
+        d.rationale = "Written later"
+        _ = try t.store.amend(.decision(d), inCase: "C-0002", reason: "missing rationale", by: "mia.manager")
+        return t
+    }
+
+    func tamper(_ t: TempStore, _ sql: String) throws {
+        try t.raw().write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            try db.execute(sql: sql)
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
+    }
+
+    @Test("every create, import, view, export and amendment is an event holding ids only")
+    func events() throws {
+        let t = try busyStore()
+        let rows = try t.raw().read { try Row.fetchAll($0, sql: "SELECT action, caseId, recordId, version FROM audit ORDER BY seq") }
+        #expect(rows.map { $0["action"] as String } == ["init", "import", "import", "view", "export", "amend"])
+        #expect(rows.last?["recordId"] == "D1" && rows.last?["version"] == 2)
+        let report = try t.store.verifyAudit()
+        #expect(report.isIntact && report.events == 6)
+    }
+
+    @Test("an edited event is found and named")
+    func edited() throws {
+        let t = try busyStore()
+        try tamper(t, "UPDATE audit SET user = 'someone.else' WHERE seq = 4")
+        #expect(try t.store.verifyAudit().problem == "event 4 was altered after it was written")
+    }
+
+    @Test("a deleted event is found")
+    func deleted() throws {
+        let t = try busyStore()
+        try tamper(t, "DELETE FROM audit WHERE seq = 3")
+        #expect(try t.store.verifyAudit().problem?.hasPrefix("event 3 is missing") == true)
+    }
+
+    @Test("reordered events are found")
+    func reordered() throws {
+        let t = try busyStore()
+        try tamper(t, "UPDATE audit SET seq = 100 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 100;")
+        #expect(try t.store.verifyAudit().problem?.hasPrefix("event 2 does not follow") == true)
+    }
+
+    @Test("an event inserted in the middle is found")
+    func inserted() throws {
+        let t = try busyStore()
+        try tamper(t, """
+            UPDATE audit SET seq = seq + 1000 WHERE seq >= 4;
+            UPDATE audit SET seq = seq - 999 WHERE seq >= 1000;
+            INSERT INTO audit (seq, at, user, action, caseId, prevHash, hash)
+                SELECT 4, at, user, 'view', caseId, hash, hash FROM audit WHERE seq = 3;
+            """)
+        #expect(try t.store.verifyAudit().isIntact == false)
+    }
+
+    @Test("cutting the tail is found through the anchor outside the store")
+    func tailCut() throws {
+        let t = try busyStore()
+        try tamper(t, "DELETE FROM audit WHERE seq >= 5")
+        #expect(try t.store.verifyAudit().problem == "the trail ends at event 4 but event 6 was recorded: events were cut from the end")
+    }
+
+    @Test("rewriting the whole chain consistently is found through the anchor")
+    func rewritten() throws {
+        let t = try busyStore()
+        // Recompute every hash after changing one event, as a careful forger would.
+        try t.raw().write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            try db.execute(sql: "UPDATE audit SET user = 'forger' WHERE seq = 2")
+            var prev = AuditChain.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
+                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
+                                         caseId: row["caseId"], recordId: row["recordId"], version: row["version"], prevHash: prev)
+                try db.execute(sql: "UPDATE audit SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [prev, e.hash, e.seq])
+                prev = e.hash
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                """)
+        }
+        #expect(try t.store.verifyAudit().problem == "event 6 is not the one anchored outside the store: the trail was rewritten")
+    }
+
+    @Test("removing the append-only guard is reported")
+    func guardRemoved() throws {
+        let t = try busyStore()
+        try t.raw().write { try $0.execute(sql: "DROP TRIGGER audit_no_delete") }
+        #expect(try t.store.verifyAudit().problem?.contains("append-only guard audit_no_delete was removed") == true)
+    }
+
+    @Test("a forged anchor is reported")
+    func forgedAnchor() throws {
+        let t = try busyStore()
+        let files = try FileManager.default.contentsOfDirectory(at: t.location.configDirectory.appendingPathComponent("anchors"),
+                                                                 includingPropertiesForKeys: nil)
+        try Data("3 \(String(repeating: "a", count: 64)) deadbeef\n".utf8).write(to: files[0])
+        #expect(try t.store.verifyAudit().problem?.contains("was altered") == true)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The committed test fixtures: the spec's example case files (copied from
+/// `shared/spec/examples/`) and the stores kept from older schema versions.
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    static func caseFile(_ name: String) -> Data {
+        // A missing fixture is a broken checkout; failing loudly is right here.
+        try! Data(contentsOf: root.appendingPathComponent("cases/\(name).json"))
+    }
+}
+
+import CaseworkCore
+import CaseworkStore
+import GRDB
+
+/// A store in a fresh temporary folder, with its own config folder and a fixed clock.
+struct TempStore {
+    let dir: URL
+    let location: StoreLocation
+    let store: SQLiteCaseStore
+
+    init(manager: String = "mia.manager", initialise: Bool = true) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-test-\(UUID().uuidString)")
+        location = StoreLocation(file: dir.appendingPathComponent("data/casework/casework.sqlite"),
+                                 configDirectory: dir.appendingPathComponent("config/casework"))
+        store = try SQLiteCaseStore(location, create: true, clock: { Date(timeIntervalSince1970: 1_773_100_800) })
+        if initialise { _ = try store.initialise(by: manager) }
+    }
+
+    func example(_ name: String) throws -> Case { try CaseFileCodec.decode(Fixtures.caseFile(name)) }
+
+    /// A raw connection behind the program's back, as an intruder or a careless script would have.
+    func raw() throws -> DatabaseQueue {
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        return try DatabaseQueue(path: location.file.path, configuration: config)
+    }
+
+    /// Everything a user could notice changing: each table's rows, in order.
+    func fingerprint() throws -> String {
+        try raw().read { db in
+            try ["meta", "user", "userTeam", "caseFile", "record", "recordVersion", "audit"].map { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").description
+            }.joined(separator: "\n")
+        }
+    }
+}
