@@ -46,7 +46,7 @@ struct Import: ParsableCommand {
         abstract: "Import case files (format casework-case/1). All files go in, or none.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("Case files to import.", valueName: "file")) var files: [String]
-    @Flag(help: "Amend cases that already exist from the files (recorded as amendments).") var replace = false
+    @ArgumentParser.Flag(help: "Amend cases that already exist from the files (recorded as amendments).") var replace = false
 
     func run() throws {
         guard !files.isEmpty else { throw fail("name at least one case file to import", code: 64) }

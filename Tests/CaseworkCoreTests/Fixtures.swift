@@ -11,3 +11,21 @@ enum Fixtures {
         try! Data(contentsOf: root.appendingPathComponent("cases/\(name).json"))
     }
 }
+
+import CaseworkCore
+
+extension Fixtures {
+    static let resources = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources")
+
+    static func resource(_ path: String) -> Data {
+        try! Data(contentsOf: resources.appendingPathComponent(path))
+    }
+
+    static let guidance: Guidance = try! Guidance.decode(
+        rules: resource("guidance/rules.json"), walkthrough: resource("guidance/walkthrough.json"),
+        goldenRules: resource("guidance/golden-rules.json"))
+
+    static let defaultPolicy: Policy = try! Policy.decodeDefault(resource("policy.json"), ruleIds: Rules.ids)
+
+    static func example(_ name: String) -> Case { try! CaseFileCodec.decode(caseFile(name)) }
+}

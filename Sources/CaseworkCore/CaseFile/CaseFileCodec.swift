@@ -68,6 +68,12 @@ public enum CaseFileCodec {
                 }
                 if let problem = firstUnknownKey(json: object[key]!, value: field, path: here) { return problem }
             }
+        } else if let object = json as? [String: Any], mirror.displayStyle == .dictionary {
+            for entry in mirror.children {
+                let pair = Mirror(reflecting: entry.value).children.map(\.value)
+                guard pair.count == 2, let key = pair[0] as? String, let sub = object[key] else { continue }
+                if let problem = firstUnknownKey(json: sub, value: pair[1], path: path.isEmpty ? key : "\(path).\(key)") { return problem }
+            }
         } else if let array = json as? [Any], mirror.displayStyle == .collection {
             for (i, pair) in zip(array, mirror.children).enumerated() {
                 if let problem = firstUnknownKey(json: pair.0, value: pair.1.value, path: "\(path)[\(i)]") { return problem }

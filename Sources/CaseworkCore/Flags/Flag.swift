@@ -1,0 +1,63 @@
+/// How much a flag matters. `missing` clears only when the entry is written;
+/// `check` can also be accepted by a manager with a note; `advice` is a reminder.
+public enum Severity: String, CaseFileEnum, Comparable {
+    case missing, check, advice
+
+    public var rank: Int {
+        switch self {
+        case .missing: 0
+        case .check: 1
+        case .advice: 2
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Where a flag stands after review.
+public enum FlagStatus: String, CaseFileEnum {
+    case open, accepted
+}
+
+/// The workbook telling a practitioner (and their manager) that a record
+/// falls short of the guidance: which rule, on which record, what is missing
+/// in plain words, and the guidance it comes from.
+public struct Flag: Hashable, Sendable, Codable {
+    public var rule: String
+    public var severity: Severity
+    public var caseId: String
+    public var recordId: String
+    /// The field whose entry would clear the flag, for jumping to it.
+    public var field: String?
+    public var message: String
+    public var source: String
+    /// For time-based rules: the first day the flag is raised. `nil`: raised now.
+    public var dueFrom: Day?
+    public var status: FlagStatus
+    /// The review that accepted it, when accepted.
+    public var reviewId: String?
+
+    public init(rule: String, severity: Severity, caseId: String, recordId: String, field: String?, message: String,
+                source: String, dueFrom: Day? = nil, status: FlagStatus = .open, reviewId: String? = nil) {
+        self.rule = rule; self.severity = severity; self.caseId = caseId; self.recordId = recordId; self.field = field
+        self.message = message; self.source = source; self.dueFrom = dueFrom; self.status = status; self.reviewId = reviewId
+    }
+
+    /// Raised on `day` (time-based rules fall due; others always are).
+    public func isRaised(on day: Day) -> Bool { dueFrom.map { $0 <= day } ?? true }
+
+    public var isOpen: Bool { status == .open }
+}
+
+/// What a rule found: the record, the field that would clear it, and a short
+/// detail for the message (ids, field names, dates; never record text).
+public struct Finding: Hashable, Sendable {
+    public var recordId: String
+    public var field: String?
+    public var detail: String
+    public var dueFrom: Day?
+
+    public init(_ recordId: String, field: String? = nil, detail: String = "", dueFrom: Day? = nil) {
+        self.recordId = recordId; self.field = field; self.detail = detail; self.dueFrom = dueFrom
+    }
+}

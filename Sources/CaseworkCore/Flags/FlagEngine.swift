@@ -1,0 +1,44 @@
+/// Turns a case into its flags under a policy, with the guidance's words.
+public struct FlagEngine: Sendable {
+    public var policy: Policy
+    public var guidance: Guidance
+
+    public init(policy: Policy, guidance: Guidance) {
+        self.policy = policy
+        self.guidance = guidance
+    }
+
+    /// Every flag the case can raise, each with the day it falls due (time-based
+    /// rules) and whether a manager accepted it. This is what the store keeps.
+    public func flags(for c: Case) -> [Flag] {
+        var out: [Flag] = []
+        for (id, check) in Rules.all {
+            guard let setting = policy.setting(id), setting.enabled, let text = guidance.rules[id] else { continue }
+            var seen = Set<String>()
+            for f in check(c, policy) where seen.insert(f.recordId).inserted {
+                let message = text.message.replacingOccurrences(of: "{record}", with: f.recordId)
+                    .replacingOccurrences(of: "{detail}", with: f.detail)
+                var flag = Flag(rule: id, severity: setting.severity, caseId: c.id, recordId: f.recordId, field: f.field,
+                                message: message, source: text.source, dueFrom: f.dueFrom)
+                if let review = Self.acceptance(of: flag, in: c) {
+                    flag.status = .accepted
+                    flag.reviewId = review.id
+                }
+                out.append(flag)
+            }
+        }
+        return out
+    }
+
+    /// The flags raised on `day`: open ones, or with `includeAccepted` the accepted ones too.
+    public func flags(for c: Case, on day: Day, includeAccepted: Bool = false) -> [Flag] {
+        flags(for: c).filter { $0.isRaised(on: day) && (includeAccepted || $0.isOpen) }
+    }
+
+    /// A manager's acceptance closes a `check` or `advice` flag; a `missing`
+    /// flag clears only when the entry is written, so no review closes it.
+    static func acceptance(of flag: Flag, in c: Case) -> Review? {
+        guard flag.severity != .missing else { return nil }
+        return c.reviews.last { $0.action == .accepted && $0.target.record == flag.recordId && $0.target.rule == flag.rule }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// An organisation's choices about the rules: which are on, how severe each
+/// is, how many days a child protection concern may wait for a decision, and
+/// whether advice flags reach the manager's review queue. The default lives in
+/// `Resources/policy.json`; an organisation's file overrides any part of it.
+public struct Policy: Hashable, Sendable, Codable {
+    public struct RuleSetting: Hashable, Sendable, Codable {
+        public var enabled: Bool
+        public var severity: Severity
+
+        public init(enabled: Bool, severity: Severity) { self.enabled = enabled; self.severity = severity }
+    }
+
+    public static let formatName = "casework-policy/1"
+    public var format: String
+    public var concernUndecidedDays: Int
+    public var adviceInReviewQueue: Bool
+    public var rules: [String: RuleSetting]
+
+    public func setting(_ rule: String) -> RuleSetting? { rules[rule] }
+
+    /// A stable text of the policy, for noticing when it changed.
+    public var canonical: String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Reads a complete policy (the default), checking every rule the code knows is set.
+    public static func decodeDefault(_ data: Data, ruleIds: [String]) throws(CaseFileError) -> Policy {
+        let p = try strict(Policy.self, data)
+        try p.check(ruleIds: ruleIds)
+        for id in ruleIds where p.rules[id] == nil {
+            throw CaseFileError(path: "rules", "no setting for rule \(Quoted(id))")
+        }
+        return p
+    }
+
+    /// An organisation's override: any of the keys, any subset of rules,
+    /// each rule giving `enabled`, `severity` or both. Applied on top of `base`.
+    public static func decodeOverride(_ data: Data, over base: Policy) throws(CaseFileError) -> Policy {
+        let o = try strict(Override.self, data)
+        if let f = o.format, f != formatName {
+            throw CaseFileError(path: "format", "unsupported value \(Quoted(f)) (expected \"\(formatName)\")")
+        }
+        var p = base
+        if let d = o.concernUndecidedDays { p.concernUndecidedDays = d }
+        if let a = o.adviceInReviewQueue { p.adviceInReviewQueue = a }
+        for (id, r) in o.rules ?? [:] {
+            guard var s = p.rules[id] else { throw CaseFileError(path: "rules.\(id)", "unknown rule") }
+            if let e = r.enabled { s.enabled = e }
+            if let v = r.severity { s.severity = v }
+            p.rules[id] = s
+        }
+        try p.check(ruleIds: Array(base.rules.keys))
+        return p
+    }
+
+    struct Override: Codable {
+        struct Rule: Codable {
+            var enabled: Bool?
+            var severity: Severity?
+        }
+        var format: String?
+        var concernUndecidedDays: Int?
+        var adviceInReviewQueue: Bool?
+        var rules: [String: Rule]?
+    }
+
+    func check(ruleIds: [String]) throws(CaseFileError) {
+        guard format == Self.formatName else {
+            throw CaseFileError(path: "format", "unsupported value \(Quoted(format)) (expected \"\(Self.formatName)\")")
+        }
+        guard (0...365).contains(concernUndecidedDays) else {
+            throw CaseFileError(path: "concernUndecidedDays", "must be a whole number of days from 0 to 365, not \(concernUndecidedDays)")
+        }
+        for id in rules.keys.sorted() where !ruleIds.contains(id) {
+            throw CaseFileError(path: "rules.\(id)", "unknown rule")
+        }
+    }
+
+    static func strict<T: Decodable>(_ type: T.Type, _ data: Data) throws(CaseFileError) -> T {
+        let tree: Any
+        do { tree = try JSONSerialization.jsonObject(with: data) } catch {
+            throw CaseFileError(path: "", "not valid JSON")
+        }
+        let value: T
+        do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
+            throw CaseFileError(e)
+        } catch { throw CaseFileError(path: "", "could not be read") }
+        if let unknown = CaseFileCodec.firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
+        return value
+    }
+}
