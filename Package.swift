@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Casework",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "casework", targets: ["casework"]),
     ],

@@ -16,7 +16,7 @@ public struct Casework: ParsableCommand {
             """,
         version: CaseworkCoreVersion.string,
         subcommands: [Init.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
-                      Amend.self, Users.self, Audit.self]
+                      Amend.self, Flags.self, PolicyCommand.self, Users.self, Audit.self]
     )
 
     public init() {}
@@ -115,8 +115,16 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let store = try options.open()
-        let c = try attempt { try store.viewCase(caseId, by: Identity.current()) }
-        write(PlainCaseView.render(c, today: today()))
+        let me = Identity.current()
+        let c = try attempt { try store.viewCase(caseId, by: me) }
+        let open = try attempt { try store.flags(FlagQuery(caseId: caseId, on: today()), by: me) }
+        var notes: [String: [String]] = [:]
+        for e in open {
+            notes[e.flag.recordId, default: []].append("[\(e.flag.severity.rawValue)] \(e.flag.rule): \(e.flag.message) (Source: \(e.flag.source))")
+        }
+        let counts = Dictionary(grouping: open, by: \.flag.severity).mapValues(\.count)
+        let summary = open.isEmpty ? "Open flags: none\n" : "Open flags: " + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+        write(summary + PlainCaseView.render(c, today: today(), notes: notes))
     }
 }
 

@@ -22,7 +22,18 @@ struct StoreOptions: ParsableArguments {
     }
 
     func open(create: Bool = false) throws -> SQLiteCaseStore {
-        try attempt { try SQLiteCaseStore(location, create: create) }
+        let location = self.location
+        return try attempt { try SQLiteCaseStore(location, settings: try Self.settings(location), create: create) }
+    }
+
+    /// Guidance and default policy from Resources/, and this user's policy file if any.
+    static func settings(_ location: StoreLocation) throws(StoreError) -> FlagSettings {
+        let env = ProcessInfo.processInfo.environment
+        let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let resources = try CaseworkResources.load(from: CaseworkResources.locate(environment: env, executable: exe))
+        let policyFile = location.configDirectory.appendingPathComponent("policy.json")
+        return FlagSettings(resources: resources, localOverride: FileManager.default.contents(atPath: policyFile.path),
+                            localOverridePath: policyFile.path)
     }
 }
 
@@ -51,6 +62,13 @@ func write(_ text: String) {
 func today() -> Day {
     let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
     return Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? Day(Date())
+}
+
+/// Parses a `YYYY-MM-DD` option, or says which option was wrong.
+func parseDay(_ text: String?, option: String) throws -> Day {
+    guard let text else { return today() }
+    guard let d = Day(text) else { throw fail("\(option) takes a date as YYYY-MM-DD, not \(Quoted(text))", code: 64) }
+    return d
 }
 
 /// `CASE/RECORD` or `CASE RECORD`.

@@ -8,6 +8,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case initialise = "init"
     case userAdd = "user-add"
     case create, amend, `import`, replace, export, view
+    case policySet = "policy-set"
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one

@@ -1,6 +1,7 @@
 import CaseworkCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store: one file, a GRDB `DatabasePool` in WAL mode with
 /// `synchronous=FULL` and foreign keys on. Every write is one IMMEDIATE
@@ -12,12 +13,20 @@ public final class SQLiteCaseStore: CaseStore {
     let anchor: AuditAnchor
     let clock: @Sendable () -> Date
     let storeId: String?
+    let settings: FlagSettings
+    let engineBox: Mutex<FlagEngine>
 
-    /// Opens (and with `create`, makes) the store, bringing its schema up to date.
-    public init(_ location: StoreLocation, create: Bool = false, busyTimeout: TimeInterval = 5,
+    /// The flag engine under the policy in force now.
+    public var engine: FlagEngine { engineBox.withLock { $0 } }
+
+    /// Opens (and with `create`, makes) the store, bringing its schema up to
+    /// date and its flags in line with the policy and guidance in force.
+    public init(_ location: StoreLocation, settings: FlagSettings, create: Bool = false, busyTimeout: TimeInterval = 5,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
         self.location = location
         self.clock = clock
+        self.settings = settings
+        self.engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
         self.anchor = AuditAnchor(directory: location.configDirectory)
         Protection.restrictNewFiles()
         if !location.exists {
@@ -46,6 +55,12 @@ public final class SQLiteCaseStore: CaseStore {
             throw Self.map(error, path: location.file.path)
         }
         Protection.makePrivate(location.file)
+        let stored = try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'policy'") }
+        let policy = try settings.effective(stored: stored.map { Data($0.utf8) })
+        engineBox.withLock { $0.policy = policy }
+        if storeId != nil, try read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'flagsFingerprint'") }) != fingerprint {
+            _ = try recomputeAll()
+        }
     }
 
     /// The schema migrations applied to this store, oldest first.
@@ -80,6 +95,8 @@ public final class SQLiteCaseStore: CaseStore {
         let now: Timestamp
         let actor: User
         var head: (Int64, String)?
+        /// Cases whose flags are recomputed before the transaction commits.
+        var touched: Set<String> = []
 
         mutating func audit(_ db: Database, _ action: AuditAction, caseId: String? = nil,
                             recordId: String? = nil, version: Int? = nil) throws {
@@ -98,6 +115,7 @@ public final class SQLiteCaseStore: CaseStore {
                 try db.inTransaction(.immediate) {
                     var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
                     result = try body(db, &w)
+                    for caseId in w.touched.sorted() { try refreshFlags(db, caseId, now: now) }
                     state = w
                     return .commit
                 }
@@ -289,6 +307,7 @@ extension SQLiteCaseStore {
                         try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
                     }
                     try w.audit(db, .import, caseId: c.id)
+                    w.touched.insert(c.id)
                     outcomes.append(.created(caseId: c.id, records: c.records.count))
                 }
             }
@@ -320,6 +339,7 @@ extension SQLiteCaseStore {
             }
         }
         try Self.upsertSummary(db, c, now: w.now)
+        w.touched.insert(c.id)
         return .replaced(caseId: c.id, amended: amended, added: added)
     }
 
@@ -377,6 +397,7 @@ extension SQLiteCaseStore {
             try Self.insert(db, record, caseId: caseId, position: position, w: w, reason: nil)
             try Self.upsertSummary(db, updated, now: w.now)
             try w.audit(db, .create, caseId: caseId, recordId: record.id, version: 1)
+            w.touched.insert(caseId)
         }
     }
 
@@ -397,6 +418,7 @@ extension SQLiteCaseStore {
             }
             try Self.upsertSummary(db, updated, now: w.now)
             try w.audit(db, .amend, caseId: caseId, recordId: record.id, version: version)
+            w.touched.insert(caseId)
             return version
         }
     }

@@ -69,6 +69,32 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
         }
+        m.registerMigration("v2-flags") { db in
+            try db.execute(sql: """
+                CREATE TABLE flag (
+                    caseId TEXT NOT NULL REFERENCES caseFile(id),
+                    recordId TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    severityRank INTEGER NOT NULL,
+                    field TEXT,
+                    message TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    dueFrom TEXT,
+                    raisedAt TEXT NOT NULL,
+                    since TEXT NOT NULL,
+                    worker TEXT NOT NULL,
+                    team TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('open', 'accepted')),
+                    reviewId TEXT,
+                    PRIMARY KEY (caseId, rule, recordId));
+                CREATE INDEX flag_queue ON flag(status, severityRank, since);
+                CREATE INDEX flag_worker ON flag(worker, status, severityRank, since);
+                CREATE INDEX flag_team ON flag(team, status, severityRank, since);
+                CREATE INDEX flag_rule ON flag(rule, status);
+                """)
+            // Flags for cases already in the store are computed on first open (the fingerprint is unset).
+        }
         return m
     }
 

@@ -16,6 +16,12 @@ import CaseworkCore
 import CaseworkStore
 import GRDB
 
+extension Fixtures {
+    static let resources = try! CaseworkResources.load(
+        from: root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources"))
+    static let settings = FlagSettings(resources: resources)
+}
+
 /// A store in a fresh temporary folder, with its own config folder and a fixed clock.
 struct TempStore {
     let dir: URL
@@ -26,7 +32,8 @@ struct TempStore {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-test-\(UUID().uuidString)")
         location = StoreLocation(file: dir.appendingPathComponent("data/casework/casework.sqlite"),
                                  configDirectory: dir.appendingPathComponent("config/casework"))
-        store = try SQLiteCaseStore(location, create: true, clock: { Date(timeIntervalSince1970: 1_773_100_800) })
+        store = try SQLiteCaseStore(location, settings: Fixtures.settings, create: true,
+                                    clock: { Date(timeIntervalSince1970: 1_773_100_800) })
         if initialise { _ = try store.initialise(by: manager) }
     }
 

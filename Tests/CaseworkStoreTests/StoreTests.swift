@@ -34,7 +34,7 @@ struct StoreTests {
     func notInitialised() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-missing-\(UUID().uuidString)")
         let loc = StoreLocation(file: dir.appendingPathComponent("x.sqlite"), configDirectory: dir)
-        #expect(throws: StoreError.notInitialised(path: loc.file.path)) { try SQLiteCaseStore(loc) }
+        #expect(throws: StoreError.notInitialised(path: loc.file.path)) { try SQLiteCaseStore(loc, settings: Fixtures.settings) }
         #expect(!FileManager.default.fileExists(atPath: dir.path))
     }
 
@@ -165,8 +165,11 @@ struct MigrationTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("old.sqlite")
         try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("stores/schema-v1.sqlite"), to: file)
-        let store = try SQLiteCaseStore(StoreLocation(file: file, configDirectory: dir.appendingPathComponent("config")))
-        #expect(try store.appliedMigrations().first == "v1")
+        let store = try SQLiteCaseStore(StoreLocation(file: file, configDirectory: dir.appendingPathComponent("config")), settings: Fixtures.settings)
+        #expect(try store.appliedMigrations() == ["v1", "v2-flags"])
+        // Flags for the old store's cases were computed on opening.
+        let flags = try store.flags(FlagQuery(on: Day("2026-03-10")!), by: "root")
+        #expect(flags.count == 13 && flags.allSatisfy { $0.flag.caseId == "C-0002" })
         #expect(try store.cases(visibleTo: "root").map(\.id) == ["C-0001", "C-0002"])
         let gaps = try CaseFileCodec.decode(Fixtures.caseFile("gaps"))
         #expect(try store.exportCase("C-0002", by: "root") == gaps)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line of the case list: enough to find a case without opening it.
 public struct CaseSummary: Hashable, Sendable, Codable {
     public var id: String
@@ -78,4 +80,14 @@ public protocol CaseStore: Sendable {
     func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion]
 
     func verifyAudit() throws(StoreError) -> AuditReport
+
+    /// Open (or with `includeAccepted`, all) flags on cases the user may see,
+    /// worst first, then oldest first.
+    func flags(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry]
+    /// Recomputes every case's flags in short batches (managers only). Returns how many cases.
+    func recomputeFlags(by actor: String) throws(StoreError) -> Int
+    /// The policy flags are computed with now.
+    func policy() throws(StoreError) -> Policy
+    /// Stores an organisation's policy for everyone using the store (managers only), then recomputes.
+    func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> Policy
 }

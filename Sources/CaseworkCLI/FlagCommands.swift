@@ -1,0 +1,144 @@
+import ArgumentParser
+import CaseworkCore
+import CaseworkStore
+import Foundation
+
+struct Flags: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List records that fall short of the guidance, or recompute every case's flags.",
+        subcommands: [List.self, Recompute.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List open flags on the cases you can see, grouped by case (the default).")
+        @OptionGroup var options: StoreOptions
+        @Option(name: .customLong("case"), help: ArgumentHelp("Only this case.", valueName: "id")) var caseId: String?
+        @Option(help: ArgumentHelp("Only this severity: missing, check or advice.", valueName: "severity")) var severity: String?
+        @Option(help: ArgumentHelp("Only this rule id.", valueName: "id")) var rule: String?
+        @Option(help: ArgumentHelp("Only cases owned by this practitioner.", valueName: "name")) var worker: String?
+        @Option(help: ArgumentHelp("Evaluate on this date instead of today (time-based rules).", valueName: "YYYY-MM-DD")) var at: String?
+        @ArgumentParser.Flag(help: "Include flags a manager accepted, with the review that closed them.") var all = false
+        @ArgumentParser.Flag(help: "Print a JSON array instead of a table.") var json = false
+
+        func run() throws {
+            let day = try parseDay(at, option: "--at")
+            var severities: Set<Severity>?
+            if let severity {
+                guard let s = Severity(rawValue: severity) else {
+                    throw fail("--severity takes missing, check or advice, not \(Quoted(severity))", code: 64)
+                }
+                severities = [s]
+            }
+            if let rule, !Rules.ids.contains(rule), rule != "manual" {
+                throw fail("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md", code: 64)
+            }
+            let store = try options.open()
+            let me = Identity.current()
+            let entries = try attempt {
+                try store.flags(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, includeAccepted: all), by: me)
+            }
+            if json {
+                write(FlagReport.json(entries, includeStatus: all))
+                return
+            }
+            let names = Dictionary(try attempt { try store.cases(visibleTo: me) }.map { ($0.id, $0.childName) }) { a, _ in a }
+            write(FlagReport.table(entries, childNames: names, on: day))
+        }
+    }
+
+    struct Recompute: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild every case's flags under the policy in force (managers only).")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            let store = try options.open()
+            let n = try attempt { try store.recomputeFlags(by: Identity.current()) }
+            write("Recomputed the flags of \(n) cases.\n")
+        }
+    }
+}
+
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Show the policy flags are computed with, or store the organisation's policy.",
+        subcommands: [Show.self, SetPolicy.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the policy in force, as JSON.")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            let store = try options.open()
+            let p = try attempt { try store.policy() }
+            let e = JSONEncoder()
+            e.outputFormatting = [.prettyPrinted, .sortedKeys]
+            write(String(decoding: try e.encode(p), as: UTF8.self) + "\n")
+        }
+    }
+
+    struct SetPolicy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Store a policy file for everyone using this store (managers only); flags are recomputed.",
+            discussion: "The file may set any of concernUndecidedDays, adviceInReviewQueue and, per rule id, enabled and severity; what it leaves out keeps the default.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("The policy JSON file.", valueName: "file")) var file: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw fail("\(file): cannot read the file") }
+            let store = try options.open()
+            _ = try attempt { try store.setPolicy(data, by: Identity.current()) }
+            write("Policy stored; flags recomputed.\n")
+        }
+    }
+}
+
+/// How `casework flags` prints: a table grouped by case, or the spec's JSON array.
+enum FlagReport {
+    static func jsonString(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+
+    /// One object per flag with the keys of flags.md, in its order.
+    static func json(_ entries: [FlagEntry], includeStatus: Bool) -> String {
+        let objects = entries.map { e -> String in
+            let f = e.flag
+            var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
+                          ("message", f.message), ("source", f.source)].map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+            if includeStatus {
+                fields.append("\"status\": \(jsonString(f.status.rawValue))")
+                fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
+            }
+            return "  {" + fields.joined(separator: ", ") + "}"
+        }
+        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func table(_ entries: [FlagEntry], childNames: [String: String], on day: Day) -> String {
+        guard !entries.isEmpty else { return "No open flags on \(day).\n" }
+        var out = ""
+        var order: [String] = []
+        var byCase: [String: [FlagEntry]] = [:]
+        for e in entries {
+            if byCase[e.flag.caseId] == nil { order.append(e.flag.caseId) }
+            byCase[e.flag.caseId, default: []].append(e)
+        }
+        for id in order.sorted() {
+            let list = byCase[id]!
+            let counts = Dictionary(grouping: list, by: \.flag.severity).mapValues(\.count)
+            let summary = Severity.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ")
+            out += "\(id) · \(Sanitiser.clean(childNames[id] ?? "")) · \(list[0].worker) · \(summary)\n"
+            for e in list {
+                let f = e.flag
+                let status = f.status == .accepted ? " (accepted in \(f.reviewId ?? "a review"))" : ""
+                out += "  \(DisplayWidth.pad(f.severity.rawValue.uppercased(), to: 7)) \(DisplayWidth.pad(f.recordId, to: 6)) \(f.rule)\(status)\n"
+                out += "          \(Sanitiser.clean(f.message))\n"
+                out += "          Source: \(Sanitiser.clean(f.source))\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@Suite("casework flags and policy, end to end")
+struct FlagCommandTests {
+    func loaded() throws -> CLI {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well"))
+        return cli
+    }
+
+    @Test("--json at 2026-03-10 gives exactly the spec's rule ids on the spec's records")
+    func json() throws {
+        let cli = try loaded()
+        let r = try cli.run("flags", "--json", "--at", "2026-03-10")
+        #expect(r.status == 0)
+        let array = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: String]]
+        let got = Set(array.map { "\($0["rule"]!)@\($0["record"]!)" })
+        #expect(got == ["consent-verbal-unexplained@CN1", "consent-no-parental-responsibility@CN1", "rationale-missing@D1",
+                        "decision-incomplete@D2", "insecure-method@X1", "consent-previous-episode@X1", "consent-out-of-scope@X1",
+                        "fact-opinion-unmarked@X1", "disclosure-without-decision@X2", "no-consent-reasons-missing@X2",
+                        "lawful-basis-missing@X2", "recipient-not-advised@X2", "recipient-identity-unchecked@X2"])
+        #expect(array.allSatisfy { Set($0.keys) == ["rule", "severity", "case", "record", "message", "source"] })
+        #expect(array.allSatisfy { $0["case"] == "C-0002" })
+        #expect(array.first?["severity"] == "missing" && array.last?["severity"] == "advice")
+    }
+
+    @Test("the JSON stays valid with quotes, newlines, right-to-left text and emoji in the case")
+    func unusualText() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let text = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+            .replacingOccurrences(of: "Alex Moreno", with: #"Ali \"Al\" حداد\n👩‍👧 \u202Eevil"#)
+            .replacingOccurrences(of: "\"worker\": \"sam.t\"", with: #""worker": "sam \"the\" t\n""#)
+        #expect(try cli.run("import", try cli.file("odd.json", text)).status == 0)
+        let r = try cli.run("flags", "--json", "--all", "--at", "2026-03-10")
+        let array = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
+        #expect(array?.count == 13)
+        #expect(try cli.run("flags", "--at", "2026-03-10").out.contains("C-0002 · Ali \"Al\" حداد 👩‍👧 evil"))
+    }
+
+    @Test("the table groups flags by case with the message and its source")
+    func table() throws {
+        let cli = try loaded()
+        let out = try cli.run("flags", "--at", "2026-03-10").out
+        #expect(out.hasPrefix("C-0002 · Alex Moreno · sam.t · missing 6, check 6, advice 1\n"))
+        #expect(out.contains("  MISSING D1     rationale-missing\n          Decision D1 has an outcome but its reasons are not written down."))
+        #expect(out.contains("          Source: Golden rule 7 (000, 001, 004)\n"))
+        #expect(try cli.run("flags", "--case", "C-0001", "--at", "2026-03-10").out == "No open flags on 2026-03-10.\n")
+    }
+
+    @Test("filters and their bad values")
+    func filters() throws {
+        let cli = try loaded()
+        let adv = try cli.run("flags", "--json", "--severity", "advice", "--at", "2026-03-10").out
+        #expect(adv.contains("fact-opinion-unmarked") && !adv.contains("rationale-missing"))
+        let byRule = try cli.run("flags", "--json", "--rule", "insecure-method", "--at", "2026-03-10").out
+        #expect(try (JSONSerialization.jsonObject(with: Data(byRule.utf8)) as! [Any]).count == 1)
+        #expect(try cli.run("flags", "--json", "--worker", "ahmed.k").out == "[]\n")
+        let badDay = try cli.run("flags", "--at", "10/03/2026")
+        #expect(badDay.status != 0 && badDay.err == "casework: --at takes a date as YYYY-MM-DD, not \"10/03/2026\"\n")
+        #expect(try cli.run("flags", "--severity", "urgent").status != 0)
+        #expect(try cli.run("flags", "--rule", "made-up").status != 0)
+    }
+
+    @Test("show lists the case's open flags beside the records they attach to")
+    func show() throws {
+        let cli = try loaded()
+        let out = try cli.run("show", "C-0002").out
+        #expect(out.hasPrefix("Open flags: missing 6, check 6, advice 1\n"))
+        let lines = out.split(separator: "\n").map(String.init)
+        let d1 = lines.firstIndex { $0.contains("  D1  Decision: share by sam.t") }!
+        #expect(lines[d1 + 1].hasPrefix("      ! [missing] rationale-missing: Decision D1 has an outcome"))
+        #expect(try cli.run("show", "C-0001").out.hasPrefix("Open flags: none\n"))
+    }
+
+    @Test("policy set recomputes; recompute and policy show answer")
+    func policy() throws {
+        let cli = try loaded()
+        let f = try cli.file("policy.json", #"{"rules": {"insecure-method": {"enabled": false}}}"#)
+        #expect(try cli.run("policy", "set", f).status == 0)
+        #expect(!(try cli.run("flags", "--json", "--at", "2026-03-10").out.contains("insecure-method")))
+        #expect(try cli.run("policy", "show").out.contains("\"concernUndecidedDays\" : 2"))
+        #expect(try cli.run("flags", "recompute").out == "Recomputed the flags of 2 cases.\n")
+        let bad = try cli.file("bad.json", #"{"rules": {"insecure-method": {"severity": "loud"}}}"#)
+        let r = try cli.run("policy", "set", bad)
+        #expect(r.status != 0 && r.err.contains("rules.insecure-method.severity: unknown value \"loud\""))
+    }
+
+    @Test("a policy file in the user's config folder applies; a broken one is named")
+    func localPolicyFile() throws {
+        let cli = try loaded()
+        let dir = cli.home.appendingPathComponent("config/casework")
+        try Data(#"{"rules": {"whole-file-shared": {"enabled": false}, "fact-opinion-unmarked": {"enabled": false}}}"#.utf8)
+            .write(to: dir.appendingPathComponent("policy.json"))
+        #expect(!(try cli.run("flags", "--json", "--at", "2026-03-10").out.contains("fact-opinion-unmarked")))
+        try Data("{\"concernUndecidedDays\": 1000}".utf8).write(to: dir.appendingPathComponent("policy.json"))
+        let r = try cli.run("flags")
+        #expect(r.status != 0 && r.err.contains("policy.json: concernUndecidedDays: must be a whole number of days from 0 to 365"))
+    }
+}

@@ -1,0 +1,145 @@
+import CaseworkCore
+import Foundation
+import GRDB
+import Testing
+@testable import CaseworkStore
+
+@Suite("Flags kept in the store")
+struct FlagIndexTests {
+    static let day = Day("2026-03-10")!
+
+    func open(_ t: TempStore, _ q: FlagQuery? = nil, by: String = "mia.manager") throws -> Set<String> {
+        Set(try t.store.flags(q ?? FlagQuery(on: Self.day), by: by).map { "\($0.flag.rule)@\($0.flag.recordId)" })
+    }
+
+    @Test("importing the examples stores exactly their flags")
+    func examples() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps"), try t.example("recorded-well")], replace: false, by: "mia.manager")
+        let flags = try open(t)
+        #expect(flags.count == 13)
+        #expect(flags.contains("rationale-missing@D1") && flags.contains("recipient-identity-unchecked@X2"))
+    }
+
+    @Test("an amendment clears its flag in the same transaction")
+    func clearedOnWrite() throws {
+        let t = try TempStore()
+        let c = try t.example("gaps")
+        _ = try t.store.importCases([c], replace: false, by: "mia.manager")
+        var d = c.decisions[0]
+        d.rationale = "CAMHS consultation; the father's consent covers the school nurse only, so limited to facts."
+        _ = try t.store.amend(.decision(d), inCase: c.id, reason: "rationale written", by: "mia.manager")
+        #expect(!(try open(t)).contains("rationale-missing@D1"))
+        #expect(try open(t).count == 12)
+    }
+
+    @Test("a time-based flag appears on a later day with no write at all")
+    func timeBased() throws {
+        let t = try TempStore()
+        var c = try t.example("recorded-well")
+        c.concerns.append(Concern(id: "K2", recorded: Timestamp("2026-03-01T16:00:00Z")!, summary: "Bruising",
+                                  category: .abuse, riskLevel: .suspected, childProtection: true))
+        _ = try t.store.importCases([c], replace: false, by: "mia.manager")
+        let audit = try t.raw().read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit") }
+        #expect(try open(t, FlagQuery(on: Day("2026-03-03")!)).isEmpty)
+        #expect(try open(t, FlagQuery(on: Day("2026-03-04")!)) == ["concern-undecided@K2"])
+        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit") } == audit)
+    }
+
+    @Test("filters: case, severity, rule, worker; worst first")
+    func filters() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        let all = try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager")
+        #expect(all.map(\.flag.severity) == all.map(\.flag.severity).sorted())
+        #expect(try open(t, FlagQuery(severities: [.advice], on: Self.day)) == ["fact-opinion-unmarked@X1"])
+        #expect(try open(t, FlagQuery(rule: "insecure-method", on: Self.day)) == ["insecure-method@X1"])
+        #expect(try open(t, FlagQuery(worker: "ahmed.k", on: Self.day)).isEmpty)
+        #expect(try open(t, FlagQuery(caseId: "C-0002", on: Self.day)).count == 13)
+        #expect(try t.store.flags(FlagQuery(on: Self.day, limit: 2), by: "mia.manager").count == 2)
+    }
+
+    @Test("a worker sees flags on their own cases only")
+    func visibility() throws {
+        let t = try TempStore()
+        try t.store.addUser(User(name: "ahmed.k", role: .worker), by: "mia.manager")
+        _ = try t.store.importCases([try t.example("gaps"), try t.example("recorded-well")], replace: false, by: "mia.manager")
+        #expect(try open(t, by: "ahmed.k").isEmpty)
+        try t.store.addUser(User(name: "sam.t", role: .worker), by: "mia.manager")
+        #expect(try open(t, by: "sam.t").count == 13)
+    }
+
+    @Test("accepted flags leave the open list and show with --all beside their review")
+    func accepted() throws {
+        let t = try TempStore()
+        var c = try t.example("gaps")
+        _ = try t.store.importCases([c], replace: false, by: "mia.manager")
+        c.reviews.append(Review(id: "R1", by: "mia.manager", at: Timestamp("2026-03-09T10:00:00Z")!,
+                                target: ReviewTarget(rule: "insecure-method", record: "X1"), action: .accepted,
+                                note: "Recipient confirmed deletion"))
+        try t.store.add(c.reviews[0].asRecord, toCase: c.id, by: "mia.manager")
+        #expect(!(try open(t)).contains("insecure-method@X1"))
+        let all = try t.store.flags(FlagQuery(rule: "insecure-method", on: Self.day, includeAccepted: true), by: "mia.manager")
+        #expect(all.map(\.flag.status) == [.accepted] && all[0].flag.reviewId == "R1")
+    }
+
+    @Test("a manager's stored policy changes severities and switches rules off; flags are recomputed")
+    func storedPolicy() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        _ = try t.store.setPolicy(Data(#"{"rules": {"fact-opinion-unmarked": {"enabled": false}, "insecure-method": {"severity": "missing"}}}"#.utf8), by: "mia.manager")
+        let flags = try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager")
+        #expect(!flags.contains { $0.flag.rule == "fact-opinion-unmarked" })
+        #expect(flags.first { $0.flag.rule == "insecure-method" }?.flag.severity == .missing)
+        // A fresh process opening the store uses the stored policy too.
+        let again = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+        #expect(try again.policy().rules["insecure-method"]?.severity == .missing)
+    }
+
+    @Test("a worker cannot set the policy; an invalid policy is refused and changes nothing")
+    func policyRefusals() throws {
+        let t = try TempStore()
+        try t.store.addUser(User(name: "sam.t", role: .worker), by: "mia.manager")
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        let before = try t.fingerprint()
+        #expect(throws: StoreError.forbidden("only a manager can set the organisation's policy (you are a worker)")) {
+            try t.store.setPolicy(Data("{}".utf8), by: "sam.t")
+        }
+        do {
+            _ = try t.store.setPolicy(Data(#"{"rules": {"made-up": {"enabled": false}}}"#.utf8), by: "mia.manager")
+            Issue.record("accepted an unknown rule")
+        } catch {
+            #expect(error.description == "the policy file is invalid: rules.made-up: unknown rule; nothing changed")
+        }
+        #expect(try t.fingerprint() == before)
+        #expect(throws: StoreError.self) { try t.store.recomputeFlags(by: "sam.t") }
+    }
+
+    @Test("a changed policy file takes effect when the store is next opened")
+    func localPolicyChange() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        var settings = Fixtures.settings
+        settings.localOverride = Data(#"{"rules": {"insecure-method": {"enabled": false}}}"#.utf8)
+        let reopened = try SQLiteCaseStore(t.location, settings: settings)
+        #expect(!(try reopened.flags(FlagQuery(on: Self.day), by: "mia.manager")).contains { $0.flag.rule == "insecure-method" })
+        settings.localOverride = Data(#"{"rules": {"insecure-method": {"severity": "loud"}}}"#.utf8)
+        #expect(throws: StoreError.self) { try SQLiteCaseStore(t.location, settings: settings) }
+    }
+
+    @Test("recompute rebuilds flags lost behind the program's back, and keeps when each was first raised")
+    func recompute() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        let before = try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager")
+        _ = try t.store.recomputeFlags(by: "mia.manager")
+        #expect(try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager") == before)
+        try t.raw().write { try $0.execute(sql: "DELETE FROM flag") }
+        #expect(try t.store.recomputeFlags(by: "mia.manager") == 1)
+        #expect(try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager").count == 13)
+    }
+}
+
+extension Review {
+    var asRecord: CaseRecord { .review(self) }
+}
