@@ -28,12 +28,22 @@ let package = Package(
         .target(
             name: "CaseworkCLI",
             dependencies: [
-                "CaseworkCore", "CaseworkStore",
+                "CaseworkCore", "CaseworkStore", "CaseworkApp", "CursesTerminal", "TerminalKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libncursesw, seen only through a shim of static inline functions.
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // The screen model: cells, frames, keys and key maps, text editing. Pure.
+        .target(name: "TerminalKit", dependencies: ["CaseworkCore"]),
+        // The one module that talks to curses: the Terminal protocol over ncursesw.
+        .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalKit"]),
+        // The workbook's screens, Elm style: state, update, view.
+        .target(name: "CaseworkApp", dependencies: ["CaseworkCore", "TerminalKit"]),
         .executableTarget(name: "casework", dependencies: ["CaseworkCLI"]),
         .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkCore"]),
+        .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore"]),
         .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore"]),
         .testTarget(
             name: "CaseworkCLITests",

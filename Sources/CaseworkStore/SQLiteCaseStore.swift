@@ -385,42 +385,120 @@ extension SQLiteCaseStore {
     }
 
     public func add(_ record: CaseRecord, toCase caseId: String, by actor: String) throws(StoreError) {
-        guard record.kind != .case else { throw .invalid("a case has one header; amend it instead") }
+        try save([.add(record)], inCase: caseId, by: actor)
+    }
+
+    public func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int {
+        try save([.amend(record, reason: reason)], inCase: caseId, by: actor)
+        return try read { db in
+            try Int.fetchOne(db, sql: "SELECT version FROM record WHERE caseId = ? AND recordId = ?", arguments: [caseId, record.id]) ?? 1
+        }
+    }
+
+    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
+        guard !changes.isEmpty else { return }
+        for change in changes {
+            switch change {
+            case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
+            case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
+            default: break
+            }
+        }
         try write(as: actor) { db, w in
             let o = try Self.visibleCase(db, caseId, w.actor)
             guard Access.canWrite(w.actor, o) else { throw StoreError.caseNotFound(caseId) }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM record WHERE caseId = ? AND recordId = ?", arguments: [caseId, record.id]) != nil {
-                throw StoreError.recordExists(caseId: caseId, recordId: record.id)
+            var updated = try Self.loadCase(db, caseId)
+            for change in changes {
+                switch change {
+                case .add(let record), .amend(let record, _): updated = updated.replacing(record)
+                }
+                if case .amend(.header(let h), _) = change {
+                    guard h.id == caseId else { throw StoreError.invalid("a case's id cannot be changed") }
+                    guard Access.canSee(w.actor, CaseOwnership(worker: h.worker, team: h.team)) else {
+                        throw StoreError.forbidden("you cannot hand case \(caseId) to \(h.worker) outside the cases you can see")
+                    }
+                }
             }
-            let updated = try Self.validated(try Self.loadCase(db, caseId).replacing(record))
-            let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [caseId]) ?? 0) + 1
-            try Self.insert(db, record, caseId: caseId, position: position, w: w, reason: nil)
+            updated = try Self.validated(updated)
+            var position = try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [caseId]) ?? 0
+            for change in changes {
+                switch change {
+                case .add(let record):
+                    if try Row.fetchOne(db, sql: "SELECT 1 FROM record WHERE caseId = ? AND recordId = ?", arguments: [caseId, record.id]) != nil {
+                        throw StoreError.recordExists(caseId: caseId, recordId: record.id)
+                    }
+                    position += 1
+                    try Self.insert(db, record, caseId: caseId, position: position, w: w, reason: nil)
+                    try w.audit(db, .create, caseId: caseId, recordId: record.id, version: 1)
+                case .amend(let record, let reason):
+                    guard let version = try Self.amendRow(db, record, caseId: caseId, w: w, reason: reason) else {
+                        throw StoreError.invalid("record \(record.id) in case \(caseId) is unchanged; nothing to amend")
+                    }
+                    try w.audit(db, .amend, caseId: caseId, recordId: record.id, version: version)
+                }
+            }
             try Self.upsertSummary(db, updated, now: w.now)
-            try w.audit(db, .create, caseId: caseId, recordId: record.id, version: 1)
             w.touched.insert(caseId)
         }
     }
 
-    public func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int {
-        guard !reason.isBlank else { throw .invalid("an amendment needs a reason") }
-        return try write(as: actor) { db, w in
-            let o = try Self.visibleCase(db, caseId, w.actor)
-            guard Access.canWrite(w.actor, o) else { throw StoreError.caseNotFound(caseId) }
-            if case .header(let h) = record {
-                guard h.id == caseId else { throw StoreError.invalid("a case's id cannot be changed") }
-                guard Access.canSee(w.actor, CaseOwnership(worker: h.worker, team: h.team)) else {
-                    throw StoreError.forbidden("you cannot hand case \(caseId) to \(h.worker) outside the cases you can see")
+    public func createCase(_ c: Case, by actor: String) throws(StoreError) {
+        try write(as: actor) { db, w in
+            let c = try Self.validated(c)
+            guard Access.canImport(w.actor, CaseOwnership(worker: c.worker, team: c.team)) else {
+                throw StoreError.forbidden("you cannot create a case for \(c.worker) outside the cases you can see")
+            }
+            if try Self.ownership(db, c.id) != nil { throw StoreError.invalid("case \(c.id) already exists") }
+            try Self.upsertSummary(db, c, now: w.now)
+            for (position, record) in c.records.enumerated() {
+                try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
+            }
+            try w.audit(db, .create, caseId: c.id)
+            w.touched.insert(c.id)
+        }
+    }
+
+    public func caseList(by actor: String, on day: Day) throws(StoreError) -> [CaseListEntry] {
+        let summaries = try cases(visibleTo: actor)
+        let counts = try read { db in
+            var out: [String: [Severity: Int]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT caseId, severity, COUNT(*) AS n FROM flag
+                WHERE status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?) GROUP BY caseId, severity
+                """, arguments: [day.description])
+            while let row = try rows.next() {
+                if let s = Severity(rawValue: row["severity"]) { out[row["caseId"], default: [:]][s] = row["n"] }
+            }
+            return out
+        }
+        return summaries.map { CaseListEntry(summary: $0, openFlags: counts[$0.id] ?? [:]) }
+    }
+
+    public func saveDraft(_ draft: Draft, by actor: String) throws(StoreError) {
+        try run {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    _ = try Self.requireUser(db, actor)
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO draft (user, id, caseId, kind, title, payload, updatedAt) VALUES (?,?,?,?,?,?,?)
+                        """, arguments: [actor, draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
+                    return .commit
                 }
             }
-            let updated = try Self.validated(try Self.loadCase(db, caseId).replacing(record))
-            guard let version = try Self.amendRow(db, record, caseId: caseId, w: w, reason: reason) else {
-                throw StoreError.invalid("record \(record.id) in case \(caseId) is unchanged; nothing to amend")
-            }
-            try Self.upsertSummary(db, updated, now: w.now)
-            try w.audit(db, .amend, caseId: caseId, recordId: record.id, version: version)
-            w.touched.insert(caseId)
-            return version
         }
+    }
+
+    public func drafts(by actor: String) throws(StoreError) -> [Draft] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM draft WHERE user = ? ORDER BY updatedAt DESC", arguments: [actor]).map { row in
+                Draft(id: row["id"], caseId: row["caseId"], kind: row["kind"], title: row["title"], payload: row["payload"],
+                      updatedAt: Timestamp(row["updatedAt"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
+            }
+        }
+    }
+
+    public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
+        try run { try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
     }
 
     public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {

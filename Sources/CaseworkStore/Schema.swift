@@ -95,6 +95,19 @@ enum Schema {
                 """)
             // Flags for cases already in the store are computed on first open (the fingerprint is unset).
         }
+        m.registerMigration("v3-drafts") { db in
+            try db.execute(sql: """
+                CREATE TABLE draft (
+                    user TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    caseId TEXT,
+                    kind TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    updatedAt TEXT NOT NULL,
+                    PRIMARY KEY (user, id));
+                """)
+        }
         return m
     }
 

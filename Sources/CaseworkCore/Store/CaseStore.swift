@@ -90,4 +90,15 @@ public protocol CaseStore: Sendable {
     func policy() throws(StoreError) -> Policy
     /// Stores an organisation's policy for everyone using the store (managers only), then recomputes.
     func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> Policy
+
+    /// The case list with open flag counts on `day`.
+    func caseList(by actor: String, on day: Day) throws(StoreError) -> [CaseListEntry]
+    /// Creates a new case (header and any records) as `actor`.
+    func createCase(_ c: Case, by actor: String) throws(StoreError)
+    /// Adds and amends several records of one case in one transaction.
+    func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError)
+
+    func saveDraft(_ draft: Draft, by actor: String) throws(StoreError)
+    func drafts(by actor: String) throws(StoreError) -> [Draft]
+    func deleteDraft(_ id: String, by actor: String) throws(StoreError)
 }

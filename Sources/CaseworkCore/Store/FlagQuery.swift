@@ -28,3 +28,37 @@ public struct FlagEntry: Hashable, Sendable {
         self.flag = flag; self.worker = worker; self.team = team; self.since = since
     }
 }
+
+/// A line of the workbook's case list: the case and its open flags by severity.
+public struct CaseListEntry: Hashable, Sendable {
+    public var summary: CaseSummary
+    public var openFlags: [Severity: Int]
+
+    public init(summary: CaseSummary, openFlags: [Severity: Int]) {
+        self.summary = summary
+        self.openFlags = openFlags
+    }
+}
+
+/// One change in a batch saved in a single transaction.
+public enum RecordChange: Hashable, Sendable {
+    case add(CaseRecord)
+    case amend(CaseRecord, reason: String)
+}
+
+/// Form input kept while it is typed, so nothing is lost if the session ends.
+public struct Draft: Hashable, Sendable, Codable {
+    /// Stable for one form on one record, e.g. "C-0001/new-note" or "C-0001/D3".
+    public var id: String
+    public var caseId: String?
+    public var kind: String
+    /// A short, id-only description for the resume prompt, e.g. "note on C-0001".
+    public var title: String
+    /// The form's state, as the UI encodes it.
+    public var payload: String
+    public var updatedAt: Timestamp
+
+    public init(id: String, caseId: String?, kind: String, title: String, payload: String, updatedAt: Timestamp) {
+        self.id = id; self.caseId = caseId; self.kind = kind; self.title = title; self.payload = payload; self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,84 @@
+// The only place C curses is visible. Static inline wrappers for macros and
+// globals (stdscr, LINES, COLS, A_* attributes, COLOR_PAIR) so Swift 6 never
+// touches a C global directly, and signal handlers that give the terminal
+// back on a crash or SIGTERM.
+#ifndef CASEWORK_CNCURSES_SHIM_H
+#define CASEWORK_CNCURSES_SHIM_H
+
+#define NCURSES_WIDECHAR 1
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <ncursesw/curses.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <wchar.h>
+
+enum { CW_PAIR_MISSING = 1, CW_PAIR_CHECK = 2, CW_PAIR_ADVICE = 3, CW_PAIR_ACCENT = 4, CW_PAIR_OK = 5 };
+
+static volatile sig_atomic_t cw_active = 0;
+
+static void cw_restore_and_reraise(int sig) {
+    if (cw_active) { cw_active = 0; endwin(); }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void cw_install_signal_handlers(void) {
+    int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], cw_restore_and_reraise);
+}
+
+/// Starts curses: locale, raw keys, no echo, keypad, instant Esc, a timeout for idle ticks.
+static inline int cw_start(int color, int timeout_ms) {
+    setlocale(LC_ALL, "");
+    if (initscr() == NULL) return -1;
+    cw_active = 1;
+    cw_install_signal_handlers();
+    raw();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    wtimeout(stdscr, timeout_ms);
+    if (color && has_colors()) {
+        start_color();
+        use_default_colors();
+        init_pair(CW_PAIR_MISSING, COLOR_RED, -1);
+        init_pair(CW_PAIR_CHECK, COLOR_YELLOW, -1);
+        init_pair(CW_PAIR_ADVICE, COLOR_CYAN, -1);
+        init_pair(CW_PAIR_ACCENT, COLOR_BLUE, -1);
+        init_pair(CW_PAIR_OK, COLOR_GREEN, -1);
+    }
+    return 0;
+}
+
+static inline void cw_stop(void) {
+    if (cw_active) { cw_active = 0; endwin(); }
+}
+
+static inline int cw_lines(void) { return LINES; }
+static inline int cw_cols(void) { return COLS; }
+
+/// OK for a character, KEY_CODE_YES for a function key, ERR on timeout.
+static inline int cw_get(wint_t *ch) { return wget_wch(stdscr, ch); }
+
+static inline void cw_style(int bold, int reverse, int underline, int dim, int pair) {
+    attr_t a = A_NORMAL;
+    if (bold) a |= A_BOLD;
+    if (reverse) a |= A_REVERSE;
+    if (underline) a |= A_UNDERLINE;
+    if (dim) a |= A_DIM;
+    attrset(a | (pair > 0 ? COLOR_PAIR(pair) : 0));
+}
+
+static inline void cw_move(int y, int x) { move(y, x); }
+static inline void cw_clear_to_eol(void) { clrtoeol(); }
+static inline void cw_put(const wchar_t *s, int n) { addnwstr(s, n); }
+static inline void cw_cursor(int visible) { curs_set(visible); }
+static inline void cw_refresh(void) { refresh(); }
+static inline void cw_force_redraw(void) { clearok(curscr, TRUE); }
+
+#endif

@@ -1,0 +1,89 @@
+import CaseworkCore
+
+/// A key press or terminal event, decoded from whatever the terminal sent.
+public enum Key: Hashable, Sendable, CustomStringConvertible {
+    case char(Character)
+    case ctrl(Character)
+    case enter, escape, tab, backTab, backspace, delete
+    case up, down, left, right, home, end, pageUp, pageDown
+    case wordLeft, wordRight
+    case function(Int)
+
+    public var description: String {
+        switch self {
+        case .char(" "): "Space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "Ctrl-\(c.uppercased())"
+        case .enter: "Enter"
+        case .escape: "Esc"
+        case .tab: "Tab"
+        case .backTab: "Shift-Tab"
+        case .backspace: "Backspace"
+        case .delete: "Delete"
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .home: "Home"
+        case .end: "End"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .wordLeft: "Ctrl-←"
+        case .wordRight: "Ctrl-→"
+        case .function(let n): "F\(n)"
+        }
+    }
+}
+
+/// What a terminal reports: a key, a new size, or a quiet moment (for saving drafts).
+public enum TerminalEvent: Hashable, Sendable {
+    case key(Key)
+    case resize(Size)
+    case idle
+}
+
+/// A key binding that carries its own help, so the help screen is built
+/// from the bindings and cannot drift from them.
+public struct KeyBinding<Action: Hashable & Sendable>: Hashable, Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var help: String
+    /// Shown in the footer hint line when true.
+    public var hint: Bool
+
+    public init(_ keys: [Key], _ action: Action, _ help: String, hint: Bool = false) {
+        self.keys = keys; self.action = action; self.help = help; self.hint = hint
+    }
+
+    public var label: String { keys.map(\.description).joined(separator: "/") }
+}
+
+/// The keys of one screen.
+public struct KeyMap<Action: Hashable & Sendable>: Sendable {
+    public var bindings: [KeyBinding<Action>]
+
+    public init(_ bindings: [KeyBinding<Action>]) { self.bindings = bindings }
+
+    public func action(for key: Key) -> Action? { bindings.first { $0.keys.contains(key) }?.action }
+
+    /// "label  help" lines for the help overlay.
+    public var helpLines: [String] {
+        let width = bindings.map { DisplayWidth.of($0.label) }.max() ?? 0
+        return bindings.map { $0.label + String(repeating: " ", count: max(1, width - DisplayWidth.of($0.label) + 2)) + $0.help }
+    }
+
+    /// The short footer line, e.g. "Enter open  / search  ? help".
+    public var hintLine: String {
+        bindings.filter(\.hint).map { "\($0.keys.first.map(\.description) ?? "") \($0.help.split(separator: " ").prefix(2).joined(separator: " ").lowercased())" }
+            .joined(separator: "  ")
+    }
+}
+
+
+/// Where frames go and keys come from: curses in the product, a fake in tests.
+public protocol Terminal: AnyObject {
+    var size: Size { get }
+    func present(_ frame: Frame)
+    /// The next event, or `.idle` after a quiet moment.
+    func nextEvent() -> TerminalEvent
+}
