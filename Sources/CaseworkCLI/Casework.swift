@@ -19,10 +19,14 @@ public struct Casework: ParsableCommand {
                       Amend.self, Flags.self, PolicyCommand.self, Users.self, Audit.self]
     )
 
+    @OptionGroup var options: StoreOptions
+    @ArgumentParser.Flag(name: .customLong("no-color"), help: "Draw without colour (also NO_COLOR, TERM=dumb).") var noColor = false
+
     public init() {}
 
+    /// With no subcommand: open the workbook.
     public func run() throws {
-        print(Casework.helpMessage())
+        try Workbook.open(options: options, noColor: noColor)
     }
 }
 

@@ -48,10 +48,10 @@ public struct KeyBinding<Action: Hashable & Sendable>: Hashable, Sendable {
     public var keys: [Key]
     public var action: Action
     public var help: String
-    /// Shown in the footer hint line when true.
-    public var hint: Bool
+    /// A word or two for the footer hint line; nil keeps it out of the footer.
+    public var hint: String?
 
-    public init(_ keys: [Key], _ action: Action, _ help: String, hint: Bool = false) {
+    public init(_ keys: [Key], _ action: Action, _ help: String, hint: String? = nil) {
         self.keys = keys; self.action = action; self.help = help; self.hint = hint
     }
 
@@ -74,8 +74,7 @@ public struct KeyMap<Action: Hashable & Sendable>: Sendable {
 
     /// The short footer line, e.g. "Enter open  / search  ? help".
     public var hintLine: String {
-        bindings.filter(\.hint).map { "\($0.keys.first.map(\.description) ?? "") \($0.help.split(separator: " ").prefix(2).joined(separator: " ").lowercased())" }
-            .joined(separator: "  ")
+        bindings.compactMap { b in b.hint.map { "\(b.keys.first.map(\.description) ?? "") \($0)" } }.joined(separator: "  ")
     }
 }
 

@@ -69,6 +69,54 @@ public enum PlainCaseView {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// One record as readable lines: its heading, then its fields (sanitised).
+    public static func describe(_ recordId: String, in c: Case) -> [String] {
+        var out: [String] = []
+        let block = { (label: String, value: String?) in
+            guard let value, !value.isBlank else { return }
+            let lines = Sanitiser.clean(value, lines: .keep).split(separator: "\n", omittingEmptySubsequences: false)
+            out.append((label.isEmpty ? "" : label + ": ") + (lines.first.map(String.init) ?? ""))
+            for line in lines.dropFirst() { out.append("  " + line) }
+        }
+        if recordId == c.id {
+            out.append("Case \(c.id): \(Sanitiser.clean(c.title))")
+            block("Child", c.child.name)
+            block("Born", c.child.dateOfBirth?.description)
+            block("Expected birth", c.child.expectedBirth?.description)
+            block("Communication", c.child.preferredCommunication)
+            block("Team", c.team)
+            block("Care order", c.careOrder ? "yes" : "no")
+            block("Closed", c.closed?.description)
+            block("Retention review by", c.retentionReviewBy?.description)
+            return out
+        }
+        if let p = c.person(recordId) {
+            out.append("Person \(p.id): \(Sanitiser.clean(p.name))")
+            block("Relationship", p.relationship)
+            block("Parental responsibility", p.parentalResponsibility.rawValue)
+            block("Lives with the child", p.livesWithChild ? "yes" : "no")
+            block("Lacks capacity", yesNo(p.lacksCapacity))
+            return out
+        }
+        if let e = c.episode(recordId) {
+            out.append("Episode \(e.id): \(e.started) to \(e.ended?.description ?? "now")")
+            block("Reason", e.reason)
+            return out
+        }
+        guard let entry = c.chronology.first(where: { $0.recordId == recordId }) else { return ["No record \(recordId)"] }
+        out.append("\(entry.at?.short ?? "(no time)")  \(entry.recordId)  \(Sanitiser.clean(entry.title))")
+        switch entry.kind {
+        case .note: block("", c.notes.first { $0.id == recordId }?.text)
+        case .concern: block("", c.concern(recordId)?.summary)
+        case .consent: if let k = c.consent(recordId) { consentLines(k, block) }
+        case .decision: if let d = c.decision(recordId) { decisionLines(d, block) }
+        case .disclosure: if let x = c.disclosure(recordId) { disclosureLines(x, block) }
+        case .review: block("Note", c.reviews.first { $0.id == recordId }?.note)
+        default: break
+        }
+        return out
+    }
+
     static func yesNo(_ b: Bool?) -> String? { b.map { $0 ? "yes" : "no" } }
 
     static func consentLines(_ k: Consent, _ b: (String, String?) -> Void) {

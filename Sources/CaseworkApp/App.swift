@@ -1,0 +1,189 @@
+import CaseworkCore
+import TerminalKit
+
+/// The workbook's pure core: `update` takes the state and a message and
+/// returns the effects to run at the edge; `view` draws the state.
+public enum App {
+    public static func update(_ s: inout AppState, _ msg: Msg) -> [Effect] {
+        switch msg {
+        case .resize(let size):
+            s.size = size
+            return []
+        case .idle:
+            if case .form(var form) = s.screen, form.dirty {
+                form.dirty = false
+                s.screen = .form(form)
+                return [.saveDraft(form.encodedDraft(now: s.now))]
+            }
+            return []
+        case .casesLoaded(let cases):
+            s.cases = cases
+            return []
+        case .draftsLoaded(let drafts):
+            s.drafts = drafts
+            if !drafts.isEmpty, s.stack.count == 1 {
+                s.stack.append(.resume(ResumeState(drafts: drafts)))
+            }
+            return []
+        case .caseLoaded(let c, let flags):
+            for i in s.stack.indices {
+                if case .caseView(var v) = s.stack[i], v.caseId == c.id {
+                    v.loaded = c
+                    v.flags = flags
+                    v.flagSelected = min(v.flagSelected, max(0, flags.count - 1))
+                    s.stack[i] = .caseView(v)
+                }
+            }
+            if case .form(var form) = s.screen, form.awaitingConsent, form.caseId == c.id {
+                form.awaitingConsent = false
+                if let newest = c.consents.last?.id, form.values["consent.id"] != newest {
+                    form.values["consent.kind"] = "have"
+                    form.values["consent.id"] = newest
+                    s.message = Message("Consent \(newest) recorded; the walkthrough continues")
+                }
+                s.screen = .form(form)
+            }
+            return []
+        case .historyLoaded(let versions):
+            if case .history(var h) = s.screen {
+                h.versions = versions
+                s.screen = .history(h)
+            }
+            return []
+        case .saved(let caseId, let message):
+            s.message = Message(message)
+            s.drafts = s.drafts.filter { d in !s.stack.contains { if case .form(let f) = $0 { f.draftId == d.id } else { false } } }
+            return [.loadCase(caseId), .loadCases, .loadDrafts]
+        case .created(let caseId):
+            if case .form = s.screen { s.stack.removeLast() }
+            s.stack.append(.caseView(CaseViewState(caseId: caseId)))
+            s.message = Message("Case \(caseId) created")
+            return [.loadCase(caseId), .loadCases, .loadDrafts]
+        case .failed(let problem):
+            s.message = Message(problem, isError: true)
+            return []
+        case .key(let key):
+            if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return [] }
+            if s.showHelp {
+                s.showHelp = false
+                return []
+            }
+            if key == .ctrl("l") { return [] }
+            if key != .tab && key != .escape, case .caseList = s.screen {} else { s.message = nil }
+            switch s.screen {
+            case .caseList(var l):
+                let e = CaseListScreen.update(&s, &l, key)
+                replaceTop(&s, .caseList(l), ifStill: { if case .caseList = $0 { true } else { false } })
+                return e
+            case .caseView(var v):
+                let e = CaseViewScreen.update(&s, &v, key)
+                replaceTop(&s, .caseView(v), ifStill: { if case .caseView(let x) = $0 { x.caseId == v.caseId } else { false } })
+                return e
+            case .record(var r):
+                let e = RecordScreen.update(&s, &r, key)
+                replaceTop(&s, .record(r), ifStill: { if case .record = $0 { true } else { false } })
+                return e
+            case .history(var h):
+                let e = HistoryScreen.update(&s, &h, key)
+                replaceTop(&s, .history(h), ifStill: { if case .history = $0 { true } else { false } })
+                return e
+            case .resume(var r):
+                let e = ResumeScreen.update(&s, &r, key)
+                replaceTop(&s, .resume(r), ifStill: { if case .resume = $0 { true } else { false } })
+                return e
+            case .form(var form):
+                let c = form.caseId.flatMap { loadedCase(s, $0) }
+                var message = s.message
+                let e = FormUpdate(user: s.user, now: s.now, guidance: s.guidance, width: s.size.width).handle(&form, key, c, message: &message)
+                s.message = message
+                s.screen = .form(form)
+                return e
+            }
+        }
+    }
+
+    /// Writes a screen's new state back, unless the key pushed another screen on top.
+    static func replaceTop(_ s: inout AppState, _ screen: Screen, ifStill same: (Screen) -> Bool) {
+        for i in s.stack.indices.reversed() where same(s.stack[i]) {
+            s.stack[i] = screen
+            return
+        }
+    }
+
+    public static func view(_ s: AppState) -> Frame {
+        if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return Chrome.tooSmall(s.size) }
+        var f: Frame
+        var help: [String] = []
+        switch s.screen {
+        case .caseList(let l): f = CaseListScreen.view(s, l); help = caseListKeys.helpLines
+        case .caseView(let v): f = CaseViewScreen.view(s, v); help = caseViewKeys.helpLines
+        case .record(let r): f = RecordScreen.view(s, r); help = recordKeys.helpLines
+        case .history(let h): f = HistoryScreen.view(s, h)
+        case .resume(let r): f = ResumeScreen.view(s, r)
+        case .form(let form): f = FormView.view(s, form)
+        }
+        if s.showHelp {
+            let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
+            Chrome.overlay(&f, title: "Help", lines: ["Keys:"] + help + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden)
+        }
+        return f
+    }
+
+    // MARK: Helpers shared by screens
+
+    static func loadedCase(_ s: AppState, _ id: String) -> Case? {
+        for screen in s.stack.reversed() { if case .caseView(let v) = screen, v.caseId == id { return v.loaded } }
+        return nil
+    }
+
+    static func loadedFlags(_ s: AppState, _ id: String) -> [Flag] {
+        for screen in s.stack.reversed() { if case .caseView(let v) = screen, v.caseId == id { return v.flags } }
+        return []
+    }
+
+    /// A form as the user left it, if a draft of it exists; otherwise as given.
+    static func restoring(_ f: FormState, _ s: AppState) -> FormState {
+        guard let d = s.drafts.first(where: { $0.id == f.draftId }), var restored = FormState.decode(d) else { return f }
+        let c = restored.caseId.flatMap { loadedCase(s, $0) }
+        restored.focus(restored.focusId, c)
+        return restored
+    }
+
+    /// Opens the form that changes a saved record, focused on `field` if given.
+    static func editRecord(_ s: inout AppState, _ c: Case, _ id: String, focus field: String?) -> [Effect] {
+        guard let record = c.records.first(where: { $0.id == id }), let kind = FormKind.editing(record) else {
+            s.message = Message("Reviews are changed by a manager's review actions", isError: true)
+            return []
+        }
+        var f: FormState
+        if case .decision(let d) = record {
+            f = FormState(kind: .walkthrough, caseId: c.id, recordId: d.id, isEditing: true, values: Walkthrough.values(from: d, in: c),
+                          step: d.outcome == nil ? "concern" : "decision")
+            if d.outcome != nil { f.visited = Walkthrough.path(f.values).filter { $0 != "decision" && $0 != "disclosure" } }
+        } else {
+            f = FormState(kind: kind, caseId: c.id, recordId: id, isEditing: true,
+                          values: FormCatalog.values(kind, editing: record, case: c, user: s.user.name, now: s.now))
+        }
+        f = restoring(f, s)
+        if let field, f.kind == .walkthrough {
+            if let step = Walkthrough.stepFields.first(where: { $0.value.contains(field) })?.key { f.step = step }
+            else if field == "lawfulBasis" { f.step = "lawful-basis" }
+        }
+        let cMapped = field.map { mapField($0, kind: f.kind) }
+        f.focus(cMapped ?? f.focusId, c)
+        return [.openForm(f)]
+    }
+
+    /// A flag's field name in terms of the form's field ids.
+    static func mapField(_ field: String, kind: FormKind) -> String {
+        switch (kind, field) {
+        case (.walkthrough, "decision"): "outcome"
+        case (.walkthrough, "advice"): "advice.outcome"
+        case (.consent, "informed"): "informed.whatShared"
+        case (.consent, "competence"): "competence.understandsQuestion"
+        case (.disclosureOut, "to"): "to.name"
+        case (.disclosureIn, "from"): "from.name"
+        default: field
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import CaseworkCore
+import TerminalKit
+
+enum CaseListAction: Hashable, Sendable { case up, down, top, bottom, pageUp, pageDown, open, search, newCase, mine, flagged, drafts, samples, help, quit }
+
+let caseListKeys = KeyMap<CaseListAction>([
+    KeyBinding([.up, .char("k")], .up, "Move up"),
+    KeyBinding([.down, .char("j")], .down, "Move down"),
+    KeyBinding([.char("g"), .home], .top, "First case"),
+    KeyBinding([.char("G"), .end], .bottom, "Last case"),
+    KeyBinding([.pageUp], .pageUp, "Page up"),
+    KeyBinding([.pageDown], .pageDown, "Page down"),
+    KeyBinding([.enter], .open, "Open the case", hint: "open"),
+    KeyBinding([.char("/")], .search, "Search by child's name or case id", hint: "search"),
+    KeyBinding([.char("n")], .newCase, "New case", hint: "new"),
+    KeyBinding([.char("m")], .mine, "Mine only / all cases", hint: "mine/all"),
+    KeyBinding([.char("f")], .flagged, "Only cases with open flags / all", hint: "flagged"),
+    KeyBinding([.char("d")], .drafts, "Unfinished drafts"),
+    KeyBinding([.char("L")], .samples, "Load the invented sample cases (empty store only)"),
+    KeyBinding([.char("?")], .help, "Help", hint: "help"),
+    KeyBinding([.char("q")], .quit, "Quit", hint: "quit"),
+])
+
+enum CaseListScreen {
+    static func rows(_ s: AppState, _ l: CaseListState) -> [CaseListEntry] {
+        let q = l.query.lowercased()
+        return s.cases.filter { e in
+            (!l.mineOnly || e.summary.worker == s.user.name)
+                && (!l.flaggedOnly || e.openFlags.values.contains { $0 > 0 })
+                && (q.isEmpty || e.summary.id.lowercased().contains(q) || e.summary.childName.lowercased().contains(q))
+        }
+    }
+
+    static func update(_ s: inout AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
+        if var search = l.search {
+            switch key {
+            case .enter: l.search = nil
+            case .escape: l.search = nil; l.query = ""
+            default:
+                search.handle(key, width: 40)
+                l.search = search
+                l.query = search.text
+            }
+            l.selected = 0
+            return []
+        }
+        let count = rows(s, l).count
+        let page = max(1, s.size.height - 6)
+        guard let action = caseListKeys.action(for: key) else { return [] }
+        switch action {
+        case .up: l.selected = max(0, l.selected - 1)
+        case .down: l.selected = min(max(0, count - 1), l.selected + 1)
+        case .top: l.selected = 0
+        case .bottom: l.selected = max(0, count - 1)
+        case .pageUp: l.selected = max(0, l.selected - page)
+        case .pageDown: l.selected = min(max(0, count - 1), l.selected + page)
+        case .open:
+            let list = rows(s, l)
+            guard l.selected < list.count else { return [] }
+            let id = list[l.selected].summary.id
+            s.stack.append(.caseView(CaseViewState(caseId: id)))
+            return [.loadCase(id)]
+        case .search: l.search = TextBuffer(l.query)
+        case .newCase:
+            let next = (s.cases.compactMap { Int($0.summary.id.dropFirst(2)) }.max() ?? 0) + 1
+            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now)
+            values["id"] = "C-" + String(repeating: "0", count: max(0, 4 - String(next).count)) + String(next)
+            values["team"] = s.user.teams.first ?? ""
+            return [.openForm(App.restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
+        case .mine: l.mineOnly.toggle(); l.selected = 0
+        case .flagged: l.flaggedOnly.toggle(); l.selected = 0
+        case .drafts:
+            if s.drafts.isEmpty { s.message = Message("No unfinished drafts") } else { s.stack.append(.resume(ResumeState(drafts: s.drafts))) }
+        case .samples:
+            guard s.cases.isEmpty, s.samplesAvailable else { return [] }
+            return [.importSamples]
+        case .help: s.showHelp = true
+        case .quit: return [.quit]
+        }
+        return []
+    }
+
+    static func view(_ s: AppState, _ l: CaseListState) -> Frame {
+        let filter = [l.mineOnly ? "mine" : "all cases", l.flaggedOnly ? "with open flags" : nil, l.query.isEmpty ? nil : "matching \"\(l.query)\""]
+            .compactMap { $0 }.joined(separator: ", ")
+        var f = Chrome.frame(s, title: "Cases (\(filter))", hints: caseListKeys.hintLine)
+        let w = s.size.width
+        let flagsW = 26, workerW = 12, dateW = w >= 100 ? 16 : 10, idW = 8
+        let childW = max(10, w - 2 - idW - workerW - dateW - flagsW - 4)
+        let cols = [(idW, "ID"), (childW, "CHILD"), (workerW, "WORKER"), (dateW, "UPDATED"), (flagsW, "OPEN FLAGS")]
+        func row(_ cells: [String], y: Int, style: Style) {
+            var x = 1
+            for (i, cell) in cells.enumerated() {
+                f.put(DisplayWidth.pad(cell, to: cols[i].0), x: x, y: y, width: cols[i].0, style: style)
+                x += cols[i].0 + 1
+            }
+        }
+        row(cols.map(\.1), y: 1, style: .bold)
+        let list = rows(s, l)
+        let top = 2, height = s.size.height - 4
+        if s.cases.isEmpty {
+            f.put("No cases yet.", x: 2, y: 3)
+            let text = s.samplesAvailable
+                ? "Press L to load the invented sample cases and see a real workbook at once, or n to start a case of your own."
+                : "Press n to start a case, or import case files with `casework import`."
+            for (i, line) in Wrap.lines(text, width: w - 4).enumerated() { f.put(line, x: 2, y: 5 + i) }
+        } else if list.isEmpty {
+            f.put("No case matches.", x: 2, y: 3)
+        }
+        let first = max(0, min(l.selected - height + 1, max(0, list.count - height)))
+        for (i, e) in list.enumerated().dropFirst(first).prefix(height) {
+            let y = top + i - first
+            let selected = i == l.selected
+            let date = dateW == 16 ? e.summary.lastActivity.short : String(e.summary.lastActivity.text.prefix(10))
+            row([e.summary.id, e.summary.childName, e.summary.worker, date, Chrome.counts(e.openFlags)], y: y,
+                style: selected ? .selected : .plain)
+            if selected { f.cursor = Point(x: 1, y: y) }
+        }
+        if let search = l.search {
+            f.fill(y: s.size.height - 2, style: .plain)
+            let used = f.put("Search: ", x: 1, y: s.size.height - 2, style: .bold)
+            f.put(search.text, x: 1 + used, y: s.size.height - 2)
+            f.cursor = Point(x: 1 + used + search.cursorPosition(width: 200).column, y: s.size.height - 2)
+        }
+        return f
+    }
+}

@@ -1,0 +1,199 @@
+import CaseworkCore
+import TerminalKit
+
+enum CaseViewAction: Hashable, Sendable {
+    case up, down, top, bottom, open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
+         details, history, back, help
+}
+
+let caseViewKeys = KeyMap<CaseViewAction>([
+    KeyBinding([.up, .char("k")], .up, "Move up"),
+    KeyBinding([.down, .char("j")], .down, "Move down"),
+    KeyBinding([.char("g"), .home], .top, "First line"),
+    KeyBinding([.char("G"), .end], .bottom, "Last line"),
+    KeyBinding([.enter], .open, "Open the record; on a flag, go to the field that clears it", hint: "open"),
+    KeyBinding([.tab], .switchPanel, "Switch between the chronology and the flags", hint: "flags"),
+    KeyBinding([.char("w")], .walkthrough, "Should I share? Start the walkthrough", hint: "share?"),
+    KeyBinding([.char("a")], .add, "Add a record…", hint: "add"),
+    KeyBinding([.char("N")], .note, "Add a case note"),
+    KeyBinding([.char("K")], .concern, "Add a concern"),
+    KeyBinding([.char("C")], .consent, "Record consent"),
+    KeyBinding([.char("O")], .outgoing, "Log information shared"),
+    KeyBinding([.char("I")], .incoming, "Log information received"),
+    KeyBinding([.char("P")], .person, "Add a person"),
+    KeyBinding([.char("E")], .episode, "Add an episode"),
+    KeyBinding([.char("e")], .details, "Edit the case details"),
+    KeyBinding([.char("h")], .history, "History of the selected record"),
+    KeyBinding([.escape], .back, "Back to the cases", hint: "back"),
+    KeyBinding([.char("?")], .help, "Help", hint: "help"),
+])
+
+/// A line of the case view: a heading, or a record with its open-flag marker.
+struct CaseLine: Hashable {
+    var recordId: String?
+    var text: String
+}
+
+enum CaseViewScreen {
+    static func lines(_ c: Case, _ flags: [Flag]) -> [CaseLine] {
+        var out: [CaseLine] = [CaseLine(recordId: c.id, text: "Case details")]
+        out.append(CaseLine(recordId: nil, text: "PEOPLE"))
+        for p in c.people {
+            out.append(CaseLine(recordId: p.id, text: "\(p.id)  \(p.name), \(p.relationship), parental responsibility \(p.parentalResponsibility.rawValue)"))
+        }
+        out.append(CaseLine(recordId: nil, text: "EPISODES"))
+        for e in c.episodes { out.append(CaseLine(recordId: e.id, text: "\(e.id)  \(e.started) to \(e.ended?.description ?? "now")  \(e.reason ?? "")")) }
+        out.append(CaseLine(recordId: nil, text: "CHRONOLOGY"))
+        for entry in c.chronology {
+            out.append(CaseLine(recordId: entry.recordId, text: "\(entry.at?.short ?? "(no time)")  \(entry.recordId)  \(entry.title)"))
+        }
+        return out
+    }
+
+    static func marker(_ id: String?, _ flags: [Flag]) -> String {
+        guard let id else { return "" }
+        var counts: [Severity: Int] = [:]
+        for f in flags where f.recordId == id { counts[f.severity, default: 0] += 1 }
+        return Chrome.flagText(counts)
+    }
+
+    static func startWalkthrough(_ s: AppState, _ c: Case, concern: String?) -> FormState {
+        var values: FormValues = [:]
+        if let k = concern ?? c.concerns.last?.id {
+            values["concernId"] = k
+            values["childProtection"] = yesNo(c.concern(k)?.childProtection)
+        }
+        var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false, values: values, step: "concern")
+        f.focus(nil, c)
+        return App.restoring(f, s)
+    }
+
+    static func openForm(_ kind: FormKind, _ s: AppState, _ c: Case) -> FormState {
+        var f = FormState(kind: kind, caseId: c.id, recordId: nil, isEditing: false,
+                          values: FormCatalog.values(kind, editing: nil, case: c, user: s.user.name, now: s.now))
+        f.focus(nil, c)
+        return App.restoring(f, s)
+    }
+
+    static func update(_ s: inout AppState, _ v: inout CaseViewState, _ key: Key) -> [Effect] {
+        guard let c = v.loaded else { return key == .escape ? [.pop] : [] }
+        if v.adding {
+            v.adding = false
+            let map: [Key: CaseViewAction] = [.char("n"): .note, .char("k"): .concern, .char("c"): .consent, .char("o"): .outgoing,
+                                              .char("i"): .incoming, .char("p"): .person, .char("e"): .episode, .char("w"): .walkthrough]
+            guard let action = map[key] else { return [] }
+            return act(&s, &v, c, action)
+        }
+        guard let action = caseViewKeys.action(for: key) else { return [] }
+        return act(&s, &v, c, action)
+    }
+
+    static func act(_ s: inout AppState, _ v: inout CaseViewState, _ c: Case, _ action: CaseViewAction) -> [Effect] {
+        let list = lines(c, v.flags)
+        let selectable = list.indices.filter { list[$0].recordId != nil }
+        switch action {
+        case .up, .down, .top, .bottom:
+            if v.flagsFocused {
+                let n = v.flags.count
+                switch action {
+                case .up: v.flagSelected = max(0, v.flagSelected - 1)
+                case .down: v.flagSelected = min(max(0, n - 1), v.flagSelected + 1)
+                case .top: v.flagSelected = 0
+                default: v.flagSelected = max(0, n - 1)
+                }
+            } else {
+                let pos = selectable.firstIndex(of: v.selected) ?? 0
+                let target: Int
+                switch action {
+                case .up: target = max(0, pos - 1)
+                case .down: target = min(selectable.count - 1, pos + 1)
+                case .top: target = 0
+                default: target = selectable.count - 1
+                }
+                v.selected = selectable.isEmpty ? 0 : selectable[target]
+            }
+        case .switchPanel:
+            v.flagsFocused = !v.flagsFocused && !v.flags.isEmpty
+        case .open:
+            if v.flagsFocused, v.flagSelected < v.flags.count {
+                let flag = v.flags[v.flagSelected]
+                return App.editRecord(&s, c, flag.recordId, focus: flag.field)
+            }
+            guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
+            if let d = c.decision(id), d.outcome == nil || (d.rationale ?? "").isEmpty {
+                return App.editRecord(&s, c, id, focus: nil)
+            }
+            s.stack.append(.record(RecordState(caseId: c.id, recordId: id)))
+        case .add:
+            v.adding = true
+            s.message = Message("Add: n note · k concern · w decision (walkthrough) · c consent · o shared · i received · p person · e episode")
+        case .walkthrough:
+            let concern = v.selected < list.count ? list[v.selected].recordId.flatMap { c.concern($0)?.id } : nil
+            return [.openForm(startWalkthrough(s, c, concern: concern))]
+        case .note: return [.openForm(openForm(.note, s, c))]
+        case .concern: return [.openForm(openForm(.concern, s, c))]
+        case .consent: return [.openForm(openForm(.consent, s, c))]
+        case .outgoing: return [.openForm(openForm(.disclosureOut, s, c))]
+        case .incoming: return [.openForm(openForm(.disclosureIn, s, c))]
+        case .person: return [.openForm(openForm(.person, s, c))]
+        case .episode: return [.openForm(openForm(.episode, s, c))]
+        case .details: return App.editRecord(&s, c, c.id, focus: nil)
+        case .history:
+            guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
+            s.stack.append(.history(HistoryState(caseId: c.id, recordId: id)))
+            return [.loadHistory(caseId: c.id, recordId: id)]
+        case .back: return [.pop]
+        case .help: s.showHelp = true
+        }
+        return []
+    }
+
+    static func view(_ s: AppState, _ v: CaseViewState) -> Frame {
+        guard let c = v.loaded else {
+            var f = Chrome.frame(s, title: v.caseId, hints: "Esc back")
+            f.put("Opening \(v.caseId)…", x: 2, y: 2)
+            return f
+        }
+        var f = Chrome.frame(s, title: "\(c.id) · \(c.child.name)", hints: caseViewKeys.hintLine)
+        let w = s.size.width
+        var head = "\(c.title) · worker \(c.worker)\(c.team.map { " · \($0)" } ?? "")"
+        if let dob = c.child.dateOfBirth { head += " · age \(dob.years(until: s.today))" }
+        f.put(head, x: 1, y: 1, width: w - 2, style: .bold)
+        let body = s.size.height - 4
+        let flagRows = v.flags.isEmpty ? 2 : min(max(4, body / 3), v.flags.count * 2 + 1)
+        let listRows = body - flagRows - 1
+        let list = lines(c, v.flags)
+        let first = max(0, min(v.selected - listRows + 1, max(0, list.count - listRows)))
+        for (i, line) in list.enumerated().dropFirst(first).prefix(listRows) {
+            let y = 2 + i - first
+            let selected = i == v.selected && !v.flagsFocused
+            if line.recordId == nil {
+                f.put(line.text, x: 1, y: y, style: .bold)
+                continue
+            }
+            let mark = marker(line.recordId, v.flags)
+            let markW = DisplayWidth.of(mark)
+            f.put(line.text, x: 2, y: y, width: w - 4 - markW - 1, style: selected ? .selected : .plain)
+            if !mark.isEmpty {
+                let worst = v.flags.filter { $0.recordId == line.recordId }.map(\.severity).min() ?? .advice
+                f.put(mark, x: w - 1 - markW, y: y, style: Style(bold: true, tone: Chrome.tone(worst)))
+            }
+            if selected { f.cursor = Point(x: 2, y: y) }
+        }
+        let panelTop = 2 + listRows
+        f.put(v.flags.isEmpty ? "FLAGS: none open" : "FLAGS (\(v.flags.count) open; Tab to choose, Enter goes to the field)",
+              x: 1, y: panelTop, style: .bold)
+        let perFlag = 2
+        let shown = max(1, (flagRows - 1) / perFlag)
+        let firstFlag = max(0, min(v.flagSelected - shown + 1, max(0, v.flags.count - shown)))
+        for (i, flag) in v.flags.enumerated().dropFirst(firstFlag).prefix(shown) {
+            let y = panelTop + 1 + (i - firstFlag) * perFlag
+            let selected = v.flagsFocused && i == v.flagSelected
+            let head = "[\(flag.severity.rawValue)] \(flag.recordId) \(flag.rule): \(flag.message)"
+            f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(tone: Chrome.tone(flag.severity)))
+            f.put("Source: \(flag.source)", x: 4, y: y + 1, width: w - 5, style: .dim)
+            if selected { f.cursor = Point(x: 2, y: y) }
+        }
+        return f
+    }
+}

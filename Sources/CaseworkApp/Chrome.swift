@@ -1,0 +1,72 @@
+import CaseworkCore
+import TerminalKit
+
+/// The parts every screen shares: the title bar (where you are), the key
+/// hints, the status bar (who you are, your open flags, the last message),
+/// the help overlay and the "terminal too small" notice.
+enum Chrome {
+    static let minimum = Size(width: 80, height: 24)
+
+    static func frame(_ s: AppState, title: String, hints: String) -> Frame {
+        var f = Frame(size: s.size)
+        f.fill(y: 0, style: .selected)
+        f.put(" Casework · \(title)", x: 0, y: 0, style: .selected)
+        f.put(hints, x: 1, y: s.size.height - 2, style: .dim)
+        f.fill(y: s.size.height - 1, style: .selected)
+        var totals: [Severity: Int] = [:]
+        for e in s.cases { for (k, v) in e.openFlags { totals[k, default: 0] += v } }
+        let counts = Severity.allCases.map { "\($0.rawValue) \(totals[$0] ?? 0)" }.joined(separator: " · ")
+        let left = " \(s.user.name) (\(s.user.role.rawValue)) · open flags: \(counts)"
+        f.put(left, x: 0, y: s.size.height - 1, style: .selected)
+        if let m = s.message {
+            f.fill(y: s.size.height - 2, style: .plain)
+            f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, style: Style(bold: m.isError, tone: m.isError ? .missing : .ok))
+        }
+        return f
+    }
+
+    static func tooSmall(_ size: Size) -> Frame {
+        var f = Frame(size: size)
+        let lines = ["Terminal too small", "Casework needs \(minimum.width)x\(minimum.height); this is \(size.width)x\(size.height).",
+                     "Make the window bigger; nothing you typed is lost."]
+        for (i, line) in lines.enumerated() where i < size.height {
+            f.put(line, x: 0, y: i)
+        }
+        return f
+    }
+
+    /// A box over the screen with `lines` (wrapped), closed by any key.
+    static func overlay(_ f: inout Frame, title: String, lines: [String]) {
+        let w = min(f.size.width - 4, 100), x = (f.size.width - w) / 2
+        let body = lines.flatMap { $0.isEmpty ? [""] : Wrap.lines($0, width: w - 4) }
+        let h = min(f.size.height - 4, body.count + 4), y = max(1, (f.size.height - h) / 2)
+        for row in y..<(y + h) {
+            f.put(String(repeating: " ", count: w), x: x, y: row)
+            f.put("|", x: x, y: row)
+            f.put("|", x: x + w - 1, y: row)
+        }
+        f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y)
+        f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y + h - 1)
+        f.put(" \(title) ", x: x + 2, y: y, style: .bold)
+        for (i, line) in body.prefix(h - 4).enumerated() { f.put(line, x: x + 2, y: y + 2 + i, width: w - 4) }
+        f.put(" any key closes ", x: x + w - 18, y: y + h - 1, style: .dim)
+        f.cursor = nil
+    }
+
+    /// "missing 6 check 6 advice 1": the case list's counts, only those above zero.
+    static func counts(_ counts: [Severity: Int]) -> String {
+        Severity.allCases.compactMap { s in counts[s].flatMap { $0 > 0 ? "\(s.rawValue) \($0)" : nil } }.joined(separator: " ")
+    }
+
+    static func flagText(_ counts: [Severity: Int]) -> String {
+        Severity.allCases.compactMap { s in counts[s].flatMap { $0 > 0 ? "[\(s.rawValue) \($0)]" : nil } }.joined(separator: " ")
+    }
+
+    static func tone(_ s: Severity) -> Tone {
+        switch s {
+        case .missing: .missing
+        case .check: .check
+        case .advice: .advice
+        }
+    }
+}

@@ -1,0 +1,328 @@
+import CaseworkCore
+import Foundation
+import TerminalKit
+
+/// An open form (or the walkthrough): its values, the focused field, the
+/// text being typed, and, for an amendment, the reason being asked for.
+/// The values are what a draft keeps, so a form survives a lost session.
+public struct FormState: Sendable, Codable {
+    public var kind: FormKind
+    public var caseId: String?
+    /// The record being edited, or the decision a walkthrough writes.
+    public var recordId: String?
+    public var isEditing: Bool
+    public var values: FormValues
+    public var focusId: String?
+    /// The walkthrough's current step and the steps behind it.
+    public var step: String?
+    public var visited: [String] = []
+    var editor: TextBuffer?
+    /// Asking why, before an amendment is saved.
+    var reason: TextBuffer?
+    var showHelp = false
+    var dirty = false
+    /// A walkthrough waiting for the consent form it opened.
+    var awaitingConsent = false
+
+    enum CodingKeys: String, CodingKey { case kind, caseId, recordId, isEditing, values, focusId, step, visited }
+
+    public init(kind: FormKind, caseId: String?, recordId: String?, isEditing: Bool, values: FormValues, step: String? = nil) {
+        self.kind = kind; self.caseId = caseId; self.recordId = recordId; self.isEditing = isEditing
+        self.values = values; self.step = step
+    }
+
+    public var draftId: String { "\(caseId ?? "new")/\(kind.rawValue)/\(recordId ?? "new")" }
+
+    public var draftTitle: String {
+        switch kind {
+        case .walkthrough: "decision \(recordId ?? "") on \(caseId ?? "")"
+        case .newCase: "new case"
+        default: "\(kind.title.lowercased())\(isEditing ? " \(recordId ?? "")" : "") on \(caseId ?? "")"
+        }
+    }
+
+    func fields(_ c: Case?) -> [Field] {
+        if kind == .walkthrough, let step, let c { return Walkthrough.fields(step: step, values, case: c) }
+        return FormCatalog.fields(kind, values, case: c, isEditing: isEditing)
+    }
+
+    func focusable(_ c: Case?) -> [Field] {
+        fields(c).filter { if case .info = $0.kind { false } else { true } }
+    }
+
+    func focusedField(_ c: Case?) -> Field? {
+        let list = focusable(c)
+        return list.first { $0.id == focusId } ?? list.first
+    }
+
+    /// Puts the cursor on field `id`, loading its text into the editor.
+    mutating func focus(_ id: String?, _ c: Case?) {
+        let list = focusable(c)
+        let field = list.first { $0.id == id } ?? list.first
+        focusId = field?.id
+        switch field?.kind {
+        case .text?, .date?, .time?: editor = TextBuffer(values[field!.id] ?? "", multiline: false)
+        case .multiline?: editor = TextBuffer(values[field!.id] ?? "", multiline: true)
+        default: editor = nil
+        }
+    }
+
+    mutating func moveFocus(_ delta: Int, _ c: Case?) {
+        let list = focusable(c)
+        guard !list.isEmpty else { return }
+        let i = list.firstIndex { $0.id == focusId } ?? 0
+        focus(list[max(0, min(list.count - 1, i + delta))].id, c)
+    }
+
+    var isLastField: Bool { false }
+
+    func isOnLastField(_ c: Case?) -> Bool { focusable(c).last?.id == focusId }
+
+    func encodedDraft(now: Timestamp) -> Draft {
+        let payload = (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return Draft(id: draftId, caseId: caseId, kind: kind.rawValue, title: draftTitle, payload: payload, updatedAt: now)
+    }
+
+    static func decode(_ draft: Draft) -> FormState? {
+        try? JSONDecoder().decode(FormState.self, from: Data(draft.payload.utf8))
+    }
+}
+
+/// The form screen's keys; their help is the help screen.
+enum FormAction: Hashable, Sendable { case next, previous, save, back, help, nextStep, previousStep }
+
+let formKeys = KeyMap<FormAction>([
+    KeyBinding([.tab], .next, "Next field", hint: "next field"),
+    KeyBinding([.backTab], .previous, "Previous field"),
+    KeyBinding([.ctrl("s")], .save, "Save the form (asks why when changing a saved record)", hint: "save"),
+    KeyBinding([.escape], .back, "Leave; what you typed is kept as a draft", hint: "leave (kept)"),
+    KeyBinding([.function(1), .ctrl("g")], .help, "Help for this form or step", hint: "help"),
+])
+
+let walkthroughKeys = KeyMap<FormAction>([
+    KeyBinding([.tab], .next, "Next question on this step", hint: "next question"),
+    KeyBinding([.backTab], .previous, "Previous question"),
+    KeyBinding([.ctrl("n"), .pageDown], .nextStep, "Next step", hint: "next step"),
+    KeyBinding([.ctrl("b"), .pageUp], .previousStep, "Back a step (changing an answer may clear later ones)", hint: "back a step"),
+    KeyBinding([.ctrl("s")], .save, "Record the decision (on the last step)", hint: "record"),
+    KeyBinding([.escape], .back, "Leave; the decision is kept as a draft and resumes here"),
+    KeyBinding([.function(1), .ctrl("g")], .help, "The longer guidance for this step", hint: "guidance"),
+])
+
+/// What a key does to a form, given the case it is about.
+struct FormUpdate {
+    var user: User
+    var now: Timestamp
+    var guidance: Guidance
+    var width: Int
+
+    /// Width of a text field's editing area for this screen width.
+    static func fieldWidth(_ screenWidth: Int) -> Int { max(10, screenWidth - 8) }
+
+    func handle(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
+        if f.reason != nil { return handleReason(&f, key, c, message: &message) }
+        if f.showHelp {
+            f.showHelp = false
+            return []
+        }
+        let keys = f.kind == .walkthrough ? walkthroughKeys : formKeys
+        let field = f.focusedField(c)
+        if f.focusId == nil { f.focus(field?.id, c) }
+        var effects: [Effect] = []
+        let leaving = { (f: inout FormState) -> [Effect] in
+            guard f.dirty else { return [] }
+            f.dirty = false
+            return [.saveDraft(f.encodedDraft(now: now))]
+        }
+        if let action = keys.action(for: key) ?? (field.map(\.kind.isText) == false && key == .char("?") ? .help : nil) {
+            switch action {
+            case .next:
+                f.moveFocus(1, c)
+                return leaving(&f)
+            case .previous:
+                f.moveFocus(-1, c)
+                return leaving(&f)
+            case .help:
+                f.showHelp = true
+                return []
+            case .back:
+                return leave(&f, c, message: &message)
+            case .nextStep:
+                return nextStep(&f, c, message: &message) + leaving(&f)
+            case .previousStep:
+                if let prev = f.visited.popLast() {
+                    f.step = prev
+                    f.focus(nil, c)
+                }
+                return leaving(&f)
+            case .save:
+                if f.kind == .walkthrough && f.step != "decision" && f.step != "disclosure" {
+                    return nextStep(&f, c, message: &message) + leaving(&f)
+                }
+                return save(&f, c, message: &message)
+            }
+        }
+        guard let field else { return effects }
+        switch field.kind {
+        case .choice(let options):
+            let values = options.map(\.value)
+            let current = values.firstIndex(of: f.values[field.id] ?? "")
+            switch key {
+            case .char(" "), .right:
+                f.values[field.id] = values.isEmpty ? nil : values[((current ?? -1) + 1) % values.count]
+                f.dirty = true
+            case .left:
+                f.values[field.id] = values.isEmpty ? nil : values[((current ?? 0) - 1 + values.count) % values.count]
+                f.dirty = true
+            case .char(let ch):
+                if let i = options.firstIndex(where: { $0.label.lowercased().hasPrefix(String(ch).lowercased()) }) {
+                    f.values[field.id] = values[i]
+                    f.dirty = true
+                }
+            case .enter, .down:
+                effects += advance(&f, c, message: &message)
+            case .up:
+                f.moveFocus(-1, c)
+            default: break
+            }
+        case .text, .date, .time, .multiline:
+            if case .multiline = field.kind {} else {
+                if key == .enter || key == .down { return advance(&f, c, message: &message) }
+                if key == .up { f.moveFocus(-1, c); return leaving(&f) }
+            }
+            if f.editor == nil { f.focus(field.id, c) }
+            if f.editor?.handle(key, width: Self.fieldWidth(width) - 1) == true {
+                f.values[field.id] = f.editor?.text
+                f.dirty = true
+            }
+        case .info:
+            f.moveFocus(1, c)
+        }
+        return effects
+    }
+
+    /// Enter on a field: the next field, or on a walkthrough step's last field, the next step.
+    func advance(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        if f.kind == .walkthrough && f.isOnLastField(c) {
+            if f.step == "decision" || f.step == "disclosure" {
+                if Walkthrough.next(after: f.step!, f.values) == nil { return save(&f, c, message: &message) }
+            }
+            return nextStep(&f, c, message: &message)
+        }
+        f.moveFocus(1, c)
+        guard f.dirty else { return [] }
+        f.dirty = false
+        return [.saveDraft(f.encodedDraft(now: now))]
+    }
+
+    func nextStep(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        guard f.kind == .walkthrough, let step = f.step, let c else { return [] }
+        if step == "consent", f.values["consent.kind"] == "seek-now" {
+            f.awaitingConsent = true
+            var form = FormState(kind: .consent, caseId: c.id, recordId: nil, isEditing: false,
+                                 values: FormCatalog.values(.consent, editing: nil, case: c, user: user.name, now: now))
+            form.focus(nil, c)
+            return [.saveDraft(f.encodedDraft(now: now)), .openForm(form)]
+        }
+        guard let next = Walkthrough.next(after: step, f.values) else {
+            return save(&f, c, message: &message)
+        }
+        let cleared = Walkthrough.discardUnused(&f.values, guidance: guidance)
+        if !cleared.isEmpty { message = Message("Answers that no longer apply were cleared: \(cleared.joined(separator: ", "))") }
+        f.visited.append(step)
+        f.step = next
+        if next == "decision", f.values["outcome"] == nil, f.values["purpose.legitimate"] == "no" || f.values["lawfulBasis"] == "none" {
+            f.values["outcome"] = Outcome.doNotShare.rawValue
+        }
+        if next == "disclosure", f.values["disclosure.when"] == nil { f.values["disclosure.when"] = now.text }
+        if next == "disclosure", f.values["disclosure.reasons"] == nil {
+            f.values["disclosure.reasons"] = [f.values["consent.reason"].map { $0.replacingOccurrences(of: "-", with: " ") }, f.values["consent.note"]]
+                .compactMap { $0 }.joined(separator: ": ")
+        }
+        f.focus(nil, c)
+        f.dirty = true
+        return []
+    }
+
+    /// Esc: keep what was typed. A walkthrough also saves its decision as a draft record (flagged until finished).
+    func leave(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        var effects: [Effect] = [.saveDraft(f.encodedDraft(now: now)), .closeForm]
+        if f.kind == .walkthrough, let c, let id = f.recordId {
+            let existing = c.decision(id)
+            if existing?.outcome == nil, let records = try? Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: false) {
+                let changes = records.compactMap { r -> RecordChange? in
+                    guard case .decision = r else { return nil }
+                    return existing == nil ? .add(r) : (existing.map { CaseRecord.decision($0) } == r ? nil : .amend(r, reason: "walkthrough answers saved as a draft"))
+                }
+                if !changes.isEmpty {
+                    effects.insert(.save(caseId: c.id, changes: changes, draftId: nil, message: "Decision \(id) kept as a draft; resume it from the case"), at: 1)
+                }
+            }
+            message = Message("Decision \(id) kept as a draft; open it from the case to resume")
+        } else if f.values != FormState(kind: f.kind, caseId: nil, recordId: nil, isEditing: false, values: [:]).values {
+            message = Message("What you typed is kept as a draft; it will be offered when you return")
+        }
+        return effects
+    }
+
+    func save(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        do {
+            if f.kind == .walkthrough {
+                guard let c, let id = f.recordId else { return [] }
+                if f.values.text("rationale") == nil {
+                    message = Message("A rationale is required to complete the decision; it is saved as a draft and flagged (golden rule 7)", isError: true)
+                }
+                let records = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
+                let wasComplete = c.decision(id)?.outcome != nil
+                let changes = records.map { r -> RecordChange in
+                    c.records.contains { $0.id == r.id } ? .amend(r, reason: wasComplete ? "decision changed in the walkthrough" : "walkthrough completed") : .add(r)
+                }
+                let note = f.values.text("rationale") == nil ? "Decision \(id) saved without a rationale: flagged" : "Decision \(id) recorded"
+                return [.save(caseId: c.id, changes: changes, draftId: f.draftId, message: note), .closeForm]
+            }
+            let result = try FormCatalog.build(f.kind, f.values, case: c, editing: f.isEditing ? f.recordId : nil, user: user, now: now)
+            switch result {
+            case .newCase(let newCase):
+                return [.createCase(newCase, draftId: f.draftId)]
+            case .changes(let records):
+                guard let caseId = f.caseId ?? c?.id else { return [] }
+                if f.isEditing || f.kind == .withdrawConsent {
+                    if f.kind == .withdrawConsent {
+                        let how = f.values.text("how") ?? ""
+                        return [.save(caseId: caseId, changes: records.map { .amend($0, reason: "withdrawn: \(how)") }, draftId: f.draftId,
+                                      message: "Consent withdrawn"), .closeForm]
+                    }
+                    f.reason = TextBuffer()
+                    return []
+                }
+                return [.save(caseId: caseId, changes: records.map { .add($0) }, draftId: f.draftId,
+                              message: "\(f.kind.title) \(records.first?.id ?? "") saved"), .closeForm]
+            }
+        } catch {
+            message = Message(error.message, isError: true)
+            if f.focusable(c).contains(where: { $0.id == error.field }) { f.focus(error.field, c) }
+            return []
+        }
+    }
+
+    func handleReason(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
+        switch key {
+        case .escape:
+            f.reason = nil
+        case .enter:
+            let why = f.reason?.text.trimmingCharacters(in: .whitespaces) ?? ""
+            guard !why.isEmpty else {
+                message = Message("Say why you are changing this record; the reason is kept with the new version", isError: true)
+                return []
+            }
+            f.reason = nil
+            guard case .changes(let records)? = try? FormCatalog.build(f.kind, f.values, case: c, editing: f.recordId, user: user, now: now),
+                  let caseId = f.caseId else { return [] }
+            return [.save(caseId: caseId, changes: records.map { .amend($0, reason: why) }, draftId: f.draftId,
+                          message: "\(records.first?.id ?? "Record") amended"), .closeForm]
+        default:
+            f.reason?.handle(key, width: 60)
+        }
+        return []
+    }
+}

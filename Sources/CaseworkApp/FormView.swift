@@ -1,0 +1,132 @@
+import CaseworkCore
+import TerminalKit
+
+enum FormView {
+    static func view(_ s: AppState, _ form: FormState) -> Frame {
+        let c = form.caseId.flatMap { App.loadedCase(s, $0) }
+        let keys = form.kind == .walkthrough ? walkthroughKeys : formKeys
+        var title = form.kind.title + (form.caseId.map { " · \($0)" } ?? "")
+        if form.isEditing, let id = form.recordId { title += " · changing \(id)" }
+        if form.kind == .walkthrough, let id = form.recordId { title += " · decision \(id)" }
+        var f = Chrome.frame(s, title: title, hints: keys.hintLine)
+        let w = s.size.width
+        let fieldW = FormUpdate.fieldWidth(w)
+        var rows: [(text: String, x: Int, style: Style)] = []
+        var cursorRow: Int?
+        var cursorCol = 0
+        var focusRange = 0..<0
+        let focused = form.focusedField(c)
+
+        if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step) {
+            rows.append(("Step \(text.number) of \(Walkthrough.steps.count) · \(text.title)", 1, .bold))
+            for l in Wrap.lines(text.question, width: w - 4) { rows.append((l, 2, .bold)) }
+            for l in Wrap.lines("Reminder: \(text.reminder) (Source: \(text.source))", width: w - 4) { rows.append((l, 2, .dim)) }
+            rows.append(("", 0, .plain))
+        }
+        for field in form.fields(c) {
+            let isFocused = field.id == focused?.id
+            let start = rows.count
+            if !field.label.isEmpty {
+                rows.append(((isFocused ? "> " : "  ") + field.label, 1, isFocused ? .bold : .plain))
+            }
+            switch field.kind {
+            case .info(let text):
+                for l in Wrap.lines(text, width: fieldW) { rows.append((l, 4, .dim)) }
+            case .choice(let options):
+                var line = "", col = 0, selCol = 0
+                let value = form.values[field.id]
+                for o in options {
+                    let mark = o.value == value ? "(*) " : "( ) "
+                    let piece = mark + o.label + "   "
+                    if col + DisplayWidth.of(piece) > fieldW, col > 0 {
+                        rows.append((line, 4, .plain))
+                        line = ""; col = 0
+                    }
+                    if o.value == value { selCol = col; if isFocused { cursorRow = rows.count; cursorCol = 4 + selCol } }
+                    line += piece
+                    col += DisplayWidth.of(piece)
+                }
+                rows.append((line, 4, .plain))
+                if options.isEmpty { rows.append(("(nothing to choose from yet)", 4, .dim)) }
+                if isFocused && cursorRow == nil { cursorRow = rows.count - 1; cursorCol = 4 }
+                _ = selCol
+            case .text, .date, .time:
+                let text = isFocused ? (form.editor?.text ?? form.values[field.id] ?? "") : (form.values[field.id] ?? "")
+                if isFocused, let editor = form.editor {
+                    let col = editor.cursorPosition(width: 10_000).column
+                    let offset = max(0, col - (fieldW - 1))
+                    let visible = String(text.dropFirst(charsSkipped(text, columns: offset)))
+                    rows.append((visible, 4, .underlineStyle))
+                    cursorRow = rows.count - 1
+                    cursorCol = 4 + col - offset
+                } else {
+                    rows.append((text.isEmpty ? "(not recorded)" : text, 4, text.isEmpty ? .dim : .plain))
+                }
+            case .multiline(let height):
+                if isFocused, let editor = form.editor {
+                    let layout = editor.layout(width: fieldW - 1)
+                    let pos = editor.cursorPosition(width: fieldW - 1)
+                    let first = max(0, min(pos.row - height + 1, layout.count - height))
+                    for i in 0..<max(height, min(layout.count, height)) {
+                        let li = first + i
+                        let text = li < layout.count ? String(editor.chars[layout[li].start..<layout[li].end]).replacingOccurrences(of: "\n", with: "") : ""
+                        rows.append(("| " + text, 2, .plain))
+                        if li == pos.row { cursorRow = rows.count - 1; cursorCol = 4 + pos.column }
+                    }
+                } else {
+                    let lines = Wrap.lines(form.values[field.id] ?? "", width: fieldW - 1)
+                    if lines.allSatisfy({ $0.isEmpty }) {
+                        rows.append(("| (not recorded)", 2, .dim))
+                    } else {
+                        for l in lines.prefix(height) { rows.append(("| " + l, 2, .plain)) }
+                        if lines.count > height { rows.append(("| … \(lines.count - height) more lines", 2, .dim)) }
+                    }
+                }
+            }
+            if isFocused { focusRange = start..<rows.count }
+        }
+        let top = 1, height = s.size.height - 3
+        var first = 0
+        if focusRange.upperBound > height { first = focusRange.upperBound - height }
+        if let cr = cursorRow, cr - first >= height { first = cr - height + 1 }
+        if focusRange.lowerBound < first { first = focusRange.lowerBound }
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(height) {
+            f.put(row.text, x: row.x, y: top + i - first, width: w - row.x - 1, style: row.style)
+        }
+        if let cr = cursorRow, cr >= first, cr - first < height { f.cursor = Point(x: min(w - 1, cursorCol), y: top + cr - first) }
+        if let hint = focused?.hint, form.reason == nil {
+            f.fill(y: s.size.height - 2, style: .plain)
+            f.put(hint, x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
+        }
+        if let reason = form.reason {
+            f.fill(y: s.size.height - 2, style: .plain)
+            let used = f.put("Why are you changing this record? ", x: 1, y: s.size.height - 2, style: .bold)
+            f.put(reason.text, x: 1 + used, y: s.size.height - 2, width: w - used - 2)
+            f.cursor = Point(x: min(w - 1, 1 + used + reason.cursorPosition(width: 10_000).column), y: s.size.height - 2)
+        }
+        if form.showHelp {
+            var lines: [String] = []
+            if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step) {
+                lines += [text.help, "", "Source: \(text.source)", ""]
+            }
+            if let hint = focused?.hint { lines += [hint, ""] }
+            lines += ["Keys:"] + keys.helpLines + ["Choices: Space or ←/→ to change", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
+            Chrome.overlay(&f, title: "Help", lines: lines)
+        }
+        return f
+    }
+
+    static func charsSkipped(_ text: String, columns: Int) -> Int {
+        var used = 0, n = 0
+        for ch in text {
+            if used >= columns { break }
+            used += DisplayWidth.of(ch)
+            n += 1
+        }
+        return n
+    }
+}
+
+extension Style {
+    static let underlineStyle = Style(underline: true)
+}

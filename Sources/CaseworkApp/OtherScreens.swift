@@ -1,0 +1,140 @@
+import CaseworkCore
+import TerminalKit
+
+enum RecordAction: Hashable, Sendable { case up, down, edit, history, withdraw, back, help }
+
+let recordKeys = KeyMap<RecordAction>([
+    KeyBinding([.up, .char("k")], .up, "Scroll up"),
+    KeyBinding([.down, .char("j")], .down, "Scroll down"),
+    KeyBinding([.char("e")], .edit, "Change this record (you will be asked why)", hint: "change"),
+    KeyBinding([.char("h")], .history, "Every version of this record", hint: "history"),
+    KeyBinding([.char("W")], .withdraw, "Record that this consent was withdrawn"),
+    KeyBinding([.escape], .back, "Back", hint: "back"),
+    KeyBinding([.char("?")], .help, "Help", hint: "help"),
+])
+
+enum RecordScreen {
+    static func update(_ s: inout AppState, _ r: inout RecordState, _ key: Key) -> [Effect] {
+        guard let action = recordKeys.action(for: key) else { return [] }
+        switch action {
+        case .up: r.scroll = max(0, r.scroll - 1)
+        case .down: r.scroll += 1
+        case .edit:
+            guard let c = App.loadedCase(s, r.caseId) else { return [] }
+            return App.editRecord(&s, c, r.recordId, focus: nil)
+        case .history:
+            s.stack.append(.history(HistoryState(caseId: r.caseId, recordId: r.recordId)))
+            return [.loadHistory(caseId: r.caseId, recordId: r.recordId)]
+        case .withdraw:
+            guard let c = App.loadedCase(s, r.caseId), let k = c.consent(r.recordId) else { return [] }
+            var f = FormState(kind: .withdrawConsent, caseId: c.id, recordId: k.id, isEditing: true,
+                              values: FormCatalog.values(.withdrawConsent, editing: .consent(k), case: c, user: s.user.name, now: s.now))
+            f.focus(nil, c)
+            return [.openForm(f)]
+        case .back: return [.pop]
+        case .help: s.showHelp = true
+        }
+        return []
+    }
+
+    static func view(_ s: AppState, _ r: RecordState) -> Frame {
+        var f = Chrome.frame(s, title: "\(r.caseId) · \(r.recordId)", hints: recordKeys.hintLine)
+        guard let c = App.loadedCase(s, r.caseId) else { return f }
+        let w = s.size.width - 4
+        var lines: [(String, Style)] = []
+        for flag in App.loadedFlags(s, r.caseId) where flag.recordId == r.recordId {
+            for (i, l) in Wrap.lines("[\(flag.severity.rawValue)] \(flag.rule): \(flag.message)", width: w).enumerated() {
+                lines.append((l, Style(bold: i == 0, tone: Chrome.tone(flag.severity))))
+            }
+            lines.append(("  Source: \(flag.source)", .dim))
+        }
+        if !lines.isEmpty { lines.append(("", .plain)) }
+        for (i, l) in PlainCaseView.describe(r.recordId, in: c).enumerated() {
+            for part in Wrap.lines(l, width: w) { lines.append((part, i == 0 ? .bold : .plain)) }
+        }
+        let height = s.size.height - 4
+        let first = min(r.scroll, max(0, lines.count - height))
+        for (i, line) in lines.dropFirst(first).prefix(height).enumerated() {
+            f.put(line.0, x: 2, y: 2 + i, width: w, style: line.1)
+        }
+        f.cursor = Point(x: 2, y: 2)
+        return f
+    }
+}
+
+enum HistoryScreen {
+    static func update(_ s: inout AppState, _ h: inout HistoryState, _ key: Key) -> [Effect] {
+        switch key {
+        case .up, .char("k"): h.scroll = max(0, h.scroll - 1)
+        case .down, .char("j"): h.scroll += 1
+        case .pageDown: h.scroll += s.size.height - 5
+        case .pageUp: h.scroll = max(0, h.scroll - (s.size.height - 5))
+        case .escape, .char("q"): return [.pop]
+        default: break
+        }
+        return []
+    }
+
+    static func view(_ s: AppState, _ h: HistoryState) -> Frame {
+        var f = Chrome.frame(s, title: "History of \(h.caseId)/\(h.recordId)", hints: "↑/↓ scroll  Esc back")
+        guard let versions = h.versions else {
+            f.put("Loading…", x: 2, y: 2)
+            return f
+        }
+        let w = s.size.width - 4
+        var lines: [(String, Style)] = []
+        for v in versions.reversed() {
+            lines.append(("Version \(v.version) · \(v.at.short) · by \(v.author)", .bold))
+            if let why = v.reason { lines += Wrap.lines("Why: \(why)", width: w).map { ($0, Style.plain) } }
+            let c = App.loadedCase(s, h.caseId).map { $0.replacing(v.record) }
+            for l in (c.map { PlainCaseView.describe(v.recordId, in: $0) } ?? [v.record.body()]).dropFirst() {
+                lines += Wrap.lines(l, width: w - 2).map { ("  " + $0, Style.dim) }
+            }
+            lines.append(("", .plain))
+        }
+        let height = s.size.height - 4
+        let first = min(h.scroll, max(0, lines.count - height))
+        for (i, line) in lines.dropFirst(first).prefix(height).enumerated() { f.put(line.0, x: 2, y: 2 + i, width: w, style: line.1) }
+        f.cursor = Point(x: 2, y: 2)
+        return f
+    }
+}
+
+enum ResumeScreen {
+    static func update(_ s: inout AppState, _ r: inout ResumeState, _ key: Key) -> [Effect] {
+        switch key {
+        case .up, .char("k"): r.selected = max(0, r.selected - 1)
+        case .down, .char("j"): r.selected = min(r.drafts.count - 1, r.selected + 1)
+        case .enter:
+            guard r.selected < r.drafts.count, let form = FormState.decode(r.drafts[r.selected]) else { return [] }
+            var effects: [Effect] = [.pop]
+            if let caseId = form.caseId {
+                var view = CaseViewState(caseId: caseId)
+                view.selected = 0
+                effects += [.push(.caseView(view)), .loadCase(caseId)]
+            }
+            return effects + [.openForm(form)]
+        case .char("x"):
+            guard r.selected < r.drafts.count else { return [] }
+            let id = r.drafts[r.selected].id
+            r.drafts.remove(at: r.selected)
+            r.selected = max(0, min(r.selected, r.drafts.count - 1))
+            s.drafts.removeAll { $0.id == id }
+            return r.drafts.isEmpty ? [.deleteDraft(id), .pop] : [.deleteDraft(id)]
+        case .escape, .char("q"): return [.pop]
+        default: return []
+        }
+        return []
+    }
+
+    static func view(_ s: AppState, _ r: ResumeState) -> Frame {
+        var f = Chrome.frame(s, title: "Unfinished work", hints: "Enter resume  x discard  Esc later")
+        f.put("You have unfinished work from an earlier session. Nothing you typed was lost.", x: 2, y: 2, width: s.size.width - 4)
+        for (i, d) in r.drafts.enumerated().prefix(s.size.height - 8) {
+            let y = 4 + i
+            f.put("\(d.updatedAt.short)  \(d.title)", x: 4, y: y, width: s.size.width - 6, style: i == r.selected ? .selected : .plain)
+            if i == r.selected { f.cursor = Point(x: 4, y: y) }
+        }
+        return f
+    }
+}

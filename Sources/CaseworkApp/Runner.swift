@@ -1,0 +1,129 @@
+import CaseworkCore
+import Foundation
+import TerminalKit
+
+/// Runs the workbook: draws, waits for a key, updates, and carries out the
+/// effects against the store. The only place in the app with side effects.
+public final class AppRunner {
+    public private(set) var state: AppState
+    let store: any CaseStore
+    let terminal: any Terminal
+    let clock: () -> Date
+    let samples: [Case]
+
+    public init(state: AppState, store: any CaseStore, terminal: any Terminal, samples: [Case], clock: @escaping () -> Date = { Date() }) {
+        self.state = state
+        self.store = store
+        self.terminal = terminal
+        self.samples = samples
+        self.clock = clock
+    }
+
+    /// Loads the case list and any drafts left from an interrupted session.
+    public func start() {
+        run([.loadCases, .loadDrafts])
+    }
+
+    public func loop() {
+        start()
+        while !state.quitting {
+            terminal.present(App.view(state))
+            let event = terminal.nextEvent()
+            send(Self.message(event))
+        }
+        // Anything typed but not yet kept is kept now.
+        send(.idle)
+    }
+
+    static func message(_ e: TerminalEvent) -> Msg {
+        switch e {
+        case .key(let k): .key(k)
+        case .resize(let s): .resize(s)
+        case .idle: .idle
+        }
+    }
+
+    public func send(_ msg: Msg) {
+        let now = clock()
+        state.now = Timestamp(now)
+        state.today = Day(now)
+        run(App.update(&state, msg))
+    }
+
+    /// Carries out effects in order; a failure stops the rest (so a form whose
+    /// save failed stays open with its text), and its message is shown.
+    func run(_ effects: [Effect]) {
+        for effect in effects {
+            let (messages, ok) = perform(effect)
+            for m in messages { run(App.update(&state, m)) }
+            if !ok { return }
+        }
+    }
+
+    func perform(_ effect: Effect) -> ([Msg], Bool) {
+        let me = state.user.name
+        do {
+            switch effect {
+            case .loadCases:
+                return ([.casesLoaded(try store.caseList(by: me, on: state.today))], true)
+            case .loadCase(let id):
+                let c = try store.viewCase(id, by: me)
+                let flags = try store.flags(FlagQuery(caseId: id, on: state.today), by: me).map(\.flag)
+                return ([.caseLoaded(c, flags)], true)
+            case .loadHistory(let caseId, let recordId):
+                return ([.historyLoaded(try store.history(caseId: caseId, recordId: recordId, by: me))], true)
+            case .loadDrafts:
+                return ([.draftsLoaded(try store.drafts(by: me))], true)
+            case .createCase(let c, let draftId):
+                try store.createCase(c, by: me)
+                if let draftId { try? store.deleteDraft(draftId, by: me) }
+                return ([.created(caseId: c.id)], true)
+            case .save(let caseId, let changes, let draftId, let message):
+                try store.save(changes, inCase: caseId, by: me)
+                if let draftId { try? store.deleteDraft(draftId, by: me) }
+                return ([.saved(caseId: caseId, message: message)], true)
+            case .saveDraft(let d):
+                try store.saveDraft(d, by: me)
+                if let i = state.drafts.firstIndex(where: { $0.id == d.id }) { state.drafts[i] = d } else { state.drafts.append(d) }
+                return ([], true)
+            case .deleteDraft(let id):
+                try store.deleteDraft(id, by: me)
+                return ([], true)
+            case .importSamples:
+                let mine = samples.map { c -> Case in
+                    var c = c
+                    c.worker = me
+                    c.team = state.user.teams.first ?? c.team
+                    return c
+                }
+                _ = try store.importCases(mine, replace: false, by: me)
+                state.message = Message("Loaded \(mine.count) invented sample cases")
+                return ([.casesLoaded(try store.caseList(by: me, on: state.today))], true)
+            case .quit:
+                state.quitting = true
+                return ([], true)
+            case .openForm(let f):
+                state.stack.append(.form(f))
+                return ([], true)
+            case .closeForm:
+                if case .form = state.screen { state.stack.removeLast() }
+                return ([], true)
+            case .pop:
+                if state.stack.count > 1 { state.stack.removeLast() }
+                return ([], true)
+            case .push(let screen):
+                state.stack.append(screen)
+                return ([], true)
+            }
+        } catch let e as StoreError {
+            let text: String
+            switch e {
+            case .busy: text = "The store is busy; nothing was saved and your text is kept. Press Ctrl-S to try again."
+            default: text = e.description
+            }
+            return ([.failed(text)], false)
+        } catch {
+            return ([.failed("Something went wrong; nothing was saved")], false)
+        }
+    }
+}

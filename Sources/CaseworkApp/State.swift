@@ -1,0 +1,126 @@
+import CaseworkCore
+import TerminalKit
+
+/// Everything the workbook shows, as a value. `update` changes it, `view` draws it.
+public struct AppState: Sendable {
+    public var user: User
+    public var today: Day
+    public var now: Timestamp
+    public var size: Size
+    public var guidance: Guidance
+    public var cases: [CaseListEntry] = []
+    public var drafts: [Draft] = []
+    public var stack: [Screen]
+    public var message: Message?
+    /// Invented sample cases are available to load on first run.
+    public var samplesAvailable: Bool
+    public var showHelp = false
+    public var quitting = false
+
+    public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {
+        self.user = user; self.today = today; self.now = now; self.size = size; self.guidance = guidance
+        self.samplesAvailable = samplesAvailable
+        stack = [.caseList(CaseListState())]
+    }
+
+    public var screen: Screen {
+        get { stack[stack.count - 1] }
+        set { stack[stack.count - 1] = newValue }
+    }
+}
+
+/// A line for the status bar: information, or a problem to act on.
+public struct Message: Hashable, Sendable {
+    public var text: String
+    public var isError: Bool
+    public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+}
+
+/// One screen of the workbook; screens stack, Esc goes back.
+public enum Screen: Sendable {
+    case caseList(CaseListState)
+    case caseView(CaseViewState)
+    case record(RecordState)
+    case history(HistoryState)
+    case form(FormState)
+    case resume(ResumeState)
+}
+
+public struct CaseListState: Hashable, Sendable {
+    public var selected = 0
+    public var scroll = 0
+    /// Typing a search after `/`.
+    public var search: TextBuffer?
+    public var query = ""
+    public var mineOnly = false
+    public var flaggedOnly = false
+    public init() {}
+}
+
+public struct CaseViewState: Sendable {
+    public var caseId: String
+    public var loaded: Case?
+    public var flags: [Flag] = []
+    public var selected = 0
+    public var scroll = 0
+    public var flagsFocused = false
+    public var flagSelected = 0
+    /// Choosing what to add (after `a`).
+    public var adding = false
+
+    public init(caseId: String) { self.caseId = caseId }
+}
+
+public struct RecordState: Sendable {
+    public var caseId: String
+    public var recordId: String
+    public var scroll = 0
+}
+
+public struct HistoryState: Sendable {
+    public var caseId: String
+    public var recordId: String
+    public var versions: [RecordVersion]?
+    public var scroll = 0
+}
+
+public struct ResumeState: Hashable, Sendable {
+    public var drafts: [Draft]
+    public var selected = 0
+}
+
+/// What `update` is told.
+public enum Msg: Sendable {
+    case key(Key)
+    case resize(Size)
+    case idle
+    case casesLoaded([CaseListEntry])
+    case caseLoaded(Case, [Flag])
+    case historyLoaded([RecordVersion])
+    case draftsLoaded([Draft])
+    case saved(caseId: String, message: String)
+    case created(caseId: String)
+    case failed(String)
+}
+
+/// What `update` asks the edge to do: store reads and writes, and quitting.
+public enum Effect: Sendable {
+    case loadCases
+    case loadCase(String)
+    case loadHistory(caseId: String, recordId: String)
+    case loadDrafts
+    case createCase(Case, draftId: String?)
+    case save(caseId: String, changes: [RecordChange], draftId: String?, message: String)
+    case saveDraft(Draft)
+    case deleteDraft(String)
+    case importSamples
+    case quit
+    /// Opens a form above the current screen (the walkthrough's "seek consent now").
+    case openForm(FormState)
+    /// Closes the form once its save succeeded (or at once when leaving).
+    case closeForm
+    /// Back one screen.
+    case pop
+    /// A new screen on top.
+    case push(Screen)
+}

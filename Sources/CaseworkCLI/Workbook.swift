@@ -1,0 +1,35 @@
+import CaseworkApp
+import CaseworkCore
+import CaseworkStore
+import CursesTerminal
+import Foundation
+import TerminalKit
+
+/// Plain `casework`: the terminal workbook, or a pointer to the subcommands
+/// when there is no terminal to draw on.
+enum Workbook {
+    static func open(options: StoreOptions, noColor: Bool) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw fail("the workbook needs a terminal (standard input and output are not one); use the subcommands instead, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
+        }
+        let store = try options.open()
+        let me = Identity.current()
+        let user = try attempt { try store.user(named: me) }
+        let env = ProcessInfo.processInfo.environment
+        let resources = try attempt {
+            try CaseworkResources.load(from: CaseworkResources.locate(environment: env, executable: Bundle.main.executableURL))
+        }
+        let samples = ((try? FileManager.default.contentsOfDirectory(at: resources.samplesDirectory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+            .compactMap { FileManager.default.contents(atPath: $0.path) }.compactMap { try? CaseFileCodec.decode($0) }
+        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+        let terminal: CursesTerminal
+        do { terminal = try CursesTerminal(color: color) } catch { throw fail("cannot start the terminal (TERM=\(env["TERM"] ?? "unset"))") }
+        let now = Date()
+        let state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
+                             samplesAvailable: !samples.isEmpty)
+        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples)
+        runner.loop()
+        terminal.stop()
+    }
+}
