@@ -64,10 +64,19 @@ public enum App {
             return []
         case .key(let key):
             if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return [] }
-            if s.showHelp {
-                s.showHelp = false
+            if s.showHelp || isFormHelp(s) {
+                switch key {
+                case .down, .char("j"): s.helpScroll += 1
+                case .up, .char("k"): s.helpScroll = max(0, s.helpScroll - 1)
+                case .pageDown, .char(" "): s.helpScroll += 10
+                case .pageUp: s.helpScroll = max(0, s.helpScroll - 10)
+                default:
+                    s.showHelp = false
+                    if case .form(var form) = s.screen { form.showHelp = false; s.screen = .form(form) }
+                }
                 return []
             }
+            s.helpScroll = 0
             if key == .ctrl("l") { return [] }
             if key != .tab && key != .escape, case .caseList = s.screen {} else { s.message = nil }
             switch s.screen {
@@ -102,6 +111,11 @@ public enum App {
         }
     }
 
+    static func isFormHelp(_ s: AppState) -> Bool {
+        if case .form(let f) = s.screen { return f.showHelp }
+        return false
+    }
+
     /// Writes a screen's new state back, unless the key pushed another screen on top.
     static func replaceTop(_ s: inout AppState, _ screen: Screen, ifStill same: (Screen) -> Bool) {
         for i in s.stack.indices.reversed() where same(s.stack[i]) {
@@ -124,7 +138,8 @@ public enum App {
         }
         if s.showHelp {
             let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
-            Chrome.overlay(&f, title: "Help", lines: ["Keys:"] + help + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden)
+            Chrome.overlay(&f, title: "Help", lines: ["Keys:"] + help + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden,
+                           scroll: s.helpScroll)
         }
         return f
     }
@@ -143,9 +158,8 @@ public enum App {
 
     /// A form as the user left it, if a draft of it exists; otherwise as given.
     static func restoring(_ f: FormState, _ s: AppState) -> FormState {
-        guard let d = s.drafts.first(where: { $0.id == f.draftId }), var restored = FormState.decode(d) else { return f }
-        let c = restored.caseId.flatMap { loadedCase(s, $0) }
-        restored.focus(restored.focusId, c)
+        var restored = s.drafts.first(where: { $0.id == f.draftId }).flatMap(FormState.decode) ?? f
+        restored.focus(restored.focusId, restored.caseId.flatMap { loadedCase(s, $0) })
         return restored
     }
 

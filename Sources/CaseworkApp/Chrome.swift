@@ -35,8 +35,8 @@ enum Chrome {
         return f
     }
 
-    /// A box over the screen with `lines` (wrapped), closed by any key.
-    static func overlay(_ f: inout Frame, title: String, lines: [String]) {
+    /// A box over the screen with `lines` (wrapped) from `scroll`; ↑/↓ scroll, any other key closes.
+    static func overlay(_ f: inout Frame, title: String, lines: [String], scroll: Int = 0) {
         let w = min(f.size.width - 4, 100), x = (f.size.width - w) / 2
         let body = lines.flatMap { $0.isEmpty ? [""] : Wrap.lines($0, width: w - 4) }
         let h = min(f.size.height - 4, body.count + 4), y = max(1, (f.size.height - h) / 2)
@@ -48,8 +48,11 @@ enum Chrome {
         f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y)
         f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y + h - 1)
         f.put(" \(title) ", x: x + 2, y: y, style: .bold)
-        for (i, line) in body.prefix(h - 4).enumerated() { f.put(line, x: x + 2, y: y + 2 + i, width: w - 4) }
-        f.put(" any key closes ", x: x + w - 18, y: y + h - 1, style: .dim)
+        let first = max(0, min(scroll, body.count - (h - 4)))
+        for (i, line) in body.dropFirst(first).prefix(h - 4).enumerated() { f.put(line, x: x + 2, y: y + 2 + i, width: w - 4) }
+        let more = body.count > h - 4 ? " ↑/↓ scroll ·" : ""
+        let footer = "\(more) any other key closes "
+        f.put(footer, x: x + w - 2 - DisplayWidth.of(footer), y: y + h - 1, style: .dim)
         f.cursor = nil
     }
 

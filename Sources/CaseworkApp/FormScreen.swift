@@ -121,10 +121,6 @@ struct FormUpdate {
 
     func handle(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
         if f.reason != nil { return handleReason(&f, key, c, message: &message) }
-        if f.showHelp {
-            f.showHelp = false
-            return []
-        }
         let keys = f.kind == .walkthrough ? walkthroughKeys : formKeys
         let field = f.focusedField(c)
         if f.focusId == nil { f.focus(field?.id, c) }
@@ -269,16 +265,13 @@ struct FormUpdate {
         do {
             if f.kind == .walkthrough {
                 guard let c, let id = f.recordId else { return [] }
-                if f.values.text("rationale") == nil {
-                    message = Message("A rationale is required to complete the decision; it is saved as a draft and flagged (golden rule 7)", isError: true)
+                if c.decision(id)?.outcome != nil {
+                    // Check the answers build before asking why.
+                    _ = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
+                    f.reason = TextBuffer()
+                    return []
                 }
-                let records = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
-                let wasComplete = c.decision(id)?.outcome != nil
-                let changes = records.map { r -> RecordChange in
-                    c.records.contains { $0.id == r.id } ? .amend(r, reason: wasComplete ? "decision changed in the walkthrough" : "walkthrough completed") : .add(r)
-                }
-                let note = f.values.text("rationale") == nil ? "Decision \(id) saved without a rationale: flagged" : "Decision \(id) recorded"
-                return [.save(caseId: c.id, changes: changes, draftId: f.draftId, message: note), .closeForm]
+                return try walkthroughSave(&f, c, reason: "walkthrough completed", message: &message)
             }
             let result = try FormCatalog.build(f.kind, f.values, case: c, editing: f.isEditing ? f.recordId : nil, user: user, now: now)
             switch result {
@@ -305,6 +298,17 @@ struct FormUpdate {
         }
     }
 
+    func walkthroughSave(_ f: inout FormState, _ c: Case, reason: String, message: inout Message?) throws(FormProblem) -> [Effect] {
+        guard let id = f.recordId else { return [] }
+        if f.values.text("rationale") == nil {
+            message = Message("A rationale is required to complete the decision; it is saved and flagged until you write it (golden rule 7)", isError: true)
+        }
+        let records = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
+        let changes = records.map { r -> RecordChange in c.records.contains { $0.id == r.id } ? .amend(r, reason: reason) : .add(r) }
+        let note = f.values.text("rationale") == nil ? "Decision \(id) saved without a rationale: flagged" : "Decision \(id) recorded"
+        return [.save(caseId: c.id, changes: changes, draftId: f.draftId, message: note), .closeForm]
+    }
+
     func handleReason(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
         switch key {
         case .escape:
@@ -316,6 +320,12 @@ struct FormUpdate {
                 return []
             }
             f.reason = nil
+            if f.kind == .walkthrough, let c {
+                do { return try walkthroughSave(&f, c, reason: why, message: &message) } catch {
+                    message = Message(error.message, isError: true)
+                    return []
+                }
+            }
             guard case .changes(let records)? = try? FormCatalog.build(f.kind, f.values, case: c, editing: f.recordId, user: user, now: now),
                   let caseId = f.caseId else { return [] }
             return [.save(caseId: caseId, changes: records.map { .amend($0, reason: why) }, draftId: f.draftId,

@@ -111,7 +111,7 @@ enum FormView {
             }
             if let hint = focused?.hint { lines += [hint, ""] }
             lines += ["Keys:"] + keys.helpLines + ["Choices: Space or ←/→ to change", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
-            Chrome.overlay(&f, title: "Help", lines: lines)
+            Chrome.overlay(&f, title: "Help", lines: lines, scroll: s.helpScroll)
         }
         return f
     }

@@ -42,15 +42,17 @@ enum RecordScreen {
         guard let c = App.loadedCase(s, r.caseId) else { return f }
         let w = s.size.width - 4
         var lines: [(String, Style)] = []
-        for flag in App.loadedFlags(s, r.caseId) where flag.recordId == r.recordId {
+        for (i, l) in PlainCaseView.describe(r.recordId, in: c).enumerated() {
+            for part in Wrap.lines(l, width: w) { lines.append((part, i == 0 ? .bold : .plain)) }
+        }
+        let flags = App.loadedFlags(s, r.caseId).filter { $0.recordId == r.recordId }
+        lines.append(("", .plain))
+        lines.append((flags.isEmpty ? "No open flags on this record." : "Open flags on this record:", .bold))
+        for flag in flags {
             for (i, l) in Wrap.lines("[\(flag.severity.rawValue)] \(flag.rule): \(flag.message)", width: w).enumerated() {
                 lines.append((l, Style(bold: i == 0, tone: Chrome.tone(flag.severity))))
             }
             lines.append(("  Source: \(flag.source)", .dim))
-        }
-        if !lines.isEmpty { lines.append(("", .plain)) }
-        for (i, l) in PlainCaseView.describe(r.recordId, in: c).enumerated() {
-            for part in Wrap.lines(l, width: w) { lines.append((part, i == 0 ? .bold : .plain)) }
         }
         let height = s.size.height - 4
         let first = min(r.scroll, max(0, lines.count - height))

@@ -15,6 +15,8 @@ public struct AppState: Sendable {
     /// Invented sample cases are available to load on first run.
     public var samplesAvailable: Bool
     public var showHelp = false
+    /// How far the help overlay is scrolled.
+    public var helpScroll = 0
     public var quitting = false
 
     public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {

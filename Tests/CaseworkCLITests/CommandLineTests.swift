@@ -135,7 +135,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test("every command has --help; no arguments prints help; --version answers")
+    @Test("every command has --help; plain casework without a terminal points to the subcommands; --version answers")
     func help() throws {
         let cli = try CLI()
         for cmd in [["init"], ["import"], ["export"], ["cases"], ["show"], ["history"], ["add"], ["amend"],
@@ -143,7 +143,10 @@ struct CommandLineTests {
             let r = try cli.run(cmd + ["--help"])
             #expect(r.status == 0 && r.out.contains("USAGE"), "\(cmd)")
         }
-        #expect(try cli.run().out.contains("SUBCOMMANDS"))
+        #expect(try cli.run("--help").out.contains("SUBCOMMANDS"))
+        try cli.run("init")
+        let plain = try cli.run()
+        #expect(plain.status != 0 && plain.err.contains("the workbook needs a terminal") && plain.err.contains("casework cases"))
         #expect(try cli.run("--version").status == 0)
     }
 

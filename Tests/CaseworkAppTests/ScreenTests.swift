@@ -1,0 +1,300 @@
+import CaseworkCore
+import Foundation
+import TerminalKit
+import Testing
+@testable import CaseworkApp
+
+@Suite("Screens, as text, at 80x24 and 120x40")
+struct ScreenTests {
+    @Test("case list: every case with child, worker, last activity and flag counts; cursor on the selected row", arguments: Screens.sizes)
+    func caseList(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.down])
+        let f = App.view(s)
+        Screens.check(f, "case-list")
+        #expect(f.line(3).contains("C-0002") && f.line(3).contains("missing 6 check 6 advice 1"))
+        #expect(f.cursor == Point(x: 1, y: 3))
+        #expect(f.line(size.height - 1).contains("mia.manager (manager) · open flags: missing 6 · check 6 · advice 1"))
+    }
+
+    @Test("case list on an empty store offers the invented sample cases", arguments: Screens.sizes)
+    func firstRun(size: Size) {
+        let s = Screens.state(size, cases: [])
+        let f = App.view(s)
+        Screens.check(f, "case-list-empty")
+        #expect(f.text.contains("Press L to load the invented sample cases"))
+        var t = s
+        let effects = Screens.keys(&t, [.char("L")])
+        #expect(effects.count == 1 && { if case .importSamples = effects[0] { true } else { false } }())
+    }
+
+    @Test("search by name or id, and the filters", arguments: Screens.sizes)
+    func search(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("/")])
+        Screens.type(&s, "jor")
+        let f = App.view(s)
+        Screens.check(f, "case-list-search")
+        #expect(f.text.contains("Jordan Reyes") && !f.text.contains("Alex Moreno"))
+        #expect(f.cursor == Point(x: 12, y: size.height - 2))
+        Screens.keys(&s, [.enter, .char("f")])
+        #expect(App.view(s).text.contains("No case matches."))
+        Screens.keys(&s, [.char("/"), .escape])
+        #expect(App.view(s).text.contains("Alex Moreno"))
+    }
+
+    @Test("case view: chronology in time order with flag markers in text, and the flags panel", arguments: Screens.sizes)
+    func caseView(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("gaps"))
+        let f = App.view(s)
+        Screens.check(f, "case-view")
+        let d1 = f.text.split(separator: "\n").first { $0.contains("D1  Decision: share by sam.t") }
+        #expect(d1?.hasSuffix("[missing 1]") == true)
+        #expect(f.text.contains("[missing] D1 rationale-missing: Decision D1 has an outcome"))
+        #expect(f.text.contains("Source: Golden rule 7 (000, 001, 004)"))
+        #expect(f.cursor == Point(x: 2, y: 2))
+    }
+
+    @Test("Tab moves to the flags; Enter on a flag opens the record at the field that clears it", arguments: Screens.sizes)
+    func flagJump(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("gaps"))
+        Screens.keys(&s, [.tab])
+        Screens.check(App.view(s), "case-view-flags")
+        Screens.keys(&s, [.enter])
+        guard case .form(let form) = s.screen else { Issue.record("no form opened"); return }
+        #expect(form.kind == .walkthrough && form.step == "decision" && form.focusId == "rationale")
+        let f = App.view(s)
+        Screens.check(f, "walkthrough-from-flag")
+        #expect(f.cursor?.x == 7, "after the three spaces of the blank rationale")
+    }
+
+    @Test("a record with its flags and sources; then its history", arguments: Screens.sizes)
+    func recordAndHistory(size: Size) {
+        var s = Screens.state(size)
+        let c = Screens.example("gaps")
+        Screens.open(&s, c)
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "X2")))
+        let f = App.view(s)
+        Screens.check(f, "record")
+        #expect(f.text.contains("[missing] no-consent-reasons-missing"))
+        #expect(f.text.contains("Identity checked: no"))
+        Screens.keys(&s, [.char("h")])
+        let v1 = RecordVersion(caseId: c.id, recordId: "X2", version: 1, record: .disclosure(c.disclosures[1]), author: "sam.t",
+                               at: Timestamp("2026-03-06T11:05:00Z")!, reason: nil)
+        var fixed = c.disclosures[1]
+        fixed.recipientIdentityChecked = true
+        let v2 = RecordVersion(caseId: c.id, recordId: "X2", version: 2, record: .disclosure(fixed), author: "sam.t",
+                               at: Timestamp("2026-03-07T08:00:00Z")!, reason: "checked the officer's identity by calling back")
+        _ = App.update(&s, .historyLoaded([v1, v2]))
+        let h = App.view(s)
+        Screens.check(h, "history")
+        #expect(h.text.contains("Version 2 · 2026-03-07 08:00 · by sam.t"))
+        #expect(h.text.contains("Why: checked the officer's identity by calling back"))
+    }
+
+    @Test("the note editor wraps long text, moves by line, and keeps the cursor on the text", arguments: Screens.sizes)
+    func noteEditor(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("N"), .tab, .tab])
+        Screens.type(&s, "Visited at 4pm. Jordan answered the door and said mum was at work until late, as most nights.\nKitchen had little food; a younger sibling was asleep.")
+        let f = App.view(s)
+        Screens.check(f, "note-form")
+        #expect(f.text.contains("Kitchen had little food"))
+        guard case .form(let form) = s.screen else { Issue.record("no form"); return }
+        #expect(form.values["text"]?.contains("\n") == true)
+        #expect(f.cursor != nil)
+        Screens.keys(&s, [.up])
+        guard case .form(let after) = s.screen, let editor = after.editor else { Issue.record("no editor"); return }
+        #expect(editor.cursor < (form.values["text"]?.count ?? 0))
+    }
+
+    @Test("consent from a child under 16 shows the age and the five competence criteria", arguments: Screens.sizes)
+    func consentForm(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("C"), .char("t")])
+        let f = App.view(s)
+        Screens.check(f, "consent-form")
+        guard case .form(let form) = s.screen else { Issue.record("no form"); return }
+        let ids = form.fields(Screens.example("recorded-well")).map(\.id)
+        #expect(ids.contains("competence.understandsQuestion") && ids.contains("competence.consistent"))
+        #expect(f.text.contains("Child's age on that date") && f.text.contains("14: under 16"))
+        Screens.keys(&s, [.char("P")])
+        guard case .form(let parent) = s.screen else { return }
+        #expect(!parent.fields(Screens.example("recorded-well")).map(\.id).contains("competence.understandsQuestion"),
+                "no competence checklist for a parent's consent")
+    }
+
+    @Test("disclosure log entry shows the no-consent fields only without consent", arguments: Screens.sizes)
+    func disclosureForm(size: Size) {
+        var s = Screens.state(size)
+        let c = Screens.example("recorded-well")
+        Screens.open(&s, c)
+        Screens.keys(&s, [.char("O")])
+        guard case .form(var form) = s.screen else { Issue.record("no form"); return }
+        form.values["consentStatus"] = "not-sought"
+        form.values["method"] = "phone"
+        s.screen = .form(form)
+        Screens.check(App.view(s), "disclosure-form")
+        let ids = form.fields(c).map(\.id)
+        #expect(ids.contains("reasons") && ids.contains("lawfulBasis") && ids.contains("recipientAdvisedNoConsent"))
+        #expect(ids.contains("recipientIdentityChecked"))
+        form.values["consentStatus"] = "with-consent"
+        #expect(!form.fields(c).map(\.id).contains("reasons"))
+    }
+
+    @Test("new case form", arguments: Screens.sizes)
+    func newCase(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("n")])
+        let f = App.view(s)
+        Screens.check(f, "new-case")
+        #expect(f.text.contains("C-0003"))
+        #expect(f.cursor == Point(x: 4, y: 2))
+    }
+
+    @Test("walkthrough steps: one question per screen with the reminder and its source", arguments: Screens.sizes)
+    func walkthrough(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("w")])
+        let concern = App.view(s)
+        Screens.check(concern, "walkthrough-concern")
+        #expect(concern.text.contains("Step 1 of 11 · Concern"))
+        #expect(concern.text.contains("(Source: Golden rule 3 (000);"))
+        Screens.keys(&s, [.ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n")])
+        let consent = App.view(s)
+        Screens.check(consent, "walkthrough-consent")
+        #expect(consent.text.contains("Step 4 of 11 · Consent"))
+        #expect(consent.text.contains("This concern is child protection: consent is not needed"))
+        Screens.keys(&s, [.function(1)])
+        let help = App.view(s)
+        Screens.check(help, "walkthrough-help")
+        #expect(help.text.contains("Choose: you have consent"))
+        Screens.keys(&s, [.pageDown, .pageDown])
+        #expect(App.view(s).text.contains("Consent is usually not the right basis") || App.view(s).text.contains("right basis in a safeguarding"))
+    }
+
+    @Test("going back and changing an answer clears later answers visibly")
+    func discardOnBack() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("w"), .ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n"), .char("n"), .ctrl("n")])
+        Screens.keys(&s, [.char("p")])  // lawful basis: public task
+        guard case .form(let f1) = s.screen else { return }
+        #expect(f1.step == "lawful-basis" && f1.values["lawfulBasis"] == "public-task")
+        Screens.keys(&s, [.ctrl("b"), .ctrl("b"), .char("n"), .ctrl("n")])  // identifies nobody
+        guard case .form(let f2) = s.screen else { return }
+        #expect(f2.step == "what")
+        #expect(f2.values["lawfulBasis"] == nil && f2.values["consent.kind"] == nil)
+        #expect(s.message?.text == "Answers that no longer apply were cleared: Consent, Lawful basis")
+    }
+
+    @Test("changing a saved record asks why", arguments: Screens.sizes)
+    func reasonPrompt(size: Size) {
+        var s = Screens.state(size)
+        let c = Screens.example("recorded-well")
+        Screens.open(&s, c)
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "N2")))
+        Screens.keys(&s, [.char("e"), .tab, .tab, .end])
+        Screens.type(&s, " Seen by the nurse.")
+        #expect(Screens.keys(&s, [.ctrl("s")]).isEmpty)
+        Screens.type(&s, "added what the nurse saw")
+        let f = App.view(s)
+        Screens.check(f, "reason-prompt")
+        #expect(f.text.contains("Why are you changing this record? added what the nurse saw"))
+        let effects = Screens.keys(&s, [.enter])
+        guard case .save(_, let changes, _, _)? = effects.first, case .amend(.note(let n), let why)? = changes.first else {
+            Issue.record("no amendment: \(effects)"); return
+        }
+        #expect(why == "added what the nurse saw" && n.text.hasSuffix("Seen by the nurse."))
+    }
+
+    @Test("help is built from the key map; Esc goes back", arguments: Screens.sizes)
+    func help(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("?")])
+        let f = App.view(s)
+        Screens.check(f, "help")
+        #expect(f.text.contains("/       Search by child's name or case id"))
+        Screens.keys(&s, [.pageDown, .pageDown, .pageDown])
+        #expect(App.view(s).text.contains("7. Write down the reasons for your decision"))
+        Screens.keys(&s, [.escape])
+        #expect(!s.showHelp)
+    }
+
+    @Test("resume offered for drafts left by an interrupted session", arguments: Screens.sizes)
+    func resume(size: Size) {
+        var s = Screens.state(size)
+        let form = FormState(kind: .note, caseId: "C-0001", recordId: nil, isEditing: false, values: ["text": "Half a note"])
+        _ = App.update(&s, .draftsLoaded([form.encodedDraft(now: Screens.now)]))
+        let f = App.view(s)
+        Screens.check(f, "resume")
+        #expect(f.text.contains("2026-03-10 09:30  case note on C-0001"))
+        let effects = Screens.keys(&s, [.enter])
+        #expect(effects.count == 1 && { if case .loadCase("C-0001") = effects[0] { true } else { false } }())
+        guard case .form(let restored) = s.screen else { Issue.record("not restored"); return }
+        #expect(restored.values["text"] == "Half a note")
+    }
+
+    @Test("smaller than 80x24 says so instead of drawing; typed text survives the resize")
+    func tooSmall() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("N"), .tab, .tab])
+        Screens.type(&s, "Typed before the window shrank")
+        _ = App.update(&s, .resize(Size(width: 60, height: 20)))
+        let small = App.view(s)
+        Screens.check(small, "too-small")
+        #expect(small.text.hasPrefix("Terminal too small"))
+        Screens.keys(&s, [.char("x")])
+        _ = App.update(&s, .resize(Size(width: 120, height: 40)))
+        #expect(App.view(s).text.contains("Typed before the window shrank"))
+    }
+}
+
+@Suite("Untrusted text and wide characters on screen")
+struct TextSafetyTests {
+    static func odd(_ id: String, _ name: String) -> Case {
+        var c = Screens.example("recorded-well")
+        c.id = id
+        c.child.name = name
+        return c
+    }
+
+    @Test("escape sequences in a record show as harmless text on every screen")
+    func escapes() {
+        var c = Self.odd("C-0009", "Jo \u{1b}]0;pwned\u{07}Reyes\u{1b}[2J")
+        c.notes[0].text = "said \u{1b}[31mhello\u{1b}[0m \u{9b}2J"
+        var s = Screens.state(Size(width: 80, height: 24), cases: [c])
+        var frames = [App.view(s)]
+        Screens.open(&s, c)
+        frames.append(App.view(s))
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "N1")))
+        frames.append(App.view(s))
+        for f in frames {
+            #expect(!f.cells.contains { $0.text.unicodeScalars.contains { Sanitiser.isControl($0) } })
+        }
+        #expect(frames[0].text.contains("Jo Reyes"))
+        #expect(frames[2].text.contains("said hello"))
+    }
+
+    @Test("names in Arabic, Vietnamese with combining marks, CJK and emoji line up in the case list columns")
+    func alignment() {
+        let names = ["ليلى حداد", "Nguye\u{302}\u{303}n Thi\u{323} Hu\u{31b}o\u{31b}\u{300}ng", "王小明", "Zoë 👩‍👧", "Sam 🙂 Okafor"]
+        let cases = names.enumerated().map { Self.odd("C-00\($0.offset + 10)", $0.element) }
+        let s = Screens.state(Size(width: 80, height: 24), cases: cases)
+        let f = App.view(s)
+        Screens.check(f, "case-list-scripts")
+        let column = (0..<80).first { f[$0, 1].text == "W" }!
+        for y in 2..<(2 + names.count) {
+            // The worker column starts at the same cell on every row.
+            #expect(f[column, y].text == "a", "row \(y): \(f.line(y))")
+            #expect(f[column - 1, y].text == " ")
+            #expect(f[column + 7, y].text == " " && f[column + 13, y].text == "2", "the date column lines up too")
+        }
+    }
+}
