@@ -21,14 +21,23 @@ enum { CW_PAIR_MISSING = 1, CW_PAIR_CHECK = 2, CW_PAIR_ADVICE = 3, CW_PAIR_ACCEN
 static volatile sig_atomic_t cw_active = 0;
 
 static void cw_restore_and_reraise(int sig) {
-    if (cw_active) { cw_active = 0; endwin(); }
+    if (cw_active) { cw_active = 0; curs_set(1); endwin(); }
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 static inline void cw_install_signal_handlers(void) {
     int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
-    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], cw_restore_and_reraise);
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        signal(sigs[i], cw_restore_and_reraise);
+        sigaddset(&unblock, sigs[i]);
+    }
+    // Whoever started us may have blocked these; resizes and SIGTERM must reach us.
+    sigaddset(&unblock, SIGWINCH);
+    signal(SIGWINCH, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
 /// Starts curses: locale, raw keys, no echo, keypad, instant Esc, a timeout for idle ticks.
@@ -56,7 +65,7 @@ static inline int cw_start(int color, int timeout_ms) {
 }
 
 static inline void cw_stop(void) {
-    if (cw_active) { cw_active = 0; endwin(); }
+    if (cw_active) { cw_active = 0; curs_set(1); endwin(); }
 }
 
 static inline int cw_lines(void) { return LINES; }

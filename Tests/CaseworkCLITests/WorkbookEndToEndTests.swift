@@ -1,0 +1,245 @@
+import CaseworkCore
+import Foundation
+import Testing
+
+/// The practitioner's workbook driven through tmux on the real binary.
+@Suite("The workbook in a real terminal (tmux)", .serialized)
+struct WorkbookEndToEndTests {
+    /// A store with one new case, C-0001, for a child aged 14 today, made through the UI.
+    func newCase(_ cli: CLI) throws -> Tmux {
+        try cli.run("init")
+        let t = try Tmux(cli)
+        try t.wait(for: "No cases yet")
+        try t.keys("n")
+        try t.wait(for: "New case")
+        try t.type("Year 9 pupil, bruising")
+        try t.keys("Tab", "Tab")
+        try t.type("Mina Rahman")
+        let born = Calendar(identifier: .gregorian).date(byAdding: .year, value: -14, to: Date())!
+        try t.keys("Tab")
+        try t.type(String(Day(born).adding(days: -30).description))
+        try t.keys("Tab", "Tab", "Tab", "Tab", "Tab")
+        try t.type("School referral after a disclosure")
+        try t.keys("C-s")
+        try t.wait(for: "Case C-0001 created")
+        return t
+    }
+
+    @Test("create a case, write a multi-line note, add a concern, and walk through sharing without consent to no open flags")
+    func fullDecision() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Mina arrived late and kept her sleeve down.\nShe said: \"dad grabbed me when I dropped the plate\".")
+        try t.keys("C-s")
+        try t.wait(for: "Case note N1 saved")
+
+        try t.keys("K")
+        try t.wait(for: "What worries you")
+        try t.type("Bruise on left forearm; says her father grabbed her")
+        try t.keys("Tab", "a", "Tab", "s", "Tab", "y", "C-s")
+        try t.wait(for: "Concern K1 saved")
+
+        try t.keys("w")
+        try t.wait(for: "Step 1 of 11")
+        try t.keys("C-n")
+        try t.wait(for: "Step 2 of 11")
+        try t.keys("y", "Tab")
+        try t.type("Children's social care need to assess the risk")
+        try t.keys("Tab")
+        try t.type("A strategy discussion")
+        try t.keys("Tab", "n", "C-n")
+        try t.wait(for: "Step 3 of 11")
+        try t.keys("y", "C-n")
+        try t.wait(for: "Step 4 of 11")
+        try t.keys("n", "Tab", "r", "Tab")
+        try t.type("Asking the father could put Mina at greater risk")
+        try t.keys("C-n")
+        try t.wait(for: "Step 5 of 11")
+        try t.keys("p", "Tab", "y", "Tab")
+        try t.type("DPA 2018 Sch. 1 para 18")
+        try t.keys("Tab")
+        try t.type("Risk of significant harm outweighs confidentiality")
+        try t.keys("C-n")
+        try t.wait(for: "Step 6 of 11")
+        try t.keys("y", "Tab")
+        try t.type("Designated safeguarding lead")
+        try t.keys("Tab")
+        try t.type("Refer today by phone")
+        try t.keys("Tab")
+        try t.type("Agreed to refer without consent")
+        try t.keys("C-n")
+        try t.wait(for: "Step 7 of 11")
+        try t.type("fact: Bruise on left forearm seen at 09:10\nopinion: She seemed frightened to go home")
+        try t.keys("Tab", "n", "C-n")
+        try t.wait(for: "Step 8 of 11")
+        try t.type("Duty social worker")
+        try t.keys("Tab")
+        try t.type("Social worker")
+        try t.keys("Tab")
+        try t.type("Children's Social Care")
+        try t.keys("Tab", "p")
+        try t.wait(for: "Did you check their identity")
+        try t.keys("Tab", "y", "Tab")
+        try t.type("Not to be shared with the family before the strategy discussion")
+        try t.keys("C-n")
+        try t.wait(for: "Step 9 of 11")
+        try t.keys("l", "Tab")
+        try t.type("Social care will decide when the family is told")
+        try t.keys("C-n")
+        try t.wait(for: "Step 10 of 11")
+        try t.keys("s", "Tab")
+        try t.type("A pattern of injury with an account of being grabbed; consent not sought because it could increase the risk.")
+        try t.keys("C-n")
+        try t.wait(for: "Step 11 of 11")
+        try t.wait(for: "Did you tell the recipient")
+        try t.keys("Tab", "Tab", "y", "C-s")
+        try t.wait(for: "Decision D1 recorded")
+        try t.wait(for: "FLAGS: none open")
+
+        let flags = try cli.run("flags", "--case", "C-0001", "--json")
+        #expect(flags.out == "[]\n")
+        let show = try cli.run("show", "C-0001").out
+        #expect(show.contains("Mina arrived late and kept her sleeve down.\n        She said: \"dad grabbed me when I dropped the plate\"."))
+        #expect(show.contains("Disclosure out to Duty social worker, Social worker, Children's Social Care by phone"))
+        #expect(show.contains("Consent: not-sought, reason: risk-to-child"))
+    }
+
+    @Test("a decision left without a rationale shows rationale-missing on the case")
+    func rationaleMissing() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("w")
+        try t.wait(for: "Step 1 of 11")
+        try t.keys("Tab", "n", "C-n")
+        try t.wait(for: "Step 2 of 11")
+        try t.keys("n", "C-n")
+        try t.wait(for: "Step 10 of 11")
+        try t.keys("C-s")
+        try t.wait(for: "saved without a rationale")
+        let s = try t.wait(for: "rationale-missing")
+        #expect(s.contains("[missing 1]"))
+        #expect(try cli.run("flags", "--json", "--rule", "rationale-missing").out.contains("\"record\": \"D1\""))
+    }
+
+    @Test("consent from a 14-year-old without the competence checklist raises consent-competence-missing")
+    func competence() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("C")
+        try t.wait(for: "Who gives or refuses consent")
+        try t.keys("t")
+        try t.wait(for: "14: under 16")
+        try t.wait(for: "Competence checklist")
+        try t.keys("Tab", times: 11)
+        try t.type("Attendance and the bruise")
+        try t.keys("Tab")
+        try t.type("So the school nurse can help")
+        try t.keys("Tab")
+        try t.type("School nurse")
+        try t.keys("Tab")
+        try t.type("Help may be slower without it")
+        try t.keys("C-s")
+        try t.wait(for: "Consent form CN1 saved")
+        try t.wait(for: "consent-competence-missing")
+        #expect(try cli.run("flags", "--json").out.contains("\"rule\": \"consent-competence-missing\", \"severity\": \"missing\", \"case\": \"C-0001\", \"record\": \"CN1\""))
+    }
+
+    @Test("resizing the terminal mid-form keeps the typed text")
+    func resize() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Typed before the window changed size")
+        try t.wait(for: "Typed before the window changed size")
+        try t.resize(120, 40)
+        try t.wait(for: "Typed before the window changed size")
+        try t.resize(60, 20)
+        try t.wait(for: "Terminal too small")
+        try t.resize(80, 24)
+        try t.wait(for: "Typed before the window changed size")
+        try t.type(" and after")
+        try t.wait(for: "Typed before the window changed size and after")
+    }
+
+    @Test("killed mid-form, the next start offers the draft and resumes it")
+    func killAndResume() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Half-written note about the home visit")
+        try t.wait(for: "Half-written note about the home visit")
+        usleep(1_500_000)  // a quiet moment: the draft is kept
+        kill(t.pid, SIGKILL)
+        try t.waitUntilDead()
+        let again = try Tmux(cli)
+        try again.wait(for: "Unfinished work")
+        try again.wait(for: "case note on C-0001")
+        try again.keys("Enter")
+        try again.wait(for: "Half-written note about the home visit")
+        try again.type(", finished later.")
+        try again.keys("C-s")
+        try again.wait(for: "Case note N1 saved")
+        #expect(try cli.run("show", "C-0001").out.contains("Half-written note about the home visit, finished later."))
+    }
+
+    @Test("escape sequences in a record reach the screen as harmless text")
+    func escapes() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let text = try String(contentsOfFile: CLI.example("recorded-well"), encoding: .utf8)
+            .replacingOccurrences(of: "Jordan Reyes", with: "Jo \\u001b]0;pwned\\u0007Reyes\\u001b[2J")
+            .replacingOccurrences(of: "I make toast", with: "I make \\u001b[31mtoast\\u001b[0m\\u001b]2;owned\\u0007")
+        #expect(try cli.run("import", try cli.file("esc.json", text)).status == 0)
+        let t = try Tmux(cli)
+        try t.wait(for: "Jo Reyes")
+        try t.keys("Enter")
+        try t.wait(for: "CHRONOLOGY")
+        try t.keys("Down", times: 3)
+        try t.keys("Enter")
+        let s = try t.wait(for: "I make toast")
+        #expect(!s.contains("pwned") && !s.contains("owned"))
+        #expect(try t.value("#{pane_title}").contains("pwned") == false)
+        #expect(try t.value("#{pane_title}").contains("owned") == false)
+    }
+
+    @Test("names in Arabic, Vietnamese with combining marks, CJK and emoji line up in the case list")
+    func scripts() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let base = try String(contentsOfFile: CLI.example("recorded-well"), encoding: .utf8)
+        let names = ["ليلى حداد", "Nguye\u{302}\u{303}n Thi\u{323} Hu\u{31b}o\u{31b}\u{300}ng", "王小明", "Sam 🙂 Okafor"]
+        for (i, name) in names.enumerated() {
+            let f = try cli.file("s\(i).json", base.replacingOccurrences(of: "Jordan Reyes", with: name).replacingOccurrences(of: "C-0001", with: "C-001\(i)"))
+            #expect(try cli.run("import", f).status == 0)
+        }
+        let t = try Tmux(cli)
+        let s = try t.wait(for: "C-0013")
+        let rows = s.split(separator: "\n").filter { $0.contains("C-001") }
+        #expect(rows.count == 4)
+        let columns = rows.map { row -> Int in
+            let prefix = row[..<row.range(of: "ahmed.k")!.lowerBound]
+            return DisplayWidth.of(String(prefix))
+        }
+        #expect(Set(columns).count == 1, "worker column at \(columns) in\n\(s)")
+    }
+
+    @Test("SIGTERM gives the terminal back")
+    func sigterm() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let t = try Tmux(cli)
+        try t.wait(for: "No cases yet")
+        #expect(try t.value("#{alternate_on}") == "1")
+        kill(t.pid, SIGTERM)
+        try t.waitUntilDead()
+        #expect(try t.value("#{alternate_on}") == "0")
+        #expect(try t.value("#{cursor_flag}") == "1")
+    }
+}
