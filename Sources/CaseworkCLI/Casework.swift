@@ -16,7 +16,7 @@ public struct Casework: ParsableCommand {
             """,
         version: CaseworkCoreVersion.string,
         subcommands: [Init.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
-                      Amend.self, Flags.self, PolicyCommand.self, Users.self, Audit.self]
+                      Amend.self, Flags.self, ReviewCommand.self, ReportCommand.self, Retention.self, Members.self, PolicyCommand.self, Users.self, Audit.self]
     )
 
     @OptionGroup var options: StoreOptions
@@ -80,11 +80,18 @@ struct Export: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
+    @Option(help: ArgumentHelp("json (the case file) or markdown (a readable handover summary).", valueName: "format")) var format = "json"
 
     func run() throws {
+        guard format == "json" || format == "markdown" else { throw fail("--format takes json or markdown, not \(Quoted(format))", code: 64) }
         let store = try options.open()
-        let c = try attempt { try store.exportCase(caseId, by: Identity.current()) }
-        let data = CaseFileCodec.encode(c)
+        let me = Identity.current()
+        let c = try attempt { try store.exportCase(caseId, by: me) }
+        var data = CaseFileCodec.encode(c)
+        if format == "markdown" {
+            let flags = try attempt { try store.flags(FlagQuery(caseId: caseId, on: today()), by: me) }.map(\.flag)
+            data = Data(MarkdownCaseView.render(c, flags: flags, today: today()).utf8)
+        }
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: data, attributes: [.posixPermissions: 0o600]) else {
                 throw fail("cannot write \(output)")

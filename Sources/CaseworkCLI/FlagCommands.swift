@@ -6,7 +6,7 @@ import Foundation
 struct Flags: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List records that fall short of the guidance, or recompute every case's flags.",
-        subcommands: [List.self, Recompute.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Recompute.self, RaiseFlag.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -9,6 +9,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case userAdd = "user-add"
     case create, amend, `import`, replace, export, view
     case policySet = "policy-set"
+    case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one

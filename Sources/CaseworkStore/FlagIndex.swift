@@ -18,7 +18,11 @@ extension SQLiteCaseStore {
 
     func refreshFlags(_ db: Database, _ caseId: String, now: Timestamp) throws {
         let c = try Self.loadCase(db, caseId)
-        let flags = engine.flags(for: c)
+        let manual = try Row.fetchAll(db, sql: "SELECT * FROM manualFlag WHERE caseId = ?", arguments: [caseId]).map { row in
+            ManualFlag(recordId: row["recordId"], severity: Severity(rawValue: row["severity"]) ?? .check, reason: row["reason"],
+                       raisedBy: row["raisedBy"], raisedAt: Timestamp(row["raisedAt"] as String) ?? now)
+        }
+        let flags = engine.flags(for: c, manual: manual)
         var raised: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT rule, recordId, raisedAt FROM flag WHERE caseId = ?", arguments: [caseId]) {
             raised["\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"] = row["raisedAt"]
@@ -26,8 +30,8 @@ extension SQLiteCaseStore {
         try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [caseId])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO flag (caseId, recordId, rule, severity, severityRank, field, message, source, dueFrom,
-                              raisedAt, since, worker, team, status, reviewId)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                              raisedAt, since, worker, team, status, reviewId, returnedIn)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         for f in flags {
             let raisedAt = raised["\(f.rule)\u{1F}\(f.recordId)"] ?? now.text
@@ -37,7 +41,7 @@ extension SQLiteCaseStore {
             }
             try insert.execute(arguments: [caseId, f.recordId, f.rule, f.severity.rawValue, f.severity.rank, f.field,
                                            f.message, f.source, f.dueFrom?.description, raisedAt, since, c.worker, c.team,
-                                           f.status.rawValue, f.reviewId])
+                                           f.status.rawValue, f.reviewId, f.returnedIn])
         }
     }
 
@@ -71,10 +75,15 @@ extension SQLiteCaseStore {
     public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
         try read { db in
             let user = try Self.requireUser(db, actor)
-            var sql = "SELECT * FROM flag WHERE (dueFrom IS NULL OR dueFrom <= ?)"
+            var sql = """
+                SELECT flag.*, record.body AS returnBody FROM flag
+                LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
+                WHERE (dueFrom IS NULL OR dueFrom <= ?)
+                """
             var args: [DatabaseValueConvertible?] = [q.on.description]
+            if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
             if !q.includeAccepted { sql += " AND status = 'open'" }
-            if let id = q.caseId { sql += " AND caseId = ?"; args.append(id) }
+            if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
             if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
             if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }
             if let s = q.severities {
@@ -82,15 +91,15 @@ extension SQLiteCaseStore {
                 args += s.map(\.rawValue)
             }
             if !(user.role == .manager && user.teams.isEmpty) {
-                sql += " AND (worker = ?"
-                args.append(user.name)
+                sql += " AND (worker = ? OR flag.caseId IN (SELECT caseId FROM caseMember WHERE user = ?)"
+                args += [user.name, user.name]
                 if user.role == .manager, !user.teams.isEmpty {
                     sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
                     args += user.teams
                 }
                 sql += ")"
             }
-            sql += " ORDER BY severityRank, since, caseId, recordId, rule"
+            sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
             if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.entry)
         }
@@ -100,9 +109,11 @@ extension SQLiteCaseStore {
         let flag = Flag(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .check, caseId: row["caseId"],
                         recordId: row["recordId"], field: row["field"], message: row["message"], source: row["source"],
                         dueFrom: (row["dueFrom"] as String?).flatMap(Day.init),
-                        status: FlagStatus(rawValue: row["status"]) ?? .open, reviewId: row["reviewId"])
+                        status: FlagStatus(rawValue: row["status"]) ?? .open, reviewId: row["reviewId"], returnedIn: row["returnedIn"])
+        var returned: Review?
+        if let body = row["returnBody"] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
         return FlagEntry(flag: flag, worker: row["worker"], team: row["team"],
-                         since: Timestamp(row["since"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
+                         since: Timestamp(row["since"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> Int {

@@ -149,8 +149,9 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     static func ownership(_ db: Database, _ caseId: String) throws -> CaseOwnership? {
-        try Row.fetchOne(db, sql: "SELECT worker, team FROM caseFile WHERE id = ?", arguments: [caseId])
-            .map { CaseOwnership(worker: $0["worker"], team: $0["team"]) }
+        guard let row = try Row.fetchOne(db, sql: "SELECT worker, team FROM caseFile WHERE id = ?", arguments: [caseId]) else { return nil }
+        let members = try String.fetchSet(db, sql: "SELECT user FROM caseMember WHERE caseId = ?", arguments: [caseId])
+        return CaseOwnership(worker: row["worker"], team: row["team"], members: members)
     }
 
     /// The case's ownership, if `user` may see it; otherwise "not found", so a
@@ -293,6 +294,12 @@ extension SQLiteCaseStore {
             var outcomes: [ImportOutcome] = []
             for c in cases {
                 let c = try Self.validated(c)
+                if w.actor.role != .manager, !c.reviews.isEmpty {
+                    let stored = Set(try String.fetchAll(db, sql: "SELECT body FROM record WHERE caseId = ? AND kind = 'review'", arguments: [c.id]))
+                    if c.reviews.contains(where: { !stored.contains(CaseRecord.review($0).body()) }) {
+                        throw StoreError.forbidden("only a manager can bring in reviews (case \(c.id) has reviews this store does not hold)")
+                    }
+                }
                 let incoming = CaseOwnership(worker: c.worker, team: c.team)
                 guard Access.canImport(w.actor, incoming) else {
                     throw StoreError.forbidden("you cannot import case \(c.id): it belongs to \(c.worker)\(c.team.map { " in team \($0)" } ?? ""), outside what you can see")
@@ -367,8 +374,8 @@ extension SQLiteCaseStore {
             var sql = "SELECT * FROM caseFile"
             var args: [DatabaseValueConvertible?] = []
             if !(user.role == .manager && user.teams.isEmpty) {
-                sql += " WHERE worker = ?"
-                args.append(user.name)
+                sql += " WHERE (worker = ? OR id IN (SELECT caseId FROM caseMember WHERE user = ?))"
+                args += [user.name, user.name]
                 if user.role == .manager {
                     sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
                     args += user.teams
@@ -400,6 +407,8 @@ extension SQLiteCaseStore {
         for change in changes {
             switch change {
             case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
+            case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
+                throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
             case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
             default: break
             }

@@ -108,6 +108,32 @@ enum Schema {
                     PRIMARY KEY (user, id));
                 """)
         }
+        m.registerMigration("v4-review") { db in
+            try db.execute(sql: """
+                CREATE TABLE caseMember (
+                    caseId TEXT NOT NULL REFERENCES caseFile(id),
+                    user TEXT NOT NULL,
+                    PRIMARY KEY (caseId, user));
+                CREATE INDEX caseMember_user ON caseMember(user);
+                ALTER TABLE flag ADD COLUMN returnedIn TEXT;
+                CREATE TABLE manualFlag (
+                    caseId TEXT NOT NULL REFERENCES caseFile(id),
+                    recordId TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    raisedBy TEXT NOT NULL,
+                    raisedAt TEXT NOT NULL,
+                    PRIMARY KEY (caseId, recordId));
+                CREATE TABLE tombstone (
+                    caseId TEXT PRIMARY KEY NOT NULL,
+                    opened TEXT NOT NULL,
+                    closed TEXT,
+                    retentionReviewBy TEXT,
+                    disposedAt TEXT NOT NULL,
+                    disposedBy TEXT NOT NULL,
+                    reason TEXT NOT NULL);
+                """)
+        }
         return m
     }
 

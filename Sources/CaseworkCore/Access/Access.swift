@@ -17,17 +17,21 @@ public struct User: Hashable, Sendable, Codable {
 public struct CaseOwnership: Hashable, Sendable {
     public var worker: String
     public var team: String?
+    /// Practitioners added to the case besides its owner.
+    public var members: Set<String>
 
-    public init(worker: String, team: String?) { self.worker = worker; self.team = team }
+    public init(worker: String, team: String?, members: Set<String> = []) {
+        self.worker = worker; self.team = team; self.members = members
+    }
 }
 
 /// Who may do what. Pure rules, applied by the store to every request so the
 /// answer is the same whether it comes from the terminal UI or the command line.
 public enum Access {
-    /// A worker sees the cases they own. A manager sees the cases of their
-    /// teams and the ones they own; a manager in no team oversees every case.
+    /// A worker sees the cases they own or were added to. A manager sees the
+    /// cases of their teams as well; a manager in no team oversees every case.
     public static func canSee(_ user: User, _ c: CaseOwnership) -> Bool {
-        if c.worker == user.name { return true }
+        if c.worker == user.name || c.members.contains(user.name) { return true }
         guard user.role == .manager else { return false }
         if user.teams.isEmpty { return true }
         return c.team.map { user.teams.contains($0) } ?? false

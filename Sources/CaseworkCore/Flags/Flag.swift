@@ -36,11 +36,14 @@ public struct Flag: Hashable, Sendable, Codable {
     public var status: FlagStatus
     /// The review that accepted it, when accepted.
     public var reviewId: String?
+    /// The review that returned it to the practitioner, while that is the latest word on it.
+    public var returnedIn: String?
 
     public init(rule: String, severity: Severity, caseId: String, recordId: String, field: String?, message: String,
-                source: String, dueFrom: Day? = nil, status: FlagStatus = .open, reviewId: String? = nil) {
+                source: String, dueFrom: Day? = nil, status: FlagStatus = .open, reviewId: String? = nil, returnedIn: String? = nil) {
         self.rule = rule; self.severity = severity; self.caseId = caseId; self.recordId = recordId; self.field = field
         self.message = message; self.source = source; self.dueFrom = dueFrom; self.status = status; self.reviewId = reviewId
+        self.returnedIn = returnedIn
     }
 
     /// Raised on `day` (time-based rules fall due; others always are).
@@ -59,5 +62,18 @@ public struct Finding: Hashable, Sendable {
 
     public init(_ recordId: String, field: String? = nil, detail: String = "", dueFrom: Day? = nil) {
         self.recordId = recordId; self.field = field; self.detail = detail; self.dueFrom = dueFrom
+    }
+}
+
+/// A flag raised by hand on a record, with its reason (rule id `manual`).
+public struct ManualFlag: Hashable, Sendable, Codable {
+    public var recordId: String
+    public var severity: Severity
+    public var reason: String
+    public var raisedBy: String
+    public var raisedAt: Timestamp
+
+    public init(recordId: String, severity: Severity, reason: String, raisedBy: String, raisedAt: Timestamp) {
+        self.recordId = recordId; self.severity = severity; self.reason = reason; self.raisedBy = raisedBy; self.raisedAt = raisedAt
     }
 }

@@ -98,6 +98,23 @@ public protocol CaseStore: Sendable {
     /// Adds and amends several records of one case in one transaction.
     func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError)
 
+    /// A manager's review action on a flag, a decision or a case; returns the Review recorded.
+    func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review
+    /// The manager's queue: open missing and check flags (advice too where the policy says) on their cases.
+    func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry]
+    /// Raises a flag by hand on a record.
+    func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError)
+    /// Adds a practitioner to a case they do not own (managers only).
+    func addMember(caseId: String, user: String, by actor: String) throws(StoreError)
+    /// The supervision figures over the cases the manager can see.
+    func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport
+    /// Closed cases whose retention review date has passed.
+    func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary]
+    /// Keeps a closed case until a new review date, with the reason.
+    func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError)
+    /// Removes a case's content, keeping a tombstone (id, dates, who, why) and an audit event.
+    func dispose(caseId: String, reason: String, by actor: String) throws(StoreError)
+
     func saveDraft(_ draft: Draft, by actor: String) throws(StoreError)
     func drafts(by actor: String) throws(StoreError) -> [Draft]
     func deleteDraft(_ id: String, by actor: String) throws(StoreError)

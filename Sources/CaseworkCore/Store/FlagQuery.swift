@@ -8,11 +8,13 @@ public struct FlagQuery: Hashable, Sendable {
     public var on: Day
     public var includeAccepted: Bool
     public var limit: Int?
+    /// Only flags a manager returned and not yet reviewed again.
+    public var returnedOnly: Bool
 
     public init(caseId: String? = nil, severities: Set<Severity>? = nil, rule: String? = nil, worker: String? = nil,
-                on: Day, includeAccepted: Bool = false, limit: Int? = nil) {
+                on: Day, includeAccepted: Bool = false, limit: Int? = nil, returnedOnly: Bool = false) {
         self.caseId = caseId; self.severities = severities; self.rule = rule; self.worker = worker
-        self.on = on; self.includeAccepted = includeAccepted; self.limit = limit
+        self.on = on; self.includeAccepted = includeAccepted; self.limit = limit; self.returnedOnly = returnedOnly
     }
 }
 
@@ -23,9 +25,11 @@ public struct FlagEntry: Hashable, Sendable {
     public var worker: String
     public var team: String?
     public var since: Timestamp
+    /// The manager's review that returned it, with its note.
+    public var returned: Review?
 
-    public init(flag: Flag, worker: String, team: String?, since: Timestamp) {
-        self.flag = flag; self.worker = worker; self.team = team; self.since = since
+    public init(flag: Flag, worker: String, team: String?, since: Timestamp, returned: Review? = nil) {
+        self.flag = flag; self.worker = worker; self.team = team; self.since = since; self.returned = returned
     }
 }
 

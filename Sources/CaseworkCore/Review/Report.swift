@@ -1,0 +1,76 @@
+/// The figures a manager takes to supervision, from the cases and open
+/// flags they can see, over a period. Pure.
+public struct TeamReport: Hashable, Sendable, Codable {
+    public struct Count: Hashable, Sendable, Codable {
+        public var key: String
+        public var count: Int
+
+        public init(key: String, count: Int) { self.key = key; self.count = count }
+    }
+
+    public struct OldestFlag: Hashable, Sendable, Codable {
+        public var caseId: String
+        public var recordId: String
+        public var rule: String
+        public var since: String
+        public var days: Int
+    }
+
+    public var from: String?
+    public var to: String?
+    public var team: String?
+    public var cases: Int
+    public var openFlags: Int
+    public var openFlagsByRule: [Count]
+    public var openFlagsByPractitioner: [Count]
+    public var oldestOpenFlag: OldestFlag?
+    /// Hours from a concern being recorded to the first decision with an outcome on it.
+    public var concernToDecisionMedianHours: Double?
+    public var concernToDecisionWorstHours: Double?
+    public var concernsDecided: Int
+    public var decisionsByOutcome: [Count]
+    public var disclosuresWithoutConsent: Int
+    public var disclosuresWithoutConsentWithReasons: Int
+
+    public static func compute(cases: [Case], openFlags: [FlagEntry], from: Day?, to: Day?, team: String?, today: Day) -> TeamReport {
+        func inPeriod(_ t: Timestamp?) -> Bool {
+            guard let t else { return false }
+            if let from, t.localDay < from { return false }
+            if let to, t.localDay > to { return false }
+            return true
+        }
+        func counts(_ keys: [String]) -> [Count] {
+            Dictionary(grouping: keys, by: { $0 }).map { Count(key: $0.key, count: $0.value.count) }
+                .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        }
+        var waits: [Double] = []
+        var outcomes: [String] = []
+        var withoutConsent = 0, withReasons = 0
+        for c in cases {
+            for d in c.decisions where inPeriod(d.decidedAt) {
+                if let o = d.outcome { outcomes.append(o.rawValue) }
+            }
+            for k in c.concerns where inPeriod(k.recorded) {
+                let decided = c.decisions.filter { $0.concernId == k.id && $0.outcome != nil }.map(\.decidedAt).min()
+                if let decided { waits.append(max(0, (decided.instant - k.recorded.instant) / 3600)) }
+            }
+            for x in c.disclosures where x.direction == .outgoing && x.consentStatus?.isWithoutConsent == true && inPeriod(x.when) {
+                withoutConsent += 1
+                if !x.reasons.isBlank { withReasons += 1 }
+            }
+        }
+        waits.sort()
+        let median: Double? = waits.isEmpty ? nil : waits.count % 2 == 1 ? waits[waits.count / 2] : (waits[waits.count / 2 - 1] + waits[waits.count / 2]) / 2
+        let oldest = openFlags.min { $0.since.instant < $1.since.instant }.map {
+            OldestFlag(caseId: $0.flag.caseId, recordId: $0.flag.recordId, rule: $0.flag.rule, since: $0.since.text,
+                       days: max(0, today.ordinal - $0.since.localDay.ordinal))
+        }
+        var byOutcome = counts(outcomes)
+        for o in Outcome.allCases where !byOutcome.contains(where: { $0.key == o.rawValue }) { byOutcome.append(Count(key: o.rawValue, count: 0)) }
+        return TeamReport(from: from?.description, to: to?.description, team: team, cases: cases.count, openFlags: openFlags.count,
+                          openFlagsByRule: counts(openFlags.map(\.flag.rule)), openFlagsByPractitioner: counts(openFlags.map(\.worker)),
+                          oldestOpenFlag: oldest, concernToDecisionMedianHours: median, concernToDecisionWorstHours: waits.last,
+                          concernsDecided: waits.count, decisionsByOutcome: byOutcome,
+                          disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons)
+    }
+}

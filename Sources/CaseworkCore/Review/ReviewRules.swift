@@ -1,0 +1,82 @@
+/// Where an escalation goes (records.md "Review").
+public enum EscalationTarget: String, CaseFileEnum {
+    case designatedSafeguardingLead = "dsl"
+    case caldicottGuardian = "caldicott-guardian"
+    case legal
+
+    public var label: String {
+        switch self {
+        case .designatedSafeguardingLead: "the designated safeguarding lead"
+        case .caldicottGuardian: "the Caldicott Guardian"
+        case .legal: "legal"
+        }
+    }
+}
+
+/// A manager's request to act on a flag, a decision or a case.
+public struct ReviewRequest: Hashable, Sendable {
+    public var caseId: String
+    public var action: ReviewAction
+    /// The record acted on (the case id for the whole case).
+    public var recordId: String
+    /// The flag's rule, when the action is on a flag.
+    public var rule: String?
+    public var note: String
+    public var escalateTo: EscalationTarget?
+
+    public init(caseId: String, action: ReviewAction, recordId: String, rule: String? = nil, note: String,
+                escalateTo: EscalationTarget? = nil) {
+        self.caseId = caseId; self.action = action; self.recordId = recordId; self.rule = rule; self.note = note
+        self.escalateTo = escalateTo
+    }
+}
+
+/// What may be done in review, checked the same way whoever asks. Pure.
+public enum ReviewRules {
+    /// Checks a request against the user, the case and its open flags; returns
+    /// the Review to record, or the reason it is refused.
+    public static func review(_ r: ReviewRequest, by user: User, ownership: CaseOwnership, case c: Case,
+                              openFlags: [Flag], id: String, at: Timestamp) -> Result<Review, StoreError> {
+        guard user.role == .manager else {
+            return .failure(.forbidden("only a manager can \(verb(r.action)) (you are a worker)"))
+        }
+        guard Access.canReview(user, ownership) else { return .failure(.caseNotFound(r.caseId)) }
+        guard !r.note.isBlank else { return .failure(.invalid("a review needs a note saying why")) }
+        guard r.recordId == c.id || c.records.contains(where: { $0.id == r.recordId }) else {
+            return .failure(.recordNotFound(caseId: c.id, recordId: r.recordId))
+        }
+        var note = r.note
+        switch r.action {
+        case .returned, .accepted:
+            guard let rule = r.rule else { return .failure(.invalid("name the flag's rule (--rule) to \(verb(r.action))")) }
+            guard let flag = openFlags.first(where: { $0.rule == rule && $0.recordId == r.recordId }) else {
+                return .failure(.invalid("no open \(rule) flag on \(r.recordId) in case \(c.id)"))
+            }
+            if r.action == .accepted, flag.severity == .missing, flag.rule != "manual" {
+                return .failure(.forbidden("a missing flag cannot be accepted: it clears only when the missing entry is written; return it to the practitioner instead"))
+            }
+        case .escalated:
+            guard let to = r.escalateTo else { return .failure(.invalid("say to whom: dsl, caldicott-guardian or legal")) }
+            note = "Escalated to \(to.label): \(r.note)"
+        case .signedOff:
+            let missing = openFlags.filter { $0.severity == .missing && (r.recordId == c.id || $0.recordId == r.recordId) }
+            if let first = missing.first {
+                return .failure(.forbidden("cannot sign off while \(missing.count) missing flag\(missing.count == 1 ? "" : "s") \(missing.count == 1 ? "is" : "are") open (first: \(first.rule) on \(first.recordId))"))
+            }
+            if r.recordId != c.id, c.decision(r.recordId) == nil {
+                return .failure(.invalid("sign off a decision or the whole case, not \(r.recordId)"))
+            }
+        }
+        return .success(Review(id: id, by: user.name, at: at, target: ReviewTarget(rule: r.rule, record: r.recordId),
+                               action: r.action, note: note))
+    }
+
+    static func verb(_ a: ReviewAction) -> String {
+        switch a {
+        case .returned: "return a flag"
+        case .accepted: "accept a flag"
+        case .escalated: "escalate"
+        case .signedOff: "sign off"
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import CaseworkCore
+import Foundation
+import GRDB
+
+/// The manager's side of the store: review actions, the queue, manual flags,
+/// case members, the supervision report and retention.
+extension SQLiteCaseStore {
+    public func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review {
+        try write(as: actor) { db, w in
+            guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
+            let c = try Self.loadCase(db, request.caseId)
+            let open = try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ? AND status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?)",
+                                        arguments: [c.id, w.now.localDay.description]).map { Self.entry($0).flag }
+            let result = ReviewRules.review(request, by: w.actor, ownership: o, case: c, openFlags: open,
+                                            id: nextReviewId(c), at: w.now)
+            let review: Review
+            switch result {
+            case .success(let r): review = r
+            case .failure(let e): throw e
+            }
+            let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [c.id]) ?? 0) + 1
+            try Self.insert(db, .review(review), caseId: c.id, position: position, w: w, reason: nil)
+            try Self.upsertSummary(db, c.replacing(.review(review)), now: w.now)
+            try w.audit(db, .review, caseId: c.id, recordId: review.id, version: 1)
+            w.touched.insert(c.id)
+            return review
+        }
+    }
+
+    func nextReviewId(_ c: Case) -> String {
+        let n = c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
+        return "R\(n + 1)"
+    }
+
+    public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
+        let user = try self.user(named: actor)
+        guard user.role == .manager else { throw .forbidden("only a manager has a review queue (you are a worker); see your returned items in the workbook") }
+        var q = query
+        let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
+        q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
+        return try flags(q, by: actor)
+    }
+
+    public func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("a flag raised by hand needs a reason") }
+        try write(as: actor) { db, w in
+            _ = try Self.visibleCase(db, caseId, w.actor)
+            let c = try Self.loadCase(db, caseId)
+            guard recordId == c.id || c.records.contains(where: { $0.id == recordId }) else {
+                throw StoreError.recordNotFound(caseId: caseId, recordId: recordId)
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO manualFlag (caseId, recordId, severity, reason, raisedBy, raisedAt) VALUES (?,?,?,?,?,?)",
+                           arguments: [caseId, recordId, severity.rawValue, reason, w.actor.name, w.now.text])
+            try w.audit(db, .flagRaise, caseId: caseId, recordId: recordId)
+            w.touched.insert(caseId)
+        }
+    }
+
+    public func addMember(caseId: String, user: String, by actor: String) throws(StoreError) {
+        try write(as: actor) { db, w in
+            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can add someone to a case (you are a worker)") }
+            _ = try Self.visibleCase(db, caseId, w.actor)
+            _ = try Self.requireUser(db, user)
+            try db.execute(sql: "INSERT OR IGNORE INTO caseMember (caseId, user) VALUES (?, ?)", arguments: [caseId, user])
+            try w.audit(db, .memberAdd, caseId: caseId, recordId: user)
+        }
+    }
+
+    public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
+        let user = try self.user(named: actor)
+        guard user.role == .manager else { throw .forbidden("only a manager can run the team report (you are a worker)") }
+        let summaries = try cases(visibleTo: actor).filter { team == nil || $0.team == team }
+        let ids = Set(summaries.map(\.id))
+        let cases = try read { db in try summaries.map { try Self.loadCase(db, $0.id) } }
+        let open = try flags(FlagQuery(on: day), by: actor).filter { ids.contains($0.flag.caseId) }
+        return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day)
+    }
+
+    public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {
+        let visible = try cases(visibleTo: actor).filter { $0.closed != nil }
+        let dates = try read { db in
+            try Dictionary(Row.fetchAll(db, sql: "SELECT caseId, body FROM record WHERE kind = 'case'").compactMap { row -> (String, Day?)? in
+                guard case .header(let h)? = try? CaseRecord.decode(kind: .case, body: row["body"]) else { return nil }
+                return (row["caseId"], h.retentionReviewBy)
+            }) { a, _ in a }
+        }
+        return visible.filter { s in (dates[s.id] ?? nil).map { $0 < day } ?? true }
+    }
+
+    public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("keeping a case needs a reason") }
+        let user = try self.user(named: actor)
+        guard user.role == .manager else { throw .forbidden("only a manager can record a retention decision (you are a worker)") }
+        let c = try viewCase(caseId, by: actor)
+        var h = CaseHeader(c)
+        guard h.closed != nil else { throw .invalid("case \(caseId) is open; retention applies to closed cases") }
+        h.retentionReviewBy = until
+        try save([.amend(.header(h), reason: "retention: keep until \(until): \(reason)")], inCase: caseId, by: actor)
+    }
+
+    public func dispose(caseId: String, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("disposal needs a reason") }
+        try write(as: actor) { db, w in
+            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can dispose of a case (you are a worker)") }
+            _ = try Self.visibleCase(db, caseId, w.actor)
+            let c = try Self.loadCase(db, caseId)
+            guard let closed = c.closed else { throw StoreError.invalid("case \(caseId) is open; only a closed case can be disposed of") }
+            try db.execute(sql: "INSERT INTO tombstone (caseId, opened, closed, retentionReviewBy, disposedAt, disposedBy, reason) VALUES (?,?,?,?,?,?,?)",
+                           arguments: [caseId, c.opened.description, closed.description, c.retentionReviewBy?.description, w.now.text, w.actor.name, reason])
+            // The one audited exception to amend-only: the guard is lifted for this case inside this transaction.
+            try db.execute(sql: "DROP TRIGGER recordVersion_no_delete")
+            for table in ["recordVersion", "flag", "manualFlag", "caseMember", "record"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE caseId = ?", arguments: [caseId])
+            }
+            try db.execute(sql: "DELETE FROM draft WHERE caseId = ?", arguments: [caseId])
+            try db.execute(sql: "DELETE FROM caseFile WHERE id = ?", arguments: [caseId])
+            try db.execute(sql: "CREATE TRIGGER recordVersion_no_delete BEFORE DELETE ON recordVersion BEGIN SELECT RAISE(ABORT, 'record versions are amend-only'); END")
+            try w.audit(db, .dispose, caseId: caseId)
+        }
+    }
+}
