@@ -11,8 +11,10 @@
 #endif
 #include <locale.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -26,13 +28,28 @@ static void cw_restore_and_reraise(int sig) {
     raise(sig);
 }
 
+/// Set by SIGTERM, SIGINT, SIGHUP or SIGQUIT: the loop keeps the draft, restores the terminal and exits.
+static volatile sig_atomic_t cw_stop_signal = 0;
+
+static void cw_request_stop(int sig) { cw_stop_signal = sig; }
+
+static inline int cw_stop_requested(void) { return cw_stop_signal; }
+
 static inline void cw_install_signal_handlers(void) {
-    int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    int polite[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+    int crashes[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
     sigset_t unblock;
     sigemptyset(&unblock);
-    for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        signal(sigs[i], cw_restore_and_reraise);
-        sigaddset(&unblock, sigs[i]);
+    for (unsigned i = 0; i < sizeof polite / sizeof polite[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = cw_request_stop;  // no SA_RESTART: the wait for a key returns at once
+        sigaction(polite[i], &sa, NULL);
+        sigaddset(&unblock, polite[i]);
+    }
+    for (unsigned i = 0; i < sizeof crashes / sizeof crashes[0]; i++) {
+        signal(crashes[i], cw_restore_and_reraise);
+        sigaddset(&unblock, crashes[i]);
     }
     // Whoever started us may have blocked these; resizes and SIGTERM must reach us.
     sigaddset(&unblock, SIGWINCH);
@@ -65,7 +82,14 @@ static inline int cw_start(int color, int timeout_ms) {
 }
 
 static inline void cw_stop(void) {
-    if (cw_active) { cw_active = 0; curs_set(1); endwin(); }
+    if (cw_active) {
+        cw_active = 0;
+        curs_set(1);
+        endwin();
+        // Some terminals keep the cursor hidden across the screen switch: say it once more.
+        const char *cnorm = tigetstr("cnorm");
+        if (cnorm != NULL && cnorm != (char *)-1) { putp(cnorm); fflush(stdout); }
+    }
 }
 
 static inline int cw_lines(void) { return LINES; }

@@ -19,6 +19,25 @@ public enum App {
         case .casesLoaded(let cases):
             s.cases = cases
             return []
+        case .returnedLoaded(let items):
+            s.returned = items
+            return []
+        case .queueLoaded(let items):
+            for i in s.stack.indices.reversed() {
+                if case .queue(var q) = s.stack[i] {
+                    q.items = items
+                    q.selected = min(q.selected, max(0, items.count - 1))
+                    s.stack[i] = .queue(q)
+                    break
+                }
+            }
+            return []
+        case .reportLoaded(let report):
+            if case .report(var r) = s.screen {
+                r.report = report
+                s.screen = .report(r)
+            }
+            return []
         case .draftsLoaded(let drafts):
             s.drafts = drafts
             if !drafts.isEmpty, s.stack.count == 1 {
@@ -48,12 +67,19 @@ public enum App {
             if case .history(var h) = s.screen {
                 h.versions = versions
                 s.screen = .history(h)
+            } else if case .record(var r) = s.screen {
+                r.versions = versions
+                s.screen = .record(r)
             }
             return []
         case .saved(let caseId, let message):
             s.message = Message(message)
             s.drafts = s.drafts.filter { d in !s.stack.contains { if case .form(let f) = $0 { f.draftId == d.id } else { false } } }
-            return [.loadCase(caseId), .loadCases, .loadDrafts]
+            var reload: [Effect] = [.loadCase(caseId), .loadCases, .loadDrafts, .loadReturned]
+            for screen in s.stack {
+                if case .queue(let q) = screen { reload.append(.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)) }
+            }
+            return reload
         case .created(let caseId):
             if case .form = s.screen { s.stack.removeLast() }
             s.stack.append(.caseView(CaseViewState(caseId: caseId)))
@@ -100,6 +126,19 @@ public enum App {
                 let e = ResumeScreen.update(&s, &r, key)
                 replaceTop(&s, .resume(r), ifStill: { if case .resume = $0 { true } else { false } })
                 return e
+            case .queue(var q):
+                let e = QueueScreen.update(&s, &q, key)
+                replaceTop(&s, .queue(q), ifStill: { if case .queue = $0 { true } else { false } })
+                return e
+            case .report(var r):
+                switch key {
+                case .down, .char("j"): r.scroll += 1
+                case .up, .char("k"): r.scroll = max(0, r.scroll - 1)
+                case .escape, .char("q"): return [.pop]
+                default: break
+                }
+                s.screen = .report(r)
+                return []
             case .form(var form):
                 let c = form.caseId.flatMap { loadedCase(s, $0) }
                 var message = s.message
@@ -135,6 +174,9 @@ public enum App {
         case .history(let h): f = HistoryScreen.view(s, h)
         case .resume(let r): f = ResumeScreen.view(s, r)
         case .form(let form): f = FormView.view(s, form)
+        case .queue(let q): f = QueueScreen.view(s, q); help = ["Enter  open the item: record, rule, source, history; R/A/X/S act on it",
+                                                               "s      filter by severity", "p      filter by practitioner", "Esc    back"]
+        case .report(let r): f = ReportScreen.view(s, r)
         }
         if s.showHelp {
             let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }

@@ -1,7 +1,7 @@
 import CaseworkCore
 import TerminalKit
 
-enum CaseListAction: Hashable, Sendable { case up, down, top, bottom, pageUp, pageDown, open, search, newCase, mine, flagged, drafts, samples, help, quit }
+enum CaseListAction: Hashable, Sendable { case up, down, top, bottom, pageUp, pageDown, open, search, newCase, mine, flagged, drafts, samples, review, report, help, quit }
 
 let caseListKeys = KeyMap<CaseListAction>([
     KeyBinding([.up, .char("k")], .up, "Move up"),
@@ -16,6 +16,8 @@ let caseListKeys = KeyMap<CaseListAction>([
     KeyBinding([.char("m")], .mine, "Mine only / all cases", hint: "mine/all"),
     KeyBinding([.char("f")], .flagged, "Only cases with open flags / all", hint: "flagged"),
     KeyBinding([.char("d")], .drafts, "Unfinished drafts"),
+    KeyBinding([.char("r")], .review, "Review queue (managers); items returned to you (practitioners)", hint: "review"),
+    KeyBinding([.char("R")], .report, "Team report with charts (managers)"),
     KeyBinding([.char("L")], .samples, "Load the invented sample cases (empty store only)"),
     KeyBinding([.char("?")], .help, "Help", hint: "help"),
     KeyBinding([.char("q")], .quit, "Quit", hint: "quit"),
@@ -74,6 +76,13 @@ enum CaseListScreen {
         case .samples:
             guard s.cases.isEmpty, s.samplesAvailable else { return [] }
             return [.importSamples]
+        case .review:
+            let q = QueueState(returnedOnly: s.user.role != .manager)
+            s.stack.append(.queue(q))
+            return [.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)]
+        case .report:
+            s.stack.append(.report(ReportState()))
+            return [.loadReport]
         case .help: s.showHelp = true
         case .quit: return [.quit]
         }
@@ -95,9 +104,17 @@ enum CaseListScreen {
                 x += cols[i].0 + 1
             }
         }
-        row(cols.map(\.1), y: 1, style: .bold)
+        var top = 2
+        let mine = s.returned.filter { $0.worker == s.user.name }
+        if !mine.isEmpty {
+            let first = mine[0]
+            f.put("Returned to you: \(mine.count) (press r) · \(first.flag.caseId)/\(first.flag.recordId) \(first.flag.rule) · \(first.returned?.by ?? ""): \(first.returned?.note ?? "")",
+                  x: 1, y: 1, width: w - 2, style: Style(bold: true, tone: .missing))
+            top = 3
+        }
+        row(cols.map(\.1), y: top - 1, style: .bold)
         let list = rows(s, l)
-        let top = 2, height = s.size.height - 4
+        let height = s.size.height - 2 - top
         if s.cases.isEmpty {
             f.put("No cases yet.", x: 2, y: 3)
             let text = s.samplesAvailable

@@ -3,7 +3,7 @@ import TerminalKit
 
 enum CaseViewAction: Hashable, Sendable {
     case up, down, top, bottom, open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
-         details, history, back, help
+         details, history, back, help, handover, signOff
 }
 
 let caseViewKeys = KeyMap<CaseViewAction>([
@@ -24,6 +24,8 @@ let caseViewKeys = KeyMap<CaseViewAction>([
     KeyBinding([.char("E")], .episode, "Add an episode"),
     KeyBinding([.char("e")], .details, "Edit the case details"),
     KeyBinding([.char("h")], .history, "History of the selected record"),
+    KeyBinding([.char("x")], .handover, "Write a handover summary (Markdown) of the case"),
+    KeyBinding([.char("S")], .signOff, "Sign off the whole case (managers)"),
     KeyBinding([.escape], .back, "Back to the cases", hint: "back"),
     KeyBinding([.char("?")], .help, "Help", hint: "help"),
 ])
@@ -144,6 +146,11 @@ enum CaseViewScreen {
             return [.loadHistory(caseId: c.id, recordId: id)]
         case .back: return [.pop]
         case .help: s.showHelp = true
+        case .handover: return [.exportHandover(c.id)]
+        case .signOff:
+            var r = RecordState(caseId: c.id, recordId: c.id)
+            r.prompt = ReviewPrompt(action: .signedOff, rule: nil)
+            s.stack.append(.record(r))
         }
         return []
     }

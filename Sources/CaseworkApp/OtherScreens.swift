@@ -1,7 +1,7 @@
 import CaseworkCore
 import TerminalKit
 
-enum RecordAction: Hashable, Sendable { case up, down, edit, history, withdraw, back, help }
+enum RecordAction: Hashable, Sendable { case up, down, edit, history, withdraw, back, help, returnFlag, accept, escalate, signOff, raise }
 
 let recordKeys = KeyMap<RecordAction>([
     KeyBinding([.up, .char("k")], .up, "Scroll up"),
@@ -9,12 +9,42 @@ let recordKeys = KeyMap<RecordAction>([
     KeyBinding([.char("e")], .edit, "Change this record (you will be asked why)", hint: "change"),
     KeyBinding([.char("h")], .history, "Every version of this record", hint: "history"),
     KeyBinding([.char("W")], .withdraw, "Record that this consent was withdrawn"),
+    KeyBinding([.char("R")], .returnFlag, "Return the flag to the practitioner with a note (managers)", hint: "return"),
+    KeyBinding([.char("A")], .accept, "Accept a check or advice flag with a note (managers)", hint: "accept"),
+    KeyBinding([.char("X")], .escalate, "Escalate, with a note (managers; Tab chooses to whom)"),
+    KeyBinding([.char("S")], .signOff, "Sign off this decision (managers)"),
+    KeyBinding([.char("F")], .raise, "Raise a flag by hand on this record, with a reason"),
     KeyBinding([.escape], .back, "Back", hint: "back"),
     KeyBinding([.char("?")], .help, "Help", hint: "help"),
 ])
 
 enum RecordScreen {
     static func update(_ s: inout AppState, _ r: inout RecordState, _ key: Key) -> [Effect] {
+        if var p = r.prompt {
+            switch key {
+            case .escape: r.prompt = nil
+            case .tab where p.action == .escalated:
+                let all = EscalationTarget.allCases
+                p.escalateTo = all[((all.firstIndex(of: p.escalateTo) ?? 0) + 1) % all.count]
+                r.prompt = p
+            case .enter:
+                let note = p.note.text.trimmingCharacters(in: .whitespaces)
+                guard !note.isEmpty else {
+                    s.message = Message("A review needs a note saying why", isError: true)
+                    return []
+                }
+                r.prompt = nil
+                if p.rule == "manual-raise" {
+                    return [.raiseFlag(caseId: r.caseId, recordId: r.recordId, reason: note)]
+                }
+                return [.review(ReviewRequest(caseId: r.caseId, action: p.action, recordId: r.recordId, rule: p.rule, note: note,
+                                              escalateTo: p.action == .escalated ? p.escalateTo : nil))]
+            default:
+                p.note.handle(key, width: 200)
+                r.prompt = p
+            }
+            return []
+        }
         guard let action = recordKeys.action(for: key) else { return [] }
         switch action {
         case .up: r.scroll = max(0, r.scroll - 1)
@@ -33,6 +63,12 @@ enum RecordScreen {
             return [.openForm(f)]
         case .back: return [.pop]
         case .help: s.showHelp = true
+        case .returnFlag, .accept, .escalate, .signOff:
+            let a: ReviewAction = action == .returnFlag ? .returned : action == .accept ? .accepted : action == .escalate ? .escalated : .signedOff
+            let rule = a == .signedOff ? nil : (r.rule ?? App.loadedFlags(s, r.caseId).first { $0.recordId == r.recordId }?.rule)
+            r.prompt = ReviewPrompt(action: a, rule: rule)
+        case .raise:
+            r.prompt = ReviewPrompt(action: .escalated, rule: "manual-raise")
         }
         return []
     }
@@ -54,12 +90,32 @@ enum RecordScreen {
             }
             lines.append(("  Source: \(flag.source)", .dim))
         }
+        if let versions = r.versions {
+            lines.append(("", .plain))
+            lines.append(("History:", .bold))
+            for v in versions.reversed() {
+                lines.append(("  Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \($0)" } ?? ""), .dim))
+            }
+        }
         let height = s.size.height - 4
         let first = min(r.scroll, max(0, lines.count - height))
         for (i, line) in lines.dropFirst(first).prefix(height).enumerated() {
             f.put(line.0, x: 2, y: 2 + i, width: w, style: line.1)
         }
         f.cursor = Point(x: 2, y: 2)
+        if let p = r.prompt {
+            let label: String
+            switch (p.rule, p.action) {
+            case ("manual-raise"?, _): label = "Raise a check flag on \(r.recordId), reason: "
+            case (_, .escalated): label = "Escalate to \(p.escalateTo.label) (Tab changes), note: "
+            case (_, .signedOff): label = "Sign off \(r.recordId), note: "
+            default: label = "\(p.action == .returned ? "Return" : "Accept") \(p.rule ?? "flag") on \(r.recordId), note: "
+            }
+            f.fill(y: s.size.height - 2, style: .plain)
+            let used = f.put(label, x: 1, y: s.size.height - 2, style: .bold)
+            f.put(p.note.text, x: 1 + used, y: s.size.height - 2, width: w - used)
+            f.cursor = Point(x: min(s.size.width - 1, 1 + used + p.note.cursorPosition(width: 10_000).column), y: s.size.height - 2)
+        }
         return f
     }
 }

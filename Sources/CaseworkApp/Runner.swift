@@ -10,18 +10,22 @@ public final class AppRunner {
     let terminal: any Terminal
     let clock: () -> Date
     let samples: [Case]
+    /// Where handover summaries are written (0600).
+    let exports: URL?
 
-    public init(state: AppState, store: any CaseStore, terminal: any Terminal, samples: [Case], clock: @escaping () -> Date = { Date() }) {
+    public init(state: AppState, store: any CaseStore, terminal: any Terminal, samples: [Case], exports: URL? = nil,
+                clock: @escaping () -> Date = { Date() }) {
         self.state = state
         self.store = store
         self.terminal = terminal
         self.samples = samples
+        self.exports = exports
         self.clock = clock
     }
 
     /// Loads the case list and any drafts left from an interrupted session.
     public func start() {
-        run([.loadCases, .loadDrafts])
+        run([.loadCases, .loadReturned, .loadDrafts])
     }
 
     public func loop() {
@@ -29,6 +33,7 @@ public final class AppRunner {
         while !state.quitting {
             terminal.present(App.view(state))
             let event = terminal.nextEvent()
+            if event == .stop { break }
             send(Self.message(event))
         }
         // Anything typed but not yet kept is kept now.
@@ -39,7 +44,7 @@ public final class AppRunner {
         switch e {
         case .key(let k): .key(k)
         case .resize(let s): .resize(s)
-        case .idle: .idle
+        case .idle, .stop: .idle
         }
     }
 
@@ -113,6 +118,34 @@ public final class AppRunner {
                 return ([], true)
             case .push(let screen):
                 state.stack.append(screen)
+                return ([], true)
+            case .loadQueue(let q, let returnedOnly):
+                return ([.queueLoaded(returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
+            case .loadReturned:
+                return ([.returnedLoaded(try store.flags(FlagQuery(on: state.today, returnedOnly: true), by: me))], true)
+            case .loadReport:
+                return ([.reportLoaded(try store.report(team: nil, from: nil, to: nil, on: state.today, by: me))], true)
+            case .review(let r):
+                let review = try store.review(r, by: me)
+                if case .record = state.screen { state.stack.removeLast() }
+                return ([.saved(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")], true)
+            case .raiseFlag(let caseId, let recordId, let reason):
+                try store.raiseFlag(caseId: caseId, recordId: recordId, severity: .check, reason: reason, by: me)
+                return ([.saved(caseId: caseId, message: "Flag raised on \(recordId)")], true)
+            case .exportHandover(let caseId):
+                guard let exports else { return ([.failed("No folder for exports")], false) }
+                let c = try store.exportCase(caseId, by: me)
+                let flags = try store.flags(FlagQuery(caseId: caseId, on: state.today), by: me).map(\.flag)
+                try? FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                let file = exports.appendingPathComponent("\(caseId)-handover.md")
+                guard FileManager.default.createFile(atPath: file.path, contents: Data(MarkdownCaseView.render(c, flags: flags, today: state.today).utf8),
+                                                     attributes: [.posixPermissions: 0o600]) else { return ([.failed("Could not write \(file.path)")], false) }
+                state.message = Message("Handover summary written to \(file.path)")
+                return ([], true)
+            case .editAfterLoad(let caseId, let recordId, let field):
+                guard let c = App.loadedCase(state, caseId) else { return ([], true) }
+                let effects = App.editRecord(&state, c, recordId, focus: field)
+                run(effects)
                 return ([], true)
             }
         } catch let e as StoreError {

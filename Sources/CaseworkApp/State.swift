@@ -9,6 +9,8 @@ public struct AppState: Sendable {
     public var size: Size
     public var guidance: Guidance
     public var cases: [CaseListEntry] = []
+    /// Flags a manager returned to this user, with their notes.
+    public var returned: [FlagEntry] = []
     public var drafts: [Draft] = []
     public var stack: [Screen]
     public var message: Message?
@@ -46,6 +48,31 @@ public enum Screen: Sendable {
     case history(HistoryState)
     case form(FormState)
     case resume(ResumeState)
+    case queue(QueueState)
+    case report(ReportState)
+}
+
+/// The manager's review queue, or a practitioner's returned items.
+public struct QueueState: Sendable {
+    public var returnedOnly: Bool
+    public var items: [FlagEntry]?
+    public var selected = 0
+    public var worker: String?
+    public var severity: Severity?
+    public init(returnedOnly: Bool) { self.returnedOnly = returnedOnly }
+}
+
+public struct ReportState: Sendable {
+    public var report: TeamReport?
+    public var scroll = 0
+}
+
+/// A review action being written: its note, and for an escalation, to whom.
+public struct ReviewPrompt: Sendable {
+    public var action: ReviewAction
+    public var rule: String?
+    public var note = TextBuffer()
+    public var escalateTo: EscalationTarget = .designatedSafeguardingLead
 }
 
 public struct CaseListState: Hashable, Sendable {
@@ -77,6 +104,14 @@ public struct RecordState: Sendable {
     public var caseId: String
     public var recordId: String
     public var scroll = 0
+    /// The flag this record was opened for from the queue, if any.
+    public var rule: String?
+    public var versions: [RecordVersion]?
+    public var prompt: ReviewPrompt?
+
+    public init(caseId: String, recordId: String, rule: String? = nil) {
+        self.caseId = caseId; self.recordId = recordId; self.rule = rule
+    }
 }
 
 public struct HistoryState: Sendable {
@@ -103,6 +138,9 @@ public enum Msg: Sendable {
     case saved(caseId: String, message: String)
     case created(caseId: String)
     case failed(String)
+    case queueLoaded([FlagEntry])
+    case reportLoaded(TeamReport)
+    case returnedLoaded([FlagEntry])
 }
 
 /// What `update` asks the edge to do: store reads and writes, and quitting.
@@ -125,4 +163,12 @@ public enum Effect: Sendable {
     case pop
     /// A new screen on top.
     case push(Screen)
+    case loadQueue(FlagQuery, returnedOnly: Bool)
+    case loadReturned
+    case loadReport
+    case review(ReviewRequest)
+    case exportHandover(String)
+    case raiseFlag(caseId: String, recordId: String, reason: String)
+    /// Once the case is loaded, open the form that fixes `recordId` at `field`.
+    case editAfterLoad(caseId: String, recordId: String, field: String?)
 }

@@ -2,6 +2,7 @@ import CaseworkApp
 import CaseworkCore
 import CaseworkStore
 import CursesTerminal
+import ArgumentParser
 import Foundation
 import TerminalKit
 
@@ -28,8 +29,11 @@ enum Workbook {
         let now = Date()
         let state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
-        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples)
+        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples,
+                               exports: store.location.file.deletingLastPathComponent().appendingPathComponent("exports"))
         runner.loop()
+        let signal = terminal.stopSignal
         terminal.stop()
+        if signal != 0 { throw ExitCode(128 + signal) }
     }
 }

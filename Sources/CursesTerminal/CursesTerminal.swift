@@ -82,9 +82,14 @@ public final class CursesTerminal: Terminal {
         cw_style(s.bold ? 1 : 0, s.reverse ? 1 : 0, s.underline ? 1 : 0, s.dim ? 1 : 0, pair)
     }
 
+    /// The signal that asked us to stop, if one did.
+    public var stopSignal: Int32 { cw_stop_requested() }
+
     public func nextEvent() -> TerminalEvent {
+        if cw_stop_requested() != 0 { return .stop }
         var ch: wint_t = 0
         let r = cw_get(&ch)
+        if cw_stop_requested() != 0 { return .stop }
         if r == ERR { return .idle }
         if r == KEY_CODE_YES {
             switch Int32(ch) {

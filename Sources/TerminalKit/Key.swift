@@ -40,6 +40,8 @@ public enum TerminalEvent: Hashable, Sendable {
     case key(Key)
     case resize(Size)
     case idle
+    /// The session is ending (SIGTERM, SIGHUP, ...): keep what was typed and leave.
+    case stop
 }
 
 /// A key binding that carries its own help, so the help screen is built

@@ -72,12 +72,10 @@ struct FlagIndexTests {
     @Test("accepted flags leave the open list and show with --all beside their review")
     func accepted() throws {
         let t = try TempStore()
-        var c = try t.example("gaps")
+        let c = try t.example("gaps")
         _ = try t.store.importCases([c], replace: false, by: "mia.manager")
-        c.reviews.append(Review(id: "R1", by: "mia.manager", at: Timestamp("2026-03-09T10:00:00Z")!,
-                                target: ReviewTarget(rule: "insecure-method", record: "X1"), action: .accepted,
-                                note: "Recipient confirmed deletion"))
-        try t.store.add(c.reviews[0].asRecord, toCase: c.id, by: "mia.manager")
+        _ = try t.store.review(ReviewRequest(caseId: c.id, action: .accepted, recordId: "X1", rule: "insecure-method",
+                                             note: "Recipient confirmed deletion"), by: "mia.manager")
         #expect(!(try open(t)).contains("insecure-method@X1"))
         let all = try t.store.flags(FlagQuery(rule: "insecure-method", on: Self.day, includeAccepted: true), by: "mia.manager")
         #expect(all.map(\.flag.status) == [.accepted] && all[0].flag.reviewId == "R1")

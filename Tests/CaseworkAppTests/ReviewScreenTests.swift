@@ -1,0 +1,115 @@
+import CaseworkCore
+import CaseworkStore
+import Foundation
+import TerminalKit
+import Testing
+@testable import CaseworkApp
+
+/// A terminal that records frames and replays keys, for running the real runner on a real store.
+final class FakeTerminal: Terminal {
+    var size: Size
+    var frames: [Frame] = []
+    var keys: [Key]
+
+    init(size: Size = Size(width: 80, height: 24), keys: [Key] = []) { self.size = size; self.keys = keys }
+    func present(_ frame: Frame) { frames.append(frame) }
+    func nextEvent() -> TerminalEvent { keys.isEmpty ? .key(.char("q")) : .key(keys.removeFirst()) }
+}
+
+@Suite("Review screens")
+struct ReviewScreenTests {
+    static func entries() -> [FlagEntry] {
+        let c = Screens.example("gaps")
+        return Screens.flags(c).filter { $0.severity != .advice }.map { FlagEntry(flag: $0, worker: c.worker, team: c.team, since: Screens.now) }
+    }
+
+    @Test("the review queue: worst first, with counts and filters", arguments: Screens.sizes)
+    func queue(size: Size) {
+        var s = Screens.state(size)
+        let effects = Screens.keys(&s, [.char("r")])
+        #expect(effects.contains { if case .loadQueue(_, false) = $0 { true } else { false } })
+        _ = App.update(&s, .queueLoaded(Self.entries()))
+        let f = App.view(s)
+        Screens.check(f, "review-queue")
+        #expect(f.text.contains("12 items (missing 6, check 6, advice 0)"))
+        #expect(f.line(2).contains("[missing]"))
+        let open = Screens.keys(&s, [.enter])
+        #expect(open.contains { if case .loadHistory("C-0002", _) = $0 { true } else { false } })
+    }
+
+    @Test("a practitioner's returned items show the manager's note", arguments: Screens.sizes)
+    func returned(size: Size) {
+        var s = Screens.state(size)
+        s.user = User(name: "sam.t", role: .worker)
+        var e = Self.entries()[0]
+        e.flag.returnedIn = "R1"
+        e.returned = Review(id: "R1", by: "mia.manager", at: Screens.now, target: ReviewTarget(rule: e.flag.rule, record: e.flag.recordId),
+                            action: .returned, note: "Please write why you shared with CAMHS")
+        _ = App.update(&s, .returnedLoaded([e]))
+        let list = App.view(s)
+        Screens.check(list, "case-list-returned")
+        #expect(list.line(1).contains("Returned to you: 1 (press r)"))
+        Screens.keys(&s, [.char("r")])
+        _ = App.update(&s, .queueLoaded([e]))
+        let f = App.view(s)
+        Screens.check(f, "returned-items")
+        #expect(f.text.contains("mia.manager: Please write why you shared with CAMHS"))
+    }
+
+    @Test("the report screen draws bar charts per rule and per practitioner", arguments: Screens.sizes)
+    func report(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("R")])
+        let c = Screens.example("gaps")
+        let r = TeamReport.compute(cases: [c, Screens.example("recorded-well")],
+                                   openFlags: Screens.flags(c).map { FlagEntry(flag: $0, worker: c.worker, team: c.team, since: Screens.now) },
+                                   from: nil, to: nil, team: nil, today: Screens.now.localDay)
+        _ = App.update(&s, .reportLoaded(r))
+        let f = App.view(s)
+        Screens.check(f, "report")
+        #expect(f.text.contains("Open flags by rule") && f.text.contains("█ 1"))
+        Screens.keys(&s, Array(repeating: .down, count: 12))
+        let scrolled = App.view(s)
+        #expect(scrolled.text.contains("Open flags by practitioner") && scrolled.text.contains("sam.t"))
+    }
+
+    @Test("a review action asks for a note before it is sent", arguments: Screens.sizes)
+    func prompt(size: Size) {
+        var s = Screens.state(size)
+        let c = Screens.example("gaps")
+        Screens.open(&s, c)
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "D1", rule: "rationale-missing")))
+        Screens.keys(&s, [.char("R")])
+        Screens.type(&s, "Please write why")
+        let f = App.view(s)
+        Screens.check(f, "review-prompt")
+        #expect(f.line(size.height - 2).contains("Return rationale-missing on D1, note: Please write why"))
+        let effects = Screens.keys(&s, [.enter])
+        guard case .review(let r)? = effects.first else { Issue.record("no review effect"); return }
+        #expect(r.action == .returned && r.rule == "rationale-missing" && r.note == "Please write why")
+    }
+
+    @Test("a worker's review from the workbook is refused by the core, not only hidden")
+    func workerRefusedThroughTheUI() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cw-ui-\(UUID().uuidString)")
+        let loc = StoreLocation(file: dir.appendingPathComponent("s.sqlite"), configDirectory: dir.appendingPathComponent("config"))
+        let store = try SQLiteCaseStore(loc, settings: FlagSettings(resources: Screens.resources), create: true)
+        _ = try store.initialise(by: "mia.manager")
+        try store.addUser(User(name: "sam.t", role: .worker), by: "mia.manager")
+        _ = try store.importCases([Screens.example("gaps")], replace: false, by: "mia.manager")
+        let state = AppState(user: User(name: "sam.t", role: .worker), today: Screens.now.localDay, now: Screens.now,
+                             size: Size(width: 80, height: 24), guidance: Screens.resources.guidance, samplesAvailable: false)
+        let runner = AppRunner(state: state, store: store, terminal: FakeTerminal(), samples: [])
+        runner.start()
+        runner.send(.key(.enter))
+        #expect(App.loadedCase(runner.state, "C-0002") != nil)
+        for _ in 0..<7 { runner.send(.key(.down)) }
+        runner.send(.key(.enter))
+        guard case .record(let r) = runner.state.screen else { Issue.record("no record screen"); return }
+        #expect(r.recordId == "X1")
+        for k in [Key.char("A")] + "fine".map { Key.char($0) } + [.enter] { runner.send(.key(k)) }
+        #expect(runner.state.message?.isError == true)
+        #expect(runner.state.message?.text == "only a manager can accept a flag (you are a worker)")
+        #expect(try store.exportCase("C-0002", by: "mia.manager").reviews.isEmpty)
+    }
+}
