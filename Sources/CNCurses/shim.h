@@ -53,7 +53,6 @@ static inline void cw_install_signal_handlers(void) {
     }
     // Whoever started us may have blocked these; resizes and SIGTERM must reach us.
     sigaddset(&unblock, SIGWINCH);
-    signal(SIGWINCH, SIG_DFL);
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
