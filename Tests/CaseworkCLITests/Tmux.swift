@@ -12,11 +12,17 @@ final class Tmux {
         var description: String { "timed out waiting for \"\(waitingFor)\"; the screen was:\n\(screen)" }
     }
 
-    init(_ cli: CLI, width: Int = 80, height: Int = 24, args: [String] = []) throws {
+    /// Runs casework with `args`; as another OS user (through runuser) with `home` when `user` is given.
+    init(_ cli: CLI, width: Int = 80, height: Int = 24, args: [String] = [], user: String? = nil, home: URL? = nil) throws {
         self.cli = cli
-        let env = ["HOME": cli.home.path, "XDG_DATA_HOME": cli.home.appendingPathComponent("data").path,
-                   "XDG_CONFIG_HOME": cli.home.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
-        let command = "exec \(CLI.binary.path) " + args.map { "'\($0)'" }.joined(separator: " ")
+        let h = home ?? cli.home
+        let env = ["HOME": h.path, "XDG_DATA_HOME": h.appendingPathComponent("data").path,
+                   "XDG_CONFIG_HOME": h.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        var command = "exec \(CLI.binary.path) " + args.map { "'\($0)'" }.joined(separator: " ")
+        if let user {
+            command = "exec runuser -u \(user) -- env " + env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
+                + CLI.binary.path + " " + args.map { "'\($0)'" }.joined(separator: " ")
+        }
         var a = ["-u", "-f", "/dev/null", "new-session", "-d", "-s", "cw", "-x", "\(width)", "-y", "\(height)"]
         for (k, v) in env { a += ["-e", "\(k)=\(v)"] }
         a += [command, ";", "set-option", "-t", "cw", "remain-on-exit", "on"]

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@Suite("casework review, report, retention and handover, end to end")
+struct ReviewCommandTests {
+    func loaded() throws -> CLI {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well"))
+        return cli
+    }
+
+    @Test("the queue, accept with a note, and accept refused on a missing flag")
+    func queueAndActions() throws {
+        let cli = try loaded()
+        let q = try cli.run("review", "queue", "--json", "--at", "2026-03-10")
+        let items = try JSONSerialization.jsonObject(with: Data(q.out.utf8)) as! [[String: String]]
+        #expect(items.count == 12 && items.first?["severity"] == "missing" && !items.contains { $0["severity"] == "advice" })
+        let table = try cli.run("review", "queue", "--at", "2026-03-10").out
+        #expect(table.hasPrefix("12 items · missing 6, check 6\nBy practitioner: sam.t 12\n"))
+        let ok = try cli.run("review", "accept", "C-0002/X1", "--rule", "insecure-method", "--note", "Recipient confirmed deletion")
+        #expect(ok.status == 0 && ok.out == "Accepted insecure-method on C-0002/X1 (review R1 on C-0002).\n")
+        let no = try cli.run("review", "accept", "C-0002/D1", "--rule", "rationale-missing", "--note", "fine")
+        #expect(no.status != 0 && no.err.hasPrefix("casework: a missing flag cannot be accepted"))
+        let sign = try cli.run("review", "signoff", "C-0002", "--note", "done")
+        #expect(sign.status != 0 && sign.err.contains("cannot sign off while 6 missing flags are open"))
+        #expect(try cli.run("review", "escalate", "C-0002/X2", "--to", "police", "--note", "x").status != 0)
+        #expect(try cli.run("review", "escalate", "C-0002/X2", "--to", "legal", "--note", "No lawful basis recorded").status == 0)
+        #expect(try cli.run("review", "signoff", "C-0001", "--note", "Well recorded").status == 0)
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    @Test("report --format json gives the figures of a store with known counts; text draws bars")
+    func report() throws {
+        let cli = try loaded()
+        let r = try cli.run("report", "--format", "json", "--at", "2026-03-10")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect(json["cases"] as? Int == 2 && json["openFlags"] as? Int == 13)
+        #expect(json["concernToDecisionMedianHours"] as? Double == 25.25 && json["concernToDecisionWorstHours"] as? Double == 49)
+        #expect(json["disclosuresWithoutConsent"] as? Int == 2 && json["disclosuresWithoutConsentWithReasons"] as? Int == 1)
+        let byOutcome = json["decisionsByOutcome"] as! [[String: Any]]
+        #expect(byOutcome.contains { $0["key"] as? String == "share" && $0["count"] as? Int == 2 })
+        let text = try cli.run("report", "--at", "2026-03-10").out
+        #expect(text.contains("Open flags by practitioner\n  sam.t  ############################## 13"))
+        #expect(try cli.run("report", "--format", "csv").out.hasPrefix("figure,key,value\ncases,,2\n"))
+        #expect(try cli.run("report", "--format", "markdown").out.hasPrefix("# Team report"))
+    }
+
+    @Test("the handover summary in Markdown is readable and carries no escape sequences")
+    func handover() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let text = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+            .replacingOccurrences(of: "Alex Moreno", with: "Alex \\u001b[2JMoreno")
+        try cli.run("import", try cli.file("g.json", text))
+        let md = try cli.run("export", "C-0002", "--format", "markdown").out
+        #expect(md.hasPrefix("# Case C-0002: Low mood, school nurse involved\n"))
+        #expect(md.contains("## Open flags") && md.contains("**missing** rationale-missing on D1"))
+        #expect(md.contains("## Chronology") && md.contains("- Rationale: NOT RECORDED"))
+        #expect(!md.contains("\u{1b}") && md.contains("Alex Moreno"))
+    }
+
+    @Test("retention: due, keep with a reason, dispose to a tombstone")
+    func retention() throws {
+        let cli = try loaded()
+        let export = try cli.run("export", "C-0001").out
+            .replacingOccurrences(of: "\"careOrder\" : false,", with: "\"careOrder\" : false,\n    \"closed\" : \"2026-03-01\",")
+        #expect(export.contains("\"closed\" : \"2026-03-01\""))
+        #expect(try cli.run("import", "--replace", try cli.file("closed.json", export)).status == 0)
+        #expect(try cli.run("retention", "due", "--at", "2026-03-10").out.contains("C-0001"))
+        #expect(try cli.run("retention", "keep", "C-0001", "--until", "2027-01-01", "--reason", "Sibling case open").status == 0)
+        #expect(try cli.run("retention", "due", "--at", "2026-03-10").out.hasPrefix("No closed case is due"))
+        let gone = try cli.run("retention", "dispose", "C-0001", "--reason", "No longer needed")
+        #expect(gone.status == 0 && gone.out.contains("a tombstone and an audit event remain"))
+        #expect(try cli.run("show", "C-0001").status != 0)
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    @Test("a flag raised by hand shows in flags and the queue")
+    func manual() throws {
+        let cli = try loaded()
+        #expect(try cli.run("flags", "raise", "C-0001/N2", "--severity", "check", "--reason", "Opinion or observation?").status == 0)
+        #expect(try cli.run("review", "queue", "--rule", "manual").out.contains("C-0001"))
+        #expect(try cli.run("flags", "raise", "C-0001/N2", "--severity", "loud", "--reason", "x").status != 0)
+    }
+}
