@@ -175,7 +175,7 @@ public enum App {
         case .resume(let r): f = ResumeScreen.view(s, r)
         case .form(let form): f = FormView.view(s, form)
         case .queue(let q): f = QueueScreen.view(s, q); help = ["Enter  open the item: record, rule, source, history; R/A/X/S act on it",
-                                                               "s      filter by severity", "p      filter by practitioner", "Esc    back"]
+                                                               "s      filter by severity", "p      filter by practitioner", "u      filter by rule", "c      filter by case", "Esc    back"]
         case .report(let r): f = ReportScreen.view(s, r)
         }
         if s.showHelp {

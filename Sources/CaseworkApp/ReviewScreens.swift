@@ -25,10 +25,18 @@ enum QueueScreen {
             q.severity = order[((order.firstIndex(of: q.severity) ?? 0) + 1) % order.count]
             q.selected = 0
             return [.loadQueue(query(s, q), returnedOnly: q.returnedOnly)]
-        case .char("p"):
-            let workers = Array(Set((q.items ?? []).map(\.worker) + (q.worker.map { [$0] } ?? []))).sorted()
-            let order: [String?] = [nil] + workers
-            q.worker = order[((order.firstIndex(of: q.worker) ?? 0) + 1) % order.count]
+        case .char("p"), .char("u"), .char("c"):
+            let source = q.unfiltered.isEmpty ? (q.items ?? []) : q.unfiltered
+            if q.unfiltered.isEmpty { q.unfiltered = source }
+            func cycle(_ current: String?, _ values: [String]) -> String? {
+                let order: [String?] = [nil] + Array(Set(values + (current.map { [$0] } ?? []))).sorted()
+                return order[((order.firstIndex(of: current) ?? 0) + 1) % order.count]
+            }
+            switch key {
+            case .char("p"): q.worker = cycle(q.worker, source.map(\.worker))
+            case .char("u"): q.rule = cycle(q.rule, source.map(\.flag.rule))
+            default: q.caseId = cycle(q.caseId, source.map(\.flag.caseId))
+            }
             q.selected = 0
             return [.loadQueue(query(s, q), returnedOnly: q.returnedOnly)]
         case .escape, .char("q"): return [.pop]
@@ -39,19 +47,20 @@ enum QueueScreen {
     }
 
     static func query(_ s: AppState, _ q: QueueState) -> FlagQuery {
-        FlagQuery(severities: q.severity.map { [$0] }, worker: q.worker, on: s.today, returnedOnly: q.returnedOnly)
+        FlagQuery(caseId: q.caseId, severities: q.severity.map { [$0] }, rule: q.rule, worker: q.worker, on: s.today, returnedOnly: q.returnedOnly)
     }
 
     static func view(_ s: AppState, _ q: QueueState) -> Frame {
         let title = q.returnedOnly ? "Returned to you" : "Review queue"
-        var f = Chrome.frame(s, title: title, hints: q.returnedOnly ? "Enter fix it  Esc back" : "Enter open  s severity  p practitioner  Esc back  ? help")
+        var f = Chrome.frame(s, title: title, hints: q.returnedOnly ? "Enter fix it  Esc back" : "Enter open  s severity  p practitioner  u rule  c case  Esc back")
         guard let items = q.items else {
             f.put("Loading…", x: 2, y: 2)
             return f
         }
         let w = s.size.width
         let counts = Dictionary(grouping: items, by: \.flag.severity).mapValues(\.count)
-        let filters = [q.severity.map { "severity \($0.rawValue)" }, q.worker.map { "practitioner \($0)" }].compactMap { $0 }
+        let filters = [q.severity.map { "severity \($0.rawValue)" }, q.worker.map { "practitioner \($0)" }, q.rule.map { "rule \($0)" },
+                       q.caseId.map { "case \($0)" }].compactMap { $0 }
         f.put("\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
               + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }

@@ -59,6 +59,10 @@ public struct QueueState: Sendable {
     public var selected = 0
     public var worker: String?
     public var severity: Severity?
+    public var rule: String?
+    public var caseId: String?
+    /// Every item before filters, for cycling through the values present.
+    public var unfiltered: [FlagEntry] = []
     public init(returnedOnly: Bool) { self.returnedOnly = returnedOnly }
 }
 

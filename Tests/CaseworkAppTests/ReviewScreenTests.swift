@@ -33,6 +33,11 @@ struct ReviewScreenTests {
         Screens.check(f, "review-queue")
         #expect(f.text.contains("12 items (missing 6, check 6, advice 0)"))
         #expect(f.line(2).contains("[missing]"))
+        let filtered = Screens.keys(&s, [.char("u")])
+        guard case .loadQueue(let q, false)? = filtered.first else { Issue.record("no reload"); return }
+        #expect(q.rule == "consent-no-parental-responsibility", "the first rule in order")
+        _ = App.update(&s, .queueLoaded(Self.entries().filter { $0.flag.rule == q.rule }))
+        #expect(App.view(s).text.contains("1 items (missing 0, check 1, advice 0) · rule consent-no-parental"))
         let open = Screens.keys(&s, [.enter])
         #expect(open.contains { if case .loadHistory("C-0002", _) = $0 { true } else { false } })
     }
