@@ -16,7 +16,7 @@ public struct Casework: ParsableCommand {
             """,
         version: CaseworkCoreVersion.string,
         subcommands: [Init.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
-                      Amend.self, Flags.self, ReviewCommand.self, ReportCommand.self, Retention.self, Members.self, PolicyCommand.self, Users.self, Audit.self]
+                      Amend.self, Flags.self, ReviewCommand.self, ReportCommand.self, Retention.self, Members.self, PolicyCommand.self, Users.self, Audit.self, Backup.self, Check.self, Demo.self]
     )
 
     @OptionGroup var options: StoreOptions

@@ -257,3 +257,31 @@ struct Retention: ParsableCommand {
         }
     }
 }
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the whole store to a new file with SQLite's online backup (safe while others write; managers only).")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: ArgumentHelp("The new backup file.", valueName: "dest")) var destination: String
+
+    func run() throws {
+        let store = try options.open()
+        try attempt { try store.backup(to: URL(fileURLWithPath: destination), by: Identity.current()) }
+        write("Backed up to \(destination).\n")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the store: SQLite integrity, foreign keys, and the audit chain. Exits non-zero on any problem.")
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.open()
+        let c = try attempt { try store.check() }
+        write("Integrity: \(c.integrity == ["ok"] ? "ok" : c.integrity.prefix(5).joined(separator: "; "))\n")
+        write("Foreign keys: \(c.foreignKeys == 0 ? "ok" : "\(c.foreignKeys) broken references")\n")
+        write("Audit trail: \(c.audit.problem ?? "intact, \(c.audit.events) events")\n")
+        if !c.isHealthy { throw fail("the store needs attention (see above)") }
+    }
+}

@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Testing
 
@@ -82,5 +83,27 @@ struct ReviewCommandTests {
         #expect(try cli.run("flags", "raise", "C-0001/N2", "--severity", "check", "--reason", "Opinion or observation?").status == 0)
         #expect(try cli.run("review", "queue", "--rule", "manual").out.contains("C-0001"))
         #expect(try cli.run("flags", "raise", "C-0001/N2", "--severity", "loud", "--reason", "x").status != 0)
+    }
+}
+
+@Suite("Backup and check")
+struct BackupCheckTests {
+    @Test("backup makes a private, complete copy; check passes, and fails on a tampered audit trail")
+    func backupAndCheck() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well"))
+        let dest = cli.home.appendingPathComponent("backups/b.sqlite").path
+        #expect(try cli.run("backup", dest).status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: dest)[.posixPermissions] as? Int) == 0o600)
+        #expect(try cli.run("cases", "--store", dest).out.contains("C-0002"))
+        #expect(try cli.run("backup", dest).status != 0, "never overwrites")
+        let ok = try cli.run("check")
+        #expect(ok.status == 0 && ok.out == "Integrity: ok\nForeign keys: ok\nAudit trail: intact, 3 events\n")
+        try DatabaseQueue(path: cli.storeFile.path).write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2")
+        }
+        let bad = try cli.run("check")
+        #expect(bad.status != 0 && bad.out.contains("Audit trail: event 2 is missing"))
     }
 }

@@ -1,0 +1,28 @@
+import Testing
+@testable import CaseworkCore
+
+@Suite("The demo generator")
+struct DemoGeneratorTests {
+    static let workers = ["w1", "w2", "w3"], teams = ["North", "South"]
+
+    @Test("the same seed gives the same cases; another seed gives others; every case is valid")
+    func deterministic() throws {
+        var a = DemoGenerator(seed: 42), b = DemoGenerator(seed: 42), c = DemoGenerator(seed: 43)
+        let xs = (1...50).map { a.makeCase($0, workers: Self.workers, teams: Self.teams) }
+        let ys = (1...50).map { b.makeCase($0, workers: Self.workers, teams: Self.teams) }
+        let zs = (1...50).map { c.makeCase($0, workers: Self.workers, teams: Self.teams) }
+        #expect(xs == ys && xs != zs)
+        for x in xs { try CaseValidation.validate(x) }
+    }
+
+    @Test("a realistic mix, about a fifth raising flags")
+    func mix() {
+        var g = DemoGenerator(seed: 7)
+        let cases = (1...500).map { g.makeCase($0, workers: Self.workers, teams: Self.teams) }
+        let engine = FlagEngine(policy: Fixtures.defaultPolicy, guidance: Fixtures.guidance)
+        let flagged = cases.filter { !engine.flags(for: $0, on: Day("2027-01-01")!).isEmpty }.count
+        #expect((60...140).contains(flagged), "\(flagged) of 500 flagged")
+        #expect(cases.allSatisfy { (1...4).contains($0.episodes.count) && (1...10).contains($0.concerns.count) && $0.disclosures.count <= 20 })
+        #expect(cases.contains { !$0.consents.isEmpty } && cases.contains { $0.disclosures.count >= 3 })
+    }
+}
