@@ -22,13 +22,7 @@ struct Flags: ParsableCommand {
 
         func run() throws {
             let day = try parseDay(at, option: "--at")
-            var severities: Set<Severity>?
-            if let severity {
-                guard let s = Severity(rawValue: severity) else {
-                    throw fail("--severity takes missing, check or advice, not \(Quoted(severity))", code: 64)
-                }
-                severities = [s]
-            }
+            let severities = try severity.map { Set([try parseSeverity($0)]) }
             if let rule, !Rules.ids.contains(rule), rule != "manual" {
                 throw fail("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md", code: 64)
             }

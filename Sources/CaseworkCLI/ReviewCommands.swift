@@ -22,11 +22,7 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let day = try parseDay(at, option: "--at")
-            var severities: Set<Severity>?
-            if let severity {
-                guard let s = Severity(rawValue: severity) else { throw fail("--severity takes missing, check or advice, not \(Quoted(severity))", code: 64) }
-                severities = [s]
-            }
+            let severities = try severity.map { Set([try parseSeverity($0)]) }
             let store = try options.open()
             let items = try attempt {
                 try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: Identity.current())
@@ -108,7 +104,7 @@ struct RaiseFlag: ParsableCommand {
     @Option(help: ArgumentHelp("Why (required).", valueName: "text")) var reason: String
 
     func run() throws {
-        guard let s = Severity(rawValue: severity) else { throw fail("--severity takes missing, check or advice, not \(Quoted(severity))", code: 64) }
+        let s = try parseSeverity(severity)
         let (caseId, recordId) = splitRecordRef(target, nil)
         let store = try options.open()
         try attempt { try store.raiseFlag(caseId: caseId, recordId: recordId, severity: s, reason: reason, by: Identity.current()) }

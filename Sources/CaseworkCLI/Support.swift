@@ -79,3 +79,9 @@ func splitRecordRef(_ first: String, _ second: String?) -> (String, String) {
     }
     return (first, first)
 }
+
+/// Parses a `--severity` option, or says what it takes.
+func parseSeverity(_ text: String) throws -> Severity {
+    guard let s = Severity(rawValue: text) else { throw fail("--severity takes missing, check or advice, not \(Quoted(text))", code: 64) }
+    return s
+}

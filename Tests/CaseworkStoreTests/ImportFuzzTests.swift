@@ -8,16 +8,7 @@ import Testing
 /// import), and a refused file changes nothing.
 @Suite("Import fuzzing")
 struct ImportFuzzTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Rng = DemoGenerator
 
     static func mutate(_ base: [UInt8], _ r: inout Rng) -> [UInt8] {
         var b = base
@@ -57,7 +48,7 @@ struct ImportFuzzTests {
     func fuzz() throws {
         let t = try TempStore()
         let base = Array(Fixtures.caseFile("gaps"))
-        var rng = Rng(state: 2026)
+        var rng = Rng(seed: 2026)
         var refused = 0
         for i in 0..<300 {
             let bytes = Self.mutate(base, &rng)

@@ -17,26 +17,27 @@ public struct CaseFile: Codable, Sendable {
 /// that is not there is refused, naming the JSON path.
 public enum CaseFileCodec {
     public static func decode(_ data: Data) throws(CaseFileError) -> Case {
-        let tree: Any
-        do {
-            tree = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
-        }
-        let file: CaseFile
-        do {
-            file = try JSONDecoder().decode(CaseFile.self, from: data)
-        } catch let error as DecodingError {
-            throw CaseFileError(error)
-        } catch {
-            throw CaseFileError(path: "", "could not be read")
-        }
+        let file = try strict(CaseFile.self, data)
         guard file.format == CaseFile.formatName else {
             throw CaseFileError(path: "format", "unsupported value \(Quoted(file.format)) (expected \"\(CaseFile.formatName)\")")
         }
-        if let unknown = firstUnknownKey(json: tree, value: file, path: "") { throw unknown }
         try CaseValidation.validate(file.case)
         return file.case
+    }
+
+    /// Decodes any format value strictly: invalid JSON, a wrong type or value,
+    /// or a key the type does not have is refused, naming the path.
+    public static func strict<T: Decodable>(_ type: T.Type, _ data: Data) throws(CaseFileError) -> T {
+        let tree: Any
+        do { tree = try JSONSerialization.jsonObject(with: data) } catch {
+            throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
+        }
+        let value: T
+        do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
+            throw CaseFileError(e)
+        } catch { throw CaseFileError(path: "", "could not be read") }
+        if let unknown = firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
+        return value
     }
 
     public static func encode(_ c: Case) -> Data {

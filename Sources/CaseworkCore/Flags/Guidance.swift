@@ -47,9 +47,9 @@ public struct Guidance: Sendable {
 
     /// Decodes the three guidance files; each must be complete and well formed.
     public static func decode(rules: Data, walkthrough: Data, goldenRules: Data) throws(CaseFileError) -> Guidance {
-        let r = try Policy.strict(RulesFile.self, rules)
-        let s = try Policy.strict(StepsFile.self, walkthrough)
-        let g = try Policy.strict(GoldenFile.self, goldenRules)
+        let r = try CaseFileCodec.strict(RulesFile.self, rules)
+        let s = try CaseFileCodec.strict(StepsFile.self, walkthrough)
+        let g = try CaseFileCodec.strict(GoldenFile.self, goldenRules)
         guard let set = g.sets[g.current] else {
             throw CaseFileError(path: "current", "no set of golden rules named \(Quoted(g.current))")
         }

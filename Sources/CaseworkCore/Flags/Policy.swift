@@ -29,7 +29,7 @@ public struct Policy: Hashable, Sendable, Codable {
 
     /// Reads a complete policy (the default), checking every rule the code knows is set.
     public static func decodeDefault(_ data: Data, ruleIds: [String]) throws(CaseFileError) -> Policy {
-        let p = try strict(Policy.self, data)
+        let p = try CaseFileCodec.strict(Policy.self, data)
         try p.check(ruleIds: ruleIds)
         for id in ruleIds where p.rules[id] == nil {
             throw CaseFileError(path: "rules", "no setting for rule \(Quoted(id))")
@@ -40,7 +40,7 @@ public struct Policy: Hashable, Sendable, Codable {
     /// An organisation's override: any of the keys, any subset of rules,
     /// each rule giving `enabled`, `severity` or both. Applied on top of `base`.
     public static func decodeOverride(_ data: Data, over base: Policy) throws(CaseFileError) -> Policy {
-        let o = try strict(Override.self, data)
+        let o = try CaseFileCodec.strict(Override.self, data)
         if let f = o.format, f != formatName {
             throw CaseFileError(path: "format", "unsupported value \(Quoted(f)) (expected \"\(formatName)\")")
         }
@@ -80,16 +80,4 @@ public struct Policy: Hashable, Sendable, Codable {
         }
     }
 
-    static func strict<T: Decodable>(_ type: T.Type, _ data: Data) throws(CaseFileError) -> T {
-        let tree: Any
-        do { tree = try JSONSerialization.jsonObject(with: data) } catch {
-            throw CaseFileError(path: "", "not valid JSON")
-        }
-        let value: T
-        do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
-            throw CaseFileError(e)
-        } catch { throw CaseFileError(path: "", "could not be read") }
-        if let unknown = CaseFileCodec.firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
-        return value
-    }
 }

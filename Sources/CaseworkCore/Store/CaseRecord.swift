@@ -103,18 +103,7 @@ public enum CaseRecord: Hashable, Sendable {
 
     /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
     public static func decodeStrict(kind: RecordKind, json data: Data) throws(CaseFileError) -> CaseRecord {
-        func one<T: Decodable>(_ type: T.Type) throws(CaseFileError) -> T {
-            let tree: Any
-            do { tree = try JSONSerialization.jsonObject(with: data) } catch {
-                throw CaseFileError(path: "", "not valid JSON")
-            }
-            let value: T
-            do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
-                throw CaseFileError(e)
-            } catch { throw CaseFileError(path: "", "could not be read") }
-            if let unknown = CaseFileCodec.firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
-            return value
-        }
+        func one<T: Decodable>(_ type: T.Type) throws(CaseFileError) -> T { try CaseFileCodec.strict(T.self, data) }
         switch kind {
         case .case: return .header(try one(CaseHeader.self))
         case .person: return .person(try one(Person.self))

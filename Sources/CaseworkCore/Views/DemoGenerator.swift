@@ -4,13 +4,13 @@ import Foundation
 /// episodes, concerns, consents, decisions and disclosures, about a fifth of
 /// them with gaps that raise flags. The same seed always gives the same cases.
 /// Every name is made up from short lists; no real person is described.
-public struct DemoGenerator {
+public struct DemoGenerator: RandomNumberGenerator {
     var state: UInt64
 
     public init(seed: UInt64) { state = seed &+ 0x9E3779B97F4A7C15 }
 
     /// SplitMix64.
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E3779B97F4A7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
