@@ -236,6 +236,8 @@ extension SQLiteCaseStore {
                     try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
                                    arguments: [user, now.text, user])
                     head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
+                    // An empty store's flags are current under the policy in force.
+                    try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [fingerprint])
                     return .commit
                 }
                 return head

@@ -125,6 +125,16 @@ struct FlagIndexTests {
         #expect(throws: StoreError.self) { try SQLiteCaseStore(t.location, settings: settings) }
     }
 
+    @Test("a new store records what its flags were computed with, so opening it again recomputes nothing")
+    func fingerprintAtInit() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        try t.raw().write { try $0.execute(sql: "DELETE FROM flag WHERE rule = 'insecure-method'") }
+        let reopened = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+        // Had it recomputed on opening, the deleted flag would be back.
+        #expect(!(try reopened.flags(FlagQuery(on: Self.day), by: "mia.manager")).contains { $0.flag.rule == "insecure-method" })
+    }
+
     @Test("recompute rebuilds flags lost behind the program's back, and keeps when each was first raised")
     func recompute() throws {
         let t = try TempStore()
