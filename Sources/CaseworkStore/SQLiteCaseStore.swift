@@ -353,19 +353,19 @@ extension SQLiteCaseStore {
     }
 
     public func exportCase(_ id: String, by actor: String) throws(StoreError) -> Case {
-        try write(as: actor) { db, w in
-            _ = try Self.visibleCase(db, id, w.actor)
-            let c = try Self.loadCase(db, id)
-            try w.audit(db, .export, caseId: id)
-            return c
-        }
+        try readCase(id, by: actor, recordedAs: .export)
     }
 
     public func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try readCase(id, by: actor, recordedAs: .view)
+    }
+
+    /// The whole case for someone who may see it, with the reading recorded in the audit trail.
+    private func readCase(_ id: String, by actor: String, recordedAs action: AuditAction) throws(StoreError) -> Case {
         try write(as: actor) { db, w in
             _ = try Self.visibleCase(db, id, w.actor)
             let c = try Self.loadCase(db, id)
-            try w.audit(db, .view, caseId: id)
+            try w.audit(db, action, caseId: id)
             return c
         }
     }
