@@ -175,7 +175,7 @@ struct WorkbookEndToEndTests {
         try t.keys("Tab", "Tab")
         try t.type("Half-written note about the home visit")
         try t.wait(for: "Half-written note about the home visit")
-        usleep(1_500_000)  // a quiet moment: the draft is kept
+        usleep(2_500_000)  // a quiet moment: the draft is kept
         kill(t.pid, SIGKILL)
         try t.waitUntilDead()
         let again = try Tmux(cli)
