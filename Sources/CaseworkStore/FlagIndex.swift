@@ -90,14 +90,9 @@ extension SQLiteCaseStore {
                 sql += " AND severity IN (\(s.map { _ in "?" }.joined(separator: ",")))"
                 args += s.map(\.rawValue)
             }
-            if !(user.role == .manager && user.teams.isEmpty) {
-                sql += " AND (worker = ? OR flag.caseId IN (SELECT caseId FROM caseMember WHERE user = ?)"
-                args += [user.name, user.name]
-                if user.role == .manager, !user.teams.isEmpty {
-                    sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
-                    args += user.teams
-                }
-                sql += ")"
+            if let v = Self.visibility(user, caseColumn: "flag.caseId") {
+                sql += " AND " + v.sql
+                args += v.arguments
             }
             sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
             if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }

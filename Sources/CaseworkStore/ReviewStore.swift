@@ -77,14 +77,14 @@ extension SQLiteCaseStore {
     }
 
     public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {
-        let visible = try cases(visibleTo: actor).filter { $0.closed != nil }
-        let dates = try read { db in
-            try Dictionary(Row.fetchAll(db, sql: "SELECT caseId, body FROM record WHERE kind = 'case'").compactMap { row -> (String, Day?)? in
-                guard case .header(let h)? = try? CaseRecord.decode(kind: .case, body: row["body"]) else { return nil }
-                return (row["caseId"], h.retentionReviewBy)
-            }) { a, _ in a }
+        let closed = try cases(visibleTo: actor).filter { $0.closed != nil }
+        return try read { db in
+            try closed.filter { s in
+                let body = try String.fetchOne(db, sql: "SELECT body FROM record WHERE caseId = ? AND recordId = ?", arguments: [s.id, s.id])
+                guard let body, case .header(let h)? = try? CaseRecord.decode(kind: .case, body: body) else { return true }
+                return h.retentionReviewBy.map { $0 < day } ?? true
+            }
         }
-        return visible.filter { s in (dates[s.id] ?? nil).map { $0 < day } ?? true }
     }
 
     public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
@@ -108,13 +108,16 @@ extension SQLiteCaseStore {
             try db.execute(sql: "INSERT INTO tombstone (caseId, opened, closed, retentionReviewBy, disposedAt, disposedBy, reason) VALUES (?,?,?,?,?,?,?)",
                            arguments: [caseId, c.opened.description, closed.description, c.retentionReviewBy?.description, w.now.text, w.actor.name, reason])
             // The one audited exception to amend-only: the guard is lifted for this case inside this transaction.
+            guard let guardSQL = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'recordVersion_no_delete'") else {
+                throw StoreError.storage("the record-version guard is missing; run `casework check`")
+            }
             try db.execute(sql: "DROP TRIGGER recordVersion_no_delete")
             for table in ["recordVersion", "flag", "manualFlag", "caseMember", "record"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE caseId = ?", arguments: [caseId])
             }
             try db.execute(sql: "DELETE FROM draft WHERE caseId = ?", arguments: [caseId])
             try db.execute(sql: "DELETE FROM caseFile WHERE id = ?", arguments: [caseId])
-            try db.execute(sql: "CREATE TRIGGER recordVersion_no_delete BEFORE DELETE ON recordVersion BEGIN SELECT RAISE(ABORT, 'record versions are amend-only'); END")
+            try db.execute(sql: guardSQL)
             try w.audit(db, .dispose, caseId: caseId)
         }
     }

@@ -148,6 +148,19 @@ public final class SQLiteCaseStore: CaseStore {
         return User(name: name, role: role, teams: teams)
     }
 
+    /// `Access.canSee` as an SQL condition over rows with `worker` and `team`
+    /// columns and a case id in `caseColumn`; nil when the user sees every case.
+    static func visibility(_ user: User, caseColumn: String) -> (sql: String, arguments: [DatabaseValueConvertible?])? {
+        if user.role == .manager && user.teams.isEmpty { return nil }
+        var sql = "(worker = ? OR \(caseColumn) IN (SELECT caseId FROM caseMember WHERE user = ?)"
+        var arguments: [DatabaseValueConvertible?] = [user.name, user.name]
+        if user.role == .manager {
+            sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
+            arguments += user.teams
+        }
+        return (sql + ")", arguments)
+    }
+
     static func ownership(_ db: Database, _ caseId: String) throws -> CaseOwnership? {
         guard let row = try Row.fetchOne(db, sql: "SELECT worker, team FROM caseFile WHERE id = ?", arguments: [caseId]) else { return nil }
         let members = try String.fetchSet(db, sql: "SELECT user FROM caseMember WHERE caseId = ?", arguments: [caseId])
@@ -375,13 +388,9 @@ extension SQLiteCaseStore {
             let user = try Self.requireUser(db, actor)
             var sql = "SELECT * FROM caseFile"
             var args: [DatabaseValueConvertible?] = []
-            if !(user.role == .manager && user.teams.isEmpty) {
-                sql += " WHERE (worker = ? OR id IN (SELECT caseId FROM caseMember WHERE user = ?))"
-                args += [user.name, user.name]
-                if user.role == .manager {
-                    sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
-                    args += user.teams
-                }
+            if let v = Self.visibility(user, caseColumn: "id") {
+                sql += " WHERE " + v.sql
+                args += v.arguments
             }
             sql += " ORDER BY id"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
