@@ -74,8 +74,6 @@ public struct FormState: Sendable, Codable {
         focus(list[max(0, min(list.count - 1, i + delta))].id, c)
     }
 
-    var isLastField: Bool { false }
-
     func isOnLastField(_ c: Case?) -> Bool { focusable(c).last?.id == focusId }
 
     func encodedDraft(now: Timestamp) -> Draft {
@@ -255,7 +253,7 @@ struct FormUpdate {
                 }
             }
             message = Message("Decision \(id) kept as a draft; open it from the case to resume")
-        } else if f.values != FormState(kind: f.kind, caseId: nil, recordId: nil, isEditing: false, values: [:]).values {
+        } else if !f.values.isEmpty {
             message = Message("What you typed is kept as a draft; it will be offered when you return")
         }
         return effects

@@ -21,9 +21,9 @@ struct StoreOptions: ParsableArguments {
         StoreLocation.resolve(explicit: store, environment: ProcessInfo.processInfo.environment)
     }
 
-    func open(create: Bool = false) throws -> SQLiteCaseStore {
+    func open(create: Bool = false, settings given: FlagSettings? = nil) throws -> SQLiteCaseStore {
         let location = self.location
-        return try attempt { try SQLiteCaseStore(location, settings: try Self.settings(location), create: create) }
+        return try attempt { try SQLiteCaseStore(location, settings: try given ?? Self.settings(location), create: create) }
     }
 
     /// Guidance and default policy from Resources/, and this user's policy file if any.

@@ -13,13 +13,13 @@ enum Workbook {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw fail("the workbook needs a terminal (standard input and output are not one); use the subcommands instead, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
         }
-        let store = try options.open()
+        let location = options.location
+        let settings = try attempt { try StoreOptions.settings(location) }
+        let store = try options.open(settings: settings)
         let me = Identity.current()
         let user = try attempt { try store.user(named: me) }
         let env = ProcessInfo.processInfo.environment
-        let resources = try attempt {
-            try CaseworkResources.load(from: CaseworkResources.locate(environment: env, executable: Bundle.main.executableURL))
-        }
+        let resources = settings.resources
         let samples = ((try? FileManager.default.contentsOfDirectory(at: resources.samplesDirectory, includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
             .compactMap { FileManager.default.contents(atPath: $0.path) }.compactMap { try? CaseFileCodec.decode($0) }

@@ -54,6 +54,8 @@ public struct CaseworkResources: Sendable {
 /// this user's policy file, if any. A policy stored by a manager
 /// (`casework policy set`) takes precedence over the file, so a team shares one.
 public struct FlagSettings: Sendable {
+    /// What the guidance and default policy were read from (and the sample cases beside them).
+    public var resources: CaseworkResources
     public var guidance: Guidance
     public var defaultPolicy: Policy
     /// `$XDG_CONFIG_HOME/casework/policy.json`, if present.
@@ -61,6 +63,7 @@ public struct FlagSettings: Sendable {
     public var localOverridePath: String?
 
     public init(resources: CaseworkResources, localOverride: Data? = nil, localOverridePath: String? = nil) {
+        self.resources = resources
         guidance = resources.guidance
         defaultPolicy = resources.defaultPolicy
         self.localOverride = localOverride
