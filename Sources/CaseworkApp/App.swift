@@ -8,6 +8,7 @@ public enum App {
         switch msg {
         case .resize(let size):
             s.size = size
+            if case .caseList(let l) = s.screen, CaseListScreen.needsLoad(s, l) { return [.loadCases] }
             return []
         case .idle:
             if case .form(var form) = s.screen, form.dirty {
@@ -16,9 +17,18 @@ public enum App {
                 return [.saveDraft(form.encodedDraft(now: s.now))]
             }
             return []
-        case .casesLoaded(let cases):
-            s.cases = cases
+        case .casesLoaded(let page):
+            s.caseList = page
+            if case .caseList(var l) = s.stack[0] {
+                l.selected = min(l.selected, max(0, CaseListScreen.listing(s, l).total - 1))
+                s.stack[0] = .caseList(l)
+            }
             return []
+        case .newCaseId(let id):
+            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now)
+            values["id"] = id
+            values["team"] = s.user.teams.first ?? ""
+            return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
         case .returnedLoaded(let items):
             s.returned = items
             return []

@@ -24,16 +24,62 @@ let caseListKeys = KeyMap<CaseListAction>([
 ])
 
 enum CaseListScreen {
-    static func rows(_ s: AppState, _ l: CaseListState) -> [CaseListEntry] {
-        let q = l.query.lowercased()
-        return s.cases.filter { e in
-            (!l.mineOnly || e.summary.worker == s.user.name)
-                && (!l.flaggedOnly || e.openFlags.values.contains { $0 > 0 })
-                && (q.isEmpty || e.summary.id.lowercased().contains(q) || e.summary.childName.lowercased().contains(q))
+    /// The cases the list shows now: filtered in memory when every case is
+    /// loaded, otherwise the store's page for the filters.
+    struct Listing {
+        var total: Int
+        var offset: Int
+        var entries: [CaseListEntry]
+
+        func entry(_ i: Int) -> CaseListEntry? {
+            i >= offset && i - offset < entries.count ? entries[i - offset] : nil
         }
     }
 
+    static func filters(_ s: AppState, _ l: CaseListState) -> CaseListQuery {
+        CaseListQuery(mineOnly: l.mineOnly, flaggedOnly: l.flaggedOnly, search: l.query, on: s.today)
+    }
+
+    static func listing(_ s: AppState, _ l: CaseListState) -> Listing {
+        let page = s.caseList
+        if page.isComplete {
+            let q = filters(s, l)
+            let entries = q.isFiltered ? page.entries.filter { q.matches($0, user: s.user.name) } : page.entries
+            return Listing(total: entries.count, offset: 0, entries: entries)
+        }
+        return Listing(total: page.total, offset: page.query.offset, entries: page.entries)
+    }
+
+    /// The rows that may be on screen around the selection, whatever the banner.
+    static func window(_ s: AppState, _ l: CaseListState) -> Range<Int> {
+        max(0, l.selected - s.size.height)..<(l.selected + s.size.height)
+    }
+
+    /// The page the list needs: its filters, from a little before the rows on screen.
+    static func query(_ s: AppState) -> CaseListQuery {
+        guard case .caseList(let l) = s.stack[0] else { return CaseListQuery(on: s.today) }
+        var q = filters(s, l)
+        q.limit = max(200, 3 * s.size.height)
+        q.offset = max(0, window(s, l).lowerBound - q.limit / 3)
+        return q
+    }
+
+    /// Whether the loaded page is for other filters or does not hold the rows on screen.
+    static func needsLoad(_ s: AppState, _ l: CaseListState) -> Bool {
+        let page = s.caseList
+        if page.isComplete { return false }
+        let f = filters(s, l)
+        if (page.query.mineOnly, page.query.flaggedOnly, page.query.search) != (f.mineOnly, f.flaggedOnly, f.search) { return true }
+        let w = window(s, l), end = min(page.total, w.upperBound)
+        return w.lowerBound < page.query.offset || end > page.query.offset + page.entries.count
+    }
+
     static func update(_ s: inout AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
+        let effects = handle(&s, &l, key)
+        return needsLoad(s, l) ? effects + [.loadCases] : effects
+    }
+
+    static func handle(_ s: inout AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
         if var search = l.search {
             switch key {
             case .enter: l.search = nil
@@ -46,7 +92,7 @@ enum CaseListScreen {
             l.selected = 0
             return []
         }
-        let count = rows(s, l).count
+        let count = listing(s, l).total
         let page = max(1, s.size.height - 6)
         guard let action = caseListKeys.action(for: key) else { return [] }
         switch action {
@@ -57,24 +103,18 @@ enum CaseListScreen {
         case .pageUp: l.selected = max(0, l.selected - page)
         case .pageDown: l.selected = min(max(0, count - 1), l.selected + page)
         case .open:
-            let list = rows(s, l)
-            guard l.selected < list.count else { return [] }
-            let id = list[l.selected].summary.id
+            guard let id = listing(s, l).entry(l.selected)?.summary.id else { return [] }
             s.stack.append(.caseView(CaseViewState(caseId: id)))
             return [.loadCase(id)]
         case .search: l.search = TextBuffer(l.query)
         case .newCase:
-            let next = (s.cases.compactMap { Int($0.summary.id.dropFirst(2)) }.max() ?? 0) + 1
-            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now)
-            values["id"] = "C-" + String(repeating: "0", count: max(0, 4 - String(next).count)) + String(next)
-            values["team"] = s.user.teams.first ?? ""
-            return [.openForm(App.restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
+            return [.startNewCase]
         case .mine: l.mineOnly.toggle(); l.selected = 0
         case .flagged: l.flaggedOnly.toggle(); l.selected = 0
         case .drafts:
             if s.drafts.isEmpty { s.message = Message("No unfinished drafts") } else { s.stack.append(.resume(ResumeState(drafts: s.drafts))) }
         case .samples:
-            guard s.cases.isEmpty, s.samplesAvailable else { return [] }
+            guard s.caseList.isEmptyStore, s.samplesAvailable else { return [] }
             return [.importSamples]
         case .review:
             let q = QueueState(returnedOnly: s.user.role != .manager)
@@ -113,19 +153,20 @@ enum CaseListScreen {
             top = 3
         }
         row(cols.map(\.1), y: top - 1, style: .bold)
-        let list = rows(s, l)
+        let list = listing(s, l)
         let height = s.size.height - 2 - top
-        if s.cases.isEmpty {
+        if s.caseList.isEmptyStore {
             f.put("No cases yet.", x: 2, y: 3)
             let text = s.samplesAvailable
                 ? "Press L to load the invented sample cases and see a real workbook at once, or n to start a case of your own."
                 : "Press n to start a case, or import case files with `casework import`."
             for (i, line) in Wrap.lines(text, width: w - 4).enumerated() { f.put(line, x: 2, y: 5 + i) }
-        } else if list.isEmpty {
+        } else if list.total == 0 {
             f.put("No case matches.", x: 2, y: 3)
         }
-        let first = max(0, min(l.selected - height + 1, max(0, list.count - height)))
-        for (i, e) in list.enumerated().dropFirst(first).prefix(height) {
+        let first = max(0, min(l.selected - height + 1, max(0, list.total - height)))
+        for i in first..<min(list.total, first + height) {
+            guard let e = list.entry(i) else { continue }
             let y = top + i - first
             let selected = i == l.selected
             let date = dateW == 16 ? e.summary.lastActivity.short : String(e.summary.lastActivity.text.prefix(10))

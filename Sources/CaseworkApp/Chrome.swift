@@ -13,9 +13,7 @@ enum Chrome {
         f.put(" Casework · \(title)", x: 0, y: 0, style: .selected)
         f.put(hints, x: 1, y: s.size.height - 2, style: .dim)
         f.fill(y: s.size.height - 1, style: .selected)
-        var totals: [Severity: Int] = [:]
-        for e in s.cases { for (k, v) in e.openFlags { totals[k, default: 0] += v } }
-        let counts = Severity.allCases.map { "\($0.rawValue) \(totals[$0] ?? 0)" }.joined(separator: " · ")
+        let counts = Severity.allCases.map { "\($0.rawValue) \(s.caseList.openFlags[$0] ?? 0)" }.joined(separator: " · ")
         let left = " \(s.user.name) (\(s.user.role.rawValue)) · open flags: \(counts)"
         f.put(left, x: 0, y: s.size.height - 1, style: .selected)
         if let m = s.message {

@@ -70,7 +70,9 @@ public final class AppRunner {
         do {
             switch effect {
             case .loadCases:
-                return ([.casesLoaded(try store.caseList(by: me, on: state.today))], true)
+                return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
+            case .startNewCase:
+                return ([.newCaseId(try store.suggestedCaseId(by: me))], true)
             case .loadCase(let id):
                 let c = try store.viewCase(id, by: me)
                 let flags = try store.flags(FlagQuery(caseId: id, on: state.today), by: me).map(\.flag)
@@ -103,7 +105,7 @@ public final class AppRunner {
                 }
                 _ = try store.importCases(mine, replace: false, by: me)
                 state.message = Message("Loaded \(mine.count) invented sample cases")
-                return ([.casesLoaded(try store.caseList(by: me, on: state.today))], true)
+                return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
             case .quit:
                 state.quitting = true
                 return ([], true)

@@ -8,7 +8,8 @@ public struct AppState: Sendable {
     public var now: Timestamp
     public var size: Size
     public var guidance: Guidance
-    public var cases: [CaseListEntry] = []
+    /// The slice of the case list loaded from the store.
+    public var caseList: CaseListPage
     /// Flags a manager returned to this user, with their notes.
     public var returned: [FlagEntry] = []
     public var drafts: [Draft] = []
@@ -25,6 +26,7 @@ public struct AppState: Sendable {
         self.user = user; self.today = today; self.now = now; self.size = size; self.guidance = guidance
         self.samplesAvailable = samplesAvailable
         stack = [.caseList(CaseListState())]
+        caseList = CaseListPage(query: CaseListQuery(on: today), entries: [], total: 0, openFlags: [:])
     }
 
     public var screen: Screen {
@@ -81,7 +83,6 @@ public struct ReviewPrompt: Sendable {
 
 public struct CaseListState: Hashable, Sendable {
     public var selected = 0
-    public var scroll = 0
     /// Typing a search after `/`.
     public var search: TextBuffer?
     public var query = ""
@@ -135,7 +136,9 @@ public enum Msg: Sendable {
     case key(Key)
     case resize(Size)
     case idle
-    case casesLoaded([CaseListEntry])
+    case casesLoaded(CaseListPage)
+    /// The id the store suggests for a new case.
+    case newCaseId(String)
     case caseLoaded(Case, [Flag])
     case historyLoaded([RecordVersion])
     case draftsLoaded([Draft])
@@ -149,7 +152,10 @@ public enum Msg: Sendable {
 
 /// What `update` asks the edge to do: store reads and writes, and quitting.
 public enum Effect: Sendable {
+    /// The case list's page for its filters and where its selection is.
     case loadCases
+    /// Asks the store for a new case id, then opens the new-case form.
+    case startNewCase
     case loadCase(String)
     case loadHistory(caseId: String, recordId: String)
     case loadDrafts

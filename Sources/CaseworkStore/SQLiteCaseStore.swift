@@ -38,6 +38,7 @@ public final class SQLiteCaseStore: CaseStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in db.add(function: Self.contains) }
         do {
             pool = try DatabasePool(path: location.file.path, configuration: config)
             // After GRDB's WAL set-up (which picks NORMAL), on the pool's one writer
@@ -159,6 +160,13 @@ public final class SQLiteCaseStore: CaseStore {
             arguments += user.teams
         }
         return (sql + ")", arguments)
+    }
+
+    static func summary(_ row: Row) -> CaseSummary {
+        CaseSummary(id: row["id"], title: row["title"], childName: row["childName"], worker: row["worker"],
+                    team: row["team"], opened: Day(row["opened"] as String) ?? Day(ordinal: 0),
+                    closed: (row["closed"] as String?).flatMap(Day.init),
+                    lastActivity: Timestamp(row["lastActivity"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
     }
 
     static func ownership(_ db: Database, _ caseId: String) throws -> CaseOwnership? {
@@ -393,12 +401,7 @@ extension SQLiteCaseStore {
                 args += v.arguments
             }
             sql += " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-                CaseSummary(id: row["id"], title: row["title"], childName: row["childName"], worker: row["worker"],
-                            team: row["team"], opened: Day(row["opened"] as String) ?? Day(ordinal: 0),
-                            closed: (row["closed"] as String?).flatMap(Day.init),
-                            lastActivity: Timestamp(row["lastActivity"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.summary)
         }
     }
 
@@ -478,20 +481,61 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func caseList(by actor: String, on day: Day) throws(StoreError) -> [CaseListEntry] {
-        let summaries = try cases(visibleTo: actor)
-        let counts = try read { db in
-            var out: [String: [Severity: Int]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT caseId, severity, COUNT(*) AS n FROM flag
-                WHERE status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?) GROUP BY caseId, severity
-                """, arguments: [day.description])
-            while let row = try rows.next() {
-                if let s = Severity(rawValue: row["severity"]) { out[row["caseId"], default: [:]][s] = row["n"] }
+    /// `cw_contains(text, part)`: the case list's search, the same test as `CaseListQuery.contains`.
+    static let contains = DatabaseFunction("cw_contains", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let part = String.fromDatabaseValue(values[1]) else { return false }
+        return CaseListQuery.contains(text, part)
+    }
+
+    public func caseList(_ q: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage {
+        try read { db in
+            let user = try Self.requireUser(db, actor)
+            let due = "status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?)"
+            var conditions: [String] = [], args: [DatabaseValueConvertible?] = []
+            if let v = Self.visibility(user, caseColumn: "caseFile.id") { conditions.append(v.sql); args += v.arguments }
+            if q.mineOnly { conditions.append("worker = ?"); args.append(user.name) }
+            if q.flaggedOnly {
+                conditions.append("EXISTS (SELECT 1 FROM flag WHERE flag.caseId = caseFile.id AND \(due))")
+                args.append(q.on.description)
             }
-            return out
+            if !q.search.isEmpty {
+                conditions.append("(cw_contains(id, ?) OR cw_contains(childName, ?))")
+                args += [q.search, q.search]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM caseFile" + filter, arguments: StatementArguments(args)) ?? 0
+            let summaries = try Row.fetchAll(db, sql: "SELECT * FROM caseFile\(filter) ORDER BY id LIMIT ? OFFSET ?",
+                                             arguments: StatementArguments(args + [q.limit, q.offset])).map(Self.summary)
+            var counts: [String: [Severity: Int]] = [:]
+            if !summaries.isEmpty {
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT caseId, severity, COUNT(*) AS n FROM flag
+                    WHERE caseId IN (\(summaries.map { _ in "?" }.joined(separator: ","))) AND \(due) GROUP BY caseId, severity
+                    """, arguments: StatementArguments(summaries.map(\.id) + [q.on.description]))
+                while let row = try rows.next() {
+                    if let s = Severity(rawValue: row["severity"]) { counts[row["caseId"], default: [:]][s] = row["n"] }
+                }
+            }
+            var totals: [Severity: Int] = [:]
+            var sql = "SELECT severity, COUNT(*) AS n FROM flag WHERE \(due)"
+            var totalArgs: [DatabaseValueConvertible?] = [q.on.description]
+            if let v = Self.visibility(user, caseColumn: "flag.caseId") { sql += " AND " + v.sql; totalArgs += v.arguments }
+            for row in try Row.fetchAll(db, sql: sql + " GROUP BY severity", arguments: StatementArguments(totalArgs)) {
+                if let s = Severity(rawValue: row["severity"]) { totals[s] = row["n"] }
+            }
+            return CaseListPage(query: q, entries: summaries.map { CaseListEntry(summary: $0, openFlags: counts[$0.id] ?? [:]) },
+                                total: total, openFlags: totals)
         }
-        return summaries.map { CaseListEntry(summary: $0, openFlags: counts[$0.id] ?? [:]) }
+    }
+
+    public func suggestedCaseId(by actor: String) throws(StoreError) -> String {
+        try read { db in
+            _ = try Self.requireUser(db, actor)
+            let highest = try Int.fetchOne(db, sql: """
+                SELECT MAX(CAST(substr(id, 3) AS INTEGER)) FROM caseFile WHERE id GLOB 'C-[0-9]*'
+                """) ?? 0
+            return CaseNumbering.next(after: highest)
+        }
     }
 
     public func saveDraft(_ draft: Draft, by actor: String) throws(StoreError) {

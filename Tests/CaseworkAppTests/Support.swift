@@ -33,7 +33,8 @@ enum Screens {
     static func state(_ size: Size, cases: [Case]? = nil) -> AppState {
         var s = AppState(user: User(name: "mia.manager", role: .manager), today: now.localDay, now: now, size: size,
                          guidance: resources.guidance, samplesAvailable: true)
-        _ = App.update(&s, .casesLoaded((cases ?? [example("recorded-well"), example("gaps")]).map(entry)))
+        let all = (cases ?? [example("recorded-well"), example("gaps")]).map(entry)
+        _ = App.update(&s, .casesLoaded(CaseListPage.select(CaseListQuery(on: s.today), from: all, user: s.user.name)))
         return s
     }
 
@@ -63,6 +64,9 @@ enum Screens {
             case .closeForm: if case .form = s.screen { s.stack.removeLast() }
             case .pop: if s.stack.count > 1 { s.stack.removeLast() }
             case .push(let screen): s.stack.append(screen)
+            case .startNewCase:
+                let highest = s.caseList.entries.compactMap { CaseNumbering.number($0.summary.id) }.max() ?? 0
+                rest += apply(&s, App.update(&s, .newCaseId(CaseNumbering.next(after: highest))))
             default: rest.append(e)
             }
         }

@@ -194,7 +194,9 @@ struct VisibilityTests {
         #expect(throws: StoreError.caseNotFound("C-0001")) { try t.store.add(.note(CaseNote(id: "N9", at: Timestamp("2026-03-09T10:00:00Z")!, by: "sam.t", kind: .other, text: "x")), toCase: "C-0001", by: "sam.t") }
         #expect(throws: StoreError.caseNotFound("C-0001")) { try t.store.raiseFlag(caseId: "C-0001", recordId: "D1", severity: .check, reason: "x", by: "sam.t") }
         #expect(try t.store.cases(visibleTo: "sam.t").isEmpty)
-        #expect(try t.store.caseList(by: "sam.t", on: day).isEmpty)
+        #expect(try t.store.caseList(CaseListQuery(on: day), by: "sam.t").total == 0)
+        #expect(try t.store.caseList(CaseListQuery(search: "C-0001", on: day), by: "sam.t").entries.isEmpty)
+        #expect(try t.store.suggestedCaseId(by: "sam.t") != "C-0001")
         #expect(try t.store.flags(FlagQuery(caseId: "C-0001", on: day, includeAccepted: true), by: "sam.t").isEmpty)
         #expect(try t.store.retentionDue(on: day, by: "sam.t").isEmpty)
         #expect(throws: StoreError.self) { try t.store.report(team: nil, from: nil, to: nil, on: day, by: "sam.t") }

@@ -1,5 +1,17 @@
 import Foundation
 
+/// What a full flag recompute did, and how long it held the write lock at most.
+public struct RecomputeSummary: Hashable, Sendable {
+    public var cases: Int
+    /// Cases whose stored flags changed.
+    public var changed = 0
+    public var batches = 0
+    public var longestWriteLock: Duration = .zero
+    public var elapsed: Duration = .zero
+
+    public init(cases: Int) { self.cases = cases }
+}
+
 /// A line of the case list: enough to find a case without opening it.
 public struct CaseSummary: Hashable, Sendable, Codable {
     public var id: String
@@ -84,15 +96,17 @@ public protocol CaseStore: Sendable {
     /// Open (or with `includeAccepted`, all) flags on cases the user may see,
     /// worst first, then oldest first.
     func flags(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry]
-    /// Recomputes every case's flags in short batches (managers only). Returns how many cases.
-    func recomputeFlags(by actor: String) throws(StoreError) -> Int
+    /// Recomputes every case's flags in short batches (managers only).
+    func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary
     /// The policy flags are computed with now.
     func policy() throws(StoreError) -> Policy
     /// Stores an organisation's policy for everyone using the store (managers only), then recomputes.
     func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> Policy
 
-    /// The case list with open flag counts on `day`.
-    func caseList(by actor: String, on day: Day) throws(StoreError) -> [CaseListEntry]
+    /// One page of the case list, with open flag counts on `query.on`.
+    func caseList(_ query: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage
+    /// An unused id for a new case, after the highest numbered one in the store.
+    func suggestedCaseId(by actor: String) throws(StoreError) -> String
     /// Creates a new case (header and any records) as `actor`.
     func createCase(_ c: Case, by actor: String) throws(StoreError)
     /// Adds and amends several records of one case in one transaction.
