@@ -47,8 +47,10 @@ struct Flags: ParsableCommand {
 
         func run() throws {
             let store = try options.open()
-            let n = try attempt { try store.recomputeFlags(by: Identity.current()) }
-            write("Recomputed the flags of \(n) cases.\n")
+            let r = try attempt { try store.recomputeFlags(by: Identity.current()) }
+            func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
+            write("Recomputed the flags of \(r.cases) cases (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
+                  + " \(r.batches) batches, the longest held the write lock \(ms(r.longestWriteLock)) ms.\n")
         }
     }
 }

@@ -2,6 +2,7 @@ import CaseworkCore
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// The flags kept current in the store: recomputed for a case inside every
 /// write transaction to it, indexed so that listing open flags across all
@@ -18,50 +19,102 @@ extension SQLiteCaseStore {
 
     func refreshFlags(_ db: Database, _ caseId: String, now: Timestamp) throws {
         let c = try Self.loadCase(db, caseId)
-        let manual = try Row.fetchAll(db, sql: "SELECT * FROM manualFlag WHERE caseId = ?", arguments: [caseId]).map { row in
-            ManualFlag(recordId: row["recordId"], severity: Severity(rawValue: row["severity"]) ?? .check, reason: row["reason"],
-                       raisedBy: row["raisedBy"], raisedAt: Timestamp(row["raisedAt"] as String) ?? now)
+        let manual = try Self.manualFlags(db, caseIds: [caseId], now: now)[caseId] ?? []
+        try Self.storeFlags(db, c, engine.flags(for: c, manual: manual), now: now)
+    }
+
+    static func manualFlags(_ db: Database, caseIds: [String], now: Timestamp) throws -> [String: [ManualFlag]] {
+        var out: [String: [ManualFlag]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM manualFlag WHERE caseId IN (\(placeholders(caseIds.count)))",
+                                       arguments: StatementArguments(caseIds))
+        while let row = try rows.next() {
+            out[row["caseId"], default: []].append(
+                ManualFlag(recordId: row["recordId"], severity: Severity(rawValue: row["severity"]) ?? .check, reason: row["reason"],
+                           raisedBy: row["raisedBy"], raisedAt: Timestamp(row["raisedAt"] as String) ?? now))
         }
-        let flags = engine.flags(for: c, manual: manual)
-        var raised: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT rule, recordId, raisedAt FROM flag WHERE caseId = ?", arguments: [caseId]) {
-            raised["\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"] = row["raisedAt"]
+        return out
+    }
+
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
+
+    /// Replaces the case's stored flags with `flags`, keeping when each was
+    /// first raised; writes nothing when they are the same. Returns whether they changed.
+    @discardableResult
+    static func storeFlags(_ db: Database, _ c: Case, _ flags: [Flag], now: Timestamp) throws -> Bool {
+        var stored: [String: (raisedAt: String, same: [DatabaseValue])] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ?", arguments: [c.id]) {
+            let key = "\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"
+            stored[key] = (row["raisedAt"], comparedColumns.map { row[$0] })
         }
-        try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [caseId])
+        func values(_ f: Flag) -> [DatabaseValue] {
+            [f.severity.rawValue, f.field, f.message, f.source, f.dueFrom?.description, c.worker, c.team, f.status.rawValue,
+             f.reviewId, f.returnedIn].map { $0?.databaseValue ?? .null }
+        }
+        if stored.count == flags.count, flags.allSatisfy({ stored["\($0.rule)\u{1F}\($0.recordId)"]?.same == values($0) }) {
+            return false
+        }
+        try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [c.id])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO flag (caseId, recordId, rule, severity, severityRank, field, message, source, dueFrom,
                               raisedAt, since, worker, team, status, reviewId, returnedIn)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         for f in flags {
-            let raisedAt = raised["\(f.rule)\u{1F}\(f.recordId)"] ?? now.text
+            let raisedAt = stored["\(f.rule)\u{1F}\(f.recordId)"]?.raisedAt ?? now.text
             var since = raisedAt
             if let due = f.dueFrom, let r = Timestamp(raisedAt), due.startDate.timeIntervalSince1970 > r.instant {
                 since = "\(due)T00:00:00Z"
             }
-            try insert.execute(arguments: [caseId, f.recordId, f.rule, f.severity.rawValue, f.severity.rank, f.field,
+            try insert.execute(arguments: [c.id, f.recordId, f.rule, f.severity.rawValue, f.severity.rank, f.field,
                                            f.message, f.source, f.dueFrom?.description, raisedAt, since, c.worker, c.team,
                                            f.status.rawValue, f.reviewId, f.returnedIn])
         }
+        return true
     }
 
-    /// Every case, in batches of `batch` cases per transaction so the write
-    /// lock is never held for long; then the fingerprint is recorded.
-    func recomputeAll(batch: Int = 200) throws(StoreError) -> Int {
+    /// The stored columns that `storeFlags` compares, in the order `values` gives them.
+    static let comparedColumns = ["severity", "field", "message", "source", "dueFrom", "worker", "team", "status", "reviewId", "returnedIn"]
+
+    /// Every case, in batches of `batch` cases. Each batch is read and its flags
+    /// computed on every core outside the write lock; the write transaction then
+    /// stores only flags that changed, recomputing inside it any case written
+    /// meanwhile. Then the fingerprint is recorded.
+    func recomputeAll(batch: Int = 500) throws(StoreError) -> RecomputeSummary {
+        let started = ContinuousClock.now
+        let engine = self.engine
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM caseFile ORDER BY id") }
+        var summary = RecomputeSummary(cases: ids.count)
         var start = 0
         while start < ids.count {
-            let chunk = ids[start..<min(start + batch, ids.count)]
+            let chunk = Array(ids[start..<min(start + batch, ids.count)])
+            start += batch
             let now = Timestamp(clock())
-            try run {
+            let (snapshot, computed) = try computeInParallel(chunk, engine: engine, now: now)
+            let lockStart = ContinuousClock.now
+            let changed: Int = try run {
                 try pool.writeWithoutTransaction { db in
+                    var changed = 0
                     try db.inTransaction(.immediate) {
-                        for id in chunk { try refreshFlags(db, id, now: now) }
+                        let since = try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [snapshot])
+                            .map { $0["caseId"] as String? }
+                        let stale = since.contains(nil) ? Set(chunk) : Set(since.compactMap { $0 })
+                        for (id, result) in zip(chunk, computed) {
+                            if stale.contains(id) || result == nil {
+                                guard try Self.ownership(db, id) != nil else { continue }
+                                try refreshFlags(db, id, now: now)
+                                changed += 1
+                            } else if let (c, flags) = result, try Self.storeFlags(db, c, flags, now: now) {
+                                changed += 1
+                            }
+                        }
                         return .commit
                     }
+                    return changed
                 }
             }
-            start += batch
+            summary.changed += changed
+            summary.batches += 1
+            summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
         }
         let print = fingerprint
         try run {
@@ -69,7 +122,55 @@ extension SQLiteCaseStore {
                 try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [print])
             }
         }
-        return ids.count
+        summary.elapsed = ContinuousClock.now - started
+        return summary
+    }
+
+    /// Reads, decodes and runs the rules on `ids`, split across the machine's
+    /// cores, each part on its own read connection. Returns the audit head
+    /// seen by the earliest read (writes after it are redone under the lock)
+    /// and, per case, its flags; nil for a case that could not be read whole.
+    func computeInParallel(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [(Case, [Flag])?]) {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
+        struct Results: Sendable {
+            var seq = Int64.max
+            var flags: [(Case, [Flag])?]
+            var error: StoreError?
+        }
+        let results = Mutex(Results(flags: Array(repeating: nil, count: ids.count)))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let mine = Array(stride(from: part, to: ids.count, by: parts))
+            let slice = mine.map { ids[$0] }
+            do {
+                let (seq, cases): (Int64, ([String: [(kind: String, body: String)]], [String: [ManualFlag]])) = try read { db in
+                    let seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0
+                    var rows: [String: [(kind: String, body: String)]] = [:]
+                    let cursor = try Row.fetchCursor(db, sql: """
+                        SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(slice.count))) ORDER BY caseId, position
+                        """, arguments: StatementArguments(slice))
+                    while let row = try cursor.next() { rows[row["caseId"], default: []].append((row["kind"], row["body"])) }
+                    return (seq, (rows, try Self.manualFlags(db, caseIds: slice, now: now)))
+                }
+                let decoder = JSONDecoder()
+                var out: [(Int, (Case, [Flag]))] = []
+                for (i, id) in zip(mine, slice) {
+                    guard let records = try? CaseRecord.decodeAll(cases.0[id] ?? [], using: decoder),
+                          let c = Case(records: records) else { continue }
+                    out.append((i, (c, engine.flags(for: c, manual: cases.1[id] ?? []))))
+                }
+                results.withLock { r in
+                    r.seq = min(r.seq, seq)
+                    for (i, x) in out { r.flags[i] = x }
+                }
+            } catch let error as StoreError {
+                results.withLock { $0.error = error }
+            } catch {
+                results.withLock { $0.error = .storage(String(describing: type(of: error))) }
+            }
+        }
+        let r = results.withLock { $0 }
+        if let e = r.error { throw e }
+        return (r.seq, r.flags)
     }
 
     public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
@@ -111,7 +212,7 @@ extension SQLiteCaseStore {
                          since: Timestamp(row["since"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
     }
 
-    public func recomputeFlags(by actor: String) throws(StoreError) -> Int {
+    public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {
         let user = try self.user(named: actor)
         guard user.role == .manager else {
             throw .forbidden("only a manager can recompute every case's flags (you are a \(user.role.rawValue)); yours are kept current as you write")

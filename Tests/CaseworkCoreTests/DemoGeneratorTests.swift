@@ -26,3 +26,20 @@ struct DemoGeneratorTests {
         #expect(cases.contains { !$0.consents.isEmpty } && cases.contains { $0.disclosures.count >= 3 })
     }
 }
+
+@Suite("Stored records")
+struct StoredRecordTests {
+    @Test("a case's records decoded in one document equal the records decoded one by one")
+    func decodeAllAgrees() throws {
+        var g = DemoGenerator(seed: 3)
+        let cases = [Fixtures.example("recorded-well"), Fixtures.example("gaps")] + (1...40).map { g.makeCase($0, workers: ["a"], teams: ["t"]) }
+        for c in cases {
+            let rows = c.records.map { (kind: $0.kind.rawValue, body: $0.body()) }
+            let one = try rows.map { try CaseRecord.decode(kind: RecordKind(rawValue: $0.kind)!, body: $0.body) }
+            #expect(try CaseRecord.decodeAll(rows) == one)
+            #expect(one == c.records)
+        }
+        #expect(throws: (any Error).self) { try CaseRecord.decodeAll([(kind: "nonsense", body: "{}")]) }
+        #expect(throws: (any Error).self) { try CaseRecord.decodeAll([(kind: "note", body: "{\"id\":")]) }
+    }
+}

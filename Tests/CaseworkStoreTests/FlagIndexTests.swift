@@ -143,8 +143,39 @@ struct FlagIndexTests {
         _ = try t.store.recomputeFlags(by: "mia.manager")
         #expect(try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager") == before)
         try t.raw().write { try $0.execute(sql: "DELETE FROM flag") }
-        #expect(try t.store.recomputeFlags(by: "mia.manager") == 1)
+        #expect(try t.store.recomputeFlags(by: "mia.manager").cases == 1)
         #expect(try t.store.flags(FlagQuery(on: Self.day), by: "mia.manager").count == 13)
+    }
+
+    @Test("a recompute racing a writer leaves every case's stored flags equal to its rules' answer, and changes only what differs")
+    func recomputeWhileWriting() async throws {
+        let t = try TempStore()
+        var g = DemoGenerator(seed: 11)
+        let cases = (1...300).map { g.makeCase($0, workers: ["mia.manager"], teams: ["North"]) }
+        _ = try t.store.importCases(cases, replace: false, by: "mia.manager")
+        #expect(try t.store.recomputeFlags(by: "mia.manager").changed == 0)
+        let store = t.store
+        let writer = Task.detached {
+            for (i, c) in cases.enumerated() where i % 7 == 0 {
+                let note = CaseNote(id: "N-race", at: Timestamp("2026-03-09T10:00:00Z")!, by: "mia.manager", kind: .other, text: "x")
+                try store.add(.note(note), toCase: c.id, by: "mia.manager")
+                if let d = c.decisions.first {
+                    var amended = d
+                    amended.rationale = i % 2 == 0 ? nil : "Shared to protect the child from harm."
+                    _ = try? store.amend(.decision(amended), inCase: c.id, reason: "race test", by: "mia.manager")
+                }
+            }
+        }
+        _ = try t.store.setPolicy(Data(#"{"rules": {"insecure-method": {"severity": "missing"}}}"#.utf8), by: "mia.manager")
+        try await writer.value
+        let engine = t.store.engine
+        for c in cases {
+            let stored = try t.store.flags(FlagQuery(caseId: c.id, on: Self.day, includeAccepted: true), by: "mia.manager").map(\.flag)
+            let now = try t.store.exportCase(c.id, by: "mia.manager")
+            let expected = engine.flags(for: now, manual: []).filter { $0.dueFrom.map { $0 <= Self.day } ?? true }
+            #expect(Set(stored.map { "\($0.rule) \($0.recordId) \($0.severity)" })
+                    == Set(expected.map { "\($0.rule) \($0.recordId) \($0.severity)" }), "\(c.id)")
+        }
     }
 }
 

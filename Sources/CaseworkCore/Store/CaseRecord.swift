@@ -86,8 +86,8 @@ public enum CaseRecord: Hashable, Sendable {
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
-    public static func decode(kind: RecordKind, body: String) throws -> CaseRecord {
-        let d = JSONDecoder(), data = Data(body.utf8)
+    public static func decode(kind: RecordKind, body: String, using d: JSONDecoder = JSONDecoder()) throws -> CaseRecord {
+        let data = Data(body.utf8)
         switch kind {
         case .case: return .header(try d.decode(CaseHeader.self, from: data))
         case .person: return .person(try d.decode(Person.self, from: data))
@@ -98,6 +98,44 @@ public enum CaseRecord: Hashable, Sendable {
         case .decision: return .decision(try d.decode(SharingDecision.self, from: data))
         case .disclosure: return .disclosure(try d.decode(Disclosure.self, from: data))
         case .review: return .review(try d.decode(Review.self, from: data))
+        }
+    }
+
+    /// Decodes a case's stored records (kind and body, in order) in one pass
+    /// over one JSON document, which costs far less than one decode each.
+    public static func decodeAll(_ rows: [(kind: String, body: String)], using d: JSONDecoder = JSONDecoder()) throws -> [CaseRecord] {
+        var text = "["
+        text.reserveCapacity(rows.reduce(2) { $0 + $1.body.utf8.count + 24 })
+        for (i, row) in rows.enumerated() {
+            guard RecordKind(rawValue: row.kind) != nil else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind")) }
+            text += i == 0 ? "{\"k\":\"" : ",{\"k\":\""
+            text += row.kind
+            text += "\",\"b\":"
+            text += row.body
+            text += "}"
+        }
+        text += "]"
+        return try d.decode([Stored].self, from: Data(text.utf8)).map(\.record)
+    }
+
+    /// One stored record in `decodeAll`'s document.
+    private struct Stored: Decodable {
+        let record: CaseRecord
+        enum Key: String, CodingKey { case k, b }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            switch try c.decode(RecordKind.self, forKey: .k) {
+            case .case: record = .header(try c.decode(CaseHeader.self, forKey: .b))
+            case .person: record = .person(try c.decode(Person.self, forKey: .b))
+            case .episode: record = .episode(try c.decode(Episode.self, forKey: .b))
+            case .note: record = .note(try c.decode(CaseNote.self, forKey: .b))
+            case .concern: record = .concern(try c.decode(Concern.self, forKey: .b))
+            case .consent: record = .consent(try c.decode(Consent.self, forKey: .b))
+            case .decision: record = .decision(try c.decode(SharingDecision.self, forKey: .b))
+            case .disclosure: record = .disclosure(try c.decode(Disclosure.self, forKey: .b))
+            case .review: record = .review(try c.decode(Review.self, forKey: .b))
+            }
         }
     }
 
