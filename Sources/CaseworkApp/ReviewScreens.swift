@@ -47,8 +47,12 @@ enum QueueScreen {
     }
 
     static func query(_ s: AppState, _ q: QueueState) -> FlagQuery {
-        FlagQuery(caseId: q.caseId, severities: q.severity.map { [$0] }, rule: q.rule, worker: q.worker, on: s.today, returnedOnly: q.returnedOnly)
+        FlagQuery(caseId: q.caseId, severities: q.severity.map { [$0] }, rule: q.rule, worker: q.worker, on: s.today,
+                  limit: shownAtMost, returnedOnly: q.returnedOnly)
     }
+
+    /// The queue shows its oldest, worst items first; a busy store's long tail waits for filters.
+    static let shownAtMost = 1000
 
     static func view(_ s: AppState, _ q: QueueState) -> Frame {
         let title = q.returnedOnly ? "Returned to you" : "Review queue"
@@ -61,7 +65,8 @@ enum QueueScreen {
         let counts = Dictionary(grouping: items, by: \.flag.severity).mapValues(\.count)
         let filters = [q.severity.map { "severity \($0.rawValue)" }, q.worker.map { "practitioner \($0)" }, q.rule.map { "rule \($0)" },
                        q.caseId.map { "case \($0)" }].compactMap { $0 }
-        f.put("\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
+        let more = items.count >= shownAtMost ? "the first \(shownAtMost) of more; filter to see others · " : ""
+        f.put(more + "\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
               + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }
         let perItem = 2

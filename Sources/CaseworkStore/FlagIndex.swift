@@ -182,8 +182,11 @@ extension SQLiteCaseStore {
                 WHERE (dueFrom IS NULL OR dueFrom <= ?)
                 """
             var args: [DatabaseValueConvertible?] = [q.on.description]
+            // One case's flags, or those returned, are few: the unary + keeps SQLite
+            // from walking every open flag through the queue's index to find them.
+            let narrow = q.caseId != nil || q.returnedOnly
             if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
-            if !q.includeAccepted { sql += " AND status = 'open'" }
+            if !q.includeAccepted { sql += narrow ? " AND +status = 'open'" : " AND status = 'open'" }
             if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
             if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
             if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }

@@ -134,6 +134,14 @@ enum Schema {
                     reason TEXT NOT NULL);
                 """)
         }
+        // Indexes for stores of 100,000 cases: items returned to a practitioner
+        // without walking every open flag, and the status bar's counts from the index alone.
+        m.registerMigration("v5-indexes") { db in
+            try db.execute(sql: """
+                CREATE INDEX flag_returned ON flag(caseId) WHERE returnedIn IS NOT NULL;
+                CREATE INDEX flag_counts ON flag(status, severityRank, dueFrom);
+                """)
+        }
         return m
     }
 

@@ -67,7 +67,7 @@ struct CrashSafetyTests {
     func killedMigration() throws {
         let cli = try CLI()
         var rng = SystemRandomNumberGenerator()
-        let all = ["v1", "v2-flags", "v3-drafts", "v4-review"]
+        let all = ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes"]
         for round in 0..<8 {
             let store = cli.home.appendingPathComponent("m\(round).sqlite")
             try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: store)
