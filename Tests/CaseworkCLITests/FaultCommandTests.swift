@@ -1,0 +1,108 @@
+import CaseworkCore
+import Foundation
+import GRDB
+import Testing
+
+/// A full disk, a read-only store, a store locked by someone else, refusals:
+/// each gives a clean message naming the problem (ids only, never record text)
+/// and leaves the store as it was.
+@Suite("Faults at the command line", .serialized)
+struct FaultCommandTests {
+    /// A name that appears in the records written below and must never appear in an error.
+    static let name = "Zebedee Quartermain"
+
+    /// The "gaps" example as case `id`, with the child renamed and a long note that names them.
+    static func caseFile(_ id: String, worker: String? = nil, noteLength: Int = 40) throws -> Data {
+        var c = try CaseFileCodec.decode(Data(contentsOf: URL(fileURLWithPath: CLI.example("gaps"))))
+        c.id = id
+        c.child.name = name
+        if let worker { c.worker = worker }
+        c.notes.append(CaseNote(id: "N1", at: Timestamp("2026-03-06T12:00:00Z")!, by: c.worker, kind: .visit,
+                                text: String(repeating: "\(name) said she was scared at home. ", count: noteLength)))
+        return CaseFileCodec.encode(c)
+    }
+
+    func tableCounts(_ store: String) throws -> [Int] {
+        try DatabaseQueue(path: store).read { db in
+            try ["caseFile", "record", "recordVersion", "audit", "flag"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
+        }
+    }
+
+    @Test("a full disk: 'the disk is full; nothing was saved', no record text, the store whole and unchanged")
+    func diskFull() throws {
+        let cli = try CLI()
+        let small = cli.home.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
+        guard sh("mount -t tmpfs -o size=600k tmpfs '\(small.path)'") == 0 else {
+            Issue.record("cannot mount a small tmpfs here (needs root): the full-disk test did not run")
+            return
+        }
+        defer { _ = sh("umount '\(small.path)'") }
+        let store = small.appendingPathComponent("s.sqlite").path
+        #expect(try cli.run("init", "--store", store).status == 0)
+        #expect(try cli.run("import", try cli.file("a.json", String(decoding: Self.caseFile("C-0100"), as: UTF8.self)), "--store", store).status == 0)
+        let before = try tableCounts(store)
+        let big = try cli.file("big.json", String(decoding: Self.caseFile("C-0101", noteLength: 30_000), as: UTF8.self))
+        let r = try cli.run("import", big, "--store", store)
+        #expect(r.status != 0)
+        #expect(r.err.contains("the disk is full; nothing was saved"), "\(r.err)")
+        #expect(!r.err.contains("Zebedee") && !r.out.contains("Zebedee"))
+        #expect(try tableCounts(store) == before)
+        #expect(try cli.run("check", "--store", store).status == 0)
+    }
+
+    @Test("a read-only store: a clean message, no record text, the store unchanged")
+    func readOnly() throws {
+        #expect(sh("id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker") == 0)
+        let cli = try CLI()
+        let dir = cli.home.appendingPathComponent("ro")
+        let store = dir.appendingPathComponent("s.sqlite").path
+        #expect(try cli.run("init", "--store", store).status == 0)
+        #expect(try cli.run("users", "add", "cwworker", "--role", "worker", "--store", store).status == 0)
+        #expect(try cli.run("import", try cli.file("a.json", String(decoding: Self.caseFile("C-0100", worker: "cwworker"), as: UTF8.self)),
+                            "--store", store).status == 0)
+        let note = try cli.file("n.json", #"{"id": "N9", "at": "2026-03-06T12:00:00Z", "by": "cwworker", "kind": "phone", "text": "\#(Self.name) called"}"#)
+        let home = cli.home.appendingPathComponent("worker")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let before = try tableCounts(store)
+        #expect(sh("chown -R cwworker '\(dir.path)' '\(home.path)' && chmod 0444 '\(store)' && chmod 0555 '\(dir.path)' && chmod 0755 '\(cli.home.path)' && chmod 0644 '\(note)'") == 0)
+        defer { _ = sh("chmod 0700 '\(dir.path)'; chmod 0600 '\(store)'") }
+        let out = cli.home.appendingPathComponent("ro-out.txt").path
+        let status = sh("runuser -u cwworker -- env HOME='\(home.path)' XDG_CONFIG_HOME='\(home.path)/config' \(CLI.binary.path) add C-0100 --kind note -f '\(note)' --store '\(store)' > '\(out)' 2>&1; test $? -ne 0")
+        let said = (try? String(contentsOf: URL(fileURLWithPath: out), encoding: .utf8)) ?? ""
+        #expect(status == 0, "the add must fail")
+        #expect(said.contains("read-only"), "\(said)")
+        #expect(!said.contains("Zebedee"))
+        #expect(try tableCounts(store) == before)
+    }
+
+    @Test("refusals and bad input name ids and paths, never record text")
+    func noRecordTextInErrors() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let good = String(decoding: try Self.caseFile("C-0100"), as: UTF8.self)
+        let file = try cli.file("good.json", good)
+        #expect(try cli.run("import", file).status == 0)
+        func variant(_ name: String, _ from: String, _ to: String) throws -> String {
+            #expect(good.contains(from), "the fixture has \(from)")
+            return try cli.file(name, good.replacingOccurrences(of: from, with: to))
+        }
+        // Each attempt with a word its message must contain, to show the intended check refused it.
+        let attempts: [([String], String)] = [
+            (["import", file], "C-0100"),
+            (["import", try variant("e.json", #""parentalResponsibility" : "unknown""#, #""parentalResponsibility" : "maybe""#)], "parentalResponsibility"),
+            (["import", try variant("t.json", #""livesWithChild" : false"#, #""livesWithChild" : "\#(Self.name) lives here""#)], "livesWithChild"),
+            (["import", try variant("d.json", #""episodeId" : "E2""#, #""episodeId" : "E99""#)], "E99"),
+            (["import", try cli.file("x.json", String(good.prefix(good.count / 2)))], "JSON"),
+            (["amend", "C-0100/N1", "-f", try cli.file("n.json", #"{"id": "N1", "at": "2026-03-06T12:00:00Z", "by": "x", "kind": "chat", "text": "\#(Self.name)"}"#), "--reason", "r"], "chat"),
+            (["add", "C-0999", "--kind", "note", "-f", try cli.file("n2.json", #"{"id": "N9", "at": "2026-03-06T12:00:00Z", "by": "x", "kind": "phone", "text": "\#(Self.name)"}"#)], "C-0999"),
+            (["show", "C-0999"], "C-0999"),
+        ]
+        for (args, word) in attempts {
+            let r = try cli.run(args)
+            #expect(r.status != 0, "\(args.prefix(2))")
+            #expect(r.err.contains(word), "\(args.prefix(2)): \(r.err)")
+            #expect(!r.err.contains("Zebedee") && !r.err.contains("Quartermain") && !r.err.contains("scared"), "\(args.prefix(2)): \(r.err)")
+        }
+    }
+}
