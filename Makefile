@@ -39,6 +39,13 @@ test: deps
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log | grep -vE '^(◇|􀟈) Test .* started\.$$'; \
 	exit $${PIPESTATUS[0]}
 
+# Benchmarks on stores of 10,000 and 100,000 invented cases (generated once into .build/bench).
+BENCH_SIZES ?= 10000,100000
+bench: deps
+	$(SWIFT) build -c release --product casework
+	$(SWIFT) build -c release --product casework-bench
+	.build/release/casework-bench run --sizes $(BENCH_SIZES) --resources Resources --out .build/bench/results.md
+
 install: build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/casework"
 	install -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/casework"

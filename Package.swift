@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "casework", targets: ["casework"]),
+        .executable(name: "casework-bench", targets: ["casework-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -41,6 +42,12 @@ let package = Package(
         // The workbook's screens, Elm style: state, update, view.
         .target(name: "CaseworkApp", dependencies: ["CaseworkCore", "TerminalKit"]),
         .executableTarget(name: "casework", dependencies: ["CaseworkCLI"]),
+        // `make bench`: the scenarios of BENCHMARKS.md, each beside the same SQL run by sqlite3.
+        .executableTarget(
+            name: "casework-bench",
+            dependencies: ["CaseworkApp", "CaseworkStore", "CaseworkCore", "TerminalKit",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkCore"]),
         .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore"]),
