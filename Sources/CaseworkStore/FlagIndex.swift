@@ -174,34 +174,36 @@ extension SQLiteCaseStore {
     }
 
     public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
-        try read { db in
-            let user = try Self.requireUser(db, actor)
-            var sql = """
-                SELECT flag.*, record.body AS returnBody FROM flag
-                LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
-                WHERE (dueFrom IS NULL OR dueFrom <= ?)
-                """
-            var args: [DatabaseValueConvertible?] = [q.on.description]
-            // One case's flags, or those returned, are few: the unary + keeps SQLite
-            // from walking every open flag through the queue's index to find them.
-            let narrow = q.caseId != nil || q.returnedOnly
-            if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
-            if !q.includeAccepted { sql += narrow ? " AND +status = 'open'" : " AND status = 'open'" }
-            if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
-            if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
-            if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }
-            if let s = q.severities {
-                sql += " AND severity IN (\(s.map { _ in "?" }.joined(separator: ",")))"
-                args += s.map(\.rawValue)
-            }
-            if let v = Self.visibility(user, caseColumn: "flag.caseId") {
-                sql += " AND " + v.sql
-                args += v.arguments
-            }
-            sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
-            if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.entry)
+        try read { db in try Self.flagEntries(db, q, for: try Self.requireUser(db, actor)) }
+    }
+
+    /// The flags `q` asks for, among those `user` may see.
+    static func flagEntries(_ db: Database, _ q: FlagQuery, for user: User) throws -> [FlagEntry] {
+        var sql = """
+            SELECT flag.*, record.body AS returnBody FROM flag
+            LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
+            WHERE (dueFrom IS NULL OR dueFrom <= ?)
+            """
+        var args: [DatabaseValueConvertible?] = [q.on.description]
+        // One case's flags, or those returned, are few: the unary + keeps SQLite
+        // from walking every open flag through the queue's index to find them.
+        let narrow = q.caseId != nil || q.returnedOnly
+        if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
+        if !q.includeAccepted { sql += narrow ? " AND +status = 'open'" : " AND status = 'open'" }
+        if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
+        if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
+        if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }
+        if let s = q.severities {
+            sql += " AND severity IN (\(s.map { _ in "?" }.joined(separator: ",")))"
+            args += s.map(\.rawValue)
         }
+        if let v = Self.visibility(user, caseColumn: "flag.caseId") {
+            sql += " AND " + v.sql
+            args += v.arguments
+        }
+        sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
+        if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.entry)
     }
 
     static func entry(_ row: Row) -> FlagEntry {

@@ -33,12 +33,16 @@ extension SQLiteCaseStore {
     }
 
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
-        let user = try self.user(named: actor)
-        guard user.role == .manager else { throw .forbidden("only a manager has a review queue (you are a worker); see your returned items in the workbook") }
-        var q = query
         let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
+        var q = query
         q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
-        return try flags(q, by: actor)
+        return try read { db in
+            let user = try Self.requireUser(db, actor)
+            guard user.role == .manager else {
+                throw StoreError.forbidden("only a manager has a review queue (you are a worker); see your returned items in the workbook")
+            }
+            return try Self.flagEntries(db, q, for: user)
+        }
     }
 
     public func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError) {
