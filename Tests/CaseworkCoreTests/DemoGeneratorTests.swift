@@ -24,6 +24,9 @@ struct DemoGeneratorTests {
         #expect((60...140).contains(flagged), "\(flagged) of 500 flagged")
         #expect(cases.allSatisfy { (1...4).contains($0.episodes.count) && (1...10).contains($0.concerns.count) && $0.disclosures.count <= 20 })
         #expect(cases.contains { !$0.consents.isEmpty } && cases.contains { $0.disclosures.count >= 3 })
+        // With one audit event each, about ten disclosure, consent and audit rows a case: 1M at 100,000 cases.
+        let rows = Double(cases.map { $0.disclosures.count + $0.consents.count + 1 }.reduce(0, +)) / 500
+        #expect((8.0...12.0).contains(rows), "\(rows) disclosure, consent and audit rows a case")
     }
 }
 

@@ -88,7 +88,7 @@ public struct DemoGenerator: RandomNumberGenerator {
                 rationale: gaps && chance(0.3) ? nil : "Recorded reasons for decision \(i + 1).", familyInformed: .yes)
             c.decisions.append(d)
             guard let o = outcome, o.isShare else { continue }
-            for _ in 0..<int(0...3) where xid < 20 {
+            for _ in 0..<int(0...6) where xid < 20 {
                 xid += 1
                 let a = withConsent ? Self.agencies[2] : pick(Self.agencies)
                 c.disclosures.append(Disclosure(
