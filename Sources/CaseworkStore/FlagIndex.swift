@@ -180,7 +180,7 @@ extension SQLiteCaseStore {
     /// The flags `q` asks for, among those `user` may see.
     static func flagEntries(_ db: Database, _ q: FlagQuery, for user: User) throws -> [FlagEntry] {
         var sql = """
-            SELECT flag.*, record.body AS returnBody FROM flag
+            SELECT \(entryColumns), record.body FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
             WHERE (dueFrom IS NULL OR dueFrom <= ?)
             """
@@ -206,15 +206,19 @@ extension SQLiteCaseStore {
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.entry)
     }
 
+    /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).
+    static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, since"
+
+    /// A flag from a row of `entryColumns` and, after them, the body of the review that returned it (or NULL).
     static func entry(_ row: Row) -> FlagEntry {
-        let flag = Flag(rule: row["rule"], severity: Severity(rawValue: row["severity"]) ?? .check, caseId: row["caseId"],
-                        recordId: row["recordId"], field: row["field"], message: row["message"], source: row["source"],
-                        dueFrom: (row["dueFrom"] as String?).flatMap(Day.init),
-                        status: FlagStatus(rawValue: row["status"]) ?? .open, reviewId: row["reviewId"], returnedIn: row["returnedIn"])
+        let flag = Flag(rule: row[2], severity: Severity(rawValue: row[3]) ?? .check, caseId: row[0],
+                        recordId: row[1], field: row[4], message: row[5], source: row[6],
+                        dueFrom: (row[7] as String?).flatMap(Day.init),
+                        status: FlagStatus(rawValue: row[8]) ?? .open, reviewId: row[9], returnedIn: row[10])
         var returned: Review?
-        if let body = row["returnBody"] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
-        return FlagEntry(flag: flag, worker: row["worker"], team: row["team"],
-                         since: Timestamp(row["since"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
+        if let body = row[14] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
+        return FlagEntry(flag: flag, worker: row[11], team: row[12],
+                         since: Timestamp(row[13] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {

@@ -21,10 +21,11 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// Opens (and with `create`, makes) the store, bringing its schema up to
     /// date and its flags in line with the policy and guidance in force.
-    /// `sqlTrace` sees every statement run, with its values: for benchmarks
-    /// that replay the same SQL elsewhere, never for logs.
+    /// `sqlTrace` is given every statement run, to read (with its values) only
+    /// when wanted: for benchmarks that replay the same SQL elsewhere, never for logs.
     public init(_ location: StoreLocation, settings: FlagSettings, create: Bool = false, busyTimeout: TimeInterval = 5,
-                clock: @escaping @Sendable () -> Date = { Date() }, sqlTrace: (@Sendable (String) -> Void)? = nil) throws(StoreError) {
+                clock: @escaping @Sendable () -> Date = { Date() },
+                sqlTrace: (@Sendable (_ sql: () -> String) -> Void)? = nil) throws(StoreError) {
         self.location = location
         self.clock = clock
         self.settings = settings
@@ -42,7 +43,7 @@ public final class SQLiteCaseStore: CaseStore {
         config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
             db.add(function: Self.contains)
-            if let sqlTrace { db.trace { if case .statement(let s) = $0 { sqlTrace(s.expandedSQL) } } }
+            if let sqlTrace { db.trace { if case .statement(let s) = $0 { sqlTrace { s.expandedSQL } } } }
         }
         do {
             pool = try DatabasePool(path: location.file.path, configuration: config)

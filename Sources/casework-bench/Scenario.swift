@@ -34,7 +34,7 @@ final class Scenario {
     func open() throws -> SQLiteCaseStore {
         let captured = self.captured
         return try SQLiteCaseStore(StoreLocation(file: store, configDirectory: config), settings: settings,
-                                   sqlTrace: { sql in captured.withLock { $0?.append(sql) } })
+                                   sqlTrace: { sql in captured.withLock { if $0 != nil { $0?.append(sql()) } } })
     }
 
     func startCapture() { captured.withLock { $0 = [] } }
