@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
             // Writes go to copies so the generated store stays as generated; sqlite3 replays on its own copy.
             let ours = sizeDir.appendingPathComponent("ours.sqlite"), theirs = sizeDir.appendingPathComponent("theirs.sqlite")
             var rows: [(String, Double, Double?, Int)] = []
-            for (name, iterations, writes) in [("first-frame", 10, false), ("review-queue", 50, false), ("open-case", 30, true),
+            for (name, iterations, writes) in [("first-frame", 20, false), ("review-queue", 300, false), ("open-case", 30, true),
                                                ("save-record", 30, true), ("import-case", 20, true), ("recompute", 1, true),
                                                ("browse", 1, true)] {
                 let traces = sizeDir.appendingPathComponent("traces")
@@ -50,7 +50,7 @@ struct Run: ParsableCommand {
                     let trace = traces.appendingPathComponent("\(key).sql")
                     if FileManager.default.fileExists(atPath: trace.path) {
                         let perIteration = ["save-record", "import-case"].contains(key) ? iterations : 1
-                        sql = try Tool.sqlite3(trace, on: writes ? theirs : store, repeats: writes ? 1 : 100) / Double(perIteration)
+                        sql = try Tool.sqlite3(trace, on: writes ? theirs : store, repeats: writes ? 1 : 300) / Double(perIteration)
                     }
                     rows.append((key, median, sql, result.maxResidentKB))
                 }
