@@ -37,22 +37,32 @@ extension SQLiteCaseStore {
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }
 
-    /// Replaces the case's stored flags with `flags`, keeping when each was
-    /// first raised; writes nothing when they are the same. Returns whether they changed.
-    @discardableResult
-    static func storeFlags(_ db: Database, _ c: Case, _ flags: [Flag], now: Timestamp) throws -> Bool {
-        var stored: [String: (raisedAt: String, same: [DatabaseValue])] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ?", arguments: [c.id]) {
-            let key = "\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"
-            stored[key] = (row["raisedAt"], comparedColumns.map { row[$0] })
+    /// A case's stored flags by rule and record: when each was raised, and the columns compared.
+    typealias StoredFlags = [String: (raisedAt: String, same: [DatabaseValue])]
+
+    static func storedFlags(_ rows: [Row]) -> StoredFlags {
+        var stored: StoredFlags = [:]
+        for row in rows {
+            stored["\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"] = (row["raisedAt"], comparedColumns.map { row[$0] })
         }
+        return stored
+    }
+
+    /// Whether `flags` for case `c` are exactly what is stored.
+    static func unchanged(_ stored: StoredFlags, _ c: Case, _ flags: [Flag]) -> Bool {
         func values(_ f: Flag) -> [DatabaseValue] {
             [f.severity.rawValue, f.field, f.message, f.source, f.dueFrom?.description, c.worker, c.team, f.status.rawValue,
              f.reviewId, f.returnedIn].map { $0?.databaseValue ?? .null }
         }
-        if stored.count == flags.count, flags.allSatisfy({ stored["\($0.rule)\u{1F}\($0.recordId)"]?.same == values($0) }) {
-            return false
-        }
+        return stored.count == flags.count && flags.allSatisfy { stored["\($0.rule)\u{1F}\($0.recordId)"]?.same == values($0) }
+    }
+
+    /// Replaces the case's stored flags with `flags`, keeping when each was
+    /// first raised; writes nothing when they are the same. Returns whether they changed.
+    @discardableResult
+    static func storeFlags(_ db: Database, _ c: Case, _ flags: [Flag], now: Timestamp) throws -> Bool {
+        let stored = storedFlags(try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ?", arguments: [c.id]))
+        if unchanged(stored, c, flags) { return false }
         try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [c.id])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO flag (caseId, recordId, rule, severity, severityRank, field, message, source, dueFrom,
@@ -90,6 +100,14 @@ extension SQLiteCaseStore {
             start += batch
             let now = Timestamp(clock())
             let (snapshot, computed) = try computeInParallel(chunk, engine: engine, now: now)
+            // Cases written since the batch was read are recomputed under the lock, whoever wrote them.
+            let written = try read { db in
+                try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [snapshot]).map { $0["caseId"] as String? }
+            }
+            if written.isEmpty, computed.allSatisfy({ if case .same? = $0 { true } else { false } }) {
+                summary.batches += 1
+                continue
+            }
             let lockStart = ContinuousClock.now
             let changed: Int = try run {
                 try pool.writeWithoutTransaction { db in
@@ -99,11 +117,13 @@ extension SQLiteCaseStore {
                             .map { $0["caseId"] as String? }
                         let stale = since.contains(nil) ? Set(chunk) : Set(since.compactMap { $0 })
                         for (id, result) in zip(chunk, computed) {
-                            if stale.contains(id) || result == nil {
+                            switch result {
+                            case .same? where !stale.contains(id): break
+                            case .changed(let c, let flags)? where !stale.contains(id):
+                                if try Self.storeFlags(db, c, flags, now: now) { changed += 1 }
+                            default:
                                 guard try Self.ownership(db, id) != nil else { continue }
                                 try refreshFlags(db, id, now: now)
-                                changed += 1
-                            } else if let (c, flags) = result, try Self.storeFlags(db, c, flags, now: now) {
                                 changed += 1
                             }
                         }
@@ -112,9 +132,9 @@ extension SQLiteCaseStore {
                     return changed
                 }
             }
+            summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
             summary.changed += changed
             summary.batches += 1
-            summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
         }
         let print = fingerprint
         try run {
@@ -126,15 +146,22 @@ extension SQLiteCaseStore {
         return summary
     }
 
+    /// What the rules gave for one case, beside what was stored.
+    enum Recomputed: Sendable {
+        case same
+        case changed(Case, [Flag])
+    }
+
     /// Reads, decodes and runs the rules on `ids`, split across the machine's
-    /// cores, each part on its own read connection. Returns the audit head
+    /// cores, each part on its own read connection, and compares the result
+    /// with the stored flags read in the same snapshot. Returns the audit head
     /// seen by the earliest read (writes after it are redone under the lock)
-    /// and, per case, its flags; nil for a case that could not be read whole.
-    func computeInParallel(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [(Case, [Flag])?]) {
+    /// and, per case, the outcome; nil for a case that could not be read whole.
+    func computeInParallel(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [Recomputed?]) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
         struct Results: Sendable {
             var seq = Int64.max
-            var flags: [(Case, [Flag])?]
+            var flags: [Recomputed?]
             var error: StoreError?
         }
         let results = Mutex(Results(flags: Array(repeating: nil, count: ids.count)))
@@ -142,21 +169,28 @@ extension SQLiteCaseStore {
             let mine = Array(stride(from: part, to: ids.count, by: parts))
             let slice = mine.map { ids[$0] }
             do {
-                let (seq, cases): (Int64, ([String: [(kind: String, body: String)]], [String: [ManualFlag]])) = try read { db in
+                typealias Read = (records: [String: [(kind: String, body: String)]], manual: [String: [ManualFlag]], stored: [String: [Row]])
+                let (seq, cases): (Int64, Read) = try read { db in
                     let seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0
                     var rows: [String: [(kind: String, body: String)]] = [:]
                     let cursor = try Row.fetchCursor(db, sql: """
                         SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(slice.count))) ORDER BY caseId, position
                         """, arguments: StatementArguments(slice))
                     while let row = try cursor.next() { rows[row["caseId"], default: []].append((row["kind"], row["body"])) }
-                    return (seq, (rows, try Self.manualFlags(db, caseIds: slice, now: now)))
+                    var stored: [String: [Row]] = [:]
+                    for row in try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId IN (\(Self.placeholders(slice.count)))",
+                                                arguments: StatementArguments(slice)) {
+                        stored[row["caseId"], default: []].append(row)
+                    }
+                    return (seq, (rows, try Self.manualFlags(db, caseIds: slice, now: now), stored))
                 }
                 let decoder = JSONDecoder()
-                var out: [(Int, (Case, [Flag]))] = []
+                var out: [(Int, Recomputed)] = []
                 for (i, id) in zip(mine, slice) {
-                    guard let records = try? CaseRecord.decodeAll(cases.0[id] ?? [], using: decoder),
+                    guard let records = try? CaseRecord.decodeAll(cases.records[id] ?? [], using: decoder),
                           let c = Case(records: records) else { continue }
-                    out.append((i, (c, engine.flags(for: c, manual: cases.1[id] ?? []))))
+                    let flags = engine.flags(for: c, manual: cases.manual[id] ?? [])
+                    out.append((i, Self.unchanged(Self.storedFlags(cases.stored[id] ?? []), c, flags) ? .same : .changed(c, flags)))
                 }
                 results.withLock { r in
                     r.seq = min(r.seq, seq)
