@@ -48,9 +48,13 @@ struct Flags: ParsableCommand {
         func run() throws {
             let store = try options.open()
             let r = try attempt { try store.recomputeFlags(by: Identity.current()) }
+            write(Self.describe(r).prefix(1).uppercased() + Self.describe(r).dropFirst() + "\n")
+        }
+
+        static func describe(_ r: RecomputeSummary) -> String {
             func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
-            write("Recomputed the flags of \(r.cases) cases (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
-                  + " \(r.batches) batches, the longest held the write lock \(ms(r.longestWriteLock)) ms.\n")
+            return "recomputed the flags of \(r.cases) cases (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
+                + " \(r.batches) batches, the longest held the write lock \(ms(r.longestWriteLock)) ms."
         }
     }
 }
@@ -85,8 +89,8 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw fail("\(file): cannot read the file") }
             let store = try options.open()
-            _ = try attempt { try store.setPolicy(data, by: Identity.current()) }
-            write("Policy stored; flags recomputed.\n")
+            let r = try attempt { try store.setPolicy(data, by: Identity.current()) }
+            write("Policy stored; " + Flags.Recompute.describe(r) + "\n")
         }
     }
 }

@@ -265,7 +265,7 @@ extension SQLiteCaseStore {
 
     public func policy() throws(StoreError) -> Policy { engine.policy }
 
-    public func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> Policy {
+    public func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary {
         let policy: Policy
         do { policy = try Policy.decodeOverride(override, over: settings.defaultPolicy) } catch {
             throw .invalid("the policy file is invalid: \(error); nothing changed")
@@ -279,7 +279,6 @@ extension SQLiteCaseStore {
             try w.audit(db, .policySet)
         }
         engineBox.withLock { $0.policy = policy }
-        _ = try recomputeAll()
-        return policy
+        return try recomputeAll()
     }
 }

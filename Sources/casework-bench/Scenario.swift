@@ -156,7 +156,11 @@ final class Scenario {
         startCapture()
         let (r, t) = try time { try store.recomputeFlags(by: user) }
         stopCapture("recompute")
-        return ["recompute": [t], "recompute-longest-lock": [Self.ms(r.longestWriteLock)], "recompute-changed": [Double(r.changed)]]
+        // A manager's policy change that moves the commonest check flag to missing: most flagged cases change.
+        let (p, pt) = try time { try store.setPolicy(Data(#"{"rules": {"insecure-method": {"severity": "missing"}}}"#.utf8), by: user) }
+        return ["recompute": [t], "recompute-changed": [Double(r.changed)],
+                "recompute-after-policy-change": [pt], "recompute-after-policy-change-changed": [Double(p.changed)],
+                "recompute-after-policy-change-longest-lock": [Self.ms(p.longestWriteLock)]]
     }
 
     /// A practitioner's browsing through the real runner: the list paged to its end and back,

@@ -100,8 +100,9 @@ public protocol CaseStore: Sendable {
     func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary
     /// The policy flags are computed with now.
     func policy() throws(StoreError) -> Policy
-    /// Stores an organisation's policy for everyone using the store (managers only), then recomputes.
-    func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> Policy
+    /// Stores an organisation's policy for everyone using the store (managers only), then recomputes;
+    /// returns what the recompute did.
+    func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary
 
     /// One page of the case list, with open flag counts on `query.on`.
     func caseList(_ query: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage
