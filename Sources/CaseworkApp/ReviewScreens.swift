@@ -65,9 +65,11 @@ enum QueueScreen {
         let counts = Dictionary(grouping: items, by: \.flag.severity).mapValues(\.count)
         let filters = [q.severity.map { "severity \($0.rawValue)" }, q.worker.map { "practitioner \($0)" }, q.rule.map { "rule \($0)" },
                        q.caseId.map { "case \($0)" }].compactMap { $0 }
-        let more = items.count >= shownAtMost ? "the first \(shownAtMost) of more; filter to see others · " : ""
-        f.put(more + "\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
-              + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
+        // Counts by severity are only true of a whole queue; a longer one says what it shows.
+        let heading = items.count >= shownAtMost
+            ? "More than \(shownAtMost) items: the worst and oldest \(shownAtMost) shown; filter to see the others"
+            : "\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
+        f.put(heading + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }
         let perItem = 2
         let height = (s.size.height - 5) / perItem

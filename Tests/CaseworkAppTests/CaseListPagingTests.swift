@@ -61,3 +61,22 @@ struct CaseListPagingTests {
         #expect(Self.press(&small, [.char("f"), .char("m"), .char("/"), .char("g"), .enter], all: []) == 0)
     }
 }
+
+@Suite("A long review queue")
+struct LongQueueTests {
+    @Test("a queue longer than the screen loads says it shows the worst and oldest, without counts that would mislead")
+    func heading() {
+        var s = Screens.state(Size(width: 120, height: 40))
+        let items = (0..<QueueScreen.shownAtMost).map { i in
+            FlagEntry(flag: Flag(rule: "rationale-missing", severity: .missing, caseId: String(format: "C-%06d", i), recordId: "D1",
+                                 field: "rationale", message: "m", source: "s"),
+                      worker: "sam.t", team: nil, since: Screens.now)
+        }
+        s.stack.append(.queue(QueueState(returnedOnly: false)))
+        _ = App.update(&s, .queueLoaded(items))
+        let f = App.view(s)
+        #expect(f.text.contains("More than 1000 items: the worst and oldest 1000 shown"))
+        #expect(!f.text.contains("missing 1000,"))
+        #expect(QueueScreen.query(s, QueueState(returnedOnly: false)).limit == QueueScreen.shownAtMost)
+    }
+}
