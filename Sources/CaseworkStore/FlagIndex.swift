@@ -263,7 +263,10 @@ extension SQLiteCaseStore {
         return try recomputeAll()
     }
 
-    public func policy() throws(StoreError) -> Policy { engine.policy }
+    public func policy() throws(StoreError) -> Policy {
+        try read { db in try followStoredPolicy(db) }
+        return engine.policy
+    }
 
     public func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary {
         let policy: Policy
@@ -279,6 +282,7 @@ extension SQLiteCaseStore {
             try w.audit(db, .policySet)
         }
         engineBox.withLock { $0.policy = policy }
+        storedPolicy.withLock { $0 = .some(String(decoding: override, as: UTF8.self)) }
         return try recomputeAll()
     }
 }

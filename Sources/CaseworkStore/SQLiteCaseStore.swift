@@ -15,6 +15,8 @@ public final class SQLiteCaseStore: CaseStore {
     let storeId: String?
     let settings: FlagSettings
     let engineBox: Mutex<FlagEngine>
+    /// The organisation's policy as stored (nil: none) when the engine last took it up; nil before it has.
+    let storedPolicy = Mutex<String??>(nil)
 
     /// The flag engine under the policy in force now.
     public var engine: FlagEngine { engineBox.withLock { $0 } }
@@ -62,9 +64,7 @@ public final class SQLiteCaseStore: CaseStore {
             throw Self.map(error, path: location.file.path)
         }
         Protection.makePrivate(location.file)
-        let stored = try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'policy'") }
-        let policy = try settings.effective(stored: stored.map { Data($0.utf8) })
-        engineBox.withLock { $0.policy = policy }
+        try read { db in try followStoredPolicy(db) }
         if storeId != nil, try read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'flagsFingerprint'") }) != fingerprint {
             _ = try recomputeAll()
         }
@@ -122,6 +122,7 @@ public final class SQLiteCaseStore: CaseStore {
                 try db.inTransaction(.immediate) {
                     var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
                     result = try body(db, &w)
+                    if !w.touched.isEmpty { try followStoredPolicy(db) }
                     for caseId in w.touched.sorted() { try refreshFlags(db, caseId, now: now) }
                     state = w
                     return .commit
@@ -134,6 +135,16 @@ public final class SQLiteCaseStore: CaseStore {
             try? anchor.advance(storeId: storeId, seq: head.0, hash: head.1)
         }
         return value
+    }
+
+    /// Takes up the policy a manager stored, if it changed since: a workbook
+    /// left open while the policy changes writes flags under the new one.
+    func followStoredPolicy(_ db: Database) throws {
+        let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'policy'")
+        if case .some(let taken) = storedPolicy.withLock({ $0 }), taken == stored { return }
+        let policy = try settings.effective(stored: stored.map { Data($0.utf8) })
+        engineBox.withLock { $0.policy = policy }
+        storedPolicy.withLock { $0 = .some(stored) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

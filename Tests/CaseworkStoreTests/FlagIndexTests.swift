@@ -177,6 +177,20 @@ struct FlagIndexTests {
                     == Set(expected.map { "\($0.rule) \($0.recordId) \($0.severity)" }), "\(c.id)")
         }
     }
+
+    @Test("a store opened before a manager changes the policy writes flags under the new policy")
+    func policyChangedElsewhere() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        let elsewhere = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+        _ = try elsewhere.setPolicy(Data(#"{"rules": {"insecure-method": {"severity": "missing"}}}"#.utf8), by: "mia.manager")
+        // This instance still holds the old policy in memory; its next write to the case takes up the stored one.
+        let note = CaseNote(id: "N-late", at: Timestamp("2026-03-09T10:00:00Z")!, by: "mia.manager", kind: .other, text: "x")
+        try t.store.add(.note(note), toCase: "C-0002", by: "mia.manager")
+        let flags = try t.store.flags(FlagQuery(caseId: "C-0002", on: Self.day), by: "mia.manager")
+        #expect(flags.first { $0.flag.rule == "insecure-method" }?.flag.severity == .missing)
+        #expect(try t.store.policy().rules["insecure-method"]?.severity == .missing)
+    }
 }
 
 extension Review {
