@@ -94,12 +94,25 @@ extension SQLiteCaseStore {
         let engine = self.engine
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM caseFile ORDER BY id") }
         var summary = RecomputeSummary(cases: ids.count)
-        var start = 0
-        while start < ids.count {
-            let chunk = Array(ids[start..<min(start + batch, ids.count)])
-            start += batch
+        let chunks = stride(from: 0, to: ids.count, by: batch).map { Array(ids[$0..<min($0 + batch, ids.count)]) }
+        @Sendable func compute(_ chunk: [String]) -> (Timestamp, Result<(Int64, [Recomputed?]), StoreError>) {
             let now = Timestamp(clock())
-            let (snapshot, computed) = try computeInParallel(chunk, engine: engine, now: now)
+            do throws(StoreError) { return (now, .success(try computeInParallel(chunk, engine: engine, now: now))) } catch {
+                return (now, .failure(error))
+            }
+        }
+        var current = chunks.first.map(compute)
+        for (k, chunk) in chunks.enumerated() {
+            guard let (now, result) = current else { break }
+            let (snapshot, computed) = try result.get()
+            // The next batch is read and run while this one is written (they share no case).
+            let next = Mutex<(Timestamp, Result<(Int64, [Recomputed?]), StoreError>)?>(nil)
+            let reading = DispatchGroup()
+            if k + 1 < chunks.count {
+                let following = chunks[k + 1]
+                DispatchQueue.global().async(group: reading) { let r = compute(following); next.withLock { $0 = r } }
+            }
+            defer { reading.wait(); current = next.withLock { $0 } }
             // Cases written since the batch was read are recomputed under the lock, whoever wrote them.
             let written = try read { db in
                 try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [snapshot]).map { $0["caseId"] as String? }
