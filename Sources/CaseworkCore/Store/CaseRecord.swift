@@ -86,19 +86,13 @@ public enum CaseRecord: Hashable, Sendable {
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
-    public static func decode(kind: RecordKind, body: String, using d: JSONDecoder = JSONDecoder()) throws -> CaseRecord {
-        let data = Data(body.utf8)
-        switch kind {
-        case .case: return .header(try d.decode(CaseHeader.self, from: data))
-        case .person: return .person(try d.decode(Person.self, from: data))
-        case .episode: return .episode(try d.decode(Episode.self, from: data))
-        case .note: return .note(try d.decode(CaseNote.self, from: data))
-        case .concern: return .concern(try d.decode(Concern.self, from: data))
-        case .consent: return .consent(try d.decode(Consent.self, from: data))
-        case .decision: return .decision(try d.decode(SharingDecision.self, from: data))
-        case .disclosure: return .disclosure(try d.decode(Disclosure.self, from: data))
-        case .review: return .review(try d.decode(Review.self, from: data))
+    /// Reads a stored body of `kind` (trusted: written by this program).
+    public static func decode(kind: RecordKind, body: String) throws -> CaseRecord {
+        struct Plain: BodyDecoder {
+            let data: Data
+            func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: data) }
         }
+        return try record(kind, from: Plain(data: Data(body.utf8)))
     }
 
     /// Decodes a case's stored records (kind and body, in order) in one pass
@@ -123,37 +117,48 @@ public enum CaseRecord: Hashable, Sendable {
         let record: CaseRecord
         enum Key: String, CodingKey { case k, b }
 
+        struct Body: BodyDecoder {
+            let container: KeyedDecodingContainer<Key>
+            func decode<T: Decodable>(_ type: T.Type) throws -> T { try container.decode(T.self, forKey: .b) }
+        }
+
         init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: Key.self)
-            switch try c.decode(RecordKind.self, forKey: .k) {
-            case .case: record = .header(try c.decode(CaseHeader.self, forKey: .b))
-            case .person: record = .person(try c.decode(Person.self, forKey: .b))
-            case .episode: record = .episode(try c.decode(Episode.self, forKey: .b))
-            case .note: record = .note(try c.decode(CaseNote.self, forKey: .b))
-            case .concern: record = .concern(try c.decode(Concern.self, forKey: .b))
-            case .consent: record = .consent(try c.decode(Consent.self, forKey: .b))
-            case .decision: record = .decision(try c.decode(SharingDecision.self, forKey: .b))
-            case .disclosure: record = .disclosure(try c.decode(Disclosure.self, forKey: .b))
-            case .review: record = .review(try c.decode(Review.self, forKey: .b))
-            }
+            record = try CaseRecord.record(try c.decode(RecordKind.self, forKey: .k), from: Body(container: c))
         }
     }
 
     /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
     public static func decodeStrict(kind: RecordKind, json data: Data) throws(CaseFileError) -> CaseRecord {
-        func one<T: Decodable>(_ type: T.Type) throws(CaseFileError) -> T { try CaseFileCodec.strict(T.self, data) }
+        struct Strict: BodyDecoder {
+            let data: Data
+            func decode<T: Decodable>(_ type: T.Type) throws(CaseFileError) -> T { try CaseFileCodec.strict(T.self, data) }
+        }
+        return try record(kind, from: Strict(data: data))
+    }
+
+    /// Reads a record's body as the type its kind names, in whatever way `body` reads JSON.
+    /// The one place a kind is tied to its type.
+    static func record<D: BodyDecoder>(_ kind: RecordKind, from body: D) throws(D.Failure) -> CaseRecord {
         switch kind {
-        case .case: return .header(try one(CaseHeader.self))
-        case .person: return .person(try one(Person.self))
-        case .episode: return .episode(try one(Episode.self))
-        case .note: return .note(try one(CaseNote.self))
-        case .concern: return .concern(try one(Concern.self))
-        case .consent: return .consent(try one(Consent.self))
-        case .decision: return .decision(try one(SharingDecision.self))
-        case .disclosure: return .disclosure(try one(Disclosure.self))
-        case .review: return .review(try one(Review.self))
+        case .case: .header(try body.decode(CaseHeader.self))
+        case .person: .person(try body.decode(Person.self))
+        case .episode: .episode(try body.decode(Episode.self))
+        case .note: .note(try body.decode(CaseNote.self))
+        case .concern: .concern(try body.decode(Concern.self))
+        case .consent: .consent(try body.decode(Consent.self))
+        case .decision: .decision(try body.decode(SharingDecision.self))
+        case .disclosure: .disclosure(try body.decode(Disclosure.self))
+        case .review: .review(try body.decode(Review.self))
         }
     }
+}
+
+/// Reads one record body as a given type: from stored JSON, strictly from a
+/// case file, or from inside a larger document.
+protocol BodyDecoder {
+    associatedtype Failure: Error
+    func decode<T: Decodable>(_ type: T.Type) throws(Failure) -> T
 }
 
 extension Case {
