@@ -17,10 +17,32 @@ extension SQLiteCaseStore {
         return AuditChain.hex(digest)
     }
 
-    func refreshFlags(_ db: Database, _ caseId: String, now: Timestamp) throws {
+    /// Recomputes one case's flags and stores them; returns whether they changed.
+    @discardableResult
+    func refreshFlags(_ db: Database, _ caseId: String, now: Timestamp) throws -> Bool {
         let c = try Self.loadCase(db, caseId)
         let manual = try Self.manualFlags(db, caseIds: [caseId], now: now)[caseId] ?? []
-        try Self.storeFlags(db, c, engine.flags(for: c, manual: manual), now: now)
+        return try Self.storeFlags(db, c, engine.flags(for: c, manual: manual), now: now)
+    }
+
+    /// Flags that fall due on or before a day (one `?`, the day).
+    static let due = "(dueFrom IS NULL OR dueFrom <= ?)"
+
+    /// Open flags due on a day (one `?`, the day). With `byCase`, for queries
+    /// that name their case or cases: the unary + keeps SQLite on the case's
+    /// key instead of walking every open flag through the queue's index.
+    static func openOn(byCase: Bool) -> String {
+        (byCase ? "+" : "") + "status = 'open' AND " + due
+    }
+
+    /// How a flag is told apart within its case.
+    static func flagKey(_ rule: String, _ recordId: String) -> String { "\(rule)\u{1F}\(recordId)" }
+
+    /// The cases written since audit event `seq`; nil when an event not tied
+    /// to one case (a user or policy change) came in, so any case may differ.
+    static func casesWritten(_ db: Database, since seq: Int64) throws -> Set<String>? {
+        let ids = try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [seq]).map { $0["caseId"] as String? }
+        return ids.contains(nil) ? nil : Set(ids.compactMap { $0 })
     }
 
     static func manualFlags(_ db: Database, caseIds: [String], now: Timestamp) throws -> [String: [ManualFlag]] {
@@ -43,7 +65,7 @@ extension SQLiteCaseStore {
     static func storedFlags(_ rows: [Row]) -> StoredFlags {
         var stored: StoredFlags = [:]
         for row in rows {
-            stored["\(row["rule"] as String)\u{1F}\(row["recordId"] as String)"] = (row["raisedAt"], comparedColumns.map { row[$0] })
+            stored[flagKey(row["rule"], row["recordId"])] = (row["raisedAt"], comparedColumns.map { row[$0] })
         }
         return stored
     }
@@ -54,7 +76,7 @@ extension SQLiteCaseStore {
             [f.severity.rawValue, f.field, f.message, f.source, f.dueFrom?.description, c.worker, c.team, f.status.rawValue,
              f.reviewId, f.returnedIn].map { $0?.databaseValue ?? .null }
         }
-        return stored.count == flags.count && flags.allSatisfy { stored["\($0.rule)\u{1F}\($0.recordId)"]?.same == values($0) }
+        return stored.count == flags.count && flags.allSatisfy { stored[flagKey($0.rule, $0.recordId)]?.same == values($0) }
     }
 
     /// Replaces the case's stored flags with `flags`, keeping when each was
@@ -70,7 +92,7 @@ extension SQLiteCaseStore {
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         for f in flags {
-            let raisedAt = stored["\(f.rule)\u{1F}\(f.recordId)"]?.raisedAt ?? now.text
+            let raisedAt = stored[flagKey(f.rule, f.recordId)]?.raisedAt ?? now.text
             var since = raisedAt
             if let due = f.dueFrom, let r = Timestamp(raisedAt), due.startDate.timeIntervalSince1970 > r.instant {
                 since = "\(due)T00:00:00Z"
@@ -114,10 +136,8 @@ extension SQLiteCaseStore {
             }
             defer { reading.wait(); current = next.withLock { $0 } }
             // Cases written since the batch was read are recomputed under the lock, whoever wrote them.
-            let written = try read { db in
-                try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [snapshot]).map { $0["caseId"] as String? }
-            }
-            if written.isEmpty, computed.allSatisfy({ if case .same? = $0 { true } else { false } }) {
+            let written = try read { db in try Self.casesWritten(db, since: snapshot) }
+            if written?.isEmpty == true, computed.allSatisfy({ if case .same? = $0 { true } else { false } }) {
                 summary.batches += 1
                 continue
             }
@@ -126,9 +146,7 @@ extension SQLiteCaseStore {
                 try pool.writeWithoutTransaction { db in
                     var changed = 0
                     try db.inTransaction(.immediate) {
-                        let since = try Row.fetchAll(db, sql: "SELECT DISTINCT caseId FROM audit WHERE seq > ?", arguments: [snapshot])
-                            .map { $0["caseId"] as String? }
-                        let stale = since.contains(nil) ? Set(chunk) : Set(since.compactMap { $0 })
+                        let stale = try Self.casesWritten(db, since: snapshot) ?? Set(chunk)
                         for (id, result) in zip(chunk, computed) {
                             switch result {
                             case .same? where !stale.contains(id): break
@@ -136,8 +154,7 @@ extension SQLiteCaseStore {
                                 if try Self.storeFlags(db, c, flags, now: now) { changed += 1 }
                             default:
                                 guard try Self.ownership(db, id) != nil else { continue }
-                                try refreshFlags(db, id, now: now)
-                                changed += 1
+                                if try refreshFlags(db, id, now: now) { changed += 1 }
                             }
                         }
                         return .commit
@@ -229,19 +246,15 @@ extension SQLiteCaseStore {
         var sql = """
             SELECT \(entryColumns), record.body FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
-            WHERE (dueFrom IS NULL OR dueFrom <= ?)
+            WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.returnedOnly))
             """
         var args: [DatabaseValueConvertible?] = [q.on.description]
-        // One case's flags, or those returned, are few: the unary + keeps SQLite
-        // from walking every open flag through the queue's index to find them.
-        let narrow = q.caseId != nil || q.returnedOnly
         if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
-        if !q.includeAccepted { sql += narrow ? " AND +status = 'open'" : " AND status = 'open'" }
         if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
         if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
         if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }
         if let s = q.severities {
-            sql += " AND severity IN (\(s.map { _ in "?" }.joined(separator: ",")))"
+            sql += " AND severity IN (\(placeholders(s.count)))"
             args += s.map(\.rawValue)
         }
         if let v = Self.visibility(user, caseColumn: "flag.caseId") {

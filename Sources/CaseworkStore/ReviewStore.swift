@@ -9,7 +9,7 @@ extension SQLiteCaseStore {
         try write(as: actor) { db, w in
             guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
             let c = try Self.loadCase(db, request.caseId)
-            let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND +status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?)",
+            let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
                                         arguments: [c.id, w.now.localDay.description]).map { Self.entry($0).flag }
             let result = ReviewRules.review(request, by: w.actor, ownership: o, case: c, openFlags: open,
                                             id: nextReviewId(c), at: w.now)

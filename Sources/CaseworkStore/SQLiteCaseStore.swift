@@ -173,7 +173,7 @@ public final class SQLiteCaseStore: CaseStore {
         var sql = "(worker = ? OR \(caseColumn) IN (SELECT caseId FROM caseMember WHERE user = ?)"
         var arguments: [DatabaseValueConvertible?] = [user.name, user.name]
         if user.role == .manager {
-            sql += " OR team IN (\(user.teams.map { _ in "?" }.joined(separator: ",")))"
+            sql += " OR team IN (\(placeholders(user.teams.count)))"
             arguments += user.teams
         }
         return (sql + ")", arguments)
@@ -507,9 +507,7 @@ extension SQLiteCaseStore {
     public func caseList(_ q: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage {
         try read { db in
             let user = try Self.requireUser(db, actor)
-            let due = "status = 'open' AND (dueFrom IS NULL OR dueFrom <= ?)"
-            // By case, a case's few flags come through its key; "+" keeps SQLite off the queue's index.
-            let dueForCase = "+" + due
+            let due = Self.openOn(byCase: false), dueForCase = Self.openOn(byCase: true)
             var conditions: [String] = [], args: [DatabaseValueConvertible?] = []
             if let v = Self.visibility(user, caseColumn: "caseFile.id") { conditions.append(v.sql); args += v.arguments }
             if q.mineOnly { conditions.append("worker = ?"); args.append(user.name) }
@@ -529,7 +527,7 @@ extension SQLiteCaseStore {
             if !summaries.isEmpty {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT caseId, severity, COUNT(*) AS n FROM flag
-                    WHERE caseId IN (\(summaries.map { _ in "?" }.joined(separator: ","))) AND \(dueForCase) GROUP BY caseId, severity
+                    WHERE caseId IN (\(Self.placeholders(summaries.count))) AND \(dueForCase) GROUP BY caseId, severity
                     """, arguments: StatementArguments(summaries.map(\.id) + [q.on.description]))
                 while let row = try rows.next() {
                     if let s = Severity(rawValue: row["severity"]) { counts[row["caseId"], default: [:]][s] = row["n"] }
