@@ -48,7 +48,8 @@ struct Flags: ParsableCommand {
         func run() throws {
             let store = try options.open()
             let r = try attempt { try store.recomputeFlags(by: Identity.current()) }
-            write(Self.describe(r).prefix(1).uppercased() + Self.describe(r).dropFirst() + "\n")
+            let said = Self.describe(r)
+            write(said.prefix(1).uppercased() + said.dropFirst() + "\n")
         }
 
         static func describe(_ r: RecomputeSummary) -> String {

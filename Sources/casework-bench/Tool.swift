@@ -20,19 +20,19 @@ enum Tool {
     }
 
     @discardableResult
-    static func run(_ tool: String, _ args: [String], env: [String: String] = [:], stdin: URL? = nil, quiet: Bool = false,
+    static func run(_ tool: String, _ args: [String], env: [String: String] = [:], stdin: URL? = nil,
                     tolerant: Bool = false, errors: Bool = true) throws -> (Data, Double) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
         p.arguments = tool.hasPrefix("/") ? args : [tool] + args
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         let out = Pipe()
-        p.standardOutput = quiet ? FileHandle(forWritingAtPath: "/dev/null") : out
-        p.standardError = quiet || !errors ? FileHandle(forWritingAtPath: "/dev/null") : FileHandle.standardError
+        p.standardOutput = out
+        p.standardError = errors ? FileHandle.standardError : FileHandle(forWritingAtPath: "/dev/null")
         if let stdin { p.standardInput = try FileHandle(forReadingFrom: stdin) }
         let start = ContinuousClock.now
         try p.run()
-        let data = quiet ? Data() : out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let ms = Scenario.ms(ContinuousClock.now - start)
         guard p.terminationStatus == 0 || tolerant else { throw BenchError("\(tool) \(args.first ?? "") exited with \(p.terminationStatus)") }
