@@ -48,13 +48,16 @@ let package = Package(
             dependencies: ["CaseworkApp", "CaseworkStore", "CaseworkCore", "TerminalKit",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore"]),
+        // What the test targets share: where the repository's files are, and a quiet shell.
+        .target(name: "CaseworkTestSupport", path: "Tests/Support"),
+        .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore", "CaseworkTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkCore"]),
-        .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore"]),
-        .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore"]),
+        .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore", "CaseworkTestSupport"]),
+        .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkCLITests",
-            dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", "CaseworkTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -69,17 +70,17 @@ struct FaultTests {
     func diskFull() throws {
         let small = FileManager.default.temporaryDirectory.appendingPathComponent("cw-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
-        guard Self.sh("mount -t tmpfs -o size=2m tmpfs '\(small.path)'") == 0 else {
+        guard sh("mount -t tmpfs -o size=2m tmpfs '\(small.path)'") == 0 else {
             Issue.record("cannot mount a small tmpfs here (needs root): the full-disk test did not run")
             return
         }
-        defer { _ = Self.sh("umount '\(small.path)'") }
+        defer { _ = sh("umount '\(small.path)'") }
         let w = try Workbook(in: small)
         let before = w.notes
         w.typeNote(Self.words)
         // Empty the write-ahead log, then fill the disk: the save has nowhere to go.
         _ = try DatabaseQueue(path: w.location.file.path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        _ = Self.sh("dd if=/dev/zero of='\(small.path)/filler' bs=4k")
+        _ = sh("dd if=/dev/zero of='\(small.path)/filler' bs=4k")
         w.runner.send(.key(.ctrl("s")))
         #expect(w.runner.state.message?.isError == true)
         #expect(w.runner.state.message?.text.contains("disk is full") == true, "\(w.runner.state.message?.text ?? "")")
@@ -92,14 +93,5 @@ struct FaultTests {
         w.runner.send(.key(.ctrl("s")))
         #expect(w.form == nil)
         #expect(w.notes == before + 1)
-    }
-
-    static func sh(_ command: String) -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command + " >/dev/null 2>&1"]
-        try? p.run()
-        p.waitUntilExit()
-        return p.terminationStatus
     }
 }

@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import TerminalKit
 import Testing
@@ -8,13 +9,12 @@ import Testing
 /// Fixtures and a snapshot check for screen-model tests: state in, frame out, as text.
 enum Screens {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let repo = root.deletingLastPathComponent().deletingLastPathComponent()
-    static let resources = try! CaseworkResources.load(from: repo.appendingPathComponent("Resources"))
+    static let resources = try! CaseworkResources.load(from: Repository.resources)
     static let now = Timestamp("2026-03-10T09:30:00Z")!
     static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40)]
 
     static func example(_ name: String) -> Case {
-        try! CaseFileCodec.decode(Data(contentsOf: repo.appendingPathComponent("Tests/Fixtures/cases/\(name).json")))
+        try! CaseFileCodec.decode(Repository.caseFile(name))
     }
 
     static func flags(_ c: Case) -> [Flag] {

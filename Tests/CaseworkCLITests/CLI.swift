@@ -1,12 +1,11 @@
+import CaseworkTestSupport
 import Foundation
 import GRDB
 
 /// Runs the real `casework` binary, as a person at a shell would, in a
 /// private home (its own XDG folders), and reads what it printed.
 struct CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = root.appendingPathComponent(".build/debug/casework")
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
+    static let binary = Repository.root.appendingPathComponent(".build/debug/casework")
 
     let home: URL
 
@@ -58,7 +57,7 @@ struct CLI {
         return url.path
     }
 
-    static func example(_ name: String) -> String { fixtures.appendingPathComponent("cases/\(name).json").path }
+    static func example(_ name: String) -> String { Repository.casePath(name) }
 
     /// Every row of every table, for "nothing changed" checks.
     func fingerprint() throws -> String {

@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -70,7 +71,7 @@ struct CrashSafetyTests {
         let all = ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes"]
         for round in 0..<8 {
             let store = cli.home.appendingPathComponent("m\(round).sqlite")
-            try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: store)
+            try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: store)
             _ = try runAndKill(cli, ["cases", "--store", store.path], after: Double.random(in: 0.0...0.12, using: &rng))
             let (integrity, fk) = try health(store.path)
             #expect(integrity == "ok" && fk == 0)

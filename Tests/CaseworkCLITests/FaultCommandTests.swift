@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import GRDB
 import Testing

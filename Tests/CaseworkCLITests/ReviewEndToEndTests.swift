@@ -1,16 +1,6 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
-
-/// Runs a shell command as root for test set-up (creating an OS user, handing over files).
-@discardableResult
-func sh(_ command: String) -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command + " >/dev/null 2>&1"]
-    try? p.run()
-    p.waitUntilExit()
-    return p.terminationStatus
-}
 
 /// The review loop with two real people: a practitioner (OS user cwworker)
 /// and their manager (root), on one store, each in their own terminal.

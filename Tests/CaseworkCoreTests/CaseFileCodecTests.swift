@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 @testable import CaseworkCore
@@ -6,23 +7,23 @@ import Testing
 struct CaseFileCodecTests {
     @Test("both example files import", arguments: ["recorded-well", "gaps"])
     func examplesDecode(name: String) throws {
-        let c = try CaseFileCodec.decode(Fixtures.caseFile(name))
+        let c = try CaseFileCodec.decode(Repository.caseFile(name))
         #expect(c.id.hasPrefix("C-"))
         #expect(!c.episodes.isEmpty)
     }
 
     @Test("export, import, export gives the same document", arguments: ["recorded-well", "gaps"])
     func roundTrip(name: String) throws {
-        let first = CaseFileCodec.encode(try CaseFileCodec.decode(Fixtures.caseFile(name)))
+        let first = CaseFileCodec.encode(try CaseFileCodec.decode(Repository.caseFile(name)))
         let second = CaseFileCodec.encode(try CaseFileCodec.decode(first))
         #expect(first == second)
         // Nothing in the original is lost: the decoded values agree.
-        #expect(try CaseFileCodec.decode(first) == CaseFileCodec.decode(Fixtures.caseFile(name)))
+        #expect(try CaseFileCodec.decode(first) == CaseFileCodec.decode(Repository.caseFile(name)))
     }
 
     /// Takes the gaps example, changes it with `edit`, and returns the refusal.
     func refusal(_ edit: (inout [String: Any]) -> Void) -> CaseFileError? {
-        var doc = try! JSONSerialization.jsonObject(with: Fixtures.caseFile("gaps")) as! [String: Any]
+        var doc = try! JSONSerialization.jsonObject(with: Repository.caseFile("gaps")) as! [String: Any]
         edit(&doc)
         let data = try! JSONSerialization.data(withJSONObject: doc)
         do {

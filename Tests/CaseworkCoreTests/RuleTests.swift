@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import Foundation
 import Testing
 @testable import CaseworkCore
@@ -408,7 +409,7 @@ struct ExampleFlagTests {
 
     /// The table in Tests/Fixtures/cases/EXPECTED-FLAGS.md (copied from the spec), read as data.
     static func expected() throws -> [String: Set<String>] {
-        let text = String(decoding: try Data(contentsOf: Fixtures.root.appendingPathComponent("cases/EXPECTED-FLAGS.md")), as: UTF8.self)
+        let text = String(decoding: try Data(contentsOf: Repository.fixtures.appendingPathComponent("cases/EXPECTED-FLAGS.md")), as: UTF8.self)
         var out: [String: Set<String>] = [:]
         var current: String?
         for line in text.split(separator: "\n") {

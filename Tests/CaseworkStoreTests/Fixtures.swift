@@ -1,24 +1,12 @@
-import Foundation
-
-/// The committed test fixtures: the spec's example case files (copied from
-/// `shared/spec/examples/`) and the stores kept from older schema versions.
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
-    static func caseFile(_ name: String) -> Data {
-        // A missing fixture is a broken checkout; failing loudly is right here.
-        try! Data(contentsOf: root.appendingPathComponent("cases/\(name).json"))
-    }
-}
-
 import CaseworkCore
 import CaseworkStore
+import CaseworkTestSupport
+import Foundation
 import GRDB
 
-extension Fixtures {
-    static let resources = try! CaseworkResources.load(
-        from: root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Resources"))
+/// The resources and flag settings the store's tests open stores with.
+enum Fixtures {
+    static let resources = try! CaseworkResources.load(from: Repository.resources)
     static let settings = FlagSettings(resources: resources)
 }
 
@@ -37,7 +25,7 @@ struct TempStore {
         if initialise { _ = try store.initialise(by: manager) }
     }
 
-    func example(_ name: String) throws -> Case { try CaseFileCodec.decode(Fixtures.caseFile(name)) }
+    func example(_ name: String) throws -> Case { try CaseFileCodec.decode(Repository.caseFile(name)) }
 
     /// A raw connection behind the program's back, as an intruder or a careless script would have.
     func raw() throws -> DatabaseQueue {

@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -47,7 +48,7 @@ struct ImportFuzzTests {
     @Test("300 mutated files of the gaps example")
     func fuzz() throws {
         let t = try TempStore()
-        let base = Array(Fixtures.caseFile("gaps"))
+        let base = Array(Repository.caseFile("gaps"))
         var rng = Rng(seed: 2026)
         var refused = 0
         for i in 0..<300 {

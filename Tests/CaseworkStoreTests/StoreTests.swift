@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -164,14 +165,14 @@ struct MigrationTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-v1-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("old.sqlite")
-        try FileManager.default.copyItem(at: Fixtures.root.appendingPathComponent("stores/schema-v1.sqlite"), to: file)
+        try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: file)
         let store = try SQLiteCaseStore(StoreLocation(file: file, configDirectory: dir.appendingPathComponent("config")), settings: Fixtures.settings)
         #expect(try store.appliedMigrations() == ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes"])
         // Flags for the old store's cases were computed on opening.
         let flags = try store.flags(FlagQuery(on: Day("2026-03-10")!), by: "root")
         #expect(flags.count == 13 && flags.allSatisfy { $0.flag.caseId == "C-0002" })
         #expect(try store.cases(visibleTo: "root").map(\.id) == ["C-0001", "C-0002"])
-        let gaps = try CaseFileCodec.decode(Fixtures.caseFile("gaps"))
+        let gaps = try CaseFileCodec.decode(Repository.caseFile("gaps"))
         #expect(try store.exportCase("C-0002", by: "root") == gaps)
         #expect(try store.verifyAudit().isIntact)
     }
