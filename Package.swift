@@ -16,15 +16,19 @@ let package = Package(
     targets: [
         // The domain: case model, case-file codec, flag rules, policy, guidance. Pure, no I/O.
         .target(name: "CaseworkCore"),
-        // Storage: the store protocol and its SQLite implementation (GRDB), audit chain, flag index.
+        // Storage: the SQLite store (GRDB) and the team's PostgreSQL store (libpq), audit chains, flag index.
         .target(
             name: "CaseworkStore",
             dependencies: [
-                "CaseworkCore",
+                "CaseworkCore", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libpq, PostgreSQL's own client (Debian's libpq-dev), for the team store: synchronous like
+        // the rest of the store, and it reads every libpq convention (URIs, PGHOST/PGSERVICE,
+        // pg_service.conf, .pgpass, sslmode) without our help.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The command line: subcommands over the store.
         .target(
             name: "CaseworkCLI",

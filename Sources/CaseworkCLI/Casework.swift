@@ -15,7 +15,7 @@ public struct Casework: ParsableCommand {
             Your identity is your operating-system user; roles live in the store.
             """,
         version: CaseworkCoreVersion.string,
-        subcommands: [Init.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
+        subcommands: [Init.self, Server.self, Import.self, Export.self, Cases.self, Show.self, History.self, Add.self,
                       Amend.self, Flags.self, ReviewCommand.self, ReportCommand.self, Retention.self, Members.self, PolicyCommand.self, Users.self, Audit.self, Backup.self, Check.self, Demo.self]
     )
 
@@ -35,12 +35,12 @@ struct Init: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let store = try options.open(create: true)
-        let me = Identity.current()
+        let (store, me) = try options.session(create: true)
+        let path = options.location.file.path
         if try attempt({ try store.initialise(by: me) }) {
-            write("Created the store at \(store.location.file.path); \(me) is its manager.\n")
+            write("Created the store at \(path); \(me) is its manager.\n")
         } else {
-            write("The store at \(store.location.file.path) is already set up; nothing changed.\n")
+            write("The store at \(path) is already set up; nothing changed.\n")
         }
     }
 }
@@ -63,8 +63,8 @@ struct Import: ParsableCommand {
                 throw fail("\(file): \(error); nothing was imported")
             }
         }
-        let store = try options.open()
-        let outcomes = try attempt { try store.importCases(cases, replace: replace, by: Identity.current()) }
+        let (store, me) = try options.session()
+        let outcomes = try attempt { try store.importCases(cases, replace: replace, by: me) }
         for o in outcomes {
             switch o {
             case .created(let id, let n): write("Imported \(id) (\(n) records).\n")
@@ -84,8 +84,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         guard format == "json" || format == "markdown" else { throw fail("--format takes json or markdown, not \(Quoted(format))", code: 64) }
-        let store = try options.open()
-        let me = Identity.current()
+        let (store, me) = try options.session()
         let c = try attempt { try store.exportCase(caseId, by: me) }
         var data = CaseFileCodec.encode(c)
         if format == "markdown" {
@@ -107,8 +106,8 @@ struct Cases: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let store = try options.open()
-        let list = try attempt { try store.cases(visibleTo: Identity.current()) }
+        let (store, me) = try options.session()
+        let list = try attempt { try store.cases(visibleTo: me) }
         if list.isEmpty {
             write("No cases you can see. Import one with `casework import FILE`.\n")
             return
@@ -125,8 +124,7 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
 
     func run() throws {
-        let store = try options.open()
-        let me = Identity.current()
+        let (store, me) = try options.session()
         let c = try attempt { try store.viewCase(caseId, by: me) }
         let open = try attempt { try store.flags(FlagQuery(caseId: caseId, on: today()), by: me) }
         var notes: [String: [String]] = [:]
@@ -149,8 +147,8 @@ struct History: ParsableCommand {
 
     func run() throws {
         let (caseId, rid) = splitRecordRef(record, recordId)
-        let store = try options.open()
-        let versions = try attempt { try store.history(caseId: caseId, recordId: rid, by: Identity.current()) }
+        let (store, me) = try options.session()
+        let versions = try attempt { try store.history(caseId: caseId, recordId: rid, by: me) }
         for v in versions {
             write("Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \(Sanitiser.clean($0))" } ?? "") + "\n")
             let body = Sanitiser.clean(v.record.body(), lines: .keep)
@@ -179,8 +177,8 @@ struct Add: ParsableCommand {
     func run() throws {
         guard let k = RecordKind(rawValue: kind), k != .case else { throw fail("unknown record kind \(Quoted(kind))", code: 64) }
         let record = try attempt { try CaseRecord.decodeStrict(kind: k, json: try readRecordFile(file)) }
-        let store = try options.open()
-        try attempt { try store.add(record, toCase: caseId, by: Identity.current()) }
+        let (store, me) = try options.session()
+        try attempt { try store.add(record, toCase: caseId, by: me) }
         write("Added \(record.id) to \(caseId).\n")
     }
 }
@@ -196,8 +194,7 @@ struct Amend: ParsableCommand {
 
     func run() throws {
         let (caseId, rid) = splitRecordRef(record, nil)
-        let store = try options.open()
-        let me = Identity.current()
+        let (store, me) = try options.session()
         let current = try attempt { try store.history(caseId: caseId, recordId: rid, by: me) }
         guard let kind = current.last?.record.kind else { throw fail("no record \(rid) in case \(caseId)") }
         let updated = try attempt { try CaseRecord.decodeStrict(kind: kind, json: try readRecordFile(file)) }
@@ -208,19 +205,21 @@ struct Amend: ParsableCommand {
 }
 
 struct Users: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage who may use this store.", subcommands: [AddUser.self, ListUsers.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Manage who may use this store (on the team store: the administrator; each user is a database role).",
+        subcommands: [AddUser.self, ListUsers.self, RemoveUser.self, SetRole.self, SetTeam.self])
 
     struct AddUser: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user (managers only).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("Their operating-system user name.", valueName: "name")) var name: String
-        @Option(help: "worker or manager.") var role: String
+        @Option(help: "worker, manager or admin (admin: the team store only).") var role: String
         @Option(help: ArgumentHelp("A team they belong to (repeat for several).", valueName: "team")) var team: [String] = []
 
         func run() throws {
-            guard let r = Role(rawValue: role) else { throw fail("--role must be worker or manager, not \(Quoted(role))", code: 64) }
-            let store = try options.open()
-            try attempt { try store.addUser(User(name: name, role: r, teams: team), by: Identity.current()) }
+            let r = try parseRole(role)
+            let (store, me) = try options.session()
+            try attempt { try store.addUser(User(name: name, role: r, teams: team), by: me) }
             write("Added \(name) as a \(r.rawValue)\(team.isEmpty ? "" : " in " + team.joined(separator: ", ")).\n")
         }
     }
@@ -230,11 +229,65 @@ struct Users: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
-            let users = try attempt { try store.users(by: Identity.current()) }
+            let (store, me) = try options.session()
+            let users = try attempt { try store.users(by: me) }
             write(TextTable(headers: ["USER", "ROLE", "TEAMS"], rows: users.map { [$0.name, $0.role.rawValue, $0.teams.joined(separator: ", ")] }).render())
         }
     }
+
+    struct RemoveUser: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove",
+            abstract: "Remove a user from the team store: their database role loses Casework (their past records keep their name).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
+
+        func run() throws {
+            let (store, me) = try options.session()
+            try attempt { try teamStore(store).removeUser(name, by: me) }
+            write("Removed \(name).\n")
+        }
+    }
+
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Change a user's role on the team store.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("worker, manager or admin.", valueName: "role")) var role: String
+
+        func run() throws {
+            let r = try parseRole(role)
+            let (store, me) = try options.session()
+            try attempt { try teamStore(store).setRole(name, r, by: me) }
+            write("\(name) is now a \(r.rawValue).\n")
+        }
+    }
+
+    struct SetTeam: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-team", abstract: "Set the teams a user belongs to on the team store.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
+        @Argument(help: ArgumentHelp("Their teams (none: no team).", valueName: "team")) var teams: [String] = []
+
+        func run() throws {
+            let (store, me) = try options.session()
+            try attempt { try teamStore(store).setTeams(name, teams, by: me) }
+            write("\(name) is now in \(teams.isEmpty ? "no team" : teams.joined(separator: ", ")).\n")
+        }
+    }
+}
+
+/// Parses a `--role` value, or says what it takes.
+func parseRole(_ text: String) throws -> Role {
+    guard let r = Role(rawValue: text) else { throw fail("the role must be worker, manager or admin, not \(Quoted(text))", code: 64) }
+    return r
+}
+
+/// The team store, for what only it does (roles are database roles there).
+func teamStore(_ store: any CaseStore) throws(StoreError) -> PostgresCaseStore {
+    guard let team = store as? PostgresCaseStore else {
+        throw .invalid("removing users and changing roles or teams is for the team store; the single-user store has one owner")
+    }
+    return team
 }
 
 struct Audit: ParsableCommand {
@@ -246,7 +299,7 @@ struct Audit: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
+            let (store, me) = try options.session()
             let report = try attempt { try store.verifyAudit() }
             if let problem = report.problem {
                 throw fail("audit trail broken: \(problem)")

@@ -16,8 +16,7 @@ struct Demo: ParsableCommand {
 
         func run() throws {
             guard cases > 0, cases <= 1_000_000 else { throw fail("--cases takes 1 to 1000000", code: 64) }
-            let store = try options.open(create: true)
-            let me = Identity.current()
+            let (store, me) = try options.session(create: true)
             _ = try attempt { try store.initialise(by: me) }
             let existing = try attempt { try store.users(by: me) }.map(\.name)
             let workers = (1...20).map { String(format: "worker%02d", $0) }

@@ -26,8 +26,7 @@ struct Flags: ParsableCommand {
             if let rule, !Rules.ids.contains(rule), rule != "manual" {
                 throw fail("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md", code: 64)
             }
-            let store = try options.open()
-            let me = Identity.current()
+            let (store, me) = try options.session()
             let entries = try attempt {
                 try store.flags(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, includeAccepted: all), by: me)
             }
@@ -46,8 +45,8 @@ struct Flags: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
-            let r = try attempt { try store.recomputeFlags(by: Identity.current()) }
+            let (store, me) = try options.session()
+            let r = try attempt { try store.recomputeFlags(by: me) }
             let said = Self.describe(r)
             write(said.prefix(1).uppercased() + said.dropFirst() + "\n")
         }
@@ -71,7 +70,7 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let store = try options.open()
+            let (store, me) = try options.session()
             let p = try attempt { try store.policy() }
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -89,8 +88,8 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw fail("\(file): cannot read the file") }
-            let store = try options.open()
-            let r = try attempt { try store.setPolicy(data, by: Identity.current()) }
+            let (store, me) = try options.session()
+            let r = try attempt { try store.setPolicy(data, by: me) }
             write("Policy stored; " + Flags.Recompute.describe(r) + "\n")
         }
     }

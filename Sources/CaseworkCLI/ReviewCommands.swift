@@ -23,9 +23,9 @@ struct ReviewCommand: ParsableCommand {
         func run() throws {
             let day = try parseDay(at, option: "--at")
             let severities = try severity.map { Set([try parseSeverity($0)]) }
-            let store = try options.open()
+            let (store, me) = try options.session()
             let items = try attempt {
-                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: Identity.current())
+                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: me)
             }
             if json {
                 write(FlagReport.json(items, includeStatus: false))
@@ -53,10 +53,10 @@ struct ReviewCommand: ParsableCommand {
 
             func perform(_ action: ReviewAction, rule: String?, to: EscalationTarget? = nil, done: String) throws {
                 let (caseId, recordId) = splitRecordRef(target, nil)
-                let store = try options.open()
+                let (store, me) = try options.session()
                 let r = try attempt {
                     try store.review(ReviewRequest(caseId: caseId, action: action, recordId: recordId, rule: rule, note: note, escalateTo: to),
-                                     by: Identity.current())
+                                     by: me)
                 }
                 write("\(done) (review \(r.id) on \(caseId)).\n")
             }
@@ -106,8 +106,8 @@ struct RaiseFlag: ParsableCommand {
     func run() throws {
         let s = try parseSeverity(severity)
         let (caseId, recordId) = splitRecordRef(target, nil)
-        let store = try options.open()
-        try attempt { try store.raiseFlag(caseId: caseId, recordId: recordId, severity: s, reason: reason, by: Identity.current()) }
+        let (store, me) = try options.session()
+        try attempt { try store.raiseFlag(caseId: caseId, recordId: recordId, severity: s, reason: reason, by: me) }
         write("Raised a \(s.rawValue) flag on \(caseId)/\(recordId).\n")
     }
 }
@@ -122,8 +122,8 @@ struct Members: ParsableCommand {
         @Argument(help: ArgumentHelp("The user.", valueName: "user")) var user: String
 
         func run() throws {
-            let store = try options.open()
-            try attempt { try store.addMember(caseId: caseId, user: user, by: Identity.current()) }
+            let (store, me) = try options.session()
+            try attempt { try store.addMember(caseId: caseId, user: user, by: me) }
             write("Added \(user) to \(caseId).\n")
         }
     }
@@ -143,8 +143,8 @@ struct ReportCommand: ParsableCommand {
         let t = try to.map { try parseDay($0, option: "--to") }
         let day = try parseDay(at, option: "--at")
         guard ["text", "markdown", "csv", "json"].contains(format) else { throw fail("--format takes text, markdown, csv or json", code: 64) }
-        let store = try options.open()
-        let r = try attempt { try store.report(team: team, from: f, to: t, on: day, by: Identity.current()) }
+        let (store, me) = try options.session()
+        let r = try attempt { try store.report(team: team, from: f, to: t, on: day, by: me) }
         write(ReportFormat.render(r, format))
     }
 }
@@ -218,8 +218,8 @@ struct Retention: ParsableCommand {
 
         func run() throws {
             let day = try parseDay(at, option: "--at")
-            let store = try options.open()
-            let due = try attempt { try store.retentionDue(on: day, by: Identity.current()) }
+            let (store, me) = try options.session()
+            let due = try attempt { try store.retentionDue(on: day, by: me) }
             write(due.isEmpty ? "No closed case is due a retention review on \(day).\n"
                   : TextTable(headers: ["ID", "CHILD", "WORKER", "CLOSED"], rows: due.map { [$0.id, $0.childName, $0.worker, $0.closed?.description ?? ""] }).render())
         }
@@ -234,8 +234,8 @@ struct Retention: ParsableCommand {
 
         func run() throws {
             let day = try parseDay(until, option: "--until")
-            let store = try options.open()
-            try attempt { try store.retain(caseId: caseId, until: day, reason: reason, by: Identity.current()) }
+            let (store, me) = try options.session()
+            try attempt { try store.retain(caseId: caseId, until: day, reason: reason, by: me) }
             write("Keeping \(caseId) until \(day).\n")
         }
     }
@@ -247,8 +247,8 @@ struct Retention: ParsableCommand {
         @Option(help: ArgumentHelp("Why it is disposed of.", valueName: "text")) var reason: String
 
         func run() throws {
-            let store = try options.open()
-            try attempt { try store.dispose(caseId: caseId, reason: reason, by: Identity.current()) }
+            let (store, me) = try options.session()
+            try attempt { try store.dispose(caseId: caseId, reason: reason, by: me) }
             write("Disposed of \(caseId); a tombstone and an audit event remain.\n")
         }
     }
@@ -261,7 +261,7 @@ struct Backup: ParsableCommand {
     @Argument(help: ArgumentHelp("The new backup file.", valueName: "dest")) var destination: String
 
     func run() throws {
-        let store = try options.open()
+        let store = try options.fileStore(for: "casework backup")
         try attempt { try store.backup(to: URL(fileURLWithPath: destination), by: Identity.current()) }
         write("Backed up to \(destination).\n")
     }
@@ -269,15 +269,17 @@ struct Backup: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the store: SQLite integrity, foreign keys, and the audit chain. Exits non-zero on any problem.")
+        abstract: "Check the store: integrity, the audit trail, record versions, and every case's flags recomputed under the store's policy. Exits non-zero on any problem.")
     @OptionGroup var options: StoreOptions
 
     func run() throws {
-        let store = try options.open()
-        let c = try attempt { try store.check() }
+        let (store, me) = try options.session()
+        let c = try attempt { try store.check(by: me) }
         write("Integrity: \(c.integrity == ["ok"] ? "ok" : c.integrity.prefix(5).joined(separator: "; "))\n")
         write("Foreign keys: \(c.foreignKeys == 0 ? "ok" : "\(c.foreignKeys) broken references")\n")
         write("Audit trail: \(c.audit.problem ?? "intact, \(c.audit.events) events")\n")
+        write("Record versions: \(c.versions.isEmpty ? "ok" : "\(c.versions.count) do not match the audit trail: " + c.versions.prefix(5).joined(separator: "; "))\n")
+        write("Flags: \(c.staleFlags.isEmpty ? "as the rules give them, \(c.cases) cases" : "\(c.staleFlags.count) cases whose stored flags differ from the rules: " + c.staleFlags.prefix(20).joined(separator: ", "))\n")
         if !c.isHealthy { throw fail("the store needs attention (see above)") }
     }
 }

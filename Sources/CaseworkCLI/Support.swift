@@ -12,18 +12,41 @@ public enum Identity {
     }
 }
 
-/// `--store PATH`, shared by every subcommand.
+/// `--store`, shared by every subcommand: a file for the single-user store,
+/// or a `postgresql://` address for the team store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file (default: $CASEWORK_STORE, then $XDG_DATA_HOME/casework/casework.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The store: a file, or a team store's postgresql:// address (default: $CASEWORK_STORE, then config.json in $XDG_CONFIG_HOME/casework, $XDG_CONFIG_DIRS or /etc/casework, then $XDG_DATA_HOME/casework/casework.sqlite).", valueName: "store"))
     var store: String?
 
+    var address: StoreAddress {
+        get throws { try attempt { () throws(StoreError) -> StoreAddress in
+            try StoreAddress.resolve(explicit: store, environment: ProcessInfo.processInfo.environment) } }
+    }
+
+    /// Where this user's own configuration lives (the SQLite store's audit anchor and key, a personal policy).
     var location: StoreLocation {
         StoreLocation.resolve(explicit: store, environment: ProcessInfo.processInfo.environment)
     }
 
-    func open(create: Bool = false, settings given: FlagSettings? = nil) throws -> SQLiteCaseStore {
-        let location = self.location
-        return try attempt { try SQLiteCaseStore(location, settings: try given ?? Self.settings(location), create: create) }
+    /// Opens the store, and says who the person at the keyboard is to it: their
+    /// OS user on the single-user store, their database role on the team store.
+    func session(create: Bool = false, settings given: FlagSettings? = nil) throws -> (store: any CaseStore, me: String) {
+        let store: any CaseStore
+        switch try address {
+        case .file(let location):
+            store = try attempt { try SQLiteCaseStore(location, settings: try given ?? Self.settings(location), create: create) }
+        case .team(let address, _):
+            store = try attempt { try PostgresCaseStore(address: address, settings: try given ?? Self.settings(location)) }
+        }
+        return (store, try attempt { try store.identity(claimed: Identity.current()) })
+    }
+
+    /// The single-user store, for what only a file can do (backup, the workbook's exports folder).
+    func fileStore(for what: String) throws -> SQLiteCaseStore {
+        guard case .file(let location) = try address else {
+            throw fail("\(what) is for the single-user store; on the team store use the server's own tools (pg_dump for backups)")
+        }
+        return try attempt { try SQLiteCaseStore(location, settings: try Self.settings(location)) }
     }
 
     /// Guidance and default policy from Resources/, and this user's policy file if any.

@@ -15,8 +15,7 @@ enum Workbook {
         }
         let location = options.location
         let settings = try attempt { try StoreOptions.settings(location) }
-        let store = try options.open(settings: settings)
-        let me = Identity.current()
+        let (store, me) = try options.session(settings: settings)
         let user = try attempt { try store.user(named: me) }
         let env = ProcessInfo.processInfo.environment
         let resources = settings.resources
@@ -29,8 +28,15 @@ enum Workbook {
         let now = Date()
         let state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
-        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples,
-                               exports: store.location.file.deletingLastPathComponent().appendingPathComponent("exports"))
+        let exports: URL
+        switch try options.address {
+        case .file(let file): exports = file.file.deletingLastPathComponent().appendingPathComponent("exports")
+        case .team:
+            // The user's own data folder: exports never go to a shared place.
+            exports = StoreLocation.resolve(explicit: nil, environment: env.filter { $0.key != "CASEWORK_STORE" }).file
+                .deletingLastPathComponent().appendingPathComponent("exports")
+        }
+        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples, exports: exports)
         runner.loop()
         let signal = terminal.stopSignal
         terminal.stop()

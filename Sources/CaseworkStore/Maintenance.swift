@@ -2,15 +2,6 @@ import CaseworkCore
 import Foundation
 import GRDB
 
-/// What `casework check` found.
-public struct StoreCheck: Hashable, Sendable {
-    public var integrity: [String]
-    public var foreignKeys: Int
-    public var audit: AuditReport
-
-    public var isHealthy: Bool { integrity == ["ok"] && foreignKeys == 0 && audit.isIntact }
-}
-
 /// Backups and health checks of the SQLite store.
 extension SQLiteCaseStore {
     /// Copies the store to `destination` with SQLite's online backup: safe
@@ -30,11 +21,27 @@ extension SQLiteCaseStore {
         Protection.makePrivate(destination)
     }
 
-    /// `PRAGMA integrity_check`, `PRAGMA foreign_key_check` and the audit chain.
-    public func check() throws(StoreError) -> StoreCheck {
+    /// `PRAGMA integrity_check`, `PRAGMA foreign_key_check`, the audit chain,
+    /// and every case's stored flags against the rules under the stored policy.
+    /// Reads only: nothing is written, so it works on a read-only store.
+    public func check(by actor: String) throws(StoreError) -> StoreCheck {
         let (integrity, fk) = try read { db in
             (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)
         }
-        return StoreCheck(integrity: integrity, foreignKeys: fk, audit: try verifyAudit())
+        let audit = try verifyAudit()
+        guard integrity == ["ok"] else { return StoreCheck(integrity: integrity, foreignKeys: fk, audit: audit) }
+        try read { db in try followStoredPolicy(db) }
+        let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM caseFile ORDER BY id") }
+        var stale: [String] = []
+        let now = Timestamp(clock())
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let (_, results) = try computeInParallel(chunk, engine: engine, now: now)
+            for (id, r) in zip(chunk, results) {
+                if case .same? = r { continue }
+                stale.append(id)
+            }
+        }
+        return StoreCheck(integrity: integrity, foreignKeys: fk, audit: audit, staleFlags: stale, cases: ids.count)
     }
 }

@@ -261,6 +261,8 @@ public final class SQLiteCaseStore: CaseStore {
 // MARK: - CaseStore
 
 extension SQLiteCaseStore {
+    public func identity(claimed: String) throws(StoreError) -> String { claimed }
+
     public func initialise(by user: String) throws(StoreError) -> Bool {
         guard CaseValidation.isValidId(user) else { throw .invalid("\(Quoted(user)) cannot be a user name here") }
         let now = Timestamp(clock())

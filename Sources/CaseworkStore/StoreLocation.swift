@@ -1,3 +1,4 @@
+import CaseworkCore
 import Foundation
 
 /// Where a store's file lives and where the user's own configuration is kept
@@ -54,5 +55,46 @@ enum Protection {
             let path = file.path + suffix
             if FileManager.default.fileExists(atPath: path) { chmod(path, 0o600) }
         }
+    }
+}
+
+/// Which store a command opens: the single-user SQLite file, or the team's
+/// PostgreSQL database. Chosen by `--store`, then `CASEWORK_STORE`, then a
+/// `config.json` holding `{"store": "..."}` in `$XDG_CONFIG_HOME/casework/`,
+/// each of `$XDG_CONFIG_DIRS` (`/etc/xdg`), or `/etc/casework/` (so that on a
+/// team server practitioners need no set-up), then the default file.
+public enum StoreAddress: Sendable, Hashable {
+    case file(StoreLocation)
+    /// A libpq connection string (`postgresql:///casework`, `postgresql://host/db?sslmode=verify-full`).
+    case team(String, configDirectory: URL)
+
+    public static func isTeam(_ text: String) -> Bool {
+        text.hasPrefix("postgresql:") || text.hasPrefix("postgres:")
+    }
+
+    public static func resolve(explicit: String?, environment: [String: String]) throws(StoreError) -> StoreAddress {
+        let fallback = StoreLocation.resolve(explicit: explicit, environment: environment)
+        func named(_ text: String) -> StoreAddress {
+            isTeam(text) ? .team(text, configDirectory: fallback.configDirectory)
+                : .file(StoreLocation(file: URL(fileURLWithPath: text), configDirectory: fallback.configDirectory))
+        }
+        if let explicit, !explicit.isEmpty { return named(explicit) }
+        if let env = environment["CASEWORK_STORE"], !env.isEmpty { return named(env) }
+        for file in configFiles(environment: environment, configDirectory: fallback.configDirectory) {
+            guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let store = object["store"] as? String, !store.isEmpty else {
+                throw .invalid("\(file.path) is not a Casework configuration: it must hold {\"store\": \"ADDRESS\"}")
+            }
+            return named(store)
+        }
+        return .file(fallback)
+    }
+
+    static func configFiles(environment: [String: String], configDirectory: URL) -> [URL] {
+        let dirs = (environment["XDG_CONFIG_DIRS"].flatMap { $0.isEmpty ? nil : $0 } ?? "/etc/xdg")
+            .split(separator: ":").filter { $0.hasPrefix("/") }
+            .map { URL(fileURLWithPath: String($0)).appendingPathComponent("casework") }
+        return ([configDirectory] + dirs + [URL(fileURLWithPath: "/etc/casework")]).map { $0.appendingPathComponent("config.json") }
     }
 }

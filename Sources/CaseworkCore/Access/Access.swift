@@ -1,6 +1,7 @@
 /// What a user does in the workbook: a practitioner keeps cases, a manager
-/// reviews them and manages users.
-public enum Role: String, CaseFileEnum { case worker, manager }
+/// reviews them; on the team store an administrator (e.g. the information
+/// governance lead) manages people, roles and policy and sees no case.
+public enum Role: String, CaseFileEnum { case worker, manager, admin }
 
 /// A person known to the store, identified by their operating-system user name.
 public struct User: Hashable, Sendable, Codable {
@@ -43,7 +44,8 @@ public enum Access {
     /// A case may be brought in by its own worker or by a manager who would see it.
     public static func canImport(_ user: User, _ c: CaseOwnership) -> Bool { canSee(user, c) }
 
-    public static func canManageUsers(_ user: User) -> Bool { user.role == .manager }
+    /// On the single-user store its manager adds people; on the team store only an administrator.
+    public static func canManageUsers(_ user: User) -> Bool { user.role == .manager || user.role == .admin }
 
     public static func canReview(_ user: User, _ c: CaseOwnership) -> Bool {
         user.role == .manager && canSee(user, c)

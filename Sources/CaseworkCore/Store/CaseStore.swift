@@ -65,10 +65,40 @@ public struct AuditReport: Hashable, Sendable {
     public var isIntact: Bool { problem == nil }
 }
 
+/// What `casework check` found: the database's own integrity checks, the
+/// audit chain, record versions against the digests the trail recorded, and
+/// cases whose stored flags differ from the rules recomputed with the
+/// store's policy (a forged or stale flag is found, not trusted).
+public struct StoreCheck: Hashable, Sendable {
+    public var integrity: [String]
+    public var foreignKeys: Int
+    public var audit: AuditReport
+    public var versions: [String]
+    public var staleFlags: [String]
+    public var cases: Int
+
+    public init(integrity: [String] = ["ok"], foreignKeys: Int = 0, audit: AuditReport, versions: [String] = [],
+                staleFlags: [String] = [], cases: Int = 0) {
+        self.integrity = integrity; self.foreignKeys = foreignKeys; self.audit = audit
+        self.versions = versions; self.staleFlags = staleFlags; self.cases = cases
+    }
+
+    public var isHealthy: Bool { integrity == ["ok"] && foreignKeys == 0 && audit.isIntact && versions.isEmpty && staleFlags.isEmpty }
+}
+
 /// Where cases are kept. Every read and write names the user acting, and the
 /// store applies `Access` to it: role checks cannot be skipped by a caller.
-/// The SQLite store implements it today; a PostgreSQL store for teams is planned.
+/// Two back ends: the single-user SQLite file, and the team's PostgreSQL
+/// database, where the database itself enforces roles and the user is the
+/// database session's own role.
 public protocol CaseStore: Sendable {
+    /// Who the store will act as for someone who claims to be `claimed` (the
+    /// OS user): the same on the single-user store; on the team store the
+    /// role the database authenticated, whatever is claimed.
+    func identity(claimed: String) throws(StoreError) -> String
+    /// Integrity, the audit trail, record versions and every case's flags (managers and administrators).
+    func check(by actor: String) throws(StoreError) -> StoreCheck
+
     /// Creates the store's bookkeeping and makes `user` its first manager.
     /// Returns false when the store was already initialised (nothing changes).
     func initialise(by user: String) throws(StoreError) -> Bool

@@ -1,0 +1,120 @@
+import CLibPQ
+import CaseworkCore
+import Foundation
+
+/// What the server said when it refused a statement: its SQLSTATE and first line.
+struct PGError: Error, CustomStringConvertible {
+    var sqlState: String
+    var message: String
+    var description: String { "\(sqlState): \(message)" }
+}
+
+/// The rows a statement returned, as text (libpq's text format), by position.
+struct PGRows: Sequence {
+    var columns: [String]
+    var rows: [[String?]]
+
+    var count: Int { rows.count }
+    var first: [String?]? { rows.first }
+    func makeIterator() -> IndexingIterator<[[String?]]> { rows.makeIterator() }
+
+    /// The first column of the first row, if any.
+    var scalar: String? { rows.first?.first ?? nil }
+}
+
+/// One libpq connection, synchronous, used by one thread at a time. libpq
+/// reads the address the usual way: URIs, `PGHOST`/`PGSERVICE`,
+/// `pg_service.conf`, `.pgpass`, `sslmode`.
+final class PGConnection {
+    private let conn: OpaquePointer
+
+    init(_ conninfo: String) throws(StoreError) {
+        guard let c = PQconnectdb(conninfo) else { throw .storage("cannot reach the team store (out of memory)") }
+        guard PQstatus(c) == CONNECTION_OK else {
+            let why = Self.firstLine(String(cString: PQerrorMessage(c)))
+            PQfinish(c)
+            throw .storage("cannot connect to the team store: \(Sanitiser.clean(why))")
+        }
+        cw_silence_notices(c)
+        conn = c
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// After the server restarted or the network dropped, connects again with the same settings.
+    func reconnectIfNeeded() {
+        if PQstatus(conn) != CONNECTION_OK { PQreset(conn) }
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(trimmed.split(separator: "\n", omittingEmptySubsequences: true).first ?? Substring(trimmed))
+    }
+
+    /// The role this connection was authenticated as, by the server.
+    func sessionUser() throws(PGError) -> String {
+        try query("SELECT session_user").scalar ?? ""
+    }
+
+    /// Runs one statement with `$1…` parameters (text), returning its rows.
+    @discardableResult
+    func query(_ sql: String, _ params: [String?] = []) throws(PGError) -> PGRows {
+        let copies = params.map { $0.map { strdup($0) } ?? nil }
+        defer { for p in copies { free(p) } }
+        let result: OpaquePointer? = copies.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
+                PQexecParams(conn, sql, Int32(params.count), nil, values.baseAddress, nil, nil, 0)
+            }
+        }
+        return try Self.collect(result, conn)
+    }
+
+    /// Runs several statements with no parameters (a schema script).
+    func execute(_ script: String) throws(PGError) {
+        _ = try Self.collect(PQexec(conn, script), conn)
+    }
+
+    private static func collect(_ result: OpaquePointer?, _ conn: OpaquePointer) throws(PGError) -> PGRows {
+        guard let result else {
+            throw PGError(sqlState: "08006", message: firstLine(String(cString: PQerrorMessage(conn))))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return PGRows(columns: [], rows: [])
+        case PGRES_TUPLES_OK:
+            let n = PQntuples(result), m = PQnfields(result)
+            let columns = (0..<m).map { String(cString: PQfname(result, $0)) }
+            var rows: [[String?]] = []
+            rows.reserveCapacity(Int(n))
+            for i in 0..<n {
+                var row: [String?] = []
+                row.reserveCapacity(Int(m))
+                for j in 0..<m {
+                    row.append(PQgetisnull(result, i, j) == 1 ? nil : String(cString: PQgetvalue(result, i, j)))
+                }
+                rows.append(row)
+            }
+            return PGRows(columns: columns, rows: rows)
+        default:
+            let state = PQresultErrorField(result, cw_diag_sqlstate()).map { String(cString: $0) } ?? "XX000"
+            let message = PQresultErrorField(result, cw_diag_message()).map { String(cString: $0) }
+                ?? firstLine(String(cString: PQerrorMessage(conn)))
+            throw PGError(sqlState: state, message: message)
+        }
+    }
+
+    /// `value` as a string literal, for the few statements that cannot take
+    /// parameters (CREATE ROLE and GRANT name roles, not values).
+    func literal(_ value: String) -> String {
+        guard let p = PQescapeLiteral(conn, value, value.utf8.count) else { return "''" }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+
+    func identifier(_ value: String) -> String {
+        guard let p = PQescapeIdentifier(conn, value, value.utf8.count) else { return "\"\"" }
+        defer { PQfreemem(p) }
+        return String(cString: p)
+    }
+}

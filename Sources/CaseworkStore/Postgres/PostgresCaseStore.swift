@@ -1,0 +1,590 @@
+import CaseworkCore
+import Foundation
+import Synchronization
+
+/// The team store: one PostgreSQL database a whole team shares. Who is
+/// acting is the database session's own role (`session_user`, from peer
+/// authentication on the server or TLS from a laptop), never a name the
+/// client claims: the `by actor` arguments of `CaseStore` are ignored here.
+/// Row-level security decides what each role sees, and every write goes
+/// through a function of the schema that checks the caller, writes the
+/// version and extends the audit chain in the same transaction
+/// (`PostgresSchema`). The client computes flags inside that transaction.
+public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
+    /// The connection string as given (a `postgresql://` URI or libpq keywords).
+    public let address: String
+    /// The database role this session is, as the server authenticated it.
+    public let sessionUser: String
+    let settings: FlagSettings
+    let engineBox: Mutex<FlagEngine>
+    let storedPolicy = Mutex<String??>(nil)
+    /// Guards `connection`: libpq connections are used by one thread at a time.
+    private let lock = NSLock()
+    private let connection: PGConnection
+
+    public var engine: FlagEngine { engineBox.withLock { $0 } }
+    var fingerprint: String { FlagFingerprint.of(engine) }
+
+    /// Connects to a set-up team store.
+    public init(address: String, settings: FlagSettings) throws(StoreError) {
+        self.address = address
+        self.settings = settings
+        engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
+        connection = try PGConnection(address)
+        do {
+            sessionUser = try connection.sessionUser()
+            guard try connection.query("SELECT to_regclass('casework.meta') IS NOT NULL").scalar == "t" else {
+                throw StoreError.notInitialised(path: "\(Self.describe(address)) (an IT person sets it up with `casework server setup`)")
+            }
+            let applied = Set(try connection.query("SELECT id FROM casework.schema_migration").rows.compactMap { $0[0] })
+            let known = Set(PostgresSchema.migrations.map(\.id))
+            if !applied.subtracting(known).isEmpty {
+                throw StoreError.invalid("the team store was made by a newer casework; upgrade casework to use it")
+            }
+            if !known.subtracting(applied).isEmpty {
+                throw StoreError.invalid("the team store needs its schema brought up to date: the administrator runs `casework server migrate`")
+            }
+        } catch {
+            throw Self.map(error)
+        }
+        try transaction { db in try self.followStoredPolicy(db) }
+    }
+
+    /// The address with any password (and, `withUser: false`, the user) left out, for messages.
+    public static func describe(_ address: String, withUser: Bool = true) -> String {
+        guard var parts = URLComponents(string: address), address.contains("://") else {
+            return address.split(separator: " ").filter { p in
+                !p.lowercased().hasPrefix("password") && (withUser || !p.lowercased().hasPrefix("user"))
+            }.joined(separator: " ")
+        }
+        parts.password = nil
+        if !withUser { parts.user = nil }
+        return parts.string ?? "the team store"
+    }
+
+    // MARK: - Plumbing
+
+    static func map(_ error: Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        guard let e = error as? PGError else { return .storage(String(describing: type(of: error))) }
+        let m = Sanitiser.clean(e.message)
+        func pair() -> (String, String) {
+            let p = m.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+            return (p.first ?? m, p.count > 1 ? p[1] : "")
+        }
+        switch e.sqlState {
+        case "CW001": return .caseNotFound(m)
+        case "CW002": return .forbidden(m)
+        case "CW003": return .invalid(m)
+        case "CW004": let (c, r) = pair(); return .recordNotFound(caseId: c, recordId: r)
+        case "CW005": let (c, r) = pair(); return .recordExists(caseId: c, recordId: r)
+        case "CW006": return .caseExists(m)
+        case "CW007": return .notRegistered(user: m)
+        case "42501": return .forbidden("the team store refused this: your database role may not do it")
+        case "40001", "40P01", "55P03", "57014": return .busy
+        case "53100": return .full
+        case "25006": return .readOnly(path: "the team store")
+        case "3F000", "42P01", "42883": return .storage("the team store is not set up, or needs `casework server migrate` (\(e.sqlState))")
+        case let s where s.hasPrefix("08"): return .storage("lost the connection to the team store; nothing was saved, try again")
+        default: return .storage("PostgreSQL error \(e.sqlState)")
+        }
+    }
+
+    /// One transaction on the store's connection; retried when the server
+    /// chose it as a deadlock or serialisation victim.
+    func transaction<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        connection.reconnectIfNeeded()
+        var attempt = 0
+        while true {
+            do {
+                try connection.query("BEGIN")
+                let value = try body(connection)
+                try connection.query("COMMIT")
+                return value
+            } catch {
+                _ = try? connection.query("ROLLBACK")
+                if let pg = error as? PGError, pg.sqlState == "40001" || pg.sqlState == "40P01", attempt < 4 {
+                    attempt += 1
+                    continue
+                }
+                throw Self.map(error)
+            }
+        }
+    }
+
+    /// Takes up the policy stored in the team store. A user's own policy file
+    /// never applies here: the team's flags follow the team's policy.
+    func followStoredPolicy(_ db: PGConnection) throws {
+        let stored = try db.query("SELECT value FROM casework.meta WHERE key = 'policy'").scalar
+        if case .some(let taken) = storedPolicy.withLock({ $0 }), taken == stored { return }
+        var policy = settings.defaultPolicy
+        if let stored {
+            do { policy = try Policy.decodeOverride(Data(stored.utf8), over: settings.defaultPolicy) } catch {
+                throw StoreError.invalid("the policy stored in the team store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
+            }
+        }
+        engineBox.withLock { $0.policy = policy }
+        storedPolicy.withLock { $0 = .some(stored) }
+    }
+
+    static func json(_ value: Any) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.withoutEscapingSlashes])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A text[] literal.
+    static func array(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
+    }
+
+    static func recordsJSON(_ records: [CaseRecord]) -> String {
+        json(records.map { ["id": $0.id, "kind": $0.kind.rawValue, "body": $0.body()] })
+    }
+
+    static func flagsJSON(_ flags: [Flag]) -> String {
+        json(flags.map { f -> [String: Any] in
+            ["recordId": f.recordId, "rule": f.rule, "severity": f.severity.rawValue, "rank": f.severity.rank,
+             "field": f.field ?? NSNull(), "message": f.message, "source": f.source,
+             "dueFrom": f.dueFrom?.description ?? NSNull(), "status": f.status.rawValue,
+             "reviewId": f.reviewId ?? NSNull(), "returnedIn": f.returnedIn ?? NSNull()]
+        })
+    }
+
+    /// A case from rows of (kind, body[, version]) in order.
+    static func decodeCase(_ rows: [[String?]], _ caseId: String) throws -> Case {
+        let records = try CaseRecord.decodeAll(rows.map { (kind: $0[0] ?? "", body: $0[1] ?? "") })
+        guard let c = Case(records: records) else { throw StoreError.caseNotFound(caseId) }
+        return c
+    }
+
+    static func validated(_ c: Case) throws -> Case {
+        do { try CaseValidation.validate(c) } catch { throw StoreError.invalid(error.description) }
+        return c
+    }
+
+    static func manualFlags(_ db: PGConnection, caseIds: [String]) throws -> [String: [ManualFlag]] {
+        var out: [String: [ManualFlag]] = [:]
+        let rows = try db.query("SELECT * FROM casework.manual_flags($1::text[])", [array(caseIds)])
+        for r in rows {
+            out[r[0] ?? "", default: []].append(
+                ManualFlag(recordId: r[1] ?? "", severity: Severity(rawValue: r[2] ?? "") ?? .check, reason: r[3] ?? "",
+                           raisedBy: r[4] ?? "", raisedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0))))
+        }
+        return out
+    }
+
+    /// Computes the case's flags and stores them in the same transaction.
+    @discardableResult
+    func storeFlags(_ db: PGConnection, _ c: Case) throws -> Bool {
+        try followStoredPolicy(db)
+        let manual = try Self.manualFlags(db, caseIds: [c.id])[c.id] ?? []
+        let flags = engine.flags(for: c, manual: manual)
+        return try db.query("SELECT casework.store_flags($1, $2::jsonb)", [c.id, Self.flagsJSON(flags)]).scalar == "t"
+    }
+
+    func requireMe(_ db: PGConnection) throws -> User {
+        try Self.user(db, sessionUser)
+    }
+
+    static func user(_ db: PGConnection, _ name: String) throws -> User {
+        let rows = try db.query("""
+            SELECT casework.role_of(name), coalesce((SELECT array_to_json(array_agg(team ORDER BY team))::text
+                                                     FROM casework.user_team WHERE user_name = name), '[]')
+            FROM casework.app_user WHERE name = $1 AND removed_at IS NULL
+            """, [name])
+        guard let row = rows.first, let role = Role(rawValue: row[0] ?? "") else { throw StoreError.notRegistered(user: name) }
+        let teams = (try? JSONSerialization.jsonObject(with: Data((row[1] ?? "[]").utf8))) as? [String] ?? []
+        return User(name: name, role: role, teams: teams)
+    }
+
+    static let summaryColumns = "id, title, child_name, worker, team, opened, closed, last_activity"
+
+    static func summary(_ r: [String?]) -> CaseSummary {
+        CaseSummary(id: r[0] ?? "", title: r[1] ?? "", childName: r[2] ?? "", worker: r[3] ?? "", team: r[4],
+                    opened: Day(r[5] ?? "") ?? Day(ordinal: 0), closed: r[6].flatMap(Day.init),
+                    lastActivity: Timestamp(r[7] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)))
+    }
+
+    static let entryColumns = """
+        f.case_id, f.record_id, f.rule, f.severity, f.field, f.message, f.source, f.due_from, f.status, f.review_id,
+        f.returned_in, f.worker, f.team, f.since, r.body
+        """
+
+    static func entry(_ row: [String?]) -> FlagEntry {
+        let flag = Flag(rule: row[2] ?? "", severity: Severity(rawValue: row[3] ?? "") ?? .check, caseId: row[0] ?? "",
+                        recordId: row[1] ?? "", field: row[4], message: row[5] ?? "", source: row[6] ?? "",
+                        dueFrom: row[7].flatMap(Day.init), status: FlagStatus(rawValue: row[8] ?? "") ?? .open,
+                        reviewId: row[9], returnedIn: row[10])
+        var returned: Review?
+        if let body = row[14], case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
+        return FlagEntry(flag: flag, worker: row[11] ?? "", team: row[12],
+                         since: Timestamp(row[13] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
+    }
+
+    /// Open flags due on a day (`$n` is the day).
+    static func openOn(_ n: Int) -> String { "f.status = 'open' AND (f.due_from IS NULL OR f.due_from <= $\(n))" }
+}
+
+// MARK: - CaseStore
+
+extension PostgresCaseStore {
+    public func identity(claimed: String) throws(StoreError) -> String { sessionUser }
+
+    public func initialise(by user: String) throws(StoreError) -> Bool {
+        throw .invalid("a team store is set up once by an IT person: `sudo -u postgres casework server setup --store \(Self.describe(address)) --admin NAME`")
+    }
+
+    public func user(named name: String) throws(StoreError) -> User {
+        try transaction { db in try Self.user(db, name) }
+    }
+
+    public func addUser(_ user: User, by actor: String) throws(StoreError) {
+        guard CaseValidation.isValidId(user.name) else {
+            throw .invalid("\(Quoted(user.name)) is not a valid user name (\(CaseValidation.idRule))")
+        }
+        for team in user.teams where team.isBlank || team.contains(where: { $0.isNewline }) {
+            throw .invalid("a team name must be one line of text")
+        }
+        try transaction { db in
+            try db.query("SELECT casework.add_user($1, $2, $3::text[])", [user.name, user.role.rawValue, Self.array(user.teams)])
+        }
+    }
+
+    public func removeUser(_ name: String, by actor: String) throws(StoreError) {
+        try transaction { db in try db.query("SELECT casework.remove_user($1)", [name]) }
+    }
+
+    public func setRole(_ name: String, _ role: Role, by actor: String) throws(StoreError) {
+        try transaction { db in try db.query("SELECT casework.set_user_role($1, $2)", [name, role.rawValue]) }
+    }
+
+    public func setTeams(_ name: String, _ teams: [String], by actor: String) throws(StoreError) {
+        for team in teams where team.isBlank || team.contains(where: { $0.isNewline }) {
+            throw .invalid("a team name must be one line of text")
+        }
+        try transaction { db in try db.query("SELECT casework.set_user_teams($1, $2::text[])", [name, Self.array(teams)]) }
+    }
+
+    public func users(by actor: String) throws(StoreError) -> [User] {
+        try transaction { db in
+            _ = try requireMe(db)
+            return try db.query("""
+                SELECT name, casework.role_of(name), coalesce((SELECT array_to_json(array_agg(team ORDER BY team))::text
+                                                             FROM casework.user_team WHERE user_name = name), '[]')
+                FROM casework.app_user WHERE removed_at IS NULL ORDER BY name
+                """).rows.map { r in
+                User(name: r[0] ?? "", role: Role(rawValue: r[1] ?? "") ?? .worker,
+                     teams: (try? JSONSerialization.jsonObject(with: Data((r[2] ?? "[]").utf8))) as? [String] ?? [])
+            }
+        }
+    }
+
+    public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
+        let ids = cases.map(\.id)
+        if let dup = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
+            throw .invalid("case \(dup) appears in more than one file")
+        }
+        for c in cases {
+            do { try CaseValidation.validate(c) } catch { throw .invalid(error.description) }
+        }
+        return try transaction { db in
+            _ = try requireMe(db)
+            var outcomes: [ImportOutcome] = []
+            for c in cases {
+                let exists = try db.query("SELECT 1 FROM casework.case_file WHERE id = $1", [c.id]).count > 0
+                if exists && !replace { throw StoreError.caseExists(c.id) }
+                let mode = exists ? "replace" : "import"
+                let out = try db.query("SELECT casework.put_case($1, $2::jsonb, $3)", [c.id, Self.recordsJSON(c.records), mode]).scalar ?? "{}"
+                let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
+                let rows = (result["records"] as? [[String]] ?? []).map { $0.map { Optional($0) } }
+                let stored = try Self.validated(try Self.decodeCase(rows, c.id))
+                try storeFlags(db, stored)
+                outcomes.append(exists ? .replaced(caseId: c.id, amended: result["amended"] as? Int ?? 0, added: result["added"] as? Int ?? 0)
+                                       : .created(caseId: c.id, records: c.records.count))
+            }
+            return outcomes
+        }
+    }
+
+    public func exportCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try readCase(id, purpose: "export")
+    }
+
+    public func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try readCase(id, purpose: "view")
+    }
+
+    func readCase(_ id: String, purpose: String) throws(StoreError) -> Case {
+        try transaction { db in
+            try Self.decodeCase(try db.query("SELECT kind, body FROM casework.read_case($1, $2)", [id, purpose]).rows, id)
+        }
+    }
+
+    public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
+        try transaction { db in
+            _ = try requireMe(db)
+            return try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file ORDER BY id").rows.map(Self.summary)
+        }
+    }
+
+    public func add(_ record: CaseRecord, toCase caseId: String, by actor: String) throws(StoreError) {
+        try save([.add(record)], inCase: caseId, by: actor)
+    }
+
+    public func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int {
+        try write([.amend(record, reason: reason)], inCase: caseId).first { $0.id == record.id }?.version ?? 1
+    }
+
+    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
+        _ = try write(changes, inCase: caseId)
+    }
+
+    /// Saves the changes, checks the case they leave, and stores its flags; returns each record's version.
+    func write(_ changes: [RecordChange], inCase caseId: String) throws(StoreError) -> [(id: String, version: Int)] {
+        guard !changes.isEmpty else { return [] }
+        for change in changes {
+            switch change {
+            case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
+            case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
+                throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
+            case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
+            default: break
+            }
+        }
+        let payload = Self.json(changes.map { change -> [String: Any] in
+            switch change {
+            case .add(let r): ["op": "add", "id": r.id, "kind": r.kind.rawValue, "body": r.body()]
+            case .amend(let r, let reason): ["op": "amend", "id": r.id, "kind": r.kind.rawValue, "body": r.body(), "reason": reason]
+            }
+        })
+        return try transaction { db in
+            let rows = try db.query("SELECT kind, body, version FROM casework.save_records($1, $2::jsonb)", [caseId, payload]).rows
+            let c = try Self.validated(try Self.decodeCase(rows, caseId))
+            try storeFlags(db, c)
+            return zip(c.records, rows).map { ($0.id, Int($1[2] ?? "") ?? 1) }
+        }
+    }
+
+    public func createCase(_ c: Case, by actor: String) throws(StoreError) {
+        let c = try { () throws(StoreError) -> Case in
+            do { return try Self.validated(c) } catch let e as StoreError { throw e } catch { throw .invalid("\(error)") }
+        }()
+        try transaction { db in
+            _ = try requireMe(db)
+            let out = try db.query("SELECT casework.put_case($1, $2::jsonb, 'create')", [c.id, Self.recordsJSON(c.records)]).scalar ?? "{}"
+            let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
+            let rows = (result["records"] as? [[String]] ?? []).map { $0.map { Optional($0) } }
+            try storeFlags(db, try Self.decodeCase(rows, c.id))
+        }
+    }
+
+    public func caseList(_ q: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage {
+        try transaction { db in
+            let user = try requireMe(db)
+            var conditions: [String] = [], args: [String?] = [q.on.description]
+            if q.mineOnly { args.append(user.name); conditions.append("c.worker = $\(args.count)") }
+            if q.flaggedOnly {
+                conditions.append("EXISTS (SELECT 1 FROM casework.flag f WHERE f.case_id = c.id AND \(Self.openOn(1)))")
+            }
+            if !q.search.isEmpty {
+                args.append(q.search.lowercased())
+                conditions.append("(strpos(lower(c.id), $\(args.count)) > 0 OR strpos(lower(c.child_name), $\(args.count)) > 0)")
+            }
+            let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
+            let total = Int(try db.query("SELECT count(*) FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter)", args).scalar ?? "0") ?? 0
+            let page = try db.query("""
+                SELECT \(Self.summaryColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter) ORDER BY c.id LIMIT \(q.limit) OFFSET \(q.offset)
+                """, args).rows.map(Self.summary)
+            var counts: [String: [Severity: Int]] = [:]
+            if !page.isEmpty {
+                for r in try db.query("""
+                    SELECT f.case_id, f.severity, count(*) FROM casework.flag f
+                    WHERE f.case_id = ANY ($2::text[]) AND \(Self.openOn(1)) GROUP BY f.case_id, f.severity
+                    """, [q.on.description, Self.array(page.map(\.id))]) {
+                    if let s = Severity(rawValue: r[1] ?? "") { counts[r[0] ?? "", default: [:]][s] = Int(r[2] ?? "0") ?? 0 }
+                }
+            }
+            var totals: [Severity: Int] = [:]
+            for r in try db.query("SELECT f.severity, count(*) FROM casework.flag f WHERE \(Self.openOn(1)) GROUP BY f.severity",
+                                  [q.on.description]) {
+                if let s = Severity(rawValue: r[0] ?? "") { totals[s] = Int(r[1] ?? "0") ?? 0 }
+            }
+            return CaseListPage(query: q, entries: page.map { CaseListEntry(summary: $0, openFlags: counts[$0.id] ?? [:]) },
+                                total: total, openFlags: totals)
+        }
+    }
+
+    public func suggestedCaseId(by actor: String) throws(StoreError) -> String {
+        try transaction { db in
+            _ = try requireMe(db)
+            return CaseNumbering.next(after: Int(try db.query("SELECT casework.highest_case_number()").scalar ?? "0") ?? 0)
+        }
+    }
+
+    public func saveDraft(_ draft: Draft, by actor: String) throws(StoreError) {
+        try transaction { db in
+            _ = try requireMe(db)
+            try db.query("""
+                INSERT INTO casework.draft (id, case_id, kind, title, payload, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (user_name, id) DO UPDATE SET case_id = excluded.case_id, kind = excluded.kind, title = excluded.title,
+                    payload = excluded.payload, updated_at = excluded.updated_at
+                """, [draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
+        }
+    }
+
+    public func drafts(by actor: String) throws(StoreError) -> [Draft] {
+        try transaction { db in
+            try db.query("SELECT id, case_id, kind, title, payload, updated_at FROM casework.draft ORDER BY updated_at DESC").rows.map { r in
+                Draft(id: r[0] ?? "", caseId: r[1], kind: r[2] ?? "", title: r[3] ?? "", payload: r[4] ?? "",
+                      updatedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)))
+            }
+        }
+    }
+
+    public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
+        try transaction { db in try db.query("DELETE FROM casework.draft WHERE id = $1", [id]) }
+    }
+
+    public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {
+        try transaction { db in
+            let rows = try db.query("SELECT version, kind, body, author, at, reason FROM casework.read_history($1, $2)", [caseId, recordId]).rows
+            guard !rows.isEmpty else { throw StoreError.recordNotFound(caseId: caseId, recordId: recordId) }
+            return try rows.map { r in
+                RecordVersion(caseId: caseId, recordId: recordId, version: Int(r[0] ?? "") ?? 0,
+                              record: try CaseRecord.decode(kind: RecordKind(rawValue: r[1] ?? "") ?? .note, body: r[2] ?? ""),
+                              author: r[3] ?? "", at: Timestamp(r[4] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), reason: r[5])
+            }
+        }
+    }
+
+    public func verifyAudit() throws(StoreError) -> AuditReport {
+        try transaction { db in try PostgresAudit.verify(db) }
+    }
+
+    public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
+        try transaction { db in
+            _ = try requireMe(db)
+            return try Self.flagEntries(db, q)
+        }
+    }
+
+    static func flagEntries(_ db: PGConnection, _ q: FlagQuery) throws -> [FlagEntry] {
+        var args: [String?] = [q.on.description]
+        var sql = """
+            SELECT \(entryColumns) FROM casework.flag f
+            LEFT JOIN casework.record r ON r.case_id = f.case_id AND r.record_id = f.returned_in
+            WHERE \(q.includeAccepted ? "(f.due_from IS NULL OR f.due_from <= $1)" : openOn(1))
+            """
+        if q.returnedOnly { sql += " AND f.returned_in IS NOT NULL" }
+        if let id = q.caseId { args.append(id); sql += " AND f.case_id = $\(args.count)" }
+        if let rule = q.rule { args.append(rule); sql += " AND f.rule = $\(args.count)" }
+        if let worker = q.worker { args.append(worker); sql += " AND f.worker = $\(args.count)" }
+        if let s = q.severities { args.append(array(s.map(\.rawValue))); sql += " AND f.severity = ANY ($\(args.count)::text[])" }
+        sql += " ORDER BY f.severity_rank, f.since, f.case_id, f.record_id, f.rule"
+        if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
+        return try db.query(sql, args).rows.map(entry)
+    }
+
+    public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {
+        let me = try user(named: sessionUser)
+        guard me.role == .manager else {
+            throw .forbidden("only a manager can recompute every case's flags (you are a \(me.role.rawValue)); yours are kept current as you write")
+        }
+        return try recomputeAll()
+    }
+
+    /// Recomputes the flags of every case this manager sees, a batch to a transaction.
+    func recomputeAll(batch: Int = 500) throws(StoreError) -> RecomputeSummary {
+        let started = ContinuousClock.now
+        let ids = try transaction { db in try db.query("SELECT id FROM casework.case_file ORDER BY id").rows.compactMap { $0[0] } }
+        var summary = RecomputeSummary(cases: ids.count)
+        for start in stride(from: 0, to: ids.count, by: batch) {
+            let chunk = Array(ids[start..<min(start + batch, ids.count)])
+            let lockStart = ContinuousClock.now
+            summary.changed += try transaction { db in
+                try followStoredPolicy(db)
+                let cases = try Self.readCases(db, chunk, purpose: "recompute")
+                let manual = try Self.manualFlags(db, caseIds: chunk)
+                let stored = try Self.storedFlags(db, chunk)
+                var changed = 0
+                for c in cases {
+                    let flags = engine.flags(for: c, manual: manual[c.id] ?? [])
+                    if Self.same(stored[c.id] ?? [], flags, c) { continue }
+                    if try db.query("SELECT casework.store_flags($1, $2::jsonb)", [c.id, Self.flagsJSON(flags)]).scalar == "t" { changed += 1 }
+                }
+                return changed
+            }
+            summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
+            summary.batches += 1
+        }
+        try transaction { db in try db.query("SELECT casework.set_fingerprint($1)", [fingerprint]) }
+        summary.elapsed = ContinuousClock.now - started
+        return summary
+    }
+
+    /// Reads whole cases through the audited bulk read.
+    static func readCases(_ db: PGConnection, _ ids: [String], purpose: String) throws -> [Case] {
+        var grouped: [(String, [[String?]])] = []
+        for r in try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], $2)", [array(ids), purpose]) {
+            let id = r[0] ?? ""
+            if grouped.last?.0 != id { grouped.append((id, [])) }
+            grouped[grouped.count - 1].1.append([r[1], r[2]])
+        }
+        return try grouped.map { try decodeCase($0.1, $0.0) }
+    }
+
+    /// The stored flags of some cases, as the rules would give them.
+    static func storedFlags(_ db: PGConnection, _ ids: [String]) throws -> [String: [Flag]] {
+        var out: [String: [Flag]] = [:]
+        for r in try db.query("""
+            SELECT f.case_id, f.record_id, f.rule, f.severity, f.field, f.message, f.source, f.due_from, f.status, f.review_id,
+                   f.returned_in, f.worker, f.team FROM casework.flag f WHERE f.case_id = ANY ($1::text[])
+            """, [array(ids)]) {
+            out[r[0] ?? "", default: []].append(storedFlag(r))
+        }
+        return out
+    }
+
+    /// A stored flag from its row (case, record, rule, severity, field, message, source, due, status, review,
+    /// returned, worker, team); the owner columns ride on the message, so a flag whose owner disagrees
+    /// with the case is never "the same".
+    static func storedFlag(_ r: [String?]) -> Flag {
+        var flag = Flag(rule: r[2] ?? "", severity: Severity(rawValue: r[3] ?? "") ?? .check, caseId: r[0] ?? "",
+                        recordId: r[1] ?? "", field: r[4], message: r[5] ?? "", source: r[6] ?? "",
+                        dueFrom: r[7].flatMap(Day.init), status: FlagStatus(rawValue: r[8] ?? "") ?? .open,
+                        reviewId: r[9], returnedIn: r[10])
+        flag.message += "\u{1F}\(r[11] ?? "")\u{1F}\(r[12] ?? "")"
+        return flag
+    }
+
+    /// Whether stored flags (from `storedFlags`) are what the rules give for `c`.
+    static func same(_ stored: [Flag], _ computed: [Flag], _ c: Case) -> Bool {
+        let expected = computed.map { f -> Flag in
+            var f = f
+            f.message += "\u{1F}\(c.worker)\u{1F}\(c.team ?? "")"
+            return f
+        }
+        func key(_ f: Flag) -> String { "\(f.rule)\u{1F}\(f.recordId)" }
+        return stored.count == expected.count
+            && Dictionary(stored.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a }) == Dictionary(expected.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func policy() throws(StoreError) -> Policy {
+        try transaction { db in try followStoredPolicy(db) }
+        return engine.policy
+    }
+
+    public func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary {
+        do { _ = try Policy.decodeOverride(override, over: settings.defaultPolicy) } catch {
+            throw .invalid("the policy file is invalid: \(error); nothing changed")
+        }
+        try transaction { db in try db.query("SELECT casework.set_policy($1)", [String(decoding: override, as: UTF8.self)]) }
+        let me = try user(named: sessionUser)
+        // An administrator sees no case; the managers' next recompute (or `check`) follows the new policy.
+        return me.role == .manager ? try recomputeAll() : RecomputeSummary(cases: 0)
+    }
+}

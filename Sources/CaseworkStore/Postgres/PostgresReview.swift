@@ -1,0 +1,138 @@
+import CaseworkCore
+import Foundation
+
+/// The manager's side of the team store: review actions, the queue, manual
+/// flags, case members, the report and retention. The database refuses each
+/// of these to anyone whose role may not do it; the checks here only give a
+/// clearer message first.
+extension PostgresCaseStore {
+    public func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review {
+        try transaction { db in
+            let me = try requireMe(db)
+            let c = try Self.decodeCase(try db.query("SELECT kind, body FROM casework.read_case($1, 'view')", [request.caseId]).rows,
+                                        request.caseId)
+            guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
+            let open = try db.query("SELECT \(Self.entryColumns) FROM casework.flag f LEFT JOIN casework.record r ON false WHERE f.case_id = $2 AND \(Self.openOn(1))",
+                                    [Timestamp(Date()).localDay.description, c.id]).rows.map { Self.entry($0).flag }
+            let n = c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
+            let review: Review
+            switch ReviewRules.review(request, by: me, ownership: o, case: c, openFlags: open, id: "R\(n + 1)", at: Timestamp(Date())) {
+            case .success(let r): review = r
+            case .failure(let e): throw e
+            }
+            let rows = try db.query("SELECT kind, body FROM casework.add_review($1, $2, $3)",
+                                    [c.id, review.id, CaseRecord.review(review).body()]).rows
+            try storeFlags(db, try Self.decodeCase(rows, c.id))
+            return review
+        }
+    }
+
+    static func ownership(_ db: PGConnection, _ caseId: String) throws -> CaseOwnership? {
+        guard let row = try db.query("SELECT worker, team FROM casework.case_file WHERE id = $1", [caseId]).first else { return nil }
+        let members = Set(try db.query("SELECT user_name FROM casework.case_member WHERE case_id = $1", [caseId]).rows.compactMap { $0[0] })
+        return CaseOwnership(worker: row[0] ?? "", team: row[1], members: members)
+    }
+
+    public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
+        try transaction { db in
+            try followStoredPolicy(db)
+            let me = try requireMe(db)
+            guard me.role == .manager else {
+                throw StoreError.forbidden("only a manager has a review queue (you are a \(me.role.rawValue)); see your returned items in the workbook")
+            }
+            let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
+            var q = query
+            q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
+            return try Self.flagEntries(db, q)
+        }
+    }
+
+    public func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("a flag raised by hand needs a reason") }
+        try transaction { db in
+            let rows = try db.query("SELECT kind, body FROM casework.raise_flag($1, $2, $3, $4)",
+                                    [caseId, recordId, severity.rawValue, reason]).rows
+            try storeFlags(db, try Self.decodeCase(rows, caseId))
+        }
+    }
+
+    public func addMember(caseId: String, user: String, by actor: String) throws(StoreError) {
+        try transaction { db in try db.query("SELECT casework.add_member($1, $2)", [caseId, user]) }
+    }
+
+    public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
+        try transaction { db in
+            let me = try requireMe(db)
+            guard me.role == .manager else { throw StoreError.forbidden("only a manager can run the team report (you are a \(me.role.rawValue))") }
+            var sql = "SELECT id FROM casework.case_file", args: [String?] = []
+            if let team { sql += " WHERE team = $1"; args.append(team) }
+            let ids = try db.query(sql + " ORDER BY id", args).rows.compactMap { $0[0] }
+            let cases = try Self.readCases(db, ids, purpose: "report")
+            let wanted = Set(ids)
+            let open = try Self.flagEntries(db, FlagQuery(on: day)).filter { wanted.contains($0.flag.caseId) }
+            return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day)
+        }
+    }
+
+    public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {
+        try transaction { db in
+            _ = try requireMe(db)
+            let closed = try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file WHERE closed IS NOT NULL ORDER BY id").rows.map(Self.summary)
+            guard !closed.isEmpty else { return [] }
+            let headers = Dictionary(try Self.readCases(db, closed.map(\.id), purpose: "report").map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return closed.filter { s in headers[s.id]?.retentionReviewBy.map { $0 < day } ?? true }
+        }
+    }
+
+    public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("keeping a case needs a reason") }
+        let me = try user(named: sessionUser)
+        guard me.role == .manager else { throw .forbidden("only a manager can record a retention decision (you are a \(me.role.rawValue))") }
+        let c = try viewCase(caseId, by: sessionUser)
+        var h = CaseHeader(c)
+        guard h.closed != nil else { throw .invalid("case \(caseId) is open; retention applies to closed cases") }
+        h.retentionReviewBy = until
+        try save([.amend(.header(h), reason: "retention: keep until \(until): \(reason)")], inCase: caseId, by: sessionUser)
+    }
+
+    public func dispose(caseId: String, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("disposal needs a reason") }
+        try transaction { db in try db.query("SELECT casework.dispose($1, $2)", [caseId, reason]) }
+    }
+}
+
+extension PostgresCaseStore {
+    /// The audit chain, every record version against its digest, and every
+    /// case's stored flags against the rules under the team's policy. Reads only.
+    public func check(by actor: String) throws(StoreError) -> StoreCheck {
+        try transaction { db in
+            let me = try requireMe(db)
+            guard me.role == .admin || me.role == .manager else {
+                throw StoreError.forbidden("only an administrator or a manager can check the team store (you are a \(me.role.rawValue))")
+            }
+            try followStoredPolicy(db)
+            let audit = try PostgresAudit.verify(db)
+            let versions = try PostgresAudit.versionProblems(db)
+            let ids = try db.query("SELECT id FROM casework.case_ids_for_check()")
+                .rows.compactMap { $0[0] }
+            var stale: [String] = []
+            var total = 0
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                let cases = try Self.readCases(db, chunk, purpose: "check")
+                total += cases.count
+                let manual = try Self.manualFlags(db, caseIds: chunk)
+                var stored: [String: [Flag]] = [:]
+                for r in try db.query("SELECT * FROM casework.flags_for_check() WHERE case_id = ANY ($1::text[])", [Self.array(chunk)]) {
+                    stored[r[0] ?? "", default: []].append(Self.storedFlag(r))
+                }
+                let read = Set(cases.map(\.id))
+                stale += chunk.filter { !read.contains($0) && stored[$0] != nil }
+                for c in cases where !Self.same(stored[c.id] ?? [], engine.flags(for: c, manual: manual[c.id] ?? []), c) {
+                    stale.append(c.id)
+                }
+            }
+            return StoreCheck(audit: audit, versions: versions, staleFlags: stale.sorted(), cases: total)
+        }
+    }
+}

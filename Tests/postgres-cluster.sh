@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests: `start DIR` makes one in DIR
+# and prints the connection string the tests use; `stop DIR` stops it and
+# removes DIR. Its socket lives in DIR; peer authentication over the socket
+# (each OS user is their own role), and trust on 127.0.0.1 for the test
+# harness, which acts as many roles. It never outlives the test run.
+set -euo pipefail
+cmd=${1:?start or stop}
+dir=${2:?a folder}
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bindir/initdb" ] || { echo "postgres-cluster: no PostgreSQL server found; install postgresql" >&2; exit 1; }
+
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+start)
+    mkdir -p "$dir"
+    chmod 0755 "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth-local=peer --auth-host=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+    port=""
+    for p in $(seq 25432 25631); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+    done
+    [ -n "$port" ] || { echo "postgres-cluster: no free port" >&2; exit 1; }
+    cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 300
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+    cat >"$dir/data/pg_hba.conf" <<HBA
+local all all peer
+host all all 127.0.0.1/32 trust
+HBA
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    echo "host=127.0.0.1 port=$port user=postgres dbname=postgres" >"$dir/conninfo"
+    cat "$dir/conninfo"
+    ;;
+stop)
+    if [ -d "$dir/data" ]; then as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
+    rm -rf "$dir"
+    ;;
+*) echo "usage: $0 start|stop DIR" >&2; exit 64 ;;
+esac
