@@ -4,8 +4,9 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 CONFIG ?= debug
 BIN := .build/$(CONFIG)/casework
-# System packages the build and the end-to-end tests need.
-SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3
+# System packages the build and the end-to-end tests need: PostgreSQL's
+# client library for the team store, and its server for the team store's tests.
+SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3 libpq-dev postgresql postgresql-client
 
 .PHONY: all build run test install uninstall clean deps bench
 
@@ -34,9 +35,16 @@ run: build
 	[ -f "$$store" ] || $(BIN) init; \
 	$(BIN)
 
+# The team store's tests run against a throwaway PostgreSQL cluster in a
+# temporary folder, started here and stopped at the end; if it cannot start,
+# the run fails (the tests never skip it).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log | grep -vE '^(◇|􀟈) Test .* started\.$$'; \
+	@pgdir=$$(mktemp -d /tmp/casework-pg.XXXXXX); \
+	trap 'Tests/postgres-cluster.sh stop "$$pgdir"' EXIT; \
+	conninfo=$$(Tests/postgres-cluster.sh start "$$pgdir") || { echo "make test: the throwaway PostgreSQL cluster did not start" >&2; exit 1; }; \
+	echo "Team store tests: throwaway PostgreSQL cluster in $$pgdir"; \
+	CASEWORK_TEST_PG="$$conninfo" CASEWORK_TEST_PG_SOCKET="$$pgdir" $(SWIFT) test --skip-build 2>&1 | tee .build/test.log | grep -vE '^(◇|􀟈) Test .* started\.$$'; \
 	exit $${PIPESTATUS[0]}
 
 # Benchmarks on stores of 10,000 and 100,000 invented cases (generated once into .build/bench).

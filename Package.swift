@@ -53,7 +53,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // What the test targets share: where the repository's files are, and a quiet shell.
-        .target(name: "CaseworkTestSupport", path: "Tests/Support"),
+        .target(name: "CaseworkTestSupport", dependencies: ["CaseworkCore", "CaseworkStore"], path: "Tests/Support"),
         .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore", "CaseworkTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkCore"]),
         .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore", "CaseworkTestSupport"]),

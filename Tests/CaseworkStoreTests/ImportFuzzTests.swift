@@ -70,6 +70,6 @@ struct ImportFuzzTests {
             }
         }
         #expect(refused > 200)
-        #expect(try t.store.check().isHealthy)
+        #expect(try t.store.check(by: "mia.manager").isHealthy)
     }
 }

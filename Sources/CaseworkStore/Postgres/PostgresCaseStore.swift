@@ -69,7 +69,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         guard let e = error as? PGError else { return .storage(String(describing: type(of: error))) }
         let m = Sanitiser.clean(e.message)
         func pair() -> (String, String) {
-            let p = m.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+            let p = e.message.split(separator: "\u{1F}", maxSplits: 1).map { Sanitiser.clean(String($0)) }
             return (p.first ?? m, p.count > 1 ? p[1] : "")
         }
         switch e.sqlState {

@@ -1,0 +1,200 @@
+import CaseworkCore
+import CaseworkStore
+import CaseworkTestSupport
+import Foundation
+import Testing
+
+/// What every store must do, whichever back end: the single-user SQLite file
+/// and the team's PostgreSQL database run the same tests. On the team store
+/// each user acts through their own authenticated connection.
+@Suite("The store's contract, on both back ends")
+struct ContractTests {
+    static let day = Day("2026-03-10")!
+
+    /// mia.manager sees every case; sam.t owns C-0002 (gaps) and ahmed.k C-0001 (recorded-well), both in
+    /// Early Help North; olu.w is a worker in another team.
+    func team(_ backend: Backend) throws -> StoreHarness {
+        let h = try StoreHarness(backend, settings: Fixtures.settings)
+        try h.addUser("sam.t", role: .worker, teams: ["Early Help North"])
+        try h.addUser("ahmed.k", role: .worker, teams: ["Early Help North"])
+        try h.addUser("olu.w", role: .worker, teams: ["Schools Team"])
+        _ = try h.store(as: "sam.t").importCases([try example("gaps")], replace: false, by: "sam.t")
+        _ = try h.store(as: "ahmed.k").importCases([try example("recorded-well")], replace: false, by: "ahmed.k")
+        return h
+    }
+
+    func example(_ name: String) throws -> Case { try CaseFileCodec.decode(Repository.caseFile(name)) }
+
+    /// The flags the rules give for a case on the test day, as (rule, record) pairs.
+    func expected(_ c: Case) -> Set<String> {
+        Set(FlagEngine(policy: Fixtures.settings.defaultPolicy, guidance: Fixtures.settings.guidance)
+            .flags(for: c, on: Self.day).map { "\($0.rule) \($0.recordId)" })
+    }
+
+    func stored(_ h: StoreHarness, _ caseId: String, as user: String) throws -> Set<String> {
+        Set(try h.store(as: user).flags(FlagQuery(caseId: caseId, on: Self.day), by: user).map { "\($0.flag.rule) \($0.flag.recordId)" })
+    }
+
+    @Test("a case goes in and comes out the same, and its export reads back byte for byte", arguments: Backend.allCases)
+    func roundTrip(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t")
+        let back = try sam.exportCase("C-0002", by: "sam.t")
+        #expect(back == (try example("gaps")))
+        #expect(CaseFileCodec.encode(back) == CaseFileCodec.encode(try example("gaps")))
+        #expect(try sam.cases(visibleTo: "sam.t").map(\.id) == ["C-0002"])
+        #expect(try h.store(as: h.manager).cases(visibleTo: h.manager).map(\.id) == ["C-0001", "C-0002"])
+    }
+
+    @Test("records are amend-only: a new version with who and why, the old one kept; no reason, no change, no removal", arguments: Backend.allCases)
+    func amendOnly(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t")
+        var d1 = try #require(try sam.viewCase("C-0002", by: "sam.t").decisions.first { $0.id == "D1" })
+        d1.rationale = "CAMHS advice needed; Alex agreed; parents told."
+        #expect(try sam.amend(.decision(d1), inCase: "C-0002", reason: "rationale written after supervision", by: "sam.t") == 2)
+        let versions = try sam.history(caseId: "C-0002", recordId: "D1", by: "sam.t")
+        #expect(versions.map(\.version) == [1, 2])
+        #expect(versions.map(\.author) == ["sam.t", "sam.t"])
+        #expect(versions.last?.reason == "rationale written after supervision")
+        if case .decision(let first) = versions[0].record { #expect(first.rationale == "   ") } else { Issue.record("version 1 is not a decision") }
+
+        let before = try h.store(as: h.manager).exportCase("C-0002", by: h.manager)
+        #expect(throws: StoreError.invalid("an amendment needs a reason")) {
+            try sam.amend(.decision(d1), inCase: "C-0002", reason: "  ", by: "sam.t")
+        }
+        #expect(throws: StoreError.self) { try sam.amend(.decision(d1), inCase: "C-0002", reason: "again", by: "sam.t") }
+        #expect(throws: StoreError.recordExists(caseId: "C-0002", recordId: "D1")) { try sam.add(.decision(d1), toCase: "C-0002", by: "sam.t") }
+        var shorter = try example("gaps")
+        shorter.notes.removeAll()
+        shorter.decisions.removeLast()
+        #expect(throws: StoreError.self) { try sam.importCases([shorter], replace: true, by: "sam.t") }
+        #expect(try h.store(as: h.manager).exportCase("C-0002", by: h.manager) == before)
+    }
+
+    @Test("the stored flags are exactly the rules' flags, kept current by every write", arguments: Backend.allCases)
+    func flagsFollowWrites(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t")
+        let c = try sam.viewCase("C-0002", by: "sam.t")
+        #expect(try stored(h, "C-0002", as: "sam.t") == expected(c))
+        #expect(try stored(h, "C-0002", as: "sam.t").contains("rationale-missing D1"))
+        #expect(try stored(h, "C-0001", as: h.manager).isEmpty)
+        var d1 = try #require(c.decisions.first { $0.id == "D1" })
+        d1.rationale = "CAMHS advice needed; Alex agreed."
+        try sam.save([.amend(.decision(d1), reason: "rationale written")], inCase: "C-0002", by: "sam.t")
+        let after = try sam.viewCase("C-0002", by: "sam.t")
+        #expect(try stored(h, "C-0002", as: "sam.t") == expected(after))
+        #expect(!(try stored(h, "C-0002", as: "sam.t")).contains("rationale-missing D1"))
+        // A recompute by a manager finds nothing to change; a worker may not run one.
+        let r = try h.store(as: h.manager).recomputeFlags(by: h.manager)
+        #expect(r.cases == 2 && r.changed == 0)
+        #expect(throws: StoreError.self) { try sam.recomputeFlags(by: "sam.t") }
+        #expect(try h.store(as: h.manager).check(by: h.manager).isHealthy)
+    }
+
+    @Test("every write and every reading of a case is in an intact audit trail", arguments: Backend.allCases)
+    func audit(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        let before = try mia.verifyAudit()
+        #expect(before.isIntact)
+        _ = try h.store(as: "sam.t").viewCase("C-0002", by: "sam.t")
+        _ = try h.store(as: "sam.t").history(caseId: "C-0002", recordId: "D1", by: "sam.t")
+        let after = try mia.verifyAudit()
+        #expect(after.isIntact)
+        #expect(after.events >= before.events + (backend == .postgres ? 2 : 1), "a view (and on the team store a history) adds events")
+    }
+
+    @Test("a manager returns and accepts; the worker sees the return; a worker cannot review", arguments: Backend.allCases)
+    func reviews(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t")
+        let returned = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                                    note: "Write why you shared"), by: h.manager)
+        #expect(returned.action == .returned && returned.by == h.manager)
+        let mine = try sam.flags(FlagQuery(on: Self.day, returnedOnly: true), by: "sam.t")
+        #expect(mine.map(\.flag.recordId) == ["D1"])
+        #expect(mine.first?.returned?.note == "Write why you shared")
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .accepted, recordId: "X1", rule: "insecure-method",
+                                         note: "Recipient confirmed deletion"), by: h.manager)
+        #expect(!(try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager)).contains { $0.flag.rule == "insecure-method" })
+        do {
+            _ = try sam.review(ReviewRequest(caseId: "C-0002", action: .accepted, recordId: "X2", rule: "lawful-basis-missing", note: "ok"),
+                               by: "sam.t")
+            Issue.record("a worker reviewed")
+        } catch {
+            #expect(error.description.hasPrefix("only a manager can"), "\(error)")
+        }
+        #expect(throws: StoreError.self) { try sam.reviewQueue(FlagQuery(on: Self.day), by: "sam.t") }
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
+    @Test("someone who may not see a case is answered exactly as if it did not exist", arguments: Backend.allCases)
+    func visibility(_ backend: Backend) throws {
+        let h = try team(backend)
+        let olu = try h.store(as: "olu.w")
+        func answer(_ id: String, _ work: (String) throws -> Void) -> String {
+            do { try work(id); return "allowed" } catch { return String(describing: error).replacingOccurrences(of: id, with: "ID") }
+        }
+        let note = CaseNote(id: "N9", at: Timestamp("2026-03-09T10:00:00Z")!, by: "olu.w", kind: .other, text: "x")
+        let paths: [(String, (String) throws -> Void)] = [
+            ("view", { _ = try olu.viewCase($0, by: "olu.w") }),
+            ("export", { _ = try olu.exportCase($0, by: "olu.w") }),
+            ("history", { _ = try olu.history(caseId: $0, recordId: "D1", by: "olu.w") }),
+            ("add", { try olu.add(.note(note), toCase: $0, by: "olu.w") }),
+        ]
+        for (name, path) in paths {
+            let hidden = answer("C-0002", path), missing = answer("C-9999", path)
+            #expect(hidden != "allowed", "\(name)")
+            #expect(hidden == missing, "\(name): \(hidden) vs \(missing)")
+        }
+        #expect(try olu.cases(visibleTo: "olu.w").isEmpty)
+        #expect(try olu.flags(FlagQuery(on: Self.day), by: "olu.w").isEmpty)
+        #expect(try olu.caseList(CaseListQuery(on: Self.day), by: "olu.w").total == 0)
+    }
+
+    @Test("a closed case past its review is disposed of by a manager, leaving only a tombstone and an audit event", arguments: Backend.allCases)
+    func retention(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        #expect(throws: StoreError.self) { try mia.dispose(caseId: "C-0001", reason: "past retention", by: h.manager) }
+        var header = CaseHeader(try mia.viewCase("C-0001", by: h.manager))
+        header.closed = Day("2026-03-01")
+        try mia.save([.amend(.header(header), reason: "case closed")], inCase: "C-0001", by: h.manager)
+        #expect(try mia.retentionDue(on: Self.day, by: h.manager).map(\.id) == ["C-0001"])
+        #expect(throws: StoreError.self) { try h.store(as: "ahmed.k").dispose(caseId: "C-0001", reason: "tidy", by: "ahmed.k") }
+        try mia.dispose(caseId: "C-0001", reason: "past retention", by: h.manager)
+        #expect(try mia.cases(visibleTo: h.manager).map(\.id) == ["C-0002"])
+        #expect(throws: StoreError.caseNotFound("C-0001")) { try mia.viewCase("C-0001", by: h.manager) }
+        #expect(try mia.verifyAudit().isIntact)
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
+    @Test("drafts are each user's own", arguments: Backend.allCases)
+    func drafts(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t"), ahmed = try h.store(as: "ahmed.k")
+        let draft = Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002", payload: "{}",
+                          updatedAt: Timestamp("2026-03-09T10:00:00Z")!)
+        try sam.saveDraft(draft, by: "sam.t")
+        var again = draft
+        again.payload = "{\"text\":\"more\"}"
+        try sam.saveDraft(again, by: "sam.t")
+        #expect(try sam.drafts(by: "sam.t") == [again])
+        #expect(try ahmed.drafts(by: "ahmed.k").isEmpty)
+        try ahmed.deleteDraft(draft.id, by: "ahmed.k")
+        #expect(try sam.drafts(by: "sam.t").count == 1)
+        try sam.deleteDraft(draft.id, by: "sam.t")
+        #expect(try sam.drafts(by: "sam.t").isEmpty)
+    }
+
+    @Test("only whoever manages people adds them; a worker cannot", arguments: Backend.allCases)
+    func people(_ backend: Backend) throws {
+        let h = try team(backend)
+        #expect(throws: StoreError.self) {
+            try h.store(as: "sam.t").addUser(User(name: "eve.x", role: .manager), by: "sam.t")
+        }
+        #expect(!(try h.store(as: h.manager).users(by: h.manager)).contains { $0.name == "eve.x" })
+    }
+}
