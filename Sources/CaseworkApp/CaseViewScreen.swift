@@ -144,7 +144,7 @@ enum CaseViewScreen {
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
             s.stack.append(.history(HistoryState(caseId: c.id, recordId: id)))
             return [.loadHistory(caseId: c.id, recordId: id)]
-        case .back: return [.pop]
+        case .back: return [.pop, .loadCases, .loadReturned]
         case .help: s.showHelp = true
         case .handover: return [.exportHandover(c.id)]
         case .signOff:

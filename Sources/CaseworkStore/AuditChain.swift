@@ -49,6 +49,29 @@ enum AuditChain {
         return (seq, hash)
     }
 
+    /// Whether the events after the anchored one, up to `seq`, follow it: the
+    /// anchored event is still there with its hash, and each later event links
+    /// to the one before and hashes as written. Reads only those events.
+    static func follows(_ db: Database, from anchored: (seq: Int64, hash: String)?, to seq: Int64) throws -> Bool {
+        let start = anchored?.seq ?? 0
+        var prev = anchored?.hash ?? genesis
+        var expected = start + 1
+        if let anchored {
+            guard try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [anchored.seq]) == anchored.hash else {
+                return false
+            }
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [start, seq])
+        while let row = try rows.next() {
+            let event = Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"], caseId: row["caseId"],
+                              recordId: row["recordId"], version: row["version"], prevHash: row["prevHash"])
+            guard event.seq == expected, event.prevHash == prev, event.hash == row["hash"] as String else { return false }
+            prev = row["hash"]
+            expected += 1
+        }
+        return expected == seq + 1
+    }
+
     /// Walks the whole chain in order and checks it against the anchor.
     static func verify(_ db: Database, anchor: AuditAnchor?, storeId: String) throws -> AuditReport {
         let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")

@@ -16,6 +16,11 @@ extension SQLiteCaseStore {
             try Protection.makePrivateDirectory(destination.deletingLastPathComponent())
             let target = try DatabaseQueue(path: destination.path)
             try pool.backup(to: target, pagesPerStep: 256)
+            // The copy is a store of its own: opening it never moves the live store's anchor.
+            try target.write { db in
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'storeId'", arguments: [UUID().uuidString.lowercased()])
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('backupOf', ?)", arguments: [storeId ?? ""])
+            }
             try target.close()
         }
         Protection.makePrivate(destination)

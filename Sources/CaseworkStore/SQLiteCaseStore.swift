@@ -34,6 +34,7 @@ public final class SQLiteCaseStore: CaseStore {
         self.engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
         self.anchor = AuditAnchor(directory: location.configDirectory)
         Protection.restrictNewFiles()
+        try Protection.requireSingleUser(location.file)
         if !location.exists {
             guard create else { throw .notInitialised(path: location.file.path) }
             do { try Protection.makePrivateDirectory(location.file.deletingLastPathComponent()) } catch {
@@ -130,11 +131,20 @@ public final class SQLiteCaseStore: CaseStore {
                 return (result!, state?.head)
             }
         }
-        if let head, let storeId = try? currentStoreId() {
-            // The anchor trails the store if this fails; verify still checks the chain itself.
-            try? anchor.advance(storeId: storeId, seq: head.0, hash: head.1)
-        }
+        if let head { advanceAnchor(to: head) }
         return value
+    }
+
+    /// Moves this user's anchor to the chain's new head, but only over events
+    /// that verify from the head it anchored before: a rewritten or rolled-back
+    /// chain never becomes the anchored truth by an ordinary write or view.
+    /// If this fails the anchor trails the store; verify still checks the chain.
+    func advanceAnchor(to head: (Int64, String)) {
+        guard let storeId = try? currentStoreId() else { return }
+        let anchored: (seq: Int64, hash: String)?
+        do { anchored = try anchor.read(storeId: storeId) } catch { return }
+        let sound = (try? pool.read { db in try AuditChain.follows(db, from: anchored, to: head.0) }) ?? false
+        if sound { try? anchor.advance(storeId: storeId, seq: head.0, hash: head.1) }
     }
 
     /// Takes up the policy a manager stored, if it changed since: a workbook
@@ -284,7 +294,7 @@ extension SQLiteCaseStore {
             }
         }
         guard let head else { return false }
-        if let id = try? currentStoreId() { try? anchor.advance(storeId: id, seq: head.0, hash: head.1) }
+        advanceAnchor(to: head)
         return true
     }
 

@@ -50,6 +50,30 @@ enum Protection {
         umask(0o077)
     }
 
+    /// A SQLite store is one person's: refuses a file (or its `-wal`/`-shm`)
+    /// that belongs to another OS user, or a folder others may write to (where
+    /// anyone could plant the journal files). A team shares a PostgreSQL store.
+    static func requireSingleUser(_ file: URL) throws(StoreError) {
+        let team = "a Casework store file is for one person; a team shares a store on a PostgreSQL server (see \"Team server\" in the README)"
+        let me = geteuid()
+        for suffix in ["", "-wal", "-shm"] {
+            var st = stat()
+            if lstat(file.path + suffix, &st) == 0 {
+                if (st.st_mode & S_IFMT) == S_IFLNK {
+                    throw .invalid("\(file.path + suffix) is a symbolic link; open the store by its real path")
+                }
+                if st.st_uid != me {
+                    throw .invalid("the store \(file.path + suffix) belongs to another user (uid \(st.st_uid)): \(team)")
+                }
+            }
+        }
+        let folder = file.deletingLastPathComponent().path
+        var st = stat()
+        if stat(folder, &st) == 0, st.st_mode & (S_IWGRP | S_IWOTH) != 0 {
+            throw .invalid("the folder \(folder) can be written by other users, who could tamper with the store's files: \(team); or keep the store in a folder only you can write")
+        }
+    }
+
     static func makePrivate(_ file: URL) {
         for suffix in ["", "-wal", "-shm"] {
             let path = file.path + suffix
@@ -68,8 +92,12 @@ public enum StoreAddress: Sendable, Hashable {
     /// A libpq connection string (`postgresql:///casework`, `postgresql://host/db?sslmode=verify-full`).
     case team(String, configDirectory: URL)
 
+    /// A `postgresql://` URI, or libpq's `keyword=value` form (`service=casework`, `host=... dbname=...`).
     public static func isTeam(_ text: String) -> Bool {
-        text.hasPrefix("postgresql:") || text.hasPrefix("postgres:")
+        if text.hasPrefix("postgresql:") || text.hasPrefix("postgres:") { return true }
+        guard let eq = text.firstIndex(of: "=") else { return false }
+        let keyword = text[..<eq]
+        return !keyword.isEmpty && keyword.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") }
     }
 
     public static func resolve(explicit: String?, environment: [String: String]) throws(StoreError) -> StoreAddress {

@@ -70,7 +70,7 @@ struct FaultTests {
     func diskFull() throws {
         let small = FileManager.default.temporaryDirectory.appendingPathComponent("cw-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
-        guard sh("mount -t tmpfs -o size=2m tmpfs '\(small.path)'") == 0 else {
+        guard sh("mount -t tmpfs -o size=2m,mode=0700 tmpfs '\(small.path)'") == 0 else {
             Issue.record("cannot mount a small tmpfs here (needs root): the full-disk test did not run")
             return
         }

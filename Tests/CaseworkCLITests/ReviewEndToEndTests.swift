@@ -1,34 +1,50 @@
+import CaseworkCore
+import CaseworkStore
 import CaseworkTestSupport
 import Foundation
 import Testing
 
-/// The review loop with two real people: a practitioner (OS user cwworker)
-/// and their manager (root), on one store, each in their own terminal.
-@Suite("Return, fix, clear, sign off: worker and manager as two OS users in tmux", .serialized,
-       .enabled(if: getuid() == 0, "needs root to create a second OS user"))
+/// The review loop with two real people on the team store: a practitioner
+/// and their manager, two OS users, each in their own workbook at the same
+/// time, each connecting over the server's socket as themselves (peer
+/// authentication: no password, no claim).
+@Suite("Return, fix, clear, sign off: worker and manager as two OS users on the team store", .serialized)
 struct ReviewEndToEndTests {
-    @Test("a worker's decision without rationale is returned, fixed, cleared and the case signed off")
-    func loop() throws {
-        #expect(sh("id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker") == 0)
-        let cli = try CLI()
-        let shared = cli.home.appendingPathComponent("shared")
-        let store = shared.appendingPathComponent("casework.sqlite").path
-        let workerHome = cli.home.appendingPathComponent("worker")
-        try FileManager.default.createDirectory(at: workerHome, withIntermediateDirectories: true)
-        #expect(cli.home.path.hasPrefix("/tmp/"))
-        sh("chmod 755 '\(cli.home.path)'")
+    static let worker = "cwteam.worker", manager = "cwteam.manager"
 
-        #expect(try cli.run("init", "--store", store).status == 0)
-        #expect(try cli.run("users", "add", "cwworker", "--role", "worker", "--store", store).status == 0)
+    @Test("a worker's decision without rationale is returned, fixed, cleared and the case signed off, both workbooks open")
+    func loop() throws {
+        try #require(getuid() == 0, "this test creates two OS users, so it must run as root (as make test does in CI)")
+        for user in [Self.worker, Self.manager] {
+            #expect(sh("(id -u \(user) || useradd -M -s /usr/sbin/nologin \(user))") == 0)
+        }
+        let cli = try CLI()
+        sh("chmod 755 '\(cli.home.path)'")
+        let db = try TeamServer.newStore()
+        let admin = try TeamServer.address(db, user: "cw.admin")
+        #expect(try cli.run("users", "add", Self.worker, "--role", "worker", "--team", "Early Help North", "--store", admin).status == 0)
+        #expect(try cli.run("users", "add", Self.manager, "--role", "manager", "--team", "Early Help North", "--store", admin).status == 0)
         let text = try String(contentsOfFile: CLI.example("recorded-well"), encoding: .utf8)
-            .replacingOccurrences(of: "\"worker\": \"ahmed.k\"", with: "\"worker\": \"cwworker\"")
-        #expect(try cli.run("import", try cli.file("c1.json", text), "--store", store).status == 0)
-        // The practitioner owns the store file; root, the manager, can open it too.
-        #expect(sh("chown -R cwworker '\(shared.path)' '\(workerHome.path)'") == 0)
+            .replacingOccurrences(of: "\"worker\": \"ahmed.k\"", with: "\"worker\": \"\(Self.worker)\"")
+        #expect(try cli.run("import", try cli.file("c1.json", text), "--store", try TeamServer.address(db, user: Self.worker)).status == 0)
+
+        // Each person's own folder; each connects through the socket as their own role.
+        let store = try TeamServer.socketAddress(db)
+        var homes: [String: URL] = [:]
+        for user in [Self.worker, Self.manager] {
+            let home = cli.home.appendingPathComponent(user)
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            #expect(sh("chown -R \(user) '\(home.path)'") == 0)
+            homes[user] = home
+        }
+        let manager = try Tmux(cli, args: ["--store", store], user: Self.manager, home: homes[Self.manager])
+        try manager.wait(for: "C-0001")
+        try manager.wait(for: "\(Self.manager) (manager)")
+        let worker = try Tmux(cli, args: ["--store", store], user: Self.worker, home: homes[Self.worker])
+        try worker.wait(for: "C-0001")
+        try worker.wait(for: "\(Self.worker) (worker)")
 
         // The worker records a decision not to share, without a rationale.
-        let worker = try Tmux(cli, args: ["--store", store], user: "cwworker", home: workerHome)
-        try worker.wait(for: "C-0001")
         try worker.keys("Enter")
         try worker.wait(for: "CHRONOLOGY")
         try worker.keys("w")
@@ -39,15 +55,11 @@ struct ReviewEndToEndTests {
         try worker.wait(for: "Step 10 of 11")
         try worker.keys("C-s")
         try worker.wait(for: "rationale-missing")
-        // A worker cannot sign off, by the command line either.
-        let refused = sh("runuser -u cwworker -- env HOME='\(workerHome.path)' \(CLI.binary.path) review signoff C-0001 --note done --store '\(store)'")
-        #expect(refused != 0)
-        try worker.keys("Escape", "q")
-        try worker.waitUntilDead()
+        // A worker cannot sign off, by the command line either: the database says no.
+        let signoff = sh("runuser -u \(Self.worker) -- env HOME='\(homes[Self.worker]!.path)' \(CLI.binary.path) review signoff C-0001 --note done --store '\(store)'")
+        #expect(signoff != 0)
 
-        // The manager sees it in the queue and returns it with a note.
-        let manager = try Tmux(cli, args: ["--store", store])
-        try manager.wait(for: "C-0001")
+        // The manager, whose workbook was open all along, finds it in the queue and returns it.
         try manager.keys("r")
         try manager.wait(for: "rationale-missing")
         try manager.keys("Enter")
@@ -56,41 +68,58 @@ struct ReviewEndToEndTests {
         try manager.type("Please write why you decided not to share")
         try manager.keys("Enter")
         try manager.wait(for: "returned D2")
-        kill(manager.pid, SIGTERM)
-        try manager.waitUntilDead()
 
-        // The worker sees the note, writes the rationale, and the flag clears.
-        let back = try Tmux(cli, args: ["--store", store], user: "cwworker", home: workerHome)
-        try back.wait(for: "Returned to you: 1")
-        try back.keys("r")
-        try back.wait(for: "Please write why you decided not to share")
-        try back.keys("Enter")
-        try back.wait(for: "Why, in your own words")
-        try back.type("The school nurse is already involved; sharing adds nothing for Jordan.")
-        try back.keys("C-s")
-        try back.wait(for: "Why are you changing this record?")
-        try back.type("rationale written after the return")
-        try back.keys("Enter")
-        try back.wait(for: "Decision D2 recorded")
-        try back.wait(for: "FLAGS: none open")
-        try back.keys("Escape", "Escape")
-        try back.wait(for: "open flags: missing 0")
-        try back.keys("q")
-        try back.waitUntilDead()
+        // The worker goes back to the list, sees the note, writes the rationale, and the flag clears.
+        try worker.keys("Escape")
+        try worker.wait(for: "Returned to you: 1")
+        try worker.keys("r")
+        try worker.wait(for: "Please write why you decided not to share")
+        try worker.keys("Enter")
+        try worker.wait(for: "Why, in your own words")
+        try worker.type("The school nurse is already involved; sharing adds nothing for Jordan.")
+        try worker.keys("C-s")
+        try worker.wait(for: "Why are you changing this record?")
+        try worker.type("rationale written after the return")
+        try worker.keys("Enter")
+        try worker.wait(for: "Decision D2 recorded")
+        try worker.wait(for: "FLAGS: none open")
 
         // It has left the manager's queue; the manager signs off the case.
-        let again = try Tmux(cli, args: ["--store", store])
-        try again.wait(for: "C-0001")
-        try again.keys("r")
-        try again.wait(for: "Nothing to review.")
-        try again.keys("Escape", "Enter")
-        try again.wait(for: "CHRONOLOGY")
-        try again.keys("S")
-        try again.type("Reviewed in supervision")
-        try again.keys("Enter")
-        try again.wait(for: "signed-off C-0001")
-        let reviews = try cli.run("export", "C-0001", "--store", store).out
+        try manager.keys("Escape", "Escape", "r")
+        try manager.wait(for: "Nothing to review.")
+        try manager.keys("Escape", "Enter")
+        try manager.wait(for: "CHRONOLOGY")
+        try manager.keys("S")
+        try manager.type("Reviewed in supervision")
+        try manager.keys("Enter")
+        try manager.wait(for: "signed-off C-0001")
+        for person in [worker, manager] {
+            for _ in 0..<4 where !person.screen.contains("Casework · Cases") {
+                try person.keys("Escape")
+                usleep(300_000)
+            }
+            try person.wait(for: "Casework · Cases")
+            try person.keys("q")
+            try person.waitUntilDead()
+        }
+
+        let asManager = try TeamServer.address(db, user: Self.manager)
+        let reviews = try cli.run("export", "C-0001", "--store", asManager).out
         #expect(reviews.contains("\"action\" : \"returned\"") && reviews.contains("\"action\" : \"signed-off\""))
-        #expect(try cli.run("audit", "verify", "--store", store).status == 0)
+        #expect(try cli.run("audit", "verify", "--store", asManager).status == 0)
+        // Who did what is the database's record of who connected.
+        let authors = try TeamServer.psql(db, user: Self.manager, "SELECT DISTINCT user_name FROM casework.audit WHERE case_id = 'C-0001' ORDER BY 1").output
+        #expect(authors.contains(Self.worker) && authors.contains(Self.manager))
+        #expect(try cli.run("check", "--store", admin).status == 0)
+
+        // A flag row changed behind the store's back (by a superuser: no casework role can) is named by check.
+        _ = try TeamServer.psql(db, user: "postgres", """
+            INSERT INTO casework.flag (case_id, record_id, rule, severity, severity_rank, message, source, raised_at, since, worker, team, status)
+            VALUES ('C-0001', 'D2', 'rationale-missing', 'missing', 0, 'm', 's', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
+                    '\(Self.worker)', 'Early Help North', 'accepted')
+            """)
+        let check = try cli.run("check", "--store", admin)
+        #expect(check.status != 0)
+        #expect(check.out.contains("1 cases whose stored flags differ from the rules: C-0001"), "\(check.out)")
     }
 }

@@ -31,7 +31,8 @@ public enum TeamServer {
 
     /// `database` over the socket, as whichever OS user connects (peer authentication).
     public static func socketAddress(_ database: String) throws -> String {
-        "postgresql:///\(database)?host=\(try socketDirectory())"
+        let port = try superuser().split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5) ?? "5432"
+        return "postgresql:///\(database)?host=\(try socketDirectory())&port=\(port)"
     }
 
     /// A new, set-up team store with `admin` as its administrator; returns its database name.
