@@ -117,4 +117,39 @@ struct AuditTests {
         try Data("3 \(String(repeating: "a", count: 64)) deadbeef\n".utf8).write(to: files[0])
         #expect(try t.store.verifyAudit().problem?.contains("was altered") == true)
     }
+
+    @Test("after the chain was rewritten, an ordinary view does not move the anchor to the forged head")
+    func anchorHoldsAfterRewrite() throws {
+        let t = try busyStore()
+        try t.raw().write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            try db.execute(sql: "UPDATE audit SET user = 'forger' WHERE seq = 2")
+            var prev = AuditChain.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
+                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
+                                         caseId: row["caseId"], recordId: row["recordId"], version: row["version"], prevHash: prev)
+                try db.execute(sql: "UPDATE audit SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [prev, e.hash, e.seq])
+                prev = e.hash
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                """)
+        }
+        _ = try t.store.viewCase("C-0002", by: "mia.manager")
+        _ = try t.store.viewCase("C-0001", by: "mia.manager")
+        #expect(try t.store.verifyAudit().problem == "event 6 is not the one anchored outside the store: the trail was rewritten")
+    }
+
+    @Test("a backup is a store of its own: opening it never moves the live store's anchor")
+    func backupHasItsOwnId() throws {
+        let t = try busyStore()
+        let copy = t.dir.appendingPathComponent("backups/copy.sqlite")
+        try t.store.backup(to: copy, by: "mia.manager")
+        let backup = try SQLiteCaseStore(StoreLocation(file: copy, configDirectory: t.location.configDirectory), settings: Fixtures.settings)
+        #expect(backup.storeId != t.store.storeId)
+        for _ in 0..<3 { _ = try backup.viewCase("C-0002", by: "mia.manager") }
+        #expect(try t.store.verifyAudit().isIntact, "the live store still verifies after the backup was used")
+        #expect(try backup.verifyAudit().isIntact)
+    }
 }

@@ -176,4 +176,28 @@ struct MigrationTests {
         #expect(try store.exportCase("C-0002", by: "root") == gaps)
         #expect(try store.verifyAudit().isIntact)
     }
+
+    @Test("a store file of another OS user, or in a folder others can write, is refused with a pointer to the team store")
+    func singleUser() throws {
+        try #require(getuid() == 0, "needs root to give the file to another user (make test runs as root in CI)")
+        #expect(sh("(id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker)") == 0)
+        let t = try TempStore()
+        let folder = t.location.file.deletingLastPathComponent()
+        #expect(sh("chown cwworker '\(t.location.file.path)'") == 0)
+        do {
+            _ = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+            Issue.record("opened another user's store file")
+        } catch {
+            #expect(error.description.contains("belongs to another user") && error.description.contains("PostgreSQL"), "\(error)")
+        }
+        #expect(sh("chown root '\(t.location.file.path)' && chmod 0770 '\(folder.path)'") == 0)
+        do {
+            _ = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+            Issue.record("opened a store in a group-writable folder")
+        } catch {
+            #expect(error.description.contains("can be written by other users"), "\(error)")
+        }
+        #expect(sh("chmod 0700 '\(folder.path)'") == 0)
+        _ = try SQLiteCaseStore(t.location, settings: Fixtures.settings)
+    }
 }

@@ -1,0 +1,109 @@
+import CaseworkCore
+import CaseworkStore
+import CaseworkTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// What an IT person and the administrator type: setting up the team store,
+/// migrating it, bringing in a single-user store, and managing people.
+@Suite("The team server's commands")
+struct TeamServerCommandTests {
+    func database() -> String { "cwt_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "") }
+
+    @Test("setup creates the database and the first administrator once; a second setup changes nothing; only a superuser may")
+    func setup() throws {
+        let cli = try CLI()
+        let db = database()
+        let refused = try cli.run("server", "setup", "--admin", "ada.l", "--store", try TeamServer.address("postgres", user: "cw.nobody"))
+        #expect(refused.status != 0)
+        let first = try cli.run("server", "setup", "--admin", "ada.l", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("ada.l is its administrator"))
+        #expect(!first.out.contains("user=postgres"), "the address for everyone names no user")
+        let again = try cli.run("server", "setup", "--admin", "someone.else", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(again.status == 0 && again.out.contains("already set up; nothing changed"))
+        #expect(try cli.run("users", "list", "--store", try TeamServer.address(db, user: "ada.l")).out.contains("ada.l  admin"))
+        #expect(try cli.run("server", "migrate", "--store", try TeamServer.address(db, user: "postgres")).out == "The team store's schema is up to date.\n")
+        let notSuper = try cli.run("server", "migrate", "--store", try TeamServer.address(db, user: "ada.l"))
+        #expect(notSuper.status != 0 && notSuper.err.contains("database superuser"))
+        // A practitioner who is not in the store is told so, plainly.
+        let stranger = try cli.run("cases", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(stranger.status != 0 && stranger.err.contains("not registered"), "\(stranger.err)")
+    }
+
+    @Test("the administrator adds, re-roles, re-teams and removes people; a manager cannot")
+    func people() throws {
+        let cli = try CLI()
+        let db = try TeamServer.newStore()
+        let admin = try TeamServer.address(db, user: "cw.admin")
+        let name = "cw.p" + UUID().uuidString.prefix(6).lowercased()
+        #expect(try cli.run("users", "add", "mia.manager", "--role", "manager", "--store", admin).status == 0)
+        #expect(try cli.run("users", "add", name, "--role", "worker", "--team", "North", "--store", admin).status == 0)
+        let manager = try TeamServer.address(db, user: "mia.manager")
+        for args in [["users", "add", "eve.x", "--role", "admin"], ["users", "set-role", name, "manager"],
+                     ["users", "set-team", name, "South"], ["users", "remove", name]] {
+            let r = try cli.run(args + ["--store", manager])
+            #expect(r.status != 0 && r.err.contains("only admin"), "\(args): \(r.err)")
+        }
+        #expect(try cli.run("users", "set-role", name, "manager", "--store", admin).out == "\(name) is now a manager.\n")
+        #expect(try cli.run("users", "set-team", name, "South", "East", "--store", admin).status == 0)
+        let row = try cli.run("users", "list", "--store", admin).out.split(separator: "\n").first { $0.hasPrefix(name) } ?? ""
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") == "\(name) manager East, South")
+        #expect(try cli.run("users", "remove", name, "--store", admin).status == 0)
+        #expect(!(try cli.run("users", "list", "--store", admin).out.contains(name)))
+        #expect(try TeamServer.psql("postgres", user: "postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '\(name)'").output
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the database role is dropped")
+        let last = try cli.run("users", "set-role", "cw.admin", "worker", "--store", admin)
+        #expect(last.status != 0 && last.err.contains("last administrator"))
+        let onFile = try cli.run("users", "set-role", "x", "worker")
+        #expect(onFile.status != 0)
+    }
+
+    @Test("a single-user store comes in whole: cases, versions, reviews, flags and its audit trail re-chained; or not at all")
+    func importStore() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("users", "add", "sam.t", "--role", "worker", "--team", "Early Help North").status == 0)
+        #expect(try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well")).status == 0)
+        let me = try cli.run("users", "list").out.split(separator: "\n")[1].split(separator: " ")[0]
+        #expect(try cli.run("review", "return", "C-0002/D1", "--rule", "rationale-missing", "--note", "Say why").status == 0)
+        let head = try DatabaseQueue(path: cli.storeFile.path).read { db in try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") }
+
+        let db = try TeamServer.newStore()
+        let superuser = try TeamServer.address(db, user: "postgres")
+        let r = try cli.run("server", "import-store", cli.storeFile.path, "--store", superuser)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Imported 2 cases"))
+        let manager = try TeamServer.address(db, user: String(me))
+        #expect(try cli.run("cases", "--store", manager).out.contains("C-0002"))
+        let history = try cli.run("history", "C-0002/R1", "--store", manager)
+        #expect(history.status == 0 && history.out.contains("Version 1"), "\(history.err)")
+        #expect(try cli.run("audit", "verify", "--store", manager).status == 0)
+        let marker = try TeamServer.psql(db, user: "postgres", "SELECT digest FROM casework.audit WHERE action = 'import-store'").output
+        #expect(marker.trimmingCharacters(in: .whitespacesAndNewlines) == head)
+        let check = try cli.run("check", "--store", try TeamServer.address(db, user: "cw.admin"))
+        #expect(check.status == 0, "\(check.out)")
+        #expect(try cli.run("flags", "--store", try TeamServer.address(db, user: "sam.t")).out.contains("rationale-missing"))
+
+        // The same store again: C-0001 is already there, so nothing at all comes in.
+        let before = try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM casework.audit").output
+        let twice = try cli.run("server", "import-store", cli.storeFile.path, "--store", superuser)
+        #expect(twice.status != 0 && twice.err.contains("already in the team store"))
+        #expect(try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM casework.audit").output == before)
+    }
+
+    @Test("practitioners need no option: the system configuration names the team store")
+    func systemConfiguration() throws {
+        let cli = try CLI()
+        let db = try TeamServer.newStore()
+        let etc = cli.home.appendingPathComponent("etc-xdg/casework")
+        try FileManager.default.createDirectory(at: etc, withIntermediateDirectories: true)
+        try Data(#"{"store": "\#(try TeamServer.address(db, user: "cw.admin"))"}"#.utf8).write(to: etc.appendingPathComponent("config.json"))
+        let r = try cli.run(["users", "list"], env: ["XDG_CONFIG_DIRS": cli.home.appendingPathComponent("etc-xdg").path])
+        #expect(r.status == 0 && r.out.contains("cw.admin  admin"), "\(r.err)")
+        try Data("not json".utf8).write(to: etc.appendingPathComponent("config.json"))
+        let bad = try cli.run(["cases"], env: ["XDG_CONFIG_DIRS": cli.home.appendingPathComponent("etc-xdg").path])
+        #expect(bad.status != 0 && bad.err.contains("is not a Casework configuration"))
+    }
+}
