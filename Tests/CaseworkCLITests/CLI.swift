@@ -31,8 +31,9 @@ struct CLI {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
+        // The store is named, so that a machine-wide /etc/casework/config.json never reaches a test.
         var env = ["HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("data").path,
-                   "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
+                   "XDG_CONFIG_HOME": home.appendingPathComponent("config").path, "CASEWORK_STORE": storeFile.path,
                    "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8"]
         env.merge(extra) { $1 }
         p.environment = env

@@ -18,7 +18,7 @@ struct ConcurrencyTests {
                 """))
         }
         let bin = CLI.binary.path
-        let env = "HOME='\(cli.home.path)' XDG_DATA_HOME='\(cli.home.path)/data' XDG_CONFIG_HOME='\(cli.home.path)/config'"
+        let env = "HOME='\(cli.home.path)' XDG_DATA_HOME='\(cli.home.path)/data' XDG_CONFIG_HOME='\(cli.home.path)/config' CASEWORK_STORE='\(cli.storeFile.path)'"
         let a = notes.map { "env \(env) \(bin) add C-0002 --kind note -f '\($0)' || echo FAIL" }.joined(separator: "; ")
         let b = (0..<n).map { "env \(env) \(bin) review escalate C-0002/X2 --to legal --note 'round \($0)' || echo FAIL" }.joined(separator: "; ")
         func start(_ script: String) throws -> (Process, Pipe) {

@@ -17,6 +17,7 @@ final class Tmux {
         self.cli = cli
         let h = home ?? cli.home
         let env = ["HOME": h.path, "XDG_DATA_HOME": h.appendingPathComponent("data").path,
+                   "CASEWORK_STORE": h.appendingPathComponent("data/casework/casework.sqlite").path,
                    "XDG_CONFIG_HOME": h.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
         var command = "exec \(CLI.binary.path) " + args.map { "'\($0)'" }.joined(separator: " ")
         if let user {

@@ -205,12 +205,17 @@ enum PostgresSchema {
           RETURN r;
         END $$;
 
+        CREATE FUNCTION casework.role_words(p_role text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+          SELECT CASE p_role WHEN 'admin' THEN 'an administrator' WHEN 'manager' THEN 'a manager' ELSE 'a ' || p_role END $$;
+
         CREATE FUNCTION casework.require_role(wanted text[], what text) RETURNS text LANGUAGE plpgsql STABLE
             SET search_path = pg_catalog, casework, pg_temp AS $$
         DECLARE r text := casework.require_user();
         BEGIN
           IF NOT r = ANY (wanted) THEN
-            RAISE EXCEPTION 'only % can % (you are a %)', array_to_string(wanted, ' or '), what, r USING ERRCODE = 'CW002';
+            RAISE EXCEPTION 'only % can % (you are %)',
+              (SELECT string_agg(casework.role_words(w), ' or ') FROM unnest(wanted) w), what, casework.role_words(r)
+              USING ERRCODE = 'CW002';
           END IF;
           RETURN r;
         END $$;
