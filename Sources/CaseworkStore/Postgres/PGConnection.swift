@@ -74,12 +74,14 @@ final class PGConnection {
         _ = try Self.collect(PQexec(conn, script), conn)
     }
 
-    private static func collect(_ result: OpaquePointer?, _ conn: OpaquePointer) throws(PGError) -> PGRows {
+    private static func collect(_ result: OpaquePointer?, _ conn: OpaquePointer, expectCopy: Bool = false) throws(PGError) -> PGRows {
         guard let result else {
             throw PGError(sqlState: "08006", message: firstLine(String(cString: PQerrorMessage(conn))))
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
+        case PGRES_COPY_IN where expectCopy:
+            return PGRows(columns: [], rows: [])
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return PGRows(columns: [], rows: [])
         case PGRES_TUPLES_OK:
@@ -102,6 +104,50 @@ final class PGConnection {
                 ?? firstLine(String(cString: PQerrorMessage(conn)))
             throw PGError(sqlState: state, message: message)
         }
+    }
+
+    /// Sends rows to `COPY table (columns) FROM STDIN` in the text format,
+    /// far faster than one INSERT each; `produce` calls its argument once a row.
+    func copy(_ table: String, _ columns: [String], _ produce: (_ row: ([String?]) throws -> Void) throws -> Void) throws {
+        _ = try Self.collect(PQexec(conn, "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"), conn, expectCopy: true)
+        var buffer = ""
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            let sent = buffer.utf8CString.withUnsafeBufferPointer { PQputCopyData(conn, $0.baseAddress, Int32($0.count - 1)) }
+            buffer.removeAll(keepingCapacity: true)
+            guard sent == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn)))) }
+        }
+        do {
+            try produce { row in
+                for (i, v) in row.enumerated() {
+                    if i > 0 { buffer += "\t" }
+                    guard let v else { buffer += "\\N"; continue }
+                    for ch in v.unicodeScalars {
+                        switch ch {
+                        case "\\": buffer += "\\\\"
+                        case "\t": buffer += "\\t"
+                        case "\n": buffer += "\\n"
+                        case "\r": buffer += "\\r"
+                        default: buffer.unicodeScalars.append(ch)
+                        }
+                    }
+                }
+                buffer += "\n"
+                if buffer.utf8.count > 1 << 20 { try flush() }
+            }
+            try flush()
+        } catch {
+            _ = PQputCopyEnd(conn, "aborted")
+            while let r = PQgetResult(conn) { PQclear(r) }
+            throw error
+        }
+        guard PQputCopyEnd(conn, nil) == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn)))) }
+        var failure: PGError?
+        while let r = PQgetResult(conn) {
+            do { _ = try Self.collect(r, conn) } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 
     /// `value` as a string literal, for the few statements that cannot take

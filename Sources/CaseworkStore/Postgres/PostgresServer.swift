@@ -149,11 +149,9 @@ extension PostgresServer {
                     summary.users += 1
                 }
                 func copy(_ select: String, into table: String, _ columns: [String]) throws {
-                    let list = columns.joined(separator: ", ")
-                    let params = (1...columns.count).map { "$\($0)" }.joined(separator: ", ")
-                    for row in try Row.fetchAll(src, sql: select) {
-                        try db.query("INSERT INTO casework.\(table) (\(list)) VALUES (\(params))",
-                                     (0..<columns.count).map { (row[$0] as DatabaseValue).storage.text })
+                    let rows = try Row.fetchCursor(src, sql: select)
+                    try db.copy("casework.\(table)", columns) { put in
+                        while let row = try rows.next() { try put((0..<columns.count).map { (row[$0] as DatabaseValue).storage.text }) }
                     }
                 }
                 for id in try String.fetchAll(src, sql: "SELECT id FROM caseFile") {
@@ -183,29 +181,30 @@ extension PostgresServer {
                 let head = try db.query("SELECT seq, hash FROM casework.audit ORDER BY seq DESC LIMIT 1").first
                 var seq = Int64(head?[0] ?? "0") ?? 0
                 var prev = head?[1] ?? AuditChain.genesis
-                func append(_ at: String, _ user: String, _ action: String, _ caseId: String?, _ recordId: String?,
-                            _ version: Int?, _ digest: String?) throws {
-                    seq += 1
-                    let fields = [String(seq), at, user, action, caseId ?? "", recordId ?? "", version.map(String.init) ?? "", digest ?? "", prev]
-                    let hash = PostgresAudit.hash(fields)
-                    try db.query("""
-                        INSERT INTO casework.audit (seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                        """, [String(seq), at, user, action, caseId, recordId, version.map(String.init), digest, prev, hash])
-                    prev = hash
-                    summary.events += 1
-                }
-                for row in try Row.fetchAll(src, sql: "SELECT at, user, action, caseId, recordId, version FROM audit ORDER BY seq") {
-                    try append(row["at"], row["user"], row["action"], row["caseId"], row["recordId"], row["version"], nil)
-                }
                 let importer = try db.query("SELECT session_user").scalar ?? "postgres"
                 let now = Timestamp(Date()).text
-                try append(now, importer, "import-store", nil, storeId, nil, summary.sourceHead)
-                for row in try Row.fetchAll(src, sql: "SELECT caseId, recordId, version, body FROM recordVersion ORDER BY caseId, recordId, version") {
-                    let body: String = row["body"]
-                    try append(now, importer, "import-version", row["caseId"], row["recordId"], row["version"],
-                               AuditChain.hex(SHA256.hash(data: Data(body.utf8))))
-                    summary.versions += 1
+                try db.copy("casework.audit", ["seq", "at", "user_name", "action", "case_id", "record_id", "version", "digest", "prev_hash", "hash"]) { put in
+                    func append(_ at: String, _ user: String, _ action: String, _ caseId: String?, _ recordId: String?,
+                                _ version: Int?, _ digest: String?) throws {
+                        seq += 1
+                        let fields = [String(seq), at, user, action, caseId ?? "", recordId ?? "", version.map(String.init) ?? "", digest ?? "", prev]
+                        let hash = PostgresAudit.hash(fields)
+                        try put([String(seq), at, user, action, caseId, recordId, version.map(String.init), digest, prev, hash])
+                        prev = hash
+                        summary.events += 1
+                    }
+                    let events = try Row.fetchCursor(src, sql: "SELECT at, user, action, caseId, recordId, version FROM audit ORDER BY seq")
+                    while let row = try events.next() {
+                        try append(row["at"], row["user"], row["action"], row["caseId"], row["recordId"], row["version"], nil)
+                    }
+                    try append(now, importer, "import-store", nil, storeId, nil, summary.sourceHead)
+                    let versions = try Row.fetchCursor(src, sql: "SELECT caseId, recordId, version, body FROM recordVersion ORDER BY caseId, recordId, version")
+                    while let row = try versions.next() {
+                        let body: String = row["body"]
+                        try append(now, importer, "import-version", row["caseId"], row["recordId"], row["version"],
+                                   AuditChain.hex(SHA256.hash(data: Data(body.utf8))))
+                        summary.versions += 1
+                    }
                 }
                 try db.query("COMMIT")
             }
