@@ -49,10 +49,16 @@ test: deps
 
 # Benchmarks on stores of 10,000 and 100,000 invented cases (generated once into .build/bench).
 BENCH_SIZES ?= 10000,100000
+# The team store (PostgreSQL) is measured at this size, in a throwaway cluster.
+BENCH_TEAM_SIZE ?= 100000
 bench: deps
 	$(SWIFT) build -c release --product casework
 	$(SWIFT) build -c release --product casework-bench
 	.build/release/casework-bench run --sizes $(BENCH_SIZES) --resources Resources --out .build/bench/results.md
+	@pgdir=$$(mktemp -d /tmp/casework-bench-pg.XXXXXX); \
+	trap 'Tests/postgres-cluster.sh stop "$$pgdir"' EXIT; \
+	conninfo=$$(Tests/postgres-cluster.sh start "$$pgdir" | sed 's/ user=postgres dbname=postgres//') || exit 1; \
+	.build/release/casework-bench team --size $(BENCH_TEAM_SIZE) --conninfo "$$conninfo" --resources Resources --out .build/bench/team-results.md
 
 install: build
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/casework"

@@ -13,6 +13,9 @@
 #include <ncursesw/curses.h>
 #include <ncursesw/term.h>
 #include <signal.h>
+#include <poll.h>
+#include <errno.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -96,6 +99,20 @@ static inline int cw_cols(void) { return COLS; }
 
 /// OK for a character, KEY_CODE_YES for a function key, ERR on timeout.
 static inline int cw_get(wint_t *ch) { return wget_wch(stdscr, ch); }
+
+/// Whether the terminal has gone away (its pty closed, e.g. tmux or ssh
+/// killed): standard input reports a hang-up, or is "readable" with no byte
+/// waiting, which is end of file. A read that merely timed out is neither.
+static inline int cw_terminal_gone(void) {
+    struct pollfd p = { .fd = 0, .events = POLLIN, .revents = 0 };
+    if (poll(&p, 1, 0) < 0) return errno != EINTR;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) return 1;
+    if (p.revents & POLLIN) {
+        int waiting = 0;
+        if (ioctl(0, FIONREAD, &waiting) == 0 && waiting == 0) return 1;
+    }
+    return 0;
+}
 
 static inline void cw_style(int bold, int reverse, int underline, int dim, int pair) {
     attr_t a = A_NORMAL;

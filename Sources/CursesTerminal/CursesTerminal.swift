@@ -90,7 +90,7 @@ public final class CursesTerminal: Terminal {
         var ch: wint_t = 0
         let r = cw_get(&ch)
         if cw_stop_requested() != 0 { return .stop }
-        if r == ERR { return .idle }
+        if r == ERR { return cw_terminal_gone() != 0 ? .stop : .idle }
         if r == KEY_CODE_YES {
             switch Int32(ch) {
             case KEY_RESIZE:

@@ -8,7 +8,7 @@ import Foundation
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "casework-bench", abstract: "Benchmarks of the workbook against stores of 10,000 and 100,000 cases.",
-        subcommands: [Run.self, One.self], defaultSubcommand: Run.self)
+        subcommands: [Run.self, One.self, Team.self], defaultSubcommand: Run.self)
 }
 
 struct Run: ParsableCommand {

@@ -37,6 +37,13 @@ final class Scenario {
                                    sqlTrace: { sql in captured.withLock { if $0 != nil { $0?.append(sql()) } } })
     }
 
+    /// A value shared between threads.
+    final class Box<T: Sendable>: Sendable {
+        let value: Mutex<T>
+        init(_ v: T) { value = Mutex(v) }
+        func withLock<R>(_ body: (inout T) -> R) -> R { value.withLock { body(&$0) } }
+    }
+
     func startCapture() { captured.withLock { $0 = [] } }
 
     /// Stops capturing and writes what was run to `NAME.sql`.

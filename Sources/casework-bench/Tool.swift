@@ -91,6 +91,27 @@ enum Tool {
         return best / Double(repeats)
     }
 
+    /// Milliseconds `psql` takes to run the statements in `trace` once, timed by
+    /// the server's clock between a first and a last statement, the script run
+    /// `repeats` times in one session with rows sent to /dev/null. With
+    /// `uniqueIds`, each run's new record ids are made its own so a replayed
+    /// save writes new records, as the original did.
+    static func psql(_ trace: URL, address: String, repeats: Int, uniqueIds: Bool) throws -> Double {
+        let body = try String(contentsOf: trace, encoding: .utf8)
+        let script = trace.deletingPathExtension().appendingPathExtension("replay.sql")
+        let clock = "SELECT extract(epoch FROM clock_timestamp()) * 1000;\n"
+        var text = "\\o /dev/null\nSELECT 1;\n\\o\n" + clock + "\\o /dev/null\n"
+        for k in 0..<repeats {
+            text += uniqueIds ? body.replacingOccurrences(of: "BENCH-", with: "BENCH-R\(k)-\(UUID().uuidString.prefix(4))-") : body
+        }
+        text += "\\o\n" + clock
+        try Data(text.utf8).write(to: script)
+        let (out, _) = try run("psql", ["-X", "-q", "-At", address, "-f", script.path], tolerant: true, errors: false)
+        let stamps = String(decoding: out, as: UTF8.self).split(separator: "\n").compactMap { Double($0) }
+        guard stamps.count == 2 else { throw BenchError("psql did not report its clock for \(trace.lastPathComponent)") }
+        return (stamps[1] - stamps[0]) / Double(repeats)
+    }
+
     /// How SQLite plans the review queue's query, from its trace.
     static func queryPlan(_ store: URL) throws -> String {
         let trace = store.deletingLastPathComponent().appendingPathComponent("traces/review-queue.sql")

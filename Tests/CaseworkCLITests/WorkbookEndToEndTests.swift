@@ -189,6 +189,31 @@ struct WorkbookEndToEndTests {
         #expect(try cli.run("show", "C-0001").out.contains("Half-written note about the home visit, finished later."))
     }
 
+    @Test("when its terminal goes away, the workbook ends at once, keeping the typed text as a draft, instead of spinning")
+    func terminalGone() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Typed just before the connection dropped")
+        try t.wait(for: "Typed just before the connection dropped")
+        let pid = t.pid
+        #expect(pid > 0 && kill(pid, 0) == 0)
+        try t.tmux(["kill-server"])
+        var alive = true
+        for _ in 0..<30 where alive {
+            usleep(100_000)
+            alive = kill(pid, 0) == 0 && !((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z ")
+        }
+        if alive { kill(pid, SIGKILL) }
+        #expect(!alive, "the workbook was still running 3 s after its terminal went away")
+        let again = try Tmux(cli)
+        try again.wait(for: "Unfinished work")
+        try again.keys("Enter")
+        try again.wait(for: "Typed just before the connection dropped")
+    }
+
     @Test("escape sequences in a record reach the screen as harmless text")
     func escapes() throws {
         let cli = try CLI()

@@ -27,6 +27,9 @@ struct PGRows: Sequence {
 /// `pg_service.conf`, `.pgpass`, `sslmode`.
 final class PGConnection {
     private let conn: OpaquePointer
+    /// Given every statement with its parameters inlined as literals, only when
+    /// set: for benchmarks that replay the same SQL in psql, never for logs.
+    var trace: ((String) -> Void)?
 
     init(_ conninfo: String) throws(StoreError) {
         guard let c = PQconnectdb(conninfo) else { throw .storage("cannot reach the team store (out of memory)") }
@@ -59,6 +62,11 @@ final class PGConnection {
     /// Runs one statement with `$1…` parameters (text), returning its rows.
     @discardableResult
     func query(_ sql: String, _ params: [String?] = []) throws(PGError) -> PGRows {
+        if let trace {
+            var text = sql
+            for (i, p) in params.enumerated().reversed() { text = text.replacingOccurrences(of: "$\(i + 1)", with: p.map(literal) ?? "NULL") }
+            trace(text)
+        }
         let copies = params.map { $0.map { strdup($0) } ?? nil }
         defer { for p in copies { free(p) } }
         let result: OpaquePointer? = copies.withUnsafeBufferPointer { buffer in

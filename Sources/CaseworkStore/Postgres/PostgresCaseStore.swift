@@ -25,12 +25,14 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     public var engine: FlagEngine { engineBox.withLock { $0 } }
     var fingerprint: String { FlagFingerprint.of(engine) }
 
-    /// Connects to a set-up team store.
-    public init(address: String, settings: FlagSettings) throws(StoreError) {
+    /// Connects to a set-up team store. `sqlTrace` is given every statement
+    /// run, with its values, for benchmarks that replay it in psql; never for logs.
+    public init(address: String, settings: FlagSettings, sqlTrace: (@Sendable (String) -> Void)? = nil) throws(StoreError) {
         self.address = address
         self.settings = settings
         engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
         connection = try PGConnection(address)
+        connection.trace = sqlTrace
         do {
             sessionUser = try connection.sessionUser()
             guard try connection.query("SELECT to_regclass('casework.meta') IS NOT NULL").scalar == "t" else {

@@ -182,10 +182,11 @@ enum PostgresSchema {
         -- A user's casework role from the catalog (direct membership); NULL for none or no such role.
         CREATE FUNCTION casework.role_of(p_user text) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = pg_catalog, casework, pg_temp AS $$
-          SELECT substr(min(CASE a.rolname WHEN 'casework_admin' THEN '1admin' WHEN 'casework_manager' THEN '2manager'
-                                 WHEN 'casework_worker' THEN '3worker' END), 2)
-          FROM pg_auth_members m JOIN pg_roles a ON a.oid = m.roleid JOIN pg_roles b ON b.oid = m.member
-          WHERE b.rolname = p_user AND a.rolname IN ('casework_admin', 'casework_manager', 'casework_worker') $$;
+          SELECT CASE
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_admin')) THEN 'admin'
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_manager')) THEN 'manager'
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_worker')) THEN 'worker'
+          END $$;
         CREATE FUNCTION casework.my_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = pg_catalog, casework, pg_temp AS $$
           SELECT CASE WHEN EXISTS (SELECT 1 FROM app_user WHERE name = session_user AND removed_at IS NULL)
@@ -701,7 +702,7 @@ enum PostgresSchema {
             casework.case_file, casework.case_member, casework.record, casework.flag, casework.manual_flag TO casework_user;
         GRANT SELECT ON casework.audit, casework.tombstone TO casework_manager, casework_admin;
         GRANT SELECT, INSERT, UPDATE, DELETE ON casework.draft TO casework_user;
-        GRANT EXECUTE ON FUNCTION casework.my_role(), casework.role_of(text), casework.my_teams(), casework.member_cases(),
+        GRANT EXECUTE ON FUNCTION casework.my_role(), casework.role_of(text), casework.my_teams(), casework.member_cases(), casework.can_see(text),
             casework.put_case(text, jsonb, text), casework.save_records(text, jsonb), casework.add_review(text, text, text),
             casework.read_case(text, text), casework.read_history(text, text), casework.read_cases(text[], text),
             casework.store_flags(text, jsonb), casework.raise_flag(text, text, text, text), casework.add_member(text, text),
@@ -715,14 +716,13 @@ enum PostgresSchema {
         ALTER TABLE casework.flag ENABLE ROW LEVEL SECURITY;
         CREATE POLICY see ON casework.flag FOR SELECT USING \(visible(worker: "worker", team: "team", caseId: "case_id"));
         ALTER TABLE casework.case_member ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY see ON casework.case_member FOR SELECT
-            USING (user_name = session_user::text OR case_id IN (SELECT id FROM casework.case_file));
+        CREATE POLICY see ON casework.case_member FOR SELECT USING (user_name = session_user::text OR casework.can_see(case_id));
         ALTER TABLE casework.manual_flag ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY see ON casework.manual_flag FOR SELECT USING (case_id IN (SELECT id FROM casework.case_file));
+        CREATE POLICY see ON casework.manual_flag FOR SELECT USING (casework.can_see(case_id));
         -- Record text is read through casework.read_case, which audits the reading; reviews
         -- (the manager's note on a returned item) are readable beside the flags they return.
         ALTER TABLE casework.record ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY see ON casework.record FOR SELECT USING (kind = 'review' AND case_id IN (SELECT id FROM casework.case_file));
+        CREATE POLICY see ON casework.record FOR SELECT USING (kind = 'review' AND casework.can_see(case_id));
         ALTER TABLE casework.draft ENABLE ROW LEVEL SECURITY;
         CREATE POLICY own ON casework.draft USING (user_name = session_user::text) WITH CHECK (user_name = session_user::text);
         """
