@@ -77,6 +77,10 @@ struct TeamStoreSecurityTests {
             INSERT INTO casework.audit (seq, at, user_name, action, prev_hash, hash) VALUES (999, 'x', 'mia.manager', 'view', 'x', 'x')
             """)
         try refused(h, "sam.t", "SELECT casework.audit_append('view', 'C-0002', NULL, NULL, NULL)")
+        try refused(h, "mia.manager", """
+            INSERT INTO casework.audit_staged (tx, at, user_name, action) VALUES (txid_current(), 'x', 'sam.t', 'view')
+            """)
+        try refused(h, "sam.t", "ALTER TABLE casework.audit_staged DISABLE TRIGGER audit_chain", "must be owner")
         try refused(h, "mia.manager", "SELECT casework.audit_append('view', 'C-0002', NULL, NULL, NULL)")
     }
 

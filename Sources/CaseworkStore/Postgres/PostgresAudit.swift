@@ -6,7 +6,7 @@ import Foundation
 /// client's own hashing: an event edited, deleted, inserted or reordered by
 /// someone with more rights than any casework role (a superuser) is named.
 enum PostgresAudit {
-    static let guards = ["audit_append_only", "audit_no_truncate", "record_version_amend_only", "record_version_no_truncate"]
+    static let guards = ["audit_append_only", "audit_no_truncate", "record_version_amend_only", "record_version_no_truncate", "audit_chain"]
 
     static func hash(_ fields: [String]) -> String {
         AuditChain.hex(SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)))
@@ -15,8 +15,11 @@ enum PostgresAudit {
     static func verify(_ db: PGConnection) throws -> AuditReport {
         let enabled = Set(try db.query("""
             SELECT tgname FROM pg_trigger
-            WHERE tgrelid IN ('casework.audit'::regclass, 'casework.record_version'::regclass) AND tgenabled <> 'D'
+            WHERE tgrelid IN ('casework.audit'::regclass, 'casework.record_version'::regclass, 'casework.audit_staged'::regclass)
+              AND tgenabled <> 'D'
             """).rows.compactMap { $0[0] })
+        // Events of committed transactions are chained at their commit; any left staged escaped the chain.
+        let unchained = Int(try db.query("SELECT count(*) FROM casework.audit_staged WHERE tx <> txid_current()").scalar ?? "0") ?? 0
         var expected: Int64 = 1
         var prev = AuditChain.genesis
         let rows = try db.query("""
@@ -43,6 +46,9 @@ enum PostgresAudit {
         let count = Int(expected - 1)
         for name in guards where !enabled.contains(name) {
             return AuditReport(events: count, problem: "the append-only guard \(name) was removed or disabled")
+        }
+        if unchained > 0 {
+            return AuditReport(events: count, problem: "\(unchained) events were written but never chained: the chaining trigger was bypassed")
         }
         return AuditReport(events: count, problem: nil)
     }

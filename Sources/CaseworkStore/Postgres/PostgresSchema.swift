@@ -183,9 +183,9 @@ enum PostgresSchema {
         CREATE FUNCTION casework.role_of(p_user text) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = pg_catalog, casework, pg_temp AS $$
           SELECT CASE
-            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_admin')) THEN 'admin'
-            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_manager')) THEN 'manager'
-            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(p_user) AND roleid = to_regrole('casework_worker')) THEN 'worker'
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(quote_ident(p_user)) AND roleid = to_regrole('casework_admin')) THEN 'admin'
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(quote_ident(p_user)) AND roleid = to_regrole('casework_manager')) THEN 'manager'
+            WHEN EXISTS (SELECT 1 FROM pg_auth_members WHERE member = to_regrole(quote_ident(p_user)) AND roleid = to_regrole('casework_worker')) THEN 'worker'
           END $$;
         CREATE FUNCTION casework.my_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
             SET search_path = pg_catalog, casework, pg_temp AS $$
@@ -227,24 +227,53 @@ enum PostgresSchema {
         CREATE FUNCTION casework.digest(body text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
           SELECT encode(sha256(convert_to(body, 'UTF8')), 'hex') $$;
 
-        -- One hash chain for the whole store, extended by the server in the
-        -- writer's transaction; the advisory lock serialises writers until commit.
+        -- One hash chain for the whole store, extended by the server. A transaction's
+        -- events are staged as it runs and chained at COMMIT by a deferred trigger, under
+        -- an advisory lock held only for the chaining and the commit, so saves by many
+        -- people serialise on microseconds, not on each other's whole transactions.
+        CREATE TABLE casework.audit_staged (
+            n bigserial PRIMARY KEY,
+            tx bigint NOT NULL,
+            at text NOT NULL,
+            user_name text NOT NULL,
+            action text NOT NULL,
+            case_id text,
+            record_id text,
+            version integer,
+            digest text);
+        CREATE INDEX audit_staged_tx ON casework.audit_staged(tx);
+
         CREATE FUNCTION casework.audit_append(p_action text, p_case text, p_record text, p_version integer, p_digest text)
             RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
-        DECLARE
-          last_seq bigint; last_hash text; t text;
         BEGIN
+          INSERT INTO audit_staged (tx, at, user_name, action, case_id, record_id, version, digest)
+          VALUES (txid_current(), to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                  session_user, p_action, p_case, p_record, p_version, p_digest);
+        END $$;
+
+        CREATE FUNCTION casework.chain_staged() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        DECLARE e record; last_seq bigint; last_hash text; h text;
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM audit_staged WHERE tx = txid_current()) THEN RETURN NULL; END IF;
           PERFORM pg_advisory_xact_lock(7262001);
           SELECT seq, hash INTO last_seq, last_hash FROM audit ORDER BY seq DESC LIMIT 1;
-          last_seq := coalesce(last_seq, 0) + 1;
+          last_seq := coalesce(last_seq, 0);
           last_hash := coalesce(last_hash, repeat('0', 64));
-          t := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
-          INSERT INTO audit (seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash)
-          VALUES (last_seq, t, session_user, p_action, p_case, p_record, p_version, p_digest, last_hash,
-                  encode(sha256(convert_to(concat_ws(chr(31), last_seq::text, t, session_user::text, p_action,
-                      coalesce(p_case, ''), coalesce(p_record, ''), coalesce(p_version::text, ''),
-                      coalesce(p_digest, ''), last_hash), 'UTF8')), 'hex'));
+          FOR e IN SELECT * FROM audit_staged WHERE tx = txid_current() ORDER BY n LOOP
+            last_seq := last_seq + 1;
+            h := encode(sha256(convert_to(concat_ws(chr(31), last_seq::text, e.at, e.user_name, e.action,
+                     coalesce(e.case_id, ''), coalesce(e.record_id, ''), coalesce(e.version::text, ''),
+                     coalesce(e.digest, ''), last_hash), 'UTF8')), 'hex');
+            INSERT INTO audit (seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash)
+            VALUES (last_seq, e.at, e.user_name, e.action, e.case_id, e.record_id, e.version, e.digest, last_hash, h);
+            last_hash := h;
+          END LOOP;
+          DELETE FROM audit_staged WHERE tx = txid_current();
+          RETURN NULL;
         END $$;
+        CREATE CONSTRAINT TRIGGER audit_chain AFTER INSERT ON casework.audit_staged
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION casework.chain_staged();
 
         -- Whether the session user may see a case (by its row).
         CREATE FUNCTION casework.can_see(p_case text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
@@ -700,7 +729,7 @@ enum PostgresSchema {
         GRANT USAGE ON SCHEMA casework TO casework_user;
         GRANT SELECT ON casework.schema_migration, casework.meta, casework.app_user, casework.user_team,
             casework.case_file, casework.case_member, casework.record, casework.flag, casework.manual_flag TO casework_user;
-        GRANT SELECT ON casework.audit, casework.tombstone TO casework_manager, casework_admin;
+        GRANT SELECT ON casework.audit, casework.audit_staged, casework.tombstone TO casework_manager, casework_admin;
         GRANT SELECT, INSERT, UPDATE, DELETE ON casework.draft TO casework_user;
         GRANT EXECUTE ON FUNCTION casework.my_role(), casework.role_of(text), casework.my_teams(), casework.member_cases(), casework.can_see(text),
             casework.put_case(text, jsonb, text), casework.save_records(text, jsonb), casework.add_review(text, text, text),
