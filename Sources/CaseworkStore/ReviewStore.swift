@@ -12,7 +12,7 @@ extension SQLiteCaseStore {
             let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
                                         arguments: [c.id, w.now.localDay.description]).map { Self.entry($0).flag }
             let result = ReviewRules.review(request, by: w.actor, ownership: o, case: c, openFlags: open,
-                                            id: nextReviewId(c), at: w.now)
+                                            id: ReviewRules.nextId(in: c), at: w.now)
             let review: Review
             switch result {
             case .success(let r): review = r
@@ -25,11 +25,6 @@ extension SQLiteCaseStore {
             w.touched.insert(c.id)
             return review
         }
-    }
-
-    func nextReviewId(_ c: Case) -> String {
-        let n = c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
-        return "R\(n + 1)"
     }
 
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
@@ -89,17 +84,6 @@ extension SQLiteCaseStore {
                 return h.retentionReviewBy.map { $0 < day } ?? true
             }
         }
-    }
-
-    public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
-        guard !reason.isBlank else { throw .invalid("keeping a case needs a reason") }
-        let user = try self.user(named: actor)
-        guard user.role == .manager else { throw .forbidden("only a manager can record a retention decision (you are a worker)") }
-        let c = try viewCase(caseId, by: actor)
-        var h = CaseHeader(c)
-        guard h.closed != nil else { throw .invalid("case \(caseId) is open; retention applies to closed cases") }
-        h.retentionReviewBy = until
-        try save([.amend(.header(h), reason: "retention: keep until \(until): \(reason)")], inCase: caseId, by: actor)
     }
 
     public func dispose(caseId: String, reason: String, by actor: String) throws(StoreError) {

@@ -262,10 +262,7 @@ public final class SQLiteCaseStore: CaseStore {
                              c.closed?.description, now.text, now.instant])
     }
 
-    static func validated(_ c: Case) throws -> Case {
-        do { try CaseValidation.validate(c) } catch { throw StoreError.invalid(error.description) }
-        return c
-    }
+    static func validated(_ c: Case) throws -> Case { try StoreRules.validated(c) }
 }
 
 // MARK: - CaseStore
@@ -303,11 +300,9 @@ extension SQLiteCaseStore {
     }
 
     public func addUser(_ user: User, by actor: String) throws(StoreError) {
-        guard CaseValidation.isValidId(user.name) else {
-            throw .invalid("\(Quoted(user.name)) is not a valid user name (\(CaseValidation.idRule))")
-        }
-        for team in user.teams where team.isBlank || team.contains(where: { $0.isNewline }) {
-            throw .invalid("a team name must be one line of text")
+        try StoreRules.checkUser(user)
+        guard user.role != .admin else {
+            throw .invalid("the administrator role is for the team store; this single-user store's manager adds people")
         }
         try write(as: actor) { db, w in
             guard Access.canManageUsers(w.actor) else {
@@ -338,10 +333,7 @@ extension SQLiteCaseStore {
     }
 
     public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
-        let ids = cases.map(\.id)
-        if let dup = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
-            throw .invalid("case \(dup) appears in more than one file")
-        }
+        try StoreRules.checkImport(cases)
         return try write(as: actor) { db, w in
             var outcomes: [ImportOutcome] = []
             for c in cases {
@@ -447,15 +439,7 @@ extension SQLiteCaseStore {
 
     public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
         guard !changes.isEmpty else { return }
-        for change in changes {
-            switch change {
-            case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
-            case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
-                throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
-            case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
-            default: break
-            }
-        }
+        try StoreRules.checkChanges(changes)
         try write(as: actor) { db, w in
             let o = try Self.visibleCase(db, caseId, w.actor)
             guard Access.canWrite(w.actor, o) else { throw StoreError.caseNotFound(caseId) }

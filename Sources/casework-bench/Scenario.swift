@@ -110,19 +110,22 @@ final class Scenario {
         for i in 0..<iterations {
             let id = page.entries[(i * 37) % page.entries.count].summary.id
             if i == iterations - 1 { startCapture() }
-            let (_, t) = try time { () throws -> Frame in
-                let c = try store.viewCase(id, by: user)
-                let flags = try store.flags(FlagQuery(caseId: id, on: today), by: user).map(\.flag)
-                var state = AppState(user: me, today: today, now: Timestamp(Date()), size: Size(width: 120, height: 40),
-                                     guidance: settings.guidance, samplesAvailable: false)
-                state.stack.append(.caseView(CaseViewState(caseId: id)))
-                _ = App.update(&state, .caseLoaded(c, flags))
-                return App.view(state)
-            }
+            let (_, t) = try time { try Self.openCase(id, in: store, as: me, today: today, guidance: settings.guidance) }
             if i == iterations - 1 { stopCapture("open-case") }
             samples.append(t)
         }
         return ["open-case": samples]
+    }
+
+    /// What the workbook does to open a case: read it (an audited view) and its flags, and draw it.
+    static func openCase(_ id: String, in store: any CaseStore, as me: User, today: Day, guidance: Guidance) throws -> Frame {
+        let c = try store.viewCase(id, by: me.name)
+        let flags = try store.flags(FlagQuery(caseId: id, on: today), by: me.name).map(\.flag)
+        var state = AppState(user: me, today: today, now: Timestamp(Date()), size: Size(width: 120, height: 40),
+                             guidance: guidance, samplesAvailable: false)
+        state.stack.append(.caseView(CaseViewState(caseId: id)))
+        _ = App.update(&state, .caseLoaded(c, flags))
+        return App.view(state)
     }
 
     /// Saving a new note to a case: the record, its version, its audit event and the case's flags, in one transaction.

@@ -112,15 +112,7 @@ final class TeamScenario: @unchecked Sendable {
         var samples: [Double] = []
         for i in 0..<iterations {
             let id = page.entries[(i * 37) % page.entries.count].summary.id
-            let body = { () throws -> Frame in
-                let c = try store.viewCase(id, by: self.user)
-                let flags = try store.flags(FlagQuery(caseId: id, on: self.today), by: self.user).map(\.flag)
-                var state = AppState(user: me, today: self.today, now: Timestamp(Date()), size: Size(width: 120, height: 40),
-                                     guidance: self.settings.guidance, samplesAvailable: false)
-                state.stack.append(.caseView(CaseViewState(caseId: id)))
-                _ = App.update(&state, .caseLoaded(c, flags))
-                return App.view(state)
-            }
+            let body = { try Scenario.openCase(id, in: store, as: me, today: self.today, guidance: self.settings.guidance) }
             let (_, t) = i == iterations - 1 ? try capture("open-case") { try time(body) } : try time(body)
             samples.append(t)
         }

@@ -19,6 +19,25 @@ struct AuditTests {
         return t
     }
 
+    /// Changes one event and recomputes every hash after it, as a careful forger would.
+    func rewriteChain(_ t: TempStore) throws {
+        try t.raw().write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            try db.execute(sql: "UPDATE audit SET user = 'forger' WHERE seq = 2")
+            var prev = AuditChain.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
+                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
+                                         caseId: row["caseId"], recordId: row["recordId"], version: row["version"], prevHash: prev)
+                try db.execute(sql: "UPDATE audit SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [prev, e.hash, e.seq])
+                prev = e.hash
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
+                """)
+        }
+    }
+
     func tamper(_ t: TempStore, _ sql: String) throws {
         try t.raw().write { db in
             try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
@@ -83,22 +102,7 @@ struct AuditTests {
     @Test("rewriting the whole chain consistently is found through the anchor")
     func rewritten() throws {
         let t = try busyStore()
-        // Recompute every hash after changing one event, as a careful forger would.
-        try t.raw().write { db in
-            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
-            try db.execute(sql: "UPDATE audit SET user = 'forger' WHERE seq = 2")
-            var prev = AuditChain.genesis
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
-                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
-                                         caseId: row["caseId"], recordId: row["recordId"], version: row["version"], prevHash: prev)
-                try db.execute(sql: "UPDATE audit SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [prev, e.hash, e.seq])
-                prev = e.hash
-            }
-            try db.execute(sql: """
-                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-                """)
-        }
+        try rewriteChain(t)
         #expect(try t.store.verifyAudit().problem == "event 6 is not the one anchored outside the store: the trail was rewritten")
     }
 
@@ -121,21 +125,7 @@ struct AuditTests {
     @Test("after the chain was rewritten, an ordinary view does not move the anchor to the forged head")
     func anchorHoldsAfterRewrite() throws {
         let t = try busyStore()
-        try t.raw().write { db in
-            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
-            try db.execute(sql: "UPDATE audit SET user = 'forger' WHERE seq = 2")
-            var prev = AuditChain.genesis
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
-                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
-                                         caseId: row["caseId"], recordId: row["recordId"], version: row["version"], prevHash: prev)
-                try db.execute(sql: "UPDATE audit SET prevHash = ?, hash = ? WHERE seq = ?", arguments: [prev, e.hash, e.seq])
-                prev = e.hash
-            }
-            try db.execute(sql: """
-                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'x'); END;
-                """)
-        }
+        try rewriteChain(t)
         _ = try t.store.viewCase("C-0002", by: "mia.manager")
         _ = try t.store.viewCase("C-0001", by: "mia.manager")
         #expect(try t.store.verifyAudit().problem == "event 6 is not the one anchored outside the store: the trail was rewritten")

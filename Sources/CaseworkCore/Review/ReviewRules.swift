@@ -33,6 +33,11 @@ public struct ReviewRequest: Hashable, Sendable {
 
 /// What may be done in review, checked the same way whoever asks. Pure.
 public enum ReviewRules {
+    /// The id of a case's next review: R1, R2, ….
+    public static func nextId(in c: Case) -> String {
+        "R\((c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0) + 1)"
+    }
+
     /// Checks a request against the user, the case and its open flags; returns
     /// the Review to record, or the reason it is refused.
     public static func review(_ r: ReviewRequest, by user: User, ownership: CaseOwnership, case c: Case,

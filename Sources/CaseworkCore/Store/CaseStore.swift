@@ -155,8 +155,6 @@ public protocol CaseStore: Sendable {
     func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport
     /// Closed cases whose retention review date has passed.
     func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary]
-    /// Keeps a closed case until a new review date, with the reason.
-    func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError)
     /// Removes a case's content, keeping a tombstone (id, dates, who, why) and an audit event.
     func dispose(caseId: String, reason: String, by actor: String) throws(StoreError)
 

@@ -162,10 +162,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         return c
     }
 
-    static func validated(_ c: Case) throws -> Case {
-        do { try CaseValidation.validate(c) } catch { throw StoreError.invalid(error.description) }
-        return c
-    }
+    static func validated(_ c: Case) throws -> Case { try StoreRules.validated(c) }
 
     static func manualFlags(_ db: PGConnection, caseIds: [String]) throws -> [String: [ManualFlag]] {
         var out: [String: [ManualFlag]] = [:]
@@ -210,10 +207,12 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
                     lastActivity: Timestamp(r[7] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)))
     }
 
-    static let entryColumns = """
+    /// What `entry` reads, by position: the flag's columns, then the returning review's body.
+    static let flagColumns = """
         f.case_id, f.record_id, f.rule, f.severity, f.field, f.message, f.source, f.due_from, f.status, f.review_id,
-        f.returned_in, f.worker, f.team, f.since, r.body
+        f.returned_in, f.worker, f.team, f.since
         """
+    static let entryColumns = flagColumns + ", r.body"
 
     static func entry(_ row: [String?]) -> FlagEntry {
         let flag = Flag(rule: row[2] ?? "", severity: Severity(rawValue: row[3] ?? "") ?? .check, caseId: row[0] ?? "",
@@ -244,12 +243,7 @@ extension PostgresCaseStore {
     }
 
     public func addUser(_ user: User, by actor: String) throws(StoreError) {
-        guard CaseValidation.isValidId(user.name) else {
-            throw .invalid("\(Quoted(user.name)) is not a valid user name (\(CaseValidation.idRule))")
-        }
-        for team in user.teams where team.isBlank || team.contains(where: { $0.isNewline }) {
-            throw .invalid("a team name must be one line of text")
-        }
+        try StoreRules.checkUser(user)
         try transaction { db in
             try db.query("SELECT casework.add_user($1, $2, $3::text[])", [user.name, user.role.rawValue, Self.array(user.teams)])
         }
@@ -264,9 +258,7 @@ extension PostgresCaseStore {
     }
 
     public func setTeams(_ name: String, _ teams: [String], by actor: String) throws(StoreError) {
-        for team in teams where team.isBlank || team.contains(where: { $0.isNewline }) {
-            throw .invalid("a team name must be one line of text")
-        }
+        try StoreRules.checkTeams(teams)
         try transaction { db in try db.query("SELECT casework.set_user_teams($1, $2::text[])", [name, Self.array(teams)]) }
     }
 
@@ -285,13 +277,8 @@ extension PostgresCaseStore {
     }
 
     public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
-        let ids = cases.map(\.id)
-        if let dup = ids.first(where: { id in ids.filter { $0 == id }.count > 1 }) {
-            throw .invalid("case \(dup) appears in more than one file")
-        }
-        for c in cases {
-            do { try CaseValidation.validate(c) } catch { throw .invalid(error.description) }
-        }
+        try StoreRules.checkImport(cases)
+        for c in cases { _ = try StoreRules.validated(c) }
         return try transaction { db in
             _ = try requireMe(db)
             var outcomes: [ImportOutcome] = []
@@ -347,15 +334,7 @@ extension PostgresCaseStore {
     /// Saves the changes, checks the case they leave, and stores its flags; returns each record's version.
     func write(_ changes: [RecordChange], inCase caseId: String) throws(StoreError) -> [(id: String, version: Int)] {
         guard !changes.isEmpty else { return [] }
-        for change in changes {
-            switch change {
-            case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
-            case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
-                throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
-            case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
-            default: break
-            }
-        }
+        try StoreRules.checkChanges(changes)
         let payload = Self.json(changes.map { change -> [String: Any] in
             switch change {
             case .add(let r): ["op": "add", "id": r.id, "kind": r.kind.rawValue, "body": r.body()]
@@ -371,9 +350,7 @@ extension PostgresCaseStore {
     }
 
     public func createCase(_ c: Case, by actor: String) throws(StoreError) {
-        let c = try { () throws(StoreError) -> Case in
-            do { return try Self.validated(c) } catch let e as StoreError { throw e } catch { throw .invalid("\(error)") }
-        }()
+        let c = try StoreRules.validated(c)
         try transaction { db in
             _ = try requireMe(db)
             let out = try db.query("SELECT casework.put_case($1, $2::jsonb, 'create')", [c.id, Self.recordsJSON(c.records)]).scalar ?? "{}"

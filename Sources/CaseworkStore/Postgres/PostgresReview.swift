@@ -12,11 +12,10 @@ extension PostgresCaseStore {
             let c = try Self.decodeCase(try db.query("SELECT kind, body FROM casework.read_case($1, 'view')", [request.caseId]).rows,
                                         request.caseId)
             guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
-            let open = try db.query("SELECT \(Self.entryColumns) FROM casework.flag f LEFT JOIN casework.record r ON false WHERE f.case_id = $2 AND \(Self.openOn(1))",
+            let open = try db.query("SELECT \(Self.flagColumns), NULL FROM casework.flag f WHERE f.case_id = $2 AND \(Self.openOn(1))",
                                     [Timestamp(Date()).localDay.description, c.id]).rows.map { Self.entry($0).flag }
-            let n = c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0
             let review: Review
-            switch ReviewRules.review(request, by: me, ownership: o, case: c, openFlags: open, id: "R\(n + 1)", at: Timestamp(Date())) {
+            switch ReviewRules.review(request, by: me, ownership: o, case: c, openFlags: open, id: ReviewRules.nextId(in: c), at: Timestamp(Date())) {
             case .success(let r): review = r
             case .failure(let e): throw e
             }
@@ -82,17 +81,6 @@ extension PostgresCaseStore {
             let headers = Dictionary(try Self.readCases(db, closed.map(\.id), purpose: "report").map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             return closed.filter { s in headers[s.id]?.retentionReviewBy.map { $0 < day } ?? true }
         }
-    }
-
-    public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
-        guard !reason.isBlank else { throw .invalid("keeping a case needs a reason") }
-        let me = try user(named: sessionUser)
-        guard me.role == .manager else { throw .forbidden("only a manager can record a retention decision (you are a \(me.role.rawValue))") }
-        let c = try viewCase(caseId, by: sessionUser)
-        var h = CaseHeader(c)
-        guard h.closed != nil else { throw .invalid("case \(caseId) is open; retention applies to closed cases") }
-        h.retentionReviewBy = until
-        try save([.amend(.header(h), reason: "retention: keep until \(until): \(reason)")], inCase: caseId, by: sessionUser)
     }
 
     public func dispose(caseId: String, reason: String, by actor: String) throws(StoreError) {

@@ -209,6 +209,14 @@ enum PostgresSchema {
         CREATE FUNCTION casework.role_words(p_role text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
           SELECT CASE p_role WHEN 'admin' THEN 'an administrator' WHEN 'manager' THEN 'a manager' ELSE 'a ' || p_role END $$;
 
+        CREATE FUNCTION casework.require_registered(p_user text) RETURNS void LANGUAGE plpgsql STABLE
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM app_user WHERE name = p_user AND removed_at IS NULL) THEN
+            RAISE EXCEPTION '%', p_user USING ERRCODE = 'CW007';
+          END IF;
+        END $$;
+
         CREATE FUNCTION casework.require_role(wanted text[], what text) RETURNS text LANGUAGE plpgsql STABLE
             SET search_path = pg_catalog, casework, pg_temp AS $$
         DECLARE r text := casework.require_user();
@@ -552,9 +560,7 @@ enum PostgresSchema {
         BEGIN
           PERFORM casework.require_role(ARRAY['manager'], 'add someone to a case');
           PERFORM casework.require_visible(p_case);
-          IF NOT EXISTS (SELECT 1 FROM app_user WHERE name = p_user AND removed_at IS NULL) THEN
-            RAISE EXCEPTION '%', p_user USING ERRCODE = 'CW007';
-          END IF;
+          PERFORM casework.require_registered(p_user);
           INSERT INTO case_member (case_id, user_name) VALUES (p_case, p_user) ON CONFLICT DO NOTHING;
           PERFORM casework.audit_append('member-add', p_case, p_user, NULL, NULL);
         END $$;
@@ -678,9 +684,7 @@ enum PostgresSchema {
             SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
         BEGIN
           PERFORM casework.require_role(ARRAY['admin'], 'change roles');
-          IF NOT EXISTS (SELECT 1 FROM app_user WHERE name = p_user AND removed_at IS NULL) THEN
-            RAISE EXCEPTION '%', p_user USING ERRCODE = 'CW007';
-          END IF;
+          PERFORM casework.require_registered(p_user);
           IF p_user = session_user AND p_role <> 'admin' AND NOT EXISTS (
               SELECT 1 FROM app_user u WHERE u.name <> p_user AND u.removed_at IS NULL AND casework.role_of(u.name) = 'admin') THEN
             RAISE EXCEPTION 'you are the last administrator; make someone else one first' USING ERRCODE = 'CW003';
@@ -693,9 +697,7 @@ enum PostgresSchema {
             SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
         BEGIN
           PERFORM casework.require_role(ARRAY['admin'], 'change teams');
-          IF NOT EXISTS (SELECT 1 FROM app_user WHERE name = p_user AND removed_at IS NULL) THEN
-            RAISE EXCEPTION '%', p_user USING ERRCODE = 'CW007';
-          END IF;
+          PERFORM casework.require_registered(p_user);
           DELETE FROM user_team WHERE user_name = p_user;
           INSERT INTO user_team (user_name, team) SELECT DISTINCT p_user, t FROM unnest(p_teams) t;
           PERFORM casework.audit_append('user-teams', NULL, p_user, NULL, casework.digest(array_to_string(p_teams, chr(31))));
@@ -707,9 +709,7 @@ enum PostgresSchema {
         BEGIN
           PERFORM casework.require_role(ARRAY['admin'], 'remove users');
           IF p_user = session_user THEN RAISE EXCEPTION 'you cannot remove yourself' USING ERRCODE = 'CW003'; END IF;
-          IF NOT EXISTS (SELECT 1 FROM app_user WHERE name = p_user AND removed_at IS NULL) THEN
-            RAISE EXCEPTION '%', p_user USING ERRCODE = 'CW007';
-          END IF;
+          PERFORM casework.require_registered(p_user);
           UPDATE app_user SET removed_at = casework.now_text() WHERE name = p_user;
           DELETE FROM user_team WHERE user_name = p_user;
           FOREACH g IN ARRAY ARRAY['casework_worker', 'casework_manager', 'casework_admin'] LOOP

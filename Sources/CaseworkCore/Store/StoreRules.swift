@@ -1,0 +1,62 @@
+/// The checks every store makes of a request before it reaches the database,
+/// so the single-user store and the team store answer bad input alike.
+public enum StoreRules {
+    /// A user's name and teams: names are OS user and database role names.
+    public static func checkUser(_ user: User) throws(StoreError) {
+        guard CaseValidation.isValidId(user.name) else {
+            throw .invalid("\(Quoted(user.name)) is not a valid user name (\(CaseValidation.idRule))")
+        }
+        try checkTeams(user.teams)
+    }
+
+    public static func checkTeams(_ teams: [String]) throws(StoreError) {
+        for team in teams where team.isBlank || team.contains(where: { $0.isNewline }) {
+            throw .invalid("a team name must be one line of text")
+        }
+    }
+
+    /// Cases brought in together: each id once.
+    public static func checkImport(_ cases: [Case]) throws(StoreError) {
+        var seen = Set<String>()
+        for c in cases where !seen.insert(c.id).inserted { throw .invalid("case \(c.id) appears in more than one file") }
+    }
+
+    /// Records saved together: no second header, no review by this route, a reason for every amendment.
+    public static func checkChanges(_ changes: [RecordChange]) throws(StoreError) {
+        for change in changes {
+            switch change {
+            case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
+            case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
+                throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
+            case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
+            default: break
+            }
+        }
+    }
+
+    /// The case as a whole, after a change: what a case file must satisfy.
+    public static func validated(_ c: Case) throws(StoreError) -> Case {
+        do { try CaseValidation.validate(c) } catch { throw .invalid(error.description) }
+        return c
+    }
+}
+
+extension CaseStore {
+    /// Keeps a closed case until a new review date, with the reason: an
+    /// amendment of its header by a manager.
+    public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {
+        guard !reason.isBlank else { throw .invalid("keeping a case needs a reason") }
+        let me = try identity(claimed: actor)
+        let user = try self.user(named: me)
+        guard user.role == .manager else { throw .forbidden("only a manager can record a retention decision (you are \(user.role.inWords))") }
+        var h = CaseHeader(try viewCase(caseId, by: me))
+        guard h.closed != nil else { throw .invalid("case \(caseId) is open; retention applies to closed cases") }
+        h.retentionReviewBy = until
+        try save([.amend(.header(h), reason: "retention: keep until \(until): \(reason)")], inCase: caseId, by: me)
+    }
+}
+
+extension Role {
+    /// "a worker", "a manager", "an administrator".
+    public var inWords: String { self == .admin ? "an administrator" : "a \(rawValue)" }
+}
