@@ -21,6 +21,7 @@ struct Team: ParsableCommand {
     @Option(help: "Seconds of the concurrent run.") var seconds = 60
     @Option(help: "Practitioners saving at once.") var writers = 20
     @Option(help: "Where the Markdown results go.") var out = ".build/bench/team-results.md"
+    @ArgumentParser.Flag(help: "Use the store already in the cluster (no setup or import).") var reuse = false
 
     func run() throws {
         let root = URL(fileURLWithPath: dir).standardizedFileURL
@@ -31,10 +32,13 @@ struct Team: ParsableCommand {
         let database = "bench"
         let casework = Tool.here.appendingPathComponent("casework").path
         let superuser = conninfo + " dbname=\(database) user=postgres"
-        FileHandle.standardError.write(Data("team store: setting up and importing \(size) cases…\n".utf8))
-        try Tool.run(casework, ["server", "setup", "--admin", "bench.admin", "--store", superuser])
-        let (_, importMs) = try Tool.run(casework, ["server", "import-store", source.path, "--store", superuser])
-        try Tool.run("psql", ["-X", "-q", superuser, "-c", "VACUUM ANALYZE"])
+        var importMs = Double.nan
+        if !reuse {
+            FileHandle.standardError.write(Data("team store: setting up and importing \(size) cases…\n".utf8))
+            try Tool.run(casework, ["server", "setup", "--admin", "bench.admin", "--store", superuser])
+            importMs = try Tool.run(casework, ["server", "import-store", source.path, "--store", superuser]).1
+            try Tool.run("psql", ["-X", "-q", superuser, "-c", "VACUUM ANALYZE"])
+        }
         let me = Tool.userName
         let address = conninfo + " dbname=\(database) user=\(me)"
         let settings = FlagSettings(resources: try CaseworkResources.load(from: URL(fileURLWithPath: resources)))

@@ -106,4 +106,29 @@ struct TeamServerCommandTests {
         let bad = try cli.run(["cases"], env: ["XDG_CONFIG_DIRS": cli.home.appendingPathComponent("etc-xdg").path, "CASEWORK_STORE": ""])
         #expect(bad.status != 0 && bad.err.contains("is not a Casework configuration"))
     }
+
+    @Test("libpq's own conventions work: PGHOST and friends with an empty address, and a service in pg_service.conf")
+    func libpqConventions() throws {
+        let cli = try CLI()
+        let db = try TeamServer.newStore()
+        let parts = Dictionary(try TeamServer.superuser().split(separator: " ").compactMap { pair -> (String, String)? in
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return kv.count == 2 ? (kv[0], kv[1]) : nil
+        }, uniquingKeysWith: { a, _ in a })
+        let env = ["PGHOST": parts["host"] ?? "", "PGPORT": parts["port"] ?? "", "PGDATABASE": db, "PGUSER": "cw.admin"]
+        let viaEnvironment = try cli.run(["users", "list", "--store", "postgresql://"], env: env)
+        #expect(viaEnvironment.status == 0 && viaEnvironment.out.contains("cw.admin"), "\(viaEnvironment.err)")
+        let services = try cli.file("pg_service.conf", """
+            [casework]
+            host=\(parts["host"] ?? "")
+            port=\(parts["port"] ?? "")
+            dbname=\(db)
+            user=cw.admin
+
+            """)
+        let viaService = try cli.run(["users", "list", "--store", "service=casework"], env: ["PGSERVICEFILE": services])
+        #expect(viaService.status == 0 && viaService.out.contains("cw.admin"), "\(viaService.err)")
+        let wrong = try cli.run(["users", "list", "--store", "service=nowhere"], env: ["PGSERVICEFILE": services])
+        #expect(wrong.status != 0 && wrong.err.contains("cannot connect to the team store"), "\(wrong.err)")
+    }
 }

@@ -175,12 +175,14 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         return out
     }
 
-    /// Computes the case's flags and stores them in the same transaction.
+    /// Computes the case's flags and, when they differ from what is stored,
+    /// stores them (an audited change) in the same transaction.
     @discardableResult
     func storeFlags(_ db: PGConnection, _ c: Case) throws -> Bool {
         try followStoredPolicy(db)
         let manual = try Self.manualFlags(db, caseIds: [c.id])[c.id] ?? []
         let flags = engine.flags(for: c, manual: manual)
+        if Self.same(try Self.storedFlags(db, [c.id])[c.id] ?? [], flags, c) { return false }
         return try db.query("SELECT casework.store_flags($1, $2::jsonb)", [c.id, Self.flagsJSON(flags)]).scalar == "t"
     }
 
