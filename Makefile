@@ -6,7 +6,7 @@ CONFIG ?= debug
 BIN := .build/$(CONFIG)/casework
 # System packages the build and the end-to-end tests need: PostgreSQL's
 # client library for the team store, and its server for the team store's tests.
-SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3 libpq-dev postgresql postgresql-client
+SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3 libpq-dev postgresql postgresql-client openssl
 
 .PHONY: all build run test install uninstall clean deps bench
 

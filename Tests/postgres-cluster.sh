@@ -2,8 +2,10 @@
 # A throwaway PostgreSQL cluster for the tests: `start DIR` makes one in DIR
 # and prints the connection string the tests use; `stop DIR` stops it and
 # removes DIR. Its socket lives in DIR; peer authentication over the socket
-# (each OS user is their own role), and trust on 127.0.0.1 for the test
-# harness, which acts as many roles. It never outlives the test run.
+# (each OS user is their own role); trust on 127.0.0.1 for the test harness,
+# which acts as many roles; except that members of cw_remote, as people on
+# a laptop, get in only with TLS and a password (a self-signed certificate
+# made here). It never outlives the test run.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?a folder}
@@ -26,8 +28,13 @@ start)
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
     done
     [ -n "$port" ] || { echo "postgres-cluster: no free port" >&2; exit 1; }
+    openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" -keyout "$dir/data/server.key" -out "$dir/data/server.crt" \
+        >"$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log" >&2; exit 1; }
+    chmod 0600 "$dir/data/server.key"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir/data/server.key" "$dir/data/server.crt"
     cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
+ssl = on
 port = $port
 unix_socket_directories = '$dir'
 max_connections = 300
@@ -37,11 +44,14 @@ full_page_writes = off
 CONF
     cat >"$dir/data/pg_hba.conf" <<HBA
 local all all peer
+hostnossl all +cw_remote 127.0.0.1/32 reject
+hostssl all +cw_remote 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
 HBA
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "host=127.0.0.1 port=$port user=postgres dbname=postgres" >"$dir/conninfo"
+    psql -X -q "$(cat "$dir/conninfo")" -c "CREATE ROLE cw_remote NOLOGIN" >/dev/null
     cat "$dir/conninfo"
     ;;
 stop)

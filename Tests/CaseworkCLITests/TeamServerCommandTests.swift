@@ -131,4 +131,26 @@ struct TeamServerCommandTests {
         let wrong = try cli.run(["users", "list", "--store", "service=nowhere"], env: ["PGSERVICEFILE": services])
         #expect(wrong.status != 0 && wrong.err.contains("cannot connect to the team store"), "\(wrong.err)")
     }
+
+    @Test("from a laptop: TLS with a password connects; without TLS, or with a wrong password, the server refuses")
+    func tlsWithPassword() throws {
+        let cli = try CLI()
+        let db = try TeamServer.newStore()
+        let port = try TeamServer.superuser().split(separator: " ").first { $0.hasPrefix("port=") }?.dropFirst(5) ?? "5432"
+        // The cluster lets members of cw_remote in only with TLS and a password, as a server does for laptops.
+        let name = "cw.lap" + UUID().uuidString.prefix(6).lowercased()
+        #expect(try cli.run("users", "add", name, "--role", "worker", "--store", try TeamServer.address(db, user: "cw.admin")).status == 0)
+        #expect(try TeamServer.psql(db, user: "postgres", "ALTER ROLE \"\(name)\" PASSWORD 'correct horse battery'; GRANT cw_remote TO \"\(name)\"").status == 0)
+        let pgpass = cli.home.appendingPathComponent(".pgpass")
+        try Data("127.0.0.1:\(port):\(db):\(name):correct horse battery\n".utf8).write(to: pgpass)
+        chmod(pgpass.path, 0o600)
+        let remote = "postgresql://\(name)@127.0.0.1:\(port)/\(db)"
+        let tls = try cli.run("users", "list", "--store", remote + "?sslmode=require")
+        #expect(tls.status == 0 && tls.out.contains(name), "\(tls.err)")
+        let plain = try cli.run("users", "list", "--store", remote + "?sslmode=disable")
+        #expect(plain.status != 0 && plain.err.contains("cannot connect to the team store"), "\(plain.err)")
+        let wrong = try cli.run(["users", "list", "--store", remote + "?sslmode=require"], env: ["PGPASSWORD": "guess"])
+        #expect(wrong.status != 0 && wrong.err.contains("cannot connect to the team store"), "\(wrong.err)")
+        #expect(!wrong.err.contains("guess") && !tls.err.contains("correct horse"))
+    }
 }

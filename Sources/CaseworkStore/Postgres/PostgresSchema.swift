@@ -29,24 +29,26 @@ enum PostgresSchema {
     /// Creates the group roles and the owner if missing (run by a superuser).
     static let roles = """
         DO $$
+        DECLARE r text;
         BEGIN
+          -- Roles belong to the whole cluster: each step is skipped when already done,
+          -- and a setup that loses a race with another is retried by the client.
           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'casework_owner') THEN
             CREATE ROLE casework_owner NOLOGIN CREATEROLE;
           END IF;
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'casework_user') THEN
-            CREATE ROLE casework_user NOLOGIN;
-          END IF;
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'casework_worker') THEN
-            CREATE ROLE casework_worker NOLOGIN IN ROLE casework_user;
-          END IF;
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'casework_manager') THEN
-            CREATE ROLE casework_manager NOLOGIN IN ROLE casework_user;
-          END IF;
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'casework_admin') THEN
-            CREATE ROLE casework_admin NOLOGIN IN ROLE casework_user;
-          END IF;
+          FOREACH r IN ARRAY ARRAY['casework_user', 'casework_worker', 'casework_manager', 'casework_admin'] LOOP
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+              EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+            END IF;
+          END LOOP;
+          FOREACH r IN ARRAY ARRAY['casework_worker', 'casework_manager', 'casework_admin'] LOOP
+            IF NOT pg_has_role(r, 'casework_user', 'MEMBER') THEN EXECUTE format('GRANT casework_user TO %I', r); END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = to_regrole(r) AND member = to_regrole('casework_owner')
+                           AND admin_option) THEN
+              EXECUTE format('GRANT %I TO casework_owner WITH ADMIN OPTION', r);
+            END IF;
+          END LOOP;
         END $$;
-        GRANT casework_worker, casework_manager, casework_admin TO casework_owner WITH ADMIN OPTION;
         """
 
     static let migrations: [(id: String, sql: String)] = [("v1", v1)]
@@ -651,13 +653,19 @@ enum PostgresSchema {
         BEGIN
           IF p_role NOT IN ('worker', 'manager', 'admin') THEN RAISE EXCEPTION 'unknown role %', p_role USING ERRCODE = 'CW003'; END IF;
           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_user) THEN
-            EXECUTE format('CREATE ROLE %I LOGIN', p_user);
+            BEGIN
+              EXECUTE format('CREATE ROLE %I LOGIN', p_user);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- made at this moment by another store
+            END;
           ELSIF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_user AND (rolsuper OR rolname LIKE 'casework\\_%')) THEN
             RAISE EXCEPTION '% is a database role that cannot be a casework user', p_user USING ERRCODE = 'CW003';
           END IF;
           FOREACH g IN ARRAY ARRAY['worker', 'manager', 'admin'] LOOP
             IF g = p_role THEN
-              EXECUTE format('GRANT %I TO %I', 'casework_' || g, p_user);
+              BEGIN
+                EXECUTE format('GRANT %I TO %I', 'casework_' || g, p_user);
+              EXCEPTION WHEN unique_violation THEN NULL;
+              END;
             ELSIF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles a ON a.oid = m.roleid JOIN pg_roles b ON b.oid = m.member
                           WHERE a.rolname = 'casework_' || g AND b.rolname = p_user) THEN
               EXECUTE format('REVOKE %I FROM %I', 'casework_' || g, p_user);

@@ -48,6 +48,16 @@ public enum PostgresServer {
     public static func setup(address: String, admin: String) throws(StoreError) -> Bool {
         guard CaseValidation.isValidId(admin) else { throw .invalid("\(Quoted(admin)) cannot be a user name (\(CaseValidation.idRule))") }
         let db = try superuser(address, doing: "set up the team store")
+        // Roles are the cluster's: a setup of another store at the same moment can win a race for them.
+        for attempt in 0..<5 {
+            do { return try setup(db, admin: admin) } catch let e as PGError where ["XX000", "23505", "40P01"].contains(e.sqlState) && attempt < 4 {
+                usleep(UInt32.random(in: 20_000...200_000))
+            } catch { throw PostgresCaseStore.map(error) }
+        }
+        throw .busy
+    }
+
+    static func setup(_ db: PGConnection, admin: String) throws -> Bool {
         do {
             if try db.query("SELECT to_regnamespace('casework') IS NOT NULL").scalar == "t" { return false }
             try db.query("BEGIN")
@@ -68,7 +78,7 @@ public enum PostgresServer {
             return true
         } catch {
             _ = try? db.query("ROLLBACK")
-            throw PostgresCaseStore.map(error)
+            throw error
         }
     }
 
