@@ -14,8 +14,12 @@ struct Demo: ParsableCommand {
         @Option(help: "The seed; the same seed gives the same cases.") var seed: UInt64 = 1
         @Option(help: "Cases per transaction.") var batch = 500
 
+        func validate() throws {
+            guard (1...1_000_000).contains(cases) else { throw ValidationError("--cases takes 1 to 1000000") }
+            guard (1...10_000).contains(batch) else { throw ValidationError("--batch takes 1 to 10000 cases a transaction") }
+        }
+
         func run() throws {
-            guard cases > 0, cases <= 1_000_000 else { throw fail("--cases takes 1 to 1000000", code: 64) }
             let (store, me) = try options.session(create: true)
             _ = try attempt { try store.initialise(by: me) }
             let existing = try attempt { try store.users(by: me) }.map(\.name)

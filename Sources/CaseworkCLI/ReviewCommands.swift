@@ -201,8 +201,12 @@ enum ReportFormat {
         return counts.map { "  " + DisplayWidth.pad(Sanitiser.clean($0.key), to: width) + "  " + String(repeating: "#", count: max(1, $0.count * 30 / max(1, top))) + " \($0.count)" }
     }
 
+    /// One CSV cell. A cell that a spreadsheet would read as a formula (it
+    /// begins `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+    /// apostrophe, as OWASP advises against CSV injection.
     static func csv(_ s: String) -> String {
-        let clean = Sanitiser.clean(s)
+        var clean = Sanitiser.clean(s)
+        if let first = clean.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { clean = "'" + clean }
         return clean.contains(where: { ",\"".contains($0) }) ? "\"" + clean.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : clean
     }
 }

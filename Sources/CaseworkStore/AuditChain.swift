@@ -7,7 +7,7 @@ import GRDB
 public enum AuditAction: String, Sendable, CaseIterable {
     case initialise = "init"
     case userAdd = "user-add"
-    case create, amend, `import`, replace, export, view
+    case create, amend, `import`, replace, export, view, history
     case policySet = "policy-set"
     case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose
 }

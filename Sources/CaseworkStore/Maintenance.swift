@@ -9,11 +9,16 @@ extension SQLiteCaseStore {
     public func backup(to destination: URL, by actor: String) throws(StoreError) {
         let user = try self.user(named: actor)
         guard user.role == .manager else { throw .forbidden("only a manager can back up the whole store (you are a worker)") }
-        guard !FileManager.default.fileExists(atPath: destination.path) else {
-            throw .invalid("\(destination.path) already exists; choose a new file for the backup")
+        var st = stat()
+        guard lstat(destination.path, &st) != 0 else {
+            throw .invalid("\(destination.path) already exists (or is a link); choose a new file for the backup")
         }
         try run {
             try Protection.makePrivateDirectory(destination.deletingLastPathComponent())
+            // Made here, new and not through a link, before SQLite writes into it.
+            let fd = open(destination.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw StoreError.invalid("cannot create \(destination.path) as a new file; choose another") }
+            close(fd)
             let target = try DatabaseQueue(path: destination.path)
             try pool.backup(to: target, pagesPerStep: 256)
             // The copy is a store of its own: opening it never moves the live store's anchor.

@@ -55,6 +55,10 @@ public final class SQLiteCaseStore: CaseStore {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             Protection.makePrivate(location.file)
             try pool.read { db in
+                let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                    throw StoreError.invalid("\(location.file.path) is not a Casework store (it holds another program's tables); nothing was changed")
+                }
                 if try Schema.migrator.hasBeenSuperseded(db) {
                     throw StoreError.invalid("the store at \(location.file.path) was made by a newer casework; upgrade casework to open it")
                 }
@@ -578,12 +582,14 @@ extension SQLiteCaseStore {
         try run { try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
     }
 
+    /// Every version's text is a reading of the case: an audited view.
     public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {
-        try read { db in
-            _ = try Self.visibleCase(db, caseId, try Self.requireUser(db, actor))
+        try write(as: actor) { db, w in
+            _ = try Self.visibleCase(db, caseId, w.actor)
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM recordVersion WHERE caseId = ? AND recordId = ? ORDER BY version",
                                         arguments: [caseId, recordId])
             guard !rows.isEmpty else { throw StoreError.recordNotFound(caseId: caseId, recordId: recordId) }
+            try w.audit(db, .history, caseId: caseId, recordId: recordId)
             return try rows.map { row in
                 RecordVersion(caseId: caseId, recordId: recordId, version: row["version"],
                               record: try CaseRecord.decode(kind: RecordKind(rawValue: row["kind"]) ?? .note, body: row["body"]),

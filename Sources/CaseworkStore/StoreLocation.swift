@@ -37,12 +37,20 @@ public struct StoreLocation: Sendable, Hashable {
 /// File-system protection for special-category data: folders 0700, files 0600.
 enum Protection {
     /// Makes `dir` (and missing parents) and sets the last one to 0700.
+    /// Makes `dir` and any missing parents, each 0700; a folder that already
+    /// exists keeps its mode (a shared 1777 or 2775 folder stays as it was).
     static func makePrivateDirectory(_ dir: URL) throws {
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: dir.path) {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var missing: [String] = []
+        var path = dir.standardizedFileURL.path
+        var st = stat()
+        while !path.isEmpty, path != "/", stat(path, &st) != 0 {
+            missing.append(path)
+            path = (path as NSString).deletingLastPathComponent
         }
-        chmod(dir.path, 0o700)
+        for folder in missing.reversed() {
+            if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw CocoaError(.fileWriteNoPermission) }
+            chmod(folder, 0o700)
+        }
     }
 
     /// Files this process creates from now on are readable by their owner only.

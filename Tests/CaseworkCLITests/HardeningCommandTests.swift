@@ -1,0 +1,95 @@
+import CaseworkCore
+import CaseworkTestSupport
+import Foundation
+import GRDB
+import Testing
+@testable import CaseworkCLI
+
+/// Issue 11's hardening at the command line: each test reproduces what a
+/// hostile or careless user did, and requires the refusal.
+@Suite("Hardening at the command line")
+struct HardeningCommandTests {
+    @Test("a CSV cell a spreadsheet would run as a formula is prefixed, as OWASP advises")
+    func csvInjection() {
+        for cell in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1", "\u{1b}[0m=1"] {
+            let out = ReportFormat.csv(cell)
+            let content = out.hasPrefix("\"") ? String(out.dropFirst()) : out
+            #expect(!"=+-@\t\r".contains(content.first ?? " "), "\(cell.debugDescription) came out as \(out.debugDescription)")
+        }
+        #expect(ReportFormat.csv("=1+1") == "'=1+1")
+        #expect(ReportFormat.csv("sam.t") == "sam.t")
+        #expect(ReportFormat.csv("12") == "12")
+        #expect(ReportFormat.csv("a,b") == "\"a,b\"")
+    }
+
+    @Test("numeric options out of range are usage errors (exit 64), never a crash or an endless loop")
+    func numericOptions() throws {
+        let cli = try CLI()
+        for args in [["--cases", "5", "--batch", "-5"], ["--cases", "5", "--batch", "0"], ["--cases", "0"], ["--cases", "-1"],
+                     ["--cases", "2000000"], ["--cases", "5", "--batch", "99999999"]] {
+            let r = try cli.run(["demo", "generate"] + args + ["--store", cli.home.appendingPathComponent("d.sqlite").path])
+            #expect(r.status == 64, "\(args): exit \(r.status) \(r.err)")
+            #expect(r.err.contains("--batch") || r.err.contains("--cases"), "\(args): \(r.err)")
+            #expect(!r.err.contains("Fatal error"), "\(args)")
+        }
+    }
+
+    @Test("history is an audited view of every version's text")
+    func historyAudited() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let count = { try DatabaseQueue(path: cli.storeFile.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE caseId = 'C-0002' AND action = 'history'") ?? 0 } }
+        #expect(try count() == 0)
+        #expect(try cli.run("history", "C-0002/D1").status == 0)
+        #expect(try count() == 1)
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    @Test("a store or backup made in an existing folder leaves that folder's mode alone")
+    func parentFolderModes() throws {
+        let cli = try CLI()
+        let shared = cli.home.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        chmod(shared.path, 0o755)
+        #expect(try cli.run("init", "--store", shared.appendingPathComponent("s.sqlite").path).status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: shared.path)[.posixPermissions] as? Int) == 0o755)
+        let backups = cli.home.appendingPathComponent("backups")
+        try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
+        chmod(backups.path, 0o1777)
+        #expect(try cli.run("backup", backups.appendingPathComponent("b.sqlite").path, "--store", shared.appendingPathComponent("s.sqlite").path).status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: backups.path)[.posixPermissions] as? Int) == 0o1777)
+        // A folder that must be made is made private.
+        #expect(try cli.run("init", "--store", cli.home.appendingPathComponent("new/deeper/s.sqlite").path).status == 0)
+        #expect((try FileManager.default.attributesOfItem(atPath: cli.home.appendingPathComponent("new/deeper").path)[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test("another program's SQLite database is refused, not given Casework's tables")
+    func foreignDatabase() throws {
+        let cli = try CLI()
+        let other = cli.home.appendingPathComponent("other/app.sqlite")
+        try FileManager.default.createDirectory(at: other.deletingLastPathComponent(), withIntermediateDirectories: true)
+        chmod(other.deletingLastPathComponent().path, 0o700)
+        try DatabaseQueue(path: other.path).write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)") }
+        for args in [["init"], ["cases"]] {
+            let r = try cli.run(args + ["--store", other.path])
+            #expect(r.status != 0 && r.err.contains("not a Casework store"), "\(args): \(r.err)")
+        }
+        let tables = try DatabaseQueue(path: other.path).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        #expect(tables == ["invoices"])
+    }
+
+    @Test("a backup never follows a symbolic link at its destination")
+    func backupSymlink() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let target = cli.home.appendingPathComponent("elsewhere.sqlite")
+        let link = cli.home.appendingPathComponent("backups/b.sqlite")
+        try FileManager.default.createDirectory(at: link.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let r = try cli.run("backup", link.path)
+        #expect(r.status != 0, "\(r.out)")
+        #expect(!FileManager.default.fileExists(atPath: target.path), "the store was written through the link")
+    }
+}
