@@ -96,7 +96,7 @@ struct Export: ParsableCommand {
                 throw fail("cannot write \(output)")
             }
         } else {
-            FileHandle.standardOutput.write(data)
+            write(String(decoding: data, as: UTF8.self))
         }
     }
 }

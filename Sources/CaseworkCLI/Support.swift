@@ -77,8 +77,9 @@ func attempt<T>(_ work: () throws -> T) throws -> T {
     }
 }
 
+/// Writes to standard output; to a terminal, nothing in it can act on the terminal.
 func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    FileHandle.standardOutput.write(Data((isatty(1) == 1 ? Sanitiser.forTerminal(text) : text).utf8))
 }
 
 /// Today's date where the user is, for ages in `show`.

@@ -37,7 +37,8 @@ struct FlagCommandTests {
         let r = try cli.run("flags", "--json", "--all", "--at", "2026-03-10")
         let array = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
         #expect(array?.count == 13)
-        #expect(try cli.run("flags", "--at", "2026-03-10").out.contains("C-0002 · Ali \"Al\" حداد 👩‍👧 evil"))
+        // The right-to-left override is shown, not obeyed (issue 11): it cannot reverse what follows.
+        #expect(try cli.run("flags", "--at", "2026-03-10").out.contains("C-0002 · Ali \"Al\" حداد 👩‍👧 \\u202Eevil"))
     }
 
     @Test("the table groups flags by case with the message and its source")

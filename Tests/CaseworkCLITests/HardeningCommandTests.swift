@@ -92,4 +92,23 @@ struct HardeningCommandTests {
         #expect(r.status != 0, "\(r.out)")
         #expect(!FileManager.default.fileExists(atPath: target.path), "the store was written through the link")
     }
+
+    @Test("JSON sent to a terminal carries bidi overrides and C1 controls as escapes; written to a file it keeps them intact")
+    func jsonToTerminal() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let text = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+            .replacingOccurrences(of: "Low mood", with: "Low \\u202emood\\u0085 \\u2028x")
+        #expect(try cli.run("import", try cli.file("g.json", text)).status == 0)
+        let piped = try cli.run("export", "C-0002").out
+        #expect(piped.contains("\u{202E}") && piped.contains("\u{85}"), "a file keeps the text as it was")
+        // Through a pseudo-terminal, as a person at a shell would see it.
+        let out = cli.home.appendingPathComponent("tty.txt").path
+        let command = "CASEWORK_STORE='\(cli.storeFile.path)' HOME='\(cli.home.path)' \(CLI.binary.path) export C-0002"
+        #expect(sh("(script -qec \"\(command)\" /dev/null > '\(out)')") == 0)
+        let seen = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(seen.contains("C-0002"))
+        #expect(!seen.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{85}" || $0 == "\u{2028}" }, "raw on the terminal")
+        #expect(seen.contains("\\u202E") && seen.contains("\\u0085") && seen.contains("\\u2028"))
+    }
 }

@@ -24,6 +24,76 @@ struct SanitiserTests {
         for name in ["ليلى حداد", "Nguyễn Thị Hương", "王小明", "Zoë 👩‍👧"] {
             #expect(Sanitiser.clean(name) == name)
         }
-        #expect(Sanitiser.clean("abc\u{202E}cba") == "abccba")
+        #expect(Sanitiser.clean("abc\u{202E}cba") == "abc\\u202Ecba")
+        #expect(Sanitiser.clean("🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}") == "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}")
+    }
+
+    @Test("invisible characters that disguise text are shown, not drawn: bidi, zero-width, BOM, separators")
+    func hidden() {
+        for (c, shown) in [("\u{200B}", "\\u200B"), ("\u{200D}", "\\u200D"), ("\u{FEFF}", "\\uFEFF"), ("\u{200E}", "\\u200E"),
+                           ("\u{200F}", "\\u200F"), ("\u{061C}", "\\u061C"), ("\u{202A}", "\\u202A"), ("\u{202E}", "\\u202E"),
+                           ("\u{2066}", "\\u2066"), ("\u{2069}", "\\u2069"), ("\u{2028}", "\\u2028"), ("\u{2029}", "\\u2029"),
+                           ("\u{E0001}", "\\U000E0001")] {
+            #expect(Sanitiser.clean("a\(c)b") == "a\(shown)b", "\(shown)")
+        }
+        // A joiner between two emoji is part of one picture and stays.
+        #expect(Sanitiser.clean("👩\u{200D}👧") == "👩\u{200D}👧")
+        #expect(Sanitiser.clean("a\u{200D}👧") == "a\\u200D👧")
+    }
+
+    @Test("fuzz: no scalar of any control, format or separator category reaches the terminal as itself")
+    func everyCategory() {
+        var rng = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0...UInt64.max, using: &rng)
+        var g = SplitMix(seed)
+        let dangerous: (Unicode.Scalar) -> Bool = { c in
+            switch c.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: true
+            default: false
+            }
+        }
+        // Every such scalar on its own, between letters.
+        for v in 0...0x10FFFF {
+            guard let c = Unicode.Scalar(v), dangerous(c) else { continue }
+            let out = Sanitiser.clean("a\(Character(c))b", lines: .keep)
+            #expect(!out.unicodeScalars.contains { dangerous($0) && $0 != "\n" }, "U+\(String(v, radix: 16)) reached the screen (seed \(seed))")
+        }
+        // Random strings of them mixed with ordinary text, escapes and emoji.
+        let pool: [Unicode.Scalar] = (0...0x10FFFF).compactMap { Unicode.Scalar($0) }.filter { dangerous($0) }
+            + ["a", "Z", "é", "王", "👩", "\u{1b}", "[", "]", "\u{9b}", "\u{9d}", "\u{07}"]
+        for _ in 0..<2000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int(g.next() % 24) { text.append(pool[Int(g.next() % UInt64(pool.count))]) }
+            let out = Sanitiser.clean(String(text), lines: .keep)
+            let scalars = Array(out.unicodeScalars)
+            #expect(!scalars.indices.contains { Self.reachesScreen(scalars, $0, dangerous) },
+                    "\(String(text).debugDescription) came out as \(out.debugDescription) (seed \(seed))")
+        }
+    }
+}
+
+extension SanitiserTests {
+    /// Whether the scalar at `i` of cleaned text is one that must not reach the screen as itself:
+    /// only a newline, or a joiner between two emoji, may.
+    static func reachesScreen(_ s: [Unicode.Scalar], _ i: Int, _ dangerous: (Unicode.Scalar) -> Bool) -> Bool {
+        let c = s[i]
+        guard dangerous(c), c != "\n" else { return false }
+        guard c == "\u{200D}" else { return true }
+        let before = i > 0 && s[i - 1].properties.isEmoji
+        let after = i + 1 < s.count && s[i + 1].properties.isEmoji
+        return !(before && after)
+    }
+}
+
+/// A small seeded generator, so a failing fuzz run can be replayed from its seed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -1,7 +1,11 @@
 /// Makes untrusted record text safe to put on a terminal: removes escape
-/// sequences (CSI, OSC, DCS and the rest), C0 and C1 control characters,
-/// DEL and the bidirectional override characters that can disguise text.
-/// Newlines and tabs are kept only when the caller's widget handles them.
+/// sequences (CSI, OSC, DCS and the rest), C0 and C1 control characters and
+/// DEL; shows visibly, as `\u202E`, every invisible format character that
+/// could disguise text (bidirectional marks, overrides and isolates,
+/// zero-width spaces and joiners, the byte-order mark, line and paragraph
+/// separators), except a joiner between two emoji and the tags of a flag,
+/// which draw as one picture. Newlines and tabs are kept only when the
+/// caller's widget handles them.
 public enum Sanitiser {
     /// What to do with line breaks and tabs.
     public enum Lines: Sendable {
@@ -15,6 +19,36 @@ public enum Sanitiser {
         let v = s.value
         return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
             || (0x2066...0x2069).contains(v)
+    }
+
+    /// Whether `s`, at position `i`, must be shown as an escape rather than drawn:
+    /// a format character (general category Cf) or a line or paragraph separator,
+    /// unless it joins an emoji sequence.
+    static func isHidden(_ s: [Unicode.Scalar], _ i: Int) -> Bool {
+        let c = s[i]
+        switch c.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator: break
+        default: return false
+        }
+        func pictograph(_ j: Int) -> Bool {
+            guard j >= 0, j < s.count else { return false }
+            let p = s[j].properties
+            return s[j].value > 0x7F && (p.isEmoji || p.isEmojiPresentation || s[j].value == 0xFE0F)
+        }
+        if c.value == 0x200D { return !(pictograph(i - 1) && pictograph(i + 1)) }
+        if (0xE0020...0xE007F).contains(c.value) {
+            var j = i - 1
+            while j >= 0, (0xE0020...0xE007F).contains(s[j].value) { j -= 1 }
+            return !(j >= 0 && s[j].value == 0x1F3F4)
+        }
+        return true
+    }
+
+    /// How a hidden character is shown: `\u202E`, or `\U000E0001` beyond the first plane.
+    static func shown(_ c: Unicode.Scalar) -> String {
+        let hex = String(c.value, radix: 16, uppercase: true)
+        return c.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                                : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
     public static func clean(_ text: String, lines: Lines = .fold) -> String {
@@ -40,9 +74,33 @@ public enum Sanitiser {
             case 0x0D:
                 break
             default:
-                if !isControl(s) { out.append(s) }
+                if isHidden(scalars, i) {
+                    out.append(contentsOf: shown(s).unicodeScalars)
+                } else if !isControl(s) {
+                    out.append(s)
+                }
             }
             i += 1
+        }
+        return String(out)
+    }
+
+    /// Output already meant for a terminal (a report, JSON going to a screen),
+    /// made safe as a last step: every control, format or separator character
+    /// but a newline, a tab and a joiner inside an emoji is written as a JSON
+    /// escape (`\u202E`; a surrogate pair beyond the first plane), which is the
+    /// same value inside a JSON string and visible as text anywhere else.
+    public static func forTerminal(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for (i, c) in scalars.enumerated() {
+            let control = c.properties.generalCategory == .control && c != "\n" && c != "\t"
+            guard control || isHidden(scalars, i) else { out.append(c); continue }
+            let units = c.value > 0xFFFF ? Array(String(c).utf16) : [UInt16(c.value)]
+            for u in units {
+                let hex = String(u, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            }
         }
         return String(out)
     }
