@@ -266,7 +266,7 @@ public final class SQLiteCaseStore: CaseStore {
                              c.closed?.description, now.text, now.instant])
     }
 
-    static func validated(_ c: Case) throws -> Case { try StoreRules.validated(c) }
+    func validated(_ c: Case) throws(StoreError) -> Case { try StoreRules.validated(c, today: Timestamp(clock()).localDay) }
 }
 
 // MARK: - CaseStore
@@ -341,7 +341,7 @@ extension SQLiteCaseStore {
         return try write(as: actor) { db, w in
             var outcomes: [ImportOutcome] = []
             for c in cases {
-                let c = try Self.validated(c)
+                let c = try validated(c)
                 if w.actor.role != .manager, !c.reviews.isEmpty {
                     let stored = Set(try String.fetchAll(db, sql: "SELECT body FROM record WHERE caseId = ? AND kind = 'review'", arguments: [c.id]))
                     if c.reviews.contains(where: { !stored.contains(CaseRecord.review($0).body()) }) {
@@ -459,7 +459,7 @@ extension SQLiteCaseStore {
                     }
                 }
             }
-            updated = try Self.validated(updated)
+            updated = try validated(updated)
             var position = try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [caseId]) ?? 0
             for change in changes {
                 switch change {
@@ -484,7 +484,7 @@ extension SQLiteCaseStore {
 
     public func createCase(_ c: Case, by actor: String) throws(StoreError) {
         try write(as: actor) { db, w in
-            let c = try Self.validated(c)
+            let c = try validated(c)
             guard Access.canImport(w.actor, CaseOwnership(worker: c.worker, team: c.team)) else {
                 throw StoreError.forbidden("you cannot create a case for \(c.worker) outside the cases you can see")
             }

@@ -18,8 +18,13 @@ struct FaultCommandTests {
         c.id = id
         c.child.name = name
         if let worker { c.worker = worker }
-        c.notes.append(CaseNote(id: "N1", at: Timestamp("2026-03-06T12:00:00Z")!, by: c.worker, kind: .visit,
-                                text: String(repeating: "\(name) said she was scared at home. ", count: noteLength)))
+        // Long text as several notes, each under the 100,000-character limit of a field.
+        let sentence = "\(name) said she was scared at home. "
+        let perNote = max(1, 90_000 / sentence.count)
+        for (k, start) in stride(from: 0, to: noteLength, by: perNote).enumerated() {
+            c.notes.append(CaseNote(id: "N\(k + 1)", at: Timestamp("2026-03-06T12:00:00Z")!, by: c.worker, kind: .visit,
+                                    text: String(repeating: sentence, count: min(perNote, noteLength - start))))
+        }
         return CaseFileCodec.encode(c)
     }
 

@@ -26,13 +26,12 @@ struct FlagCommandTests {
         #expect(array.first?["severity"] == "missing" && array.last?["severity"] == "advice")
     }
 
-    @Test("the JSON stays valid with quotes, newlines, right-to-left text and emoji in the case")
+    @Test("the JSON stays valid with quotes, newlines, right-to-left text and emoji in the child's name")
     func unusualText() throws {
         let cli = try CLI()
         try cli.run("init")
         let text = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
             .replacingOccurrences(of: "Alex Moreno", with: #"Ali \"Al\" حداد\n👩‍👧 \u202Eevil"#)
-            .replacingOccurrences(of: "\"worker\": \"sam.t\"", with: #""worker": "sam \"the\" t\n""#)
         #expect(try cli.run("import", try cli.file("odd.json", text)).status == 0)
         let r = try cli.run("flags", "--json", "--all", "--at", "2026-03-10")
         let array = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]

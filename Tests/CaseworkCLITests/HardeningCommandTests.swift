@@ -111,4 +111,28 @@ struct HardeningCommandTests {
         #expect(!seen.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{85}" || $0 == "\u{2028}" }, "raw on the terminal")
         #expect(seen.contains("\\u202E") && seen.contains("\\u0085") && seen.contains("\\u2028"))
     }
+
+    @Test("import refuses what a case file must not hold, naming the path and never quoting record text")
+    func refusedOnImport() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let base = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+        let huge = String(repeating: "a", count: 100_001)
+        let cases: [(String, String, String)] = [
+            ("worker with escapes", base.replacingOccurrences(of: "\"worker\": \"sam.t\"", with: #""worker": "\u001b]0;owned\u0007sam""#), "case.worker"),
+            ("worker with a formula", base.replacingOccurrences(of: "\"worker\": \"sam.t\"", with: #""worker": "=cmd|x""#), "case.worker"),
+            ("team over two lines", base.replacingOccurrences(of: "\"team\": \"Early Help North\"", with: #""team": "North\nSouth""#), "case.team"),
+            ("NUL in the child's name", base.replacingOccurrences(of: "Alex Moreno", with: #"Alex\u0000Moreno"#), "case.child.name"),
+            ("empty child name", base.replacingOccurrences(of: "Alex Moreno", with: "  "), "case.child.name"),
+            ("born in the future", base.replacingOccurrences(of: "2011-01-10", with: "2099-01-10"), "case.child.dateOfBirth"),
+            ("a 100,001-character note", base.replacingOccurrences(of: "Low mood, school nurse involved", with: huge), "case.title"),
+        ]
+        for (what, text, path) in cases {
+            let r = try cli.run("import", try cli.file("bad.json", text))
+            #expect(r.status != 0, "\(what) was imported")
+            #expect(r.err.contains(path), "\(what): \(r.err)")
+            #expect(!r.err.contains("\u{1b}") && !r.err.contains("Alex") && r.err.count < 400, "\(what): \(r.err.prefix(200))")
+        }
+        #expect(try cli.run("cases").out.contains("No cases"))
+    }
 }

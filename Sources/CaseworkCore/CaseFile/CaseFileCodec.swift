@@ -32,12 +32,37 @@ public enum CaseFileCodec {
         do { tree = try JSONSerialization.jsonObject(with: data) } catch {
             throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
         }
+        if let bad = firstBadString(tree, path: "") { throw bad }
         let value: T
         do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
             throw CaseFileError(e)
         } catch { throw CaseFileError(path: "", "could not be read") }
         if let unknown = firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
         return value
+    }
+
+    /// The longest text any one field may hold.
+    public static let maxTextLength = 100_000
+
+    /// A string that cannot be stored: one with a NUL (it would cut the stored
+    /// column) or longer than `maxTextLength` characters.
+    static func firstBadString(_ json: Any, path: String) -> CaseFileError? {
+        switch json {
+        case let s as String:
+            if s.unicodeScalars.contains("\u{0}") { return CaseFileError(path: path, "contains a NUL character, which no text may hold") }
+            if s.count > maxTextLength {
+                return CaseFileError(path: path, "is \(s.count) characters long; a field holds at most 100,000, so split it into several records")
+            }
+        case let d as [String: Any]:
+            for (k, v) in d.sorted(by: { $0.key < $1.key }) {
+                if let bad = firstBadString(k, path: path) { return bad }
+                if let bad = firstBadString(v, path: path.isEmpty ? k : "\(path).\(k)") { return bad }
+            }
+        case let a as [Any]:
+            for (i, v) in a.enumerated() { if let bad = firstBadString(v, path: "\(path)[\(i)]") { return bad } }
+        default: break
+        }
+        return nil
     }
 
     public static func encode(_ c: Case) -> Data {

@@ -11,10 +11,32 @@ public enum CaseValidation {
 
     public static let idRule = "letters, digits, '.', '_' or '-', at most 64"
 
-    public static func validate(_ c: Case) throws(CaseFileError) {
+    /// Whether `name` can be a team's name: one line of visible text.
+    public static func isValidTeam(_ name: String) -> Bool {
+        !name.isBlank && !name.unicodeScalars.contains { c in
+            switch c.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: true
+            default: false
+            }
+        }
+    }
+
+    /// Checks a whole case. With `today`, a date of birth may not be after it
+    /// (an unborn child has `expectedBirth` instead).
+    public static func validate(_ c: Case, today: Day? = nil) throws(CaseFileError) {
         guard isValidId(c.id) else { throw CaseFileError(path: "case.id", "\(Quoted(c.id)) is not a valid id (\(idRule))") }
         if c.title.isBlank { throw CaseFileError(path: "case.title", "must not be empty") }
         if c.worker.isBlank { throw CaseFileError(path: "case.worker", "must not be empty") }
+        guard isValidId(c.worker) else {
+            throw CaseFileError(path: "case.worker", "\(Quoted(c.worker)) is not a user name (\(idRule))")
+        }
+        if let team = c.team, !isValidTeam(team) {
+            throw CaseFileError(path: "case.team", "\(Quoted(team)) is not a team name (one line of visible text)")
+        }
+        if c.child.name.isBlank { throw CaseFileError(path: "case.child.name", "must not be empty") }
+        if let today, let born = c.child.dateOfBirth, born > today {
+            throw CaseFileError(path: "case.child.dateOfBirth", "\(born) is in the future; for an unborn child use expectedBirth")
+        }
         if let closed = c.closed, closed < c.opened {
             throw CaseFileError(path: "case.closed", "\(closed) is before the case was opened (\(c.opened))")
         }

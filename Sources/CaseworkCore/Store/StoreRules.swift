@@ -10,8 +10,8 @@ public enum StoreRules {
     }
 
     public static func checkTeams(_ teams: [String]) throws(StoreError) {
-        for team in teams where team.isBlank || team.contains(where: { $0.isNewline }) {
-            throw .invalid("a team name must be one line of text")
+        for team in teams where !CaseValidation.isValidTeam(team) {
+            throw .invalid("a team name must be one line of visible text")
         }
     }
 
@@ -34,9 +34,9 @@ public enum StoreRules {
         }
     }
 
-    /// The case as a whole, after a change: what a case file must satisfy.
-    public static func validated(_ c: Case) throws(StoreError) -> Case {
-        do { try CaseValidation.validate(c) } catch { throw .invalid(error.description) }
+    /// The case as a whole, after a change: what a case file must satisfy, on `today`.
+    public static func validated(_ c: Case, today: Day) throws(StoreError) -> Case {
+        do { try CaseValidation.validate(c, today: today) } catch { throw .invalid(error.description) }
         return c
     }
 }

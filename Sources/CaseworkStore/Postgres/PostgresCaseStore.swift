@@ -162,7 +162,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         return c
     }
 
-    static func validated(_ c: Case) throws -> Case { try StoreRules.validated(c) }
+    static func validated(_ c: Case) throws(StoreError) -> Case { try StoreRules.validated(c, today: Day(Date())) }
 
     static func manualFlags(_ db: PGConnection, caseIds: [String]) throws -> [String: [ManualFlag]] {
         var out: [String: [ManualFlag]] = [:]
@@ -280,7 +280,7 @@ extension PostgresCaseStore {
 
     public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
         try StoreRules.checkImport(cases)
-        for c in cases { _ = try StoreRules.validated(c) }
+        for c in cases { _ = try Self.validated(c) }
         return try transaction { db in
             _ = try requireMe(db)
             var outcomes: [ImportOutcome] = []
@@ -352,7 +352,7 @@ extension PostgresCaseStore {
     }
 
     public func createCase(_ c: Case, by actor: String) throws(StoreError) {
-        let c = try StoreRules.validated(c)
+        let c = try Self.validated(c)
         try transaction { db in
             _ = try requireMe(db)
             let out = try db.query("SELECT casework.put_case($1, $2::jsonb, 'create')", [c.id, Self.recordsJSON(c.records)]).scalar ?? "{}"
