@@ -135,4 +135,26 @@ struct HardeningCommandTests {
         }
         #expect(try cli.run("cases").out.contains("No cases"))
     }
+
+    @Test("error messages quote unknown keys and values escaped and short, and never a child's words")
+    func errorsNeverEcho() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let base = try String(contentsOfFile: CLI.example("gaps"), encoding: .utf8)
+        let osc = #"\u001b]52;c;cHduZWQ=\u0007\u001b]0;owned\u0007"#
+        let unknownKey = base.replacingOccurrences(of: "\"name\": \"Alex Moreno\"", with: "\"name\": \"Alex Moreno\", \"\(osc)\": 1")
+        let r = try cli.run("import", try cli.file("k.json", unknownKey))
+        #expect(r.status != 0 && r.err.contains("unknown key"), "\(r.err)")
+        #expect(!r.err.contains("\u{1b}") && !r.err.contains("\u{07}"), "\(r.err.debugDescription)")
+        let words = base.replacingOccurrences(of: "\"method\": \"phone\"", with: "\"method\": \"Jordan said his stepdad hits him\"")
+        #expect(words != base, "the fixture has a disclosure by phone to change")
+        let w = try cli.run("import", try cli.file("w.json", words))
+        #expect(w.status != 0 && w.err.contains("method") && !w.err.contains("stepdad"), "\(w.err)")
+        let policy = try cli.file("p.json", #"{"rules": {"\#(osc)": {"enabled": false}}}"#)
+        let p = try cli.run("policy", "set", policy)
+        #expect(p.status != 0 && p.err.contains("unknown rule"), "\(p.err)")
+        #expect(!p.err.contains("\u{1b}") && !p.err.contains("\u{07}"), "\(p.err.debugDescription)")
+        let typo = base.replacingOccurrences(of: "\"method\": \"phone\"", with: "\"method\": \"phnoe\"")
+        #expect(try cli.run("import", try cli.file("t.json", typo)).err.contains("unknown value \"phnoe\""))
+    }
 }

@@ -9,7 +9,16 @@ public struct CaseFileError: Error, Hashable, Sendable, CustomStringConvertible 
         self.problem = problem
     }
 
-    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+    /// The path as written, or quoted (escaped and shortened) when it holds a
+    /// key that is not a plain name: a key from a hostile file must not reach a terminal.
+    public var description: String { path.isEmpty ? problem : "\(Self.shown(path)): \(problem)" }
+
+    static func shown(_ path: String) -> String {
+        let plain = path.unicodeScalars.count <= 200 && path.unicodeScalars.allSatisfy { c in
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "._-[]".unicodeScalars.contains(c))
+        }
+        return plain ? path : Quoted(path).description
+    }
 }
 
 extension CaseFileError {

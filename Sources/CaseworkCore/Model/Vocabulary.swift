@@ -9,8 +9,9 @@ extension CaseFileEnum {
         let raw = try c.decode(String.self)
         guard let value = Self(rawValue: raw) else {
             let allowed = Self.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            throw DecodingError.dataCorruptedError(
-                in: c, debugDescription: "unknown value \(Quoted(raw)) (expected one of \(allowed))")
+            // A mistyped code is quoted; anything longer may be someone's words, and is not.
+            let value = CaseValidation.isValidId(raw) && raw.count <= 40 ? "unknown value \(Quoted(raw))" : "a value that is not a code"
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(value) (expected one of \(allowed))")
         }
         self = value
     }

@@ -14,7 +14,7 @@ public struct Quoted: CustomStringConvertible, Sendable {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             default:
-                if Sanitiser.isControl(scalar) {
+                if Sanitiser.isControl(scalar) || [.format, .lineSeparator, .paragraphSeparator].contains(scalar.properties.generalCategory) {
                     out += "\\u{" + String(scalar.value, radix: 16) + "}"
                 } else {
                     out.unicodeScalars.append(scalar)
