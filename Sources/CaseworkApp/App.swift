@@ -99,7 +99,8 @@ public enum App {
             s.message = Message(problem, isError: true)
             return []
         case .key(let key):
-            if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return [] }
+            // Too small to show anything: only `q` acts (quitting keeps any draft).
+            if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return key == .char("q") ? [.quit] : [] }
             if s.showHelp || isFormHelp(s) {
                 switch key {
                 case .down, .char("j"): s.helpScroll += 1

@@ -26,7 +26,7 @@ enum Chrome {
     static func tooSmall(_ size: Size) -> Frame {
         var f = Frame(size: size)
         let lines = ["Terminal too small", "Casework needs \(minimum.width)x\(minimum.height); this is \(size.width)x\(size.height).",
-                     "Make the window bigger; nothing you typed is lost."]
+                     "Make the window bigger; nothing you typed is lost.", "q quits."]
         for (i, line) in lines.enumerated() where i < size.height {
             f.put(line, x: 0, y: i)
         }

@@ -251,8 +251,13 @@ struct ScreenTests {
         Screens.check(small, "too-small")
         #expect(small.text.hasPrefix("Terminal too small"))
         Screens.keys(&s, [.char("x")])
+        #expect(small.text.contains("q quits."))
+        #expect(App.update(&s, .key(.enter)).isEmpty, "keys do nothing while nothing can be seen")
         _ = App.update(&s, .resize(Size(width: 120, height: 40)))
         #expect(App.view(s).text.contains("Typed before the window shrank"))
+        _ = App.update(&s, .resize(Size(width: 10, height: 3)))
+        let quit = App.update(&s, .key(.char("q")))
+        #expect(quit.count == 1 && { if case .quit = quit[0] { true } else { false } }(), "q quits from the too-small screen (issue 11)")
     }
 }
 
