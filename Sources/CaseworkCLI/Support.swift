@@ -49,14 +49,18 @@ struct StoreOptions: ParsableArguments {
         return try attempt { try SQLiteCaseStore(location, settings: try Self.settings(location)) }
     }
 
-    /// Guidance and default policy from Resources/, and this user's policy file if any.
+    /// Guidance and default policy from Resources/. A personal policy file is
+    /// not read (it once rewrote every case's stored flags with no audit event);
+    /// if one is left, the user is told what to do instead.
     static func settings(_ location: StoreLocation) throws(StoreError) -> FlagSettings {
         let env = ProcessInfo.processInfo.environment
         let exe = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let resources = try CaseworkResources.load(from: CaseworkResources.locate(environment: env, executable: exe))
-        let policyFile = location.configDirectory.appendingPathComponent("policy.json")
-        return FlagSettings(resources: resources, localOverride: FileManager.default.contents(atPath: policyFile.path),
-                            localOverridePath: policyFile.path)
+        let personal = location.configDirectory.appendingPathComponent("policy.json")
+        if FileManager.default.fileExists(atPath: personal.path) {
+            FileHandle.standardError.write(Data("casework: \(personal.path) is not read: the store's policy applies to everyone's flags; a manager changes it with `casework policy set FILE` (audited)\n".utf8))
+        }
+        return FlagSettings(resources: resources)
     }
 }
 

@@ -50,37 +50,25 @@ public struct CaseworkResources: Sendable {
     }
 }
 
-/// What the store computes flags with: the guidance, the default policy and
-/// this user's policy file, if any. A policy stored by a manager
-/// (`casework policy set`) takes precedence over the file, so a team shares one.
+/// What the store computes flags with: the guidance and the default policy
+/// from `Resources/`, under the policy stored in the store (`casework policy
+/// set`, audited). No personal file changes a store's flags.
 public struct FlagSettings: Sendable {
     /// What the guidance and default policy were read from (and the sample cases beside them).
     public var resources: CaseworkResources
     public var guidance: Guidance
     public var defaultPolicy: Policy
-    /// `$XDG_CONFIG_HOME/casework/policy.json`, if present.
-    public var localOverride: Data?
-    public var localOverridePath: String?
 
-    public init(resources: CaseworkResources, localOverride: Data? = nil, localOverridePath: String? = nil) {
+    public init(resources: CaseworkResources) {
         self.resources = resources
         guidance = resources.guidance
         defaultPolicy = resources.defaultPolicy
-        self.localOverride = localOverride
-        self.localOverridePath = localOverridePath
     }
 
     func effective(stored: Data?) throws(StoreError) -> Policy {
-        if let stored {
-            do { return try Policy.decodeOverride(stored, over: defaultPolicy) } catch {
-                throw .invalid("the policy stored in the store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
-            }
+        guard let stored else { return defaultPolicy }
+        do { return try Policy.decodeOverride(stored, over: defaultPolicy) } catch {
+            throw .invalid("the policy stored in the store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
         }
-        if let localOverride {
-            do { return try Policy.decodeOverride(localOverride, over: defaultPolicy) } catch {
-                throw .invalid("\(localOverridePath ?? "policy file"): \(error)")
-            }
-        }
-        return defaultPolicy
     }
 }

@@ -88,15 +88,17 @@ struct FlagCommandTests {
         #expect(r.status != 0 && r.err.contains("rules.insecure-method.severity: unknown value \"loud\""))
     }
 
-    @Test("a policy file in the user's config folder applies; a broken one is named")
+    @Test("a personal policy file changes no stored flag (issue 11): the user is told to use policy set instead")
     func localPolicyFile() throws {
         let cli = try loaded()
+        let before = try cli.run("flags", "--json", "--at", "2026-03-10").out
+        #expect(before.contains("fact-opinion-unmarked"))
         let dir = cli.home.appendingPathComponent("config/casework")
         try Data(#"{"rules": {"whole-file-shared": {"enabled": false}, "fact-opinion-unmarked": {"enabled": false}}}"#.utf8)
             .write(to: dir.appendingPathComponent("policy.json"))
-        #expect(!(try cli.run("flags", "--json", "--at", "2026-03-10").out.contains("fact-opinion-unmarked")))
-        try Data("{\"concernUndecidedDays\": 1000}".utf8).write(to: dir.appendingPathComponent("policy.json"))
-        let r = try cli.run("flags")
-        #expect(r.status != 0 && r.err.contains("policy.json: concernUndecidedDays: must be a whole number of days from 0 to 365"))
+        let r = try cli.run("flags", "--json", "--at", "2026-03-10")
+        #expect(r.status == 0 && r.out == before, "a personal file rewrote the store's flags")
+        #expect(r.err.contains("is not read") && r.err.contains("casework policy set"))
+        #expect(try cli.run("check").status == 0)
     }
 }

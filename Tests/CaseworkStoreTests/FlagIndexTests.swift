@@ -113,18 +113,6 @@ struct FlagIndexTests {
         #expect(throws: StoreError.self) { try t.store.recomputeFlags(by: "sam.t") }
     }
 
-    @Test("a changed policy file takes effect when the store is next opened")
-    func localPolicyChange() throws {
-        let t = try TempStore()
-        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
-        var settings = Fixtures.settings
-        settings.localOverride = Data(#"{"rules": {"insecure-method": {"enabled": false}}}"#.utf8)
-        let reopened = try SQLiteCaseStore(t.location, settings: settings)
-        #expect(!(try reopened.flags(FlagQuery(on: Self.day), by: "mia.manager")).contains { $0.flag.rule == "insecure-method" })
-        settings.localOverride = Data(#"{"rules": {"insecure-method": {"severity": "loud"}}}"#.utf8)
-        #expect(throws: StoreError.self) { try SQLiteCaseStore(t.location, settings: settings) }
-    }
-
     @Test("a new store records what its flags were computed with, so opening it again recomputes nothing")
     func fingerprintAtInit() throws {
         let t = try TempStore()
