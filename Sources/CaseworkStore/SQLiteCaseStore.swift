@@ -454,6 +454,9 @@ extension SQLiteCaseStore {
                 }
                 if case .amend(.header(let h), _) = change {
                     guard h.id == caseId else { throw StoreError.invalid("a case's id cannot be changed") }
+                    if (h.worker != o.worker || h.team != o.team) && w.actor.role != .manager {
+                        throw StoreError.forbidden("only a manager can hand case \(caseId) to another worker or team (you are \(w.actor.role.inWords))")
+                    }
                     guard Access.canSee(w.actor, CaseOwnership(worker: h.worker, team: h.team)) else {
                         throw StoreError.forbidden("you cannot hand case \(caseId) to \(h.worker) outside the cases you can see")
                     }

@@ -197,4 +197,26 @@ struct ContractTests {
         }
         #expect(!(try h.store(as: h.manager).users(by: h.manager)).contains { $0.name == "eve.x" })
     }
+
+    @Test("only a manager hands a case to another worker or team; a member or the owner cannot take or give it away", arguments: Backend.allCases)
+    func reassignment(_ backend: Backend) throws {
+        let h = try team(backend)
+        try h.store(as: h.manager).addMember(caseId: "C-0002", user: "ahmed.k", by: h.manager)
+        let ahmed = try h.store(as: "ahmed.k"), sam = try h.store(as: "sam.t")
+        var header = CaseHeader(try ahmed.viewCase("C-0002", by: "ahmed.k"))
+        header.worker = "ahmed.k"
+        #expect(throws: StoreError.self) { try ahmed.save([.amend(.header(header), reason: "mine now")], inCase: "C-0002", by: "ahmed.k") }
+        var moved = CaseHeader(try sam.viewCase("C-0002", by: "sam.t"))
+        moved.team = "Schools Team"
+        #expect(throws: StoreError.self) { try sam.save([.amend(.header(moved), reason: "not ours")], inCase: "C-0002", by: "sam.t") }
+        #expect(try sam.viewCase("C-0002", by: "sam.t").worker == "sam.t")
+        // A worker may still correct their case's other details.
+        var retitled = CaseHeader(try sam.viewCase("C-0002", by: "sam.t"))
+        retitled.title = "Low mood; school nurse and CAMHS"
+        try sam.save([.amend(.header(retitled), reason: "clearer title")], inCase: "C-0002", by: "sam.t")
+        // A manager reassigns, and it is an amendment with its reason.
+        try h.store(as: h.manager).save([.amend(.header(header), reason: "reassigned in supervision")], inCase: "C-0002", by: h.manager)
+        #expect(try ahmed.viewCase("C-0002", by: "ahmed.k").worker == "ahmed.k")
+        #expect(try ahmed.history(caseId: "C-0002", recordId: "C-0002", by: "ahmed.k").last?.reason == "reassigned in supervision")
+    }
 }

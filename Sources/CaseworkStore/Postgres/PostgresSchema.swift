@@ -424,6 +424,10 @@ enum PostgresSchema {
               IF h->>'id' IS DISTINCT FROM p_case OR c->>'id' IS DISTINCT FROM p_case THEN
                 RAISE EXCEPTION 'a case''s id cannot be changed' USING ERRCODE = 'CW003';
               END IF;
+              IF EXISTS (SELECT 1 FROM case_file WHERE id = p_case
+                         AND (worker IS DISTINCT FROM h->>'worker' OR team IS DISTINCT FROM h->>'team')) THEN
+                PERFORM casework.require_role(ARRAY['manager'], 'hand case ' || p_case || ' to another worker or team');
+              END IF;
               IF NOT casework.may_own(h->>'worker', h->>'team') THEN
                 RAISE EXCEPTION 'you cannot hand case % to % outside the cases you can see', p_case, h->>'worker' USING ERRCODE = 'CW002';
               END IF;
