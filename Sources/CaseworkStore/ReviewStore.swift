@@ -7,7 +7,8 @@ import GRDB
 extension SQLiteCaseStore {
     public func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review {
         try write(as: actor) { db, w in
-            guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
+            // Sight before role: a case the user may not see is answered as a missing one.
+            let o = try Self.visibleCase(db, request.caseId, w.actor)
             let c = try Self.loadCase(db, request.caseId)
             let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
                                         arguments: [c.id, w.now.localDay.description]).map { Self.entry($0).flag }

@@ -106,4 +106,21 @@ struct CaseFileCodecTests {
         let e = refusal { Self.setIn(&$0, "disclosures", 1, "method", "\u{1b}]0;pwned\u{07}") }
         #expect(e?.description.contains("\u{1b}") == false)
     }
+
+    @Test("a key given twice is refused, naming where, however deep and however escaped")
+    func duplicateKeys() throws {
+        let text = String(decoding: Repository.caseFile("gaps"), as: UTF8.self)
+        let twice = text.replacingOccurrences(of: "\"name\": \"Alex Moreno\"", with: "\"name\": \"Alex Moreno\", \"name\": \"Someone Else\"")
+        #expect(twice != text)
+        #expect(throws: CaseFileError(path: "case.child.name", "is given twice in one object; keep one")) {
+            try CaseFileCodec.decode(Data(twice.utf8))
+        }
+        let escaped = text.replacingOccurrences(of: "\"title\":", with: "\"\\u0074itle\": \"x\", \"title\":")
+        #expect(escaped != text)
+        #expect(throws: CaseFileError(path: "case.title", "is given twice in one object; keep one")) {
+            try CaseFileCodec.decode(Data(escaped.utf8))
+        }
+        // The same key in two different objects is fine: every example still reads.
+        #expect(try CaseFileCodec.decode(Repository.caseFile("gaps")).id == "C-0002")
+    }
 }

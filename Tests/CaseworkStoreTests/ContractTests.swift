@@ -143,6 +143,8 @@ struct ContractTests {
             ("export", { _ = try olu.exportCase($0, by: "olu.w") }),
             ("history", { _ = try olu.history(caseId: $0, recordId: "D1", by: "olu.w") }),
             ("add", { try olu.add(.note(note), toCase: $0, by: "olu.w") }),
+            ("sign off", { _ = try olu.review(ReviewRequest(caseId: $0, action: .signedOff, recordId: $0, note: "x"), by: "olu.w") }),
+            ("raise a flag", { try olu.raiseFlag(caseId: $0, recordId: "D1", severity: .check, reason: "x", by: "olu.w") }),
         ]
         for (name, path) in paths {
             let hidden = answer("C-0002", path), missing = answer("C-9999", path)

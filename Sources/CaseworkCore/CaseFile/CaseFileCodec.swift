@@ -32,6 +32,7 @@ public enum CaseFileCodec {
         do { tree = try JSONSerialization.jsonObject(with: data) } catch {
             throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
         }
+        if let duplicate = firstDuplicateKey(data) { throw duplicate }
         if let bad = firstBadString(tree, path: "") { throw bad }
         let value: T
         do { value = try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
@@ -39,6 +40,69 @@ public enum CaseFileCodec {
         } catch { throw CaseFileError(path: "", "could not be read") }
         if let unknown = firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
         return value
+    }
+
+    /// A key given twice in one object (JSON readers silently keep one of
+    /// them), found by a scan of the text itself; `data` is valid JSON.
+    static func firstDuplicateKey(_ data: Data) -> CaseFileError? {
+        let bytes = [UInt8](data)
+        /// One open object or array: its path, and for an object the keys seen and the key being read.
+        struct Level { var path: String; var keys: Set<String>?; var index = 0; var key: String? }
+        var stack: [Level] = []
+        var i = 0
+        var expectingKey = false
+        func childPath(_ l: Level) -> String {
+            if l.keys != nil { return l.path.isEmpty ? (l.key ?? "") : "\(l.path).\(l.key ?? "")" }
+            return "\(l.path)[\(l.index)]"
+        }
+        func readString() -> String {
+            var raw: [UInt8] = []
+            i += 1
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                if bytes[i] == UInt8(ascii: "\\"), i + 1 < bytes.count { raw.append(bytes[i]); i += 1 }
+                raw.append(bytes[i]); i += 1
+            }
+            i += 1
+            // Escapes decoded, so "\u0061" and "a" are the same key.
+            guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+            let quoted = Data([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")])
+            return (try? JSONDecoder().decode(String.self, from: quoted)) ?? String(decoding: raw, as: UTF8.self)
+        }
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                let path = stack.last.map(childPath) ?? ""
+                stack.append(Level(path: path, keys: []))
+                expectingKey = true
+                i += 1
+            case UInt8(ascii: "["):
+                let path = stack.last.map(childPath) ?? ""
+                stack.append(Level(path: path, keys: nil))
+                expectingKey = false
+                i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                stack.removeLast()
+                i += 1
+            case UInt8(ascii: ","):
+                if stack.last?.keys != nil { expectingKey = true } else if !stack.isEmpty { stack[stack.count - 1].index += 1 }
+                i += 1
+            case UInt8(ascii: "\""):
+                let text = readString()
+                if expectingKey, var level = stack.popLast() {
+                    if level.keys?.contains(text) == true {
+                        level.key = text
+                        return CaseFileError(path: childPath(level), "is given twice in one object; keep one")
+                    }
+                    level.keys?.insert(text)
+                    level.key = text
+                    stack.append(level)
+                    expectingKey = false
+                }
+            default:
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// The longest text any one field may hold.
