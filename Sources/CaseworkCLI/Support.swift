@@ -23,7 +23,7 @@ struct StoreOptions: ParsableArguments {
             try StoreAddress.resolve(explicit: store, environment: ProcessInfo.processInfo.environment) } }
     }
 
-    /// Where this user's own configuration lives (the SQLite store's audit anchor and key, a personal policy).
+    /// Where this user's own configuration lives (the SQLite store's audit anchor and its key).
     var location: StoreLocation {
         StoreLocation.resolve(explicit: store, environment: ProcessInfo.processInfo.environment)
     }
@@ -35,7 +35,7 @@ struct StoreOptions: ParsableArguments {
         switch try address {
         case .file(let location):
             store = try attempt { try SQLiteCaseStore(location, settings: try given ?? Self.settings(location), create: create) }
-        case .team(let address, _):
+        case .team(let address):
             store = try attempt { try PostgresCaseStore(address: address, settings: try given ?? Self.settings(location)) }
         }
         return (store, try attempt { try store.identity(claimed: Identity.current()) })

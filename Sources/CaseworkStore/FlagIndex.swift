@@ -4,20 +4,18 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Identifies the policy and guidance a store's flags were computed with.
-enum FlagFingerprint {
-    static func of(_ e: FlagEngine) -> String {
-        let texts = e.guidance.ruleOrder.compactMap { e.guidance.rules[$0] }.map { "\($0.id)\u{1F}\($0.message)\u{1F}\($0.source)" }
-        return AuditChain.hex(SHA256.hash(data: Data((e.policy.canonical + "\u{1E}" + texts.joined(separator: "\u{1E}")).utf8)))
-    }
-}
-
 /// The flags kept current in the store: recomputed for a case inside every
 /// write transaction to it, indexed so that listing open flags across all
 /// cases is a query. Time-based flags are stored with the day they fall due
 /// and filtered on read, so a later day's answer is right with no write.
 extension SQLiteCaseStore {
-    var fingerprint: String { FlagFingerprint.of(engine) }
+    /// Identifies the policy and guidance the stored flags were computed with.
+    var fingerprint: String {
+        let e = engine
+        let texts = e.guidance.ruleOrder.compactMap { e.guidance.rules[$0] }.map { "\($0.id)\u{1F}\($0.message)\u{1F}\($0.source)" }
+        let digest = SHA256.hash(data: Data((e.policy.canonical + "\u{1E}" + texts.joined(separator: "\u{1E}")).utf8))
+        return AuditChain.hex(digest)
+    }
 
     /// Recomputes one case's flags and stores them; returns whether they changed.
     @discardableResult

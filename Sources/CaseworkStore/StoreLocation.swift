@@ -98,7 +98,7 @@ enum Protection {
 public enum StoreAddress: Sendable, Hashable {
     case file(StoreLocation)
     /// A libpq connection string (`postgresql:///casework`, `postgresql://host/db?sslmode=verify-full`).
-    case team(String, configDirectory: URL)
+    case team(String)
 
     /// A `postgresql://` URI, or libpq's `keyword=value` form (`service=casework`, `host=... dbname=...`).
     public static func isTeam(_ text: String) -> Bool {
@@ -111,7 +111,7 @@ public enum StoreAddress: Sendable, Hashable {
     public static func resolve(explicit: String?, environment: [String: String]) throws(StoreError) -> StoreAddress {
         let fallback = StoreLocation.resolve(explicit: explicit, environment: environment)
         func named(_ text: String) -> StoreAddress {
-            isTeam(text) ? .team(text, configDirectory: fallback.configDirectory)
+            isTeam(text) ? .team(text)
                 : .file(StoreLocation(file: URL(fileURLWithPath: text), configDirectory: fallback.configDirectory))
         }
         if let explicit, !explicit.isEmpty { return named(explicit) }

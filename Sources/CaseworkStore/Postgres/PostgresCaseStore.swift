@@ -23,7 +23,6 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     private let connection: PGConnection
 
     public var engine: FlagEngine { engineBox.withLock { $0 } }
-    var fingerprint: String { FlagFingerprint.of(engine) }
 
     /// Connects to a set-up team store. `sqlTrace` is given every statement
     /// run, with its values, for benchmarks that replay it in psql; never for logs.
@@ -191,14 +190,21 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     }
 
     static func user(_ db: PGConnection, _ name: String) throws -> User {
-        let rows = try db.query("""
-            SELECT casework.role_of(name), coalesce((SELECT array_to_json(array_agg(team ORDER BY team))::text
-                                                     FROM casework.user_team WHERE user_name = name), '[]')
-            FROM casework.app_user WHERE name = $1 AND removed_at IS NULL
-            """, [name])
-        guard let row = rows.first, let role = Role(rawValue: row[0] ?? "") else { throw StoreError.notRegistered(user: name) }
-        let teams = (try? JSONSerialization.jsonObject(with: Data((row[1] ?? "[]").utf8))) as? [String] ?? []
-        return User(name: name, role: role, teams: teams)
+        let rows = try db.query("SELECT \(userColumns) FROM casework.app_user WHERE name = $1 AND removed_at IS NULL", [name])
+        guard let row = rows.first, let found = userRow(row), let role = found.role else { throw StoreError.notRegistered(user: name) }
+        return User(name: name, role: role, teams: found.teams)
+    }
+
+    /// A registered user's name, casework role (from the database's role memberships) and teams.
+    static let userColumns = """
+        name, casework.role_of(name),
+        coalesce((SELECT array_to_json(array_agg(team ORDER BY team))::text FROM casework.user_team WHERE user_name = name), '[]')
+        """
+
+    static func userRow(_ r: [String?]) -> (name: String, role: Role?, teams: [String])? {
+        guard let name = r[0] else { return nil }
+        let teams = (try? JSONSerialization.jsonObject(with: Data((r[2] ?? "[]").utf8))) as? [String] ?? []
+        return (name, r[1].flatMap(Role.init(rawValue:)), teams)
     }
 
     static let summaryColumns = "id, title, child_name, worker, team, opened, closed, last_activity"
@@ -267,14 +273,8 @@ extension PostgresCaseStore {
     public func users(by actor: String) throws(StoreError) -> [User] {
         try transaction { db in
             _ = try requireMe(db)
-            return try db.query("""
-                SELECT name, casework.role_of(name), coalesce((SELECT array_to_json(array_agg(team ORDER BY team))::text
-                                                             FROM casework.user_team WHERE user_name = name), '[]')
-                FROM casework.app_user WHERE removed_at IS NULL ORDER BY name
-                """).rows.map { r in
-                User(name: r[0] ?? "", role: Role(rawValue: r[1] ?? "") ?? .worker,
-                     teams: (try? JSONSerialization.jsonObject(with: Data((r[2] ?? "[]").utf8))) as? [String] ?? [])
-            }
+            return try db.query("SELECT \(Self.userColumns) FROM casework.app_user WHERE removed_at IS NULL ORDER BY name").rows
+                .compactMap(Self.userRow).map { User(name: $0.name, role: $0.role ?? .worker, teams: $0.teams) }
         }
     }
 
@@ -502,7 +502,6 @@ extension PostgresCaseStore {
             summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
             summary.batches += 1
         }
-        try transaction { db in try db.query("SELECT casework.set_fingerprint($1)", [fingerprint]) }
         summary.elapsed = ContinuousClock.now - started
         return summary
     }

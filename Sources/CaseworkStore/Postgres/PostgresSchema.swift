@@ -606,13 +606,6 @@ enum PostgresSchema {
           PERFORM casework.audit_append('policy-set', NULL, NULL, NULL, casework.digest(p_policy));
         END $$;
 
-        CREATE FUNCTION casework.set_fingerprint(p_print text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-            SET search_path = pg_catalog, casework, pg_temp AS $$
-        BEGIN
-          PERFORM casework.require_role(ARRAY['manager', 'admin'], 'record the flags'' fingerprint');
-          INSERT INTO meta (key, value) VALUES ('flagsFingerprint', p_print) ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-        END $$;
-
         -- The version digests, computed by the server, for `casework check` to hold against the audit trail.
         CREATE FUNCTION casework.version_digests() RETURNS TABLE (case_id text, record_id text, version integer, digest text)
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
@@ -747,7 +740,7 @@ enum PostgresSchema {
             casework.put_case(text, jsonb, text), casework.save_records(text, jsonb), casework.add_review(text, text, text),
             casework.read_case(text, text), casework.read_history(text, text), casework.read_cases(text[], text),
             casework.store_flags(text, jsonb), casework.raise_flag(text, text, text, text), casework.add_member(text, text),
-            casework.dispose(text, text), casework.set_policy(text), casework.set_fingerprint(text),
+            casework.dispose(text, text), casework.set_policy(text),
             casework.version_digests(), casework.highest_case_number(), casework.flags_for_check(), casework.case_ids_for_check(), casework.manual_flags(text[]), casework.add_user(text, text, text[]), casework.set_user_role(text, text),
             casework.set_user_teams(text, text[]), casework.remove_user(text), casework.digest(text), casework.now_text()
             TO casework_user;
