@@ -76,10 +76,10 @@ extension PostgresCaseStore {
     public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {
         try transaction { db in
             _ = try requireMe(db)
-            let closed = try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file WHERE closed IS NOT NULL ORDER BY id").rows.map(Self.summary)
-            guard !closed.isEmpty else { return [] }
-            let headers = Dictionary(try Self.readCases(db, closed.map(\.id), purpose: "report").map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            return closed.filter { s in headers[s.id]?.retentionReviewBy.map { $0 < day } ?? true }
+            return try db.query("""
+                SELECT \(Self.summaryColumns) FROM casework.case_file
+                WHERE closed IS NOT NULL AND (retention_review_by IS NULL OR retention_review_by < $1) ORDER BY id
+                """, [day.description]).rows.map(Self.summary)
         }
     }
 

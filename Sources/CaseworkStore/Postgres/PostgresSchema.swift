@@ -73,6 +73,7 @@ enum PostgresSchema {
             team text,
             opened text NOT NULL,
             closed text,
+            retention_review_by text,
             last_activity text NOT NULL,
             last_activity_at double precision NOT NULL);
         CREATE INDEX case_file_worker ON casework.case_file(worker);
@@ -311,11 +312,12 @@ enum PostgresSchema {
           IF h IS NULL OR h->>'id' IS DISTINCT FROM p_case THEN
             RAISE EXCEPTION 'case % has no header of its own', p_case USING ERRCODE = 'CW003';
           END IF;
-          INSERT INTO case_file (id, title, child_name, worker, team, opened, closed, last_activity, last_activity_at)
+          INSERT INTO case_file (id, title, child_name, worker, team, opened, closed, retention_review_by, last_activity, last_activity_at)
           VALUES (p_case, h->>'title', h->'child'->>'name', h->>'worker', h->>'team', h->>'opened', h->>'closed',
-                  casework.now_text(), extract(epoch FROM now()))
+                  h->>'retentionReviewBy', casework.now_text(), extract(epoch FROM now()))
           ON CONFLICT (id) DO UPDATE SET title = excluded.title, child_name = excluded.child_name,
               worker = excluded.worker, team = excluded.team, opened = excluded.opened, closed = excluded.closed,
+              retention_review_by = excluded.retention_review_by,
               last_activity = excluded.last_activity, last_activity_at = excluded.last_activity_at;
         END $$;
 
@@ -574,7 +576,7 @@ enum PostgresSchema {
         -- The one audited exception to amend-only: a manager disposes of a closed case.
         CREATE FUNCTION casework.dispose(p_case text, p_reason text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
             SET search_path = pg_catalog, casework, pg_temp AS $$
-        DECLARE cf record; h jsonb;
+        DECLARE cf record;
         BEGIN
           PERFORM casework.require_role(ARRAY['manager'], 'dispose of a case');
           PERFORM casework.require_visible(p_case);
@@ -583,9 +585,8 @@ enum PostgresSchema {
           IF cf.closed IS NULL THEN
             RAISE EXCEPTION 'case % is open; only a closed case can be disposed of', p_case USING ERRCODE = 'CW003';
           END IF;
-          SELECT body::jsonb INTO h FROM record WHERE case_id = p_case AND kind = 'case';
           INSERT INTO tombstone (case_id, opened, closed, retention_review_by, disposed_at, disposed_by, reason)
-          VALUES (p_case, cf.opened, cf.closed, h->>'retentionReviewBy', casework.now_text(), session_user, p_reason);
+          VALUES (p_case, cf.opened, cf.closed, cf.retention_review_by, casework.now_text(), session_user, p_reason);
           PERFORM set_config('casework.disposing', p_case, true);
           DELETE FROM record_version WHERE case_id = p_case;
           PERFORM set_config('casework.disposing', '', true);

@@ -174,6 +174,11 @@ extension PostgresServer {
                          into: "case_file", ["id", "title", "child_name", "worker", "team", "opened", "closed", "last_activity", "last_activity_at"])
                 try copy("SELECT caseId, recordId, kind, position, version, body FROM record",
                          into: "record", ["case_id", "record_id", "kind", "position", "version", "body"])
+                // The single-user store keeps the review date only in the header.
+                try db.query("""
+                    UPDATE casework.case_file c SET retention_review_by = r.body::jsonb->>'retentionReviewBy'
+                    FROM casework.record r WHERE r.case_id = c.id AND r.record_id = c.id AND r.kind = 'case'
+                    """)
                 try copy("SELECT caseId, recordId, version, kind, body, author, at, reason FROM recordVersion",
                          into: "record_version", ["case_id", "record_id", "version", "kind", "body", "author", "at", "reason"])
                 try copy("SELECT caseId, user FROM caseMember", into: "case_member", ["case_id", "user_name"])
