@@ -49,7 +49,11 @@ extension SQLiteCaseStore {
             guard recordId == c.id || c.records.contains(where: { $0.id == recordId }) else {
                 throw StoreError.recordNotFound(caseId: caseId, recordId: recordId)
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO manualFlag (caseId, recordId, severity, reason, raisedBy, raisedAt) VALUES (?,?,?,?,?,?)",
+            try db.execute(sql: """
+                INSERT INTO manualFlag (caseId, recordId, severity, reason, raisedBy, raisedAt) VALUES (?,?,?,?,?,?)
+                ON CONFLICT (caseId, recordId, raisedBy) DO UPDATE SET severity = excluded.severity, reason = excluded.reason,
+                    raisedAt = excluded.raisedAt
+                """,
                            arguments: [caseId, recordId, severity.rawValue, reason, w.actor.name, w.now.text])
             try w.audit(db, .flagRaise, caseId: caseId, recordId: recordId)
             w.touched.insert(caseId)

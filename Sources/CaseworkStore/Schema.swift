@@ -142,6 +142,23 @@ enum Schema {
                 CREATE INDEX flag_counts ON flag(status, severityRank, dueFrom);
                 """)
         }
+        // A flag raised by hand is its author's own row: another person's raise on
+        // the same record adds a row instead of replacing theirs.
+        m.registerMigration("v6-manual-flag-authors") { db in
+            try db.execute(sql: """
+                CREATE TABLE manualFlagByAuthor (
+                    caseId TEXT NOT NULL REFERENCES caseFile(id),
+                    recordId TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    raisedBy TEXT NOT NULL,
+                    raisedAt TEXT NOT NULL,
+                    PRIMARY KEY (caseId, recordId, raisedBy));
+                INSERT INTO manualFlagByAuthor SELECT caseId, recordId, severity, reason, raisedBy, raisedAt FROM manualFlag;
+                DROP TABLE manualFlag;
+                ALTER TABLE manualFlagByAuthor RENAME TO manualFlag;
+                """)
+        }
         return m
     }
 

@@ -68,7 +68,7 @@ struct CrashSafetyTests {
     func killedMigration() throws {
         let cli = try CLI()
         var rng = SystemRandomNumberGenerator()
-        let all = ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes"]
+        let all = ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes", "v6-manual-flag-authors"]
         for round in 0..<8 {
             let store = cli.home.appendingPathComponent("m\(round).sqlite")
             try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: store)

@@ -32,6 +32,32 @@ struct TeamServerCommandTests {
         #expect(stranger.status != 0 && stranger.err.contains("not registered"), "\(stranger.err)")
     }
 
+    @Test("a store made before manual flags had one row per author is refused until migrated; migrate brings it up to date")
+    func migrateFromV1() throws {
+        let cli = try CLI()
+        let db = database()
+        #expect(try cli.run("server", "setup", "--admin", "ada.l", "--store", try TeamServer.address(db, user: "postgres")).status == 0)
+        // Undo migration v2 as it stood before it shipped: one manual flag per record.
+        let undo = try TeamServer.psql(db, user: "postgres", """
+            ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
+            ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id);
+            DELETE FROM casework.schema_migration WHERE id = 'v2';
+            """)
+        #expect(undo.status == 0, "\(undo.output)")
+        let old = try cli.run("cases", "--store", try TeamServer.address(db, user: "ada.l"))
+        #expect(old.status != 0 && old.err.contains("casework server migrate"), "\(old.err)")
+        let migrated = try cli.run("server", "migrate", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(migrated.out == "Applied v2.\n", "\(migrated.err)")
+        #expect(try cli.run("cases", "--store", try TeamServer.address(db, user: "ada.l")).status == 0)
+        let key = try TeamServer.psql(db, user: "postgres", """
+            SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = 'casework.manual_flag'::regclass AND i.indisprimary
+            """)
+        #expect(key.output.contains("case_id,record_id,raised_by"), "\(key.output)")
+    }
+
     @Test("the administrator adds, re-roles, re-teams and removes people; a manager cannot")
     func people() throws {
         let cli = try CLI()

@@ -401,6 +401,25 @@ struct RuleTests {
         let all = engine.flags(for: c, on: Self.day, includeAccepted: true)
         #expect(all.first { $0.rule == "insecure-method" }?.reviewId == "R1")
     }
+
+    @Test("flags raised by hand on one record are one flag naming every author, at the most severe; a raise after acceptance reopens it")
+    func manualFlags() {
+        var c = clean
+        let manual = [
+            ManualFlag(recordId: "D2", severity: .check, reason: "Who agreed?", raisedBy: "mia", raisedAt: t("2026-03-05T09:00:00Z")),
+            ManualFlag(recordId: "D2", severity: .advice, reason: "Fine", raisedBy: "ahmed.k", raisedAt: t("2026-03-05T10:00:00Z")),
+        ]
+        let one = engine.flags(for: c, manual: manual).filter { $0.rule == "manual" }
+        #expect(one.count == 1 && one[0].severity == .check && one[0].isOpen)
+        #expect(one[0].message == "Raised by mia: Who agreed?; Raised by ahmed.k: Fine")
+        c.reviews = [Review(id: "R1", by: "mia", at: t("2026-03-05T11:00:00Z"), target: ReviewTarget(rule: "manual", record: "D2"),
+                            action: .accepted, note: "Agreed in supervision")]
+        #expect(engine.flags(for: c, manual: manual).first { $0.rule == "manual" }?.status == .accepted)
+        let later = [manual[0], ManualFlag(recordId: "D2", severity: .advice, reason: "New worry", raisedBy: "ahmed.k",
+                                         raisedAt: t("2026-03-05T11:00:01Z"))]
+        let reopened = engine.flags(for: c, manual: later).first { $0.rule == "manual" }
+        #expect(reopened?.status == .open && reopened?.reviewId == nil, "a raise after the review is a new concern")
+    }
 }
 
 @Suite("Flags on the spec's examples")

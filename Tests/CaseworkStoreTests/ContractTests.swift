@@ -130,6 +130,25 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
+    @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)
+    func manualFlagsByAuthor(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t")
+        try mia.raiseFlag(caseId: "C-0002", recordId: "D1", severity: .check, reason: "Ask who agreed to this", by: h.manager)
+        try sam.raiseFlag(caseId: "C-0002", recordId: "D1", severity: .advice, reason: "Fine as it is", by: "sam.t")
+        let queued = try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).filter { $0.flag.rule == "manual" }
+        #expect(queued.count == 1)
+        #expect(queued.first?.flag.severity == .check, "the manager's severity stands")
+        #expect(queued.first?.flag.message == "Raised by \(h.manager): Ask who agreed to this; Raised by sam.t: Fine as it is")
+        try sam.raiseFlag(caseId: "C-0002", recordId: "D1", severity: .advice, reason: "Still fine", by: "sam.t")
+        #expect(try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).first { $0.flag.rule == "manual" }?.flag.message
+                == "Raised by \(h.manager): Ask who agreed to this; Raised by sam.t: Still fine", "a second raise replaces only its author's own")
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .accepted, recordId: "D1", rule: "manual", note: "Agreed in supervision"),
+                           by: h.manager)
+        #expect(!(try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager)).contains { $0.flag.rule == "manual" })
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
     @Test("someone who may not see a case is answered exactly as if it did not exist", arguments: Backend.allCases)
     func visibility(_ backend: Backend) throws {
         let h = try team(backend)

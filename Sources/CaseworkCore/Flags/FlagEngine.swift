@@ -24,14 +24,33 @@ public struct FlagEngine: Sendable {
                 out.append(flag)
             }
         }
-        for m in manual {
-            var flag = Flag(rule: "manual", severity: m.severity, caseId: c.id, recordId: m.recordId, field: nil,
-                            message: "Raised by \(m.raisedBy): \(Sanitiser.clean(m.reason))",
-                            source: "Raised by hand by \(m.raisedBy) on \(m.raisedAt.localDay)")
-            Self.applyReviews(&flag, c)
-            out.append(flag)
-        }
+        for flag in Self.manualFlags(manual, in: c) { out.append(flag) }
         return out
+    }
+
+    /// Flags raised by hand: one per record, whoever raised it. Each author's
+    /// flag is their own row, so a later raise adds to an earlier one and never
+    /// replaces it; the flag takes the most severe of them, names every author
+    /// and reason, and a review clears it only if it came after the last raise.
+    static func manualFlags(_ manual: [ManualFlag], in c: Case) -> [Flag] {
+        var order: [String] = []
+        var byRecord: [String: [ManualFlag]] = [:]
+        for m in manual {
+            if byRecord[m.recordId] == nil { order.append(m.recordId) }
+            byRecord[m.recordId, default: []].append(m)
+        }
+        return order.map { recordId in
+            let raised = byRecord[recordId]!.sorted { ($0.raisedAt, $0.raisedBy) < ($1.raisedAt, $1.raisedBy) }
+            var flag = Flag(rule: "manual", severity: raised.map(\.severity).min()!, caseId: c.id, recordId: recordId, field: nil,
+                            message: raised.map { "Raised by \($0.raisedBy): \(Sanitiser.clean($0.reason))" }.joined(separator: "; "),
+                            source: "Raised by hand by " + raised.map { "\($0.raisedBy) on \($0.raisedAt.localDay)" }.joined(separator: ", "))
+            applyReviews(&flag, c)
+            if let review = flag.reviewId.flatMap({ id in c.reviews.first { $0.id == id } }), review.at < raised.last!.raisedAt {
+                flag.status = .open
+                flag.reviewId = nil
+            }
+            return flag
+        }
     }
 
     /// Accepted flags close; a return marks the flag for the practitioner until a later review.

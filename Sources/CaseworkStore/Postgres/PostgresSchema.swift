@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -760,5 +760,29 @@ enum PostgresSchema {
         CREATE POLICY see ON casework.record FOR SELECT USING (kind = 'review' AND casework.can_see(case_id));
         ALTER TABLE casework.draft ENABLE ROW LEVEL SECURITY;
         CREATE POLICY own ON casework.draft USING (user_name = session_user::text) WITH CHECK (user_name = session_user::text);
+        """
+
+    /// Flags raised by hand are their author's own rows: a worker's raise on a
+    /// record a manager flagged adds beside it, never replaces it.
+    static let v2 = """
+        ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
+        ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id, raised_by);
+        CREATE OR REPLACE FUNCTION casework.raise_flag(p_case text, p_record text, p_severity text, p_reason text)
+            RETURNS TABLE (kind text, body text, version integer) LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_visible(p_case);
+          IF p_severity NOT IN ('missing', 'check', 'advice') THEN RAISE EXCEPTION 'unknown severity' USING ERRCODE = 'CW003'; END IF;
+          IF coalesce(btrim(p_reason), '') = '' THEN RAISE EXCEPTION 'a flag raised by hand needs a reason' USING ERRCODE = 'CW003'; END IF;
+          IF NOT EXISTS (SELECT 1 FROM record WHERE case_id = p_case AND record_id = p_record) THEN
+            RAISE EXCEPTION '%', p_case || chr(31) || p_record USING ERRCODE = 'CW004';
+          END IF;
+          INSERT INTO manual_flag (case_id, record_id, severity, reason, raised_by, raised_at)
+          VALUES (p_case, p_record, p_severity, p_reason, session_user, casework.now_text())
+          ON CONFLICT (case_id, record_id, raised_by) DO UPDATE SET severity = excluded.severity, reason = excluded.reason,
+              raised_at = excluded.raised_at;
+          PERFORM casework.audit_append('flag-raise', p_case, p_record, NULL, NULL);
+          RETURN QUERY SELECT * FROM casework.records_of(p_case);
+        END $$;
         """
 }
