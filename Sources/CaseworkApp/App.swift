@@ -24,6 +24,9 @@ public enum App {
                 s.stack[0] = .caseList(l)
             }
             return []
+        case .auditAlarmLoaded(let alarm):
+            s.auditAlarm = alarm
+            return []
         case .newCaseId(let id):
             var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now)
             values["id"] = id

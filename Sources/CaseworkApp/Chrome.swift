@@ -16,6 +16,10 @@ enum Chrome {
         let counts = Severity.allCases.map { "\($0.rawValue) \(s.caseList.openFlags[$0] ?? 0)" }.joined(separator: " · ")
         let left = " \(s.user.name) (\(s.user.role.rawValue)) · open flags: \(counts)"
         f.put(left, x: 0, y: s.size.height - 1, style: .selected)
+        if s.auditAlarm != nil {
+            let alarm = " ! AUDIT TRAIL BROKEN "
+            f.put(alarm, x: max(0, s.size.width - DisplayWidth.of(alarm)), y: s.size.height - 1, style: Style(bold: true, tone: .missing))
+        }
         if let m = s.message {
             f.fill(y: s.size.height - 2, style: .plain)
             f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, style: Style(bold: m.isError, tone: m.isError ? .missing : .ok))

@@ -70,7 +70,7 @@ public final class AppRunner {
         do {
             switch effect {
             case .loadCases:
-                return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
+                return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me)), .auditAlarmLoaded(try store.auditAlarm())], true)
             case .startNewCase:
                 return ([.newCaseId(try store.suggestedCaseId(by: me))], true)
             case .loadCase(let id):

@@ -13,6 +13,8 @@ public struct AppState: Sendable {
     /// Flags a manager returned to this user, with their notes.
     public var returned: [FlagEntry] = []
     public var drafts: [Draft] = []
+    /// A failed verification of the audit trail no manager has answered yet.
+    public var auditAlarm: AuditAlarm?
     public var stack: [Screen]
     public var message: Message?
     /// Invented sample cases are available to load on first run.
@@ -137,6 +139,7 @@ public enum Msg: Sendable {
     case resize(Size)
     case idle
     case casesLoaded(CaseListPage)
+    case auditAlarmLoaded(AuditAlarm?)
     /// The id the store suggests for a new case.
     case newCaseId(String)
     case caseLoaded(Case, [Flag])

@@ -9,7 +9,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case userAdd = "user-add"
     case create, amend, `import`, replace, export, view, history
     case policySet = "policy-set"
-    case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose
+    case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose, incident
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one
@@ -72,11 +72,11 @@ enum AuditChain {
         return expected == seq + 1
     }
 
-    /// Walks the whole chain in order and checks it against the anchor.
-    static func verify(_ db: Database, anchor: AuditAnchor?, storeId: String) throws -> AuditReport {
+    /// Walks the whole chain in order and checks it against the anchor,
+    /// passing over the breaks that incident notes answered.
+    static func verify(_ db: Database, anchor: AuditAnchor?, storeId: String, known: Set<Int64> = []) throws -> AuditReport {
         let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
-        var expected: Int64 = 1
-        var prev = genesis
+        var walk = ChainWalk(known: known)
         var hashes: [Int64: String] = [:]
         let anchored = try anchor?.read(storeId: storeId)
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
@@ -85,35 +85,26 @@ enum AuditChain {
                               caseId: row["caseId"], recordId: row["recordId"], version: row["version"],
                               prevHash: row["prevHash"])
             let stored: String = row["hash"]
-            if event.seq != expected {
-                return AuditReport(events: Int(expected - 1), problem: event.seq > expected
-                    ? "event \(expected) is missing (the next event is \(event.seq)): events were deleted"
-                    : "event \(event.seq) is out of order after event \(expected - 1)")
-            }
-            if event.prevHash != prev {
-                return AuditReport(events: Int(expected - 1),
-                                   problem: "event \(event.seq) does not follow event \(event.seq - 1): events were inserted, deleted or reordered")
-            }
-            if event.hash != stored {
-                return AuditReport(events: Int(expected - 1), problem: "event \(event.seq) was altered after it was written")
-            }
+            walk.step(seq: event.seq, prevHash: event.prevHash, computed: event.hash, stored: stored)
             if let anchored, anchored.seq == event.seq { hashes[event.seq] = stored }
-            prev = stored
-            expected += 1
         }
-        let count = Int(expected - 1)
+        var report = walk.report
+        guard report.isIntact else { return report }
         if let anchored {
             guard let hash = hashes[anchored.seq] else {
-                return AuditReport(events: count, problem: "the trail ends at event \(count) but event \(anchored.seq) was recorded: events were cut from the end")
+                report.problem = "the trail ends at event \(report.events) but event \(anchored.seq) was recorded: events were cut from the end"
+                return report
             }
             if hash != anchored.hash {
-                return AuditReport(events: count, problem: "event \(anchored.seq) is not the one anchored outside the store: the trail was rewritten")
+                report.problem = "event \(anchored.seq) is not the one anchored outside the store: the trail was rewritten"
+                return report
             }
         }
         for name in Schema.appendOnlyTriggers where !triggers.contains(name) {
-            return AuditReport(events: count, problem: "the audit table's append-only guard \(name) was removed")
+            report.problem = "the audit table's append-only guard \(name) was removed"
+            return report
         }
-        return AuditReport(events: count, problem: nil)
+        return report
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
@@ -128,26 +119,73 @@ enum AuditChain {
     }
 }
 
+/// One pass over the chain in order, naming every break: an event missing,
+/// out of order, not following the one before, or altered. After a break the
+/// walk takes up the chain again from the event as stored, so a break an
+/// incident note answered (`known`) is passed over and a later one still found.
+struct ChainWalk {
+    let known: Set<Int64>
+    private var expected: Int64 = 1
+    private var prev = AuditChain.genesis
+    private(set) var breaks: [(seq: Int64, problem: String)] = []
+
+    init(known: Set<Int64>) { self.known = known }
+
+    mutating func step(seq: Int64, prevHash: String, computed: String, stored: String) {
+        var problem: String?
+        if seq > expected {
+            problem = "event \(expected) is missing (the next event is \(seq)): events were deleted"
+        } else if seq < expected {
+            problem = "event \(seq) is out of order after event \(expected - 1)"
+        } else if prevHash != prev {
+            problem = "event \(seq) does not follow event \(seq - 1): events were inserted, deleted or reordered"
+        } else if computed != stored {
+            problem = "event \(seq) was altered after it was written"
+        }
+        if let problem { breaks.append((seq, problem)) }
+        prev = stored
+        expected = max(expected, seq + 1)
+    }
+
+    /// The events walked, the first break no incident answered, and those answered.
+    var report: AuditReport {
+        AuditReport(events: Int(expected - 1), problem: breaks.first { !known.contains($0.seq) }?.problem,
+                    acknowledged: breaks.map(\.seq).filter(known.contains))
+    }
+}
+
 /// The chain's head as last written by this user, kept in the user's config
-/// folder (0600) beside a secret key, and sealed with HMAC-SHA256 under it.
+/// folder (0600) beside a secret key, and sealed with HMAC-SHA256 under it;
+/// and beside it, a failed verification not yet answered by an incident note.
 struct AuditAnchor: Sendable {
     enum Failure: Error, CustomStringConvertible {
         case tampered(String)
+        case keyMissing(String)
         var description: String {
-            switch self { case .tampered(let path): "the audit anchor \(path) was altered" }
+            switch self {
+            case .tampered(let path): "the audit anchor \(path) was altered"
+            case .keyMissing(let path):
+                "the audit key \(path) is missing, so the anchor cannot be checked; it was not replaced. Restore it from a backup of your configuration, or a manager records an incident note (casework audit incident --note TEXT), which starts a new key"
+            }
         }
     }
 
     let directory: URL
 
     var keyFile: URL { directory.appendingPathComponent("audit.key") }
-    func anchorFile(_ storeId: String) -> URL { directory.appendingPathComponent("anchors/\(storeId)") }
+    var anchorsFolder: URL { directory.appendingPathComponent("anchors") }
+    func anchorFile(_ storeId: String) -> URL { anchorsFolder.appendingPathComponent(storeId) }
+    func alarmFile(_ storeId: String) -> URL { anchorsFolder.appendingPathComponent("\(storeId).alarm") }
 
-    func key(create: Bool) throws -> SymmetricKey? {
+    /// The key; made only for a user who has no anchor yet (or, `replacing`,
+    /// after a manager's incident note). A key gone while anchors remain is
+    /// reported, never silently replaced: a new key would vouch for a forged head.
+    func key(create: Bool, replacing: Bool = false) throws -> SymmetricKey? {
         if let text = try? String(contentsOf: keyFile, encoding: .utf8), let data = Data(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             return SymmetricKey(data: data)
         }
         guard create else { return nil }
+        if !replacing, hasAnchors { throw Failure.keyMissing(keyFile.path) }
         try Protection.makePrivateDirectory(directory)
         let key = SymmetricKey(size: .bits256)
         let text = key.withUnsafeBytes { AuditChain.hex($0) } + "\n"
@@ -155,6 +193,10 @@ struct AuditAnchor: Sendable {
             throw CocoaError(.fileWriteUnknown)
         }
         return key
+    }
+
+    var hasAnchors: Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: anchorsFolder.path)) ?? []).contains { !$0.hasSuffix(".alarm") }
     }
 
     func seal(_ key: SymmetricKey, storeId: String, seq: Int64, hash: String) -> String {
@@ -165,8 +207,8 @@ struct AuditAnchor: Sendable {
     func read(storeId: String) throws -> (seq: Int64, hash: String)? {
         guard let text = try? String(contentsOf: anchorFile(storeId), encoding: .utf8) else { return nil }
         let parts = text.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard parts.count == 3, let seq = Int64(parts[0]), let key = try key(create: false),
-              seal(key, storeId: storeId, seq: seq, hash: parts[1]) == parts[2]
+        guard let key = try key(create: false) else { throw Failure.keyMissing(keyFile.path) }
+        guard parts.count == 3, let seq = Int64(parts[0]), seal(key, storeId: storeId, seq: seq, hash: parts[1]) == parts[2]
         else { throw Failure.tampered(anchorFile(storeId).path) }
         return (seq, parts[1])
     }
@@ -175,10 +217,38 @@ struct AuditAnchor: Sendable {
     func advance(storeId: String, seq: Int64, hash: String) throws {
         if let current = try? read(storeId: storeId), current.seq >= seq { return }
         guard let key = try key(create: true) else { return }
+        try write(key, storeId: storeId, seq: seq, hash: hash)
+    }
+
+    /// After a manager's incident note: the anchor is set to the chain's head
+    /// as it now stands (a new key if the old one was lost) and the alarm cleared.
+    func reset(storeId: String, seq: Int64, hash: String) throws {
+        guard let key = try key(create: true, replacing: true) else { return }
+        try write(key, storeId: storeId, seq: seq, hash: hash)
+        try? FileManager.default.removeItem(at: alarmFile(storeId))
+    }
+
+    private func write(_ key: SymmetricKey, storeId: String, seq: Int64, hash: String) throws {
         let file = anchorFile(storeId)
         try Protection.makePrivateDirectory(file.deletingLastPathComponent())
         let text = "\(seq) \(hash) \(seal(key, storeId: storeId, seq: seq, hash: hash))\n"
         try Data(text.utf8).write(to: file, options: .atomic)
+        chmod(file.path, 0o600)
+    }
+
+    /// The remembered failure, if one was raised for this store and not yet answered.
+    func alarm(storeId: String) -> AuditAlarm? {
+        guard let text = try? String(contentsOf: alarmFile(storeId), encoding: .utf8),
+              let space = text.firstIndex(of: " "), let at = Timestamp(String(text[..<space])) else { return nil }
+        return AuditAlarm(at: at, problem: text[text.index(after: space)...].trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Remembers a failed verification; the first failure stands until answered.
+    func raise(storeId: String, problem: String, at: Timestamp) {
+        guard alarm(storeId: storeId) == nil else { return }
+        try? Protection.makePrivateDirectory(anchorsFolder)
+        let file = alarmFile(storeId)
+        try? Data("\(at.text) \(problem)\n".utf8).write(to: file, options: .atomic)
         chmod(file.path, 0o600)
     }
 }

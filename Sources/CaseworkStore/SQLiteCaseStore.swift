@@ -76,6 +76,9 @@ public final class SQLiteCaseStore: CaseStore {
     }
 
     /// The schema migrations applied to this store, oldest first.
+    /// Every migration this version of Casework knows, oldest first.
+    public static var migrations: [String] { Schema.migrator.migrations }
+
     public func appliedMigrations() throws(StoreError) -> [String] {
         try run { try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }.sorted() }
     }
@@ -146,9 +149,29 @@ public final class SQLiteCaseStore: CaseStore {
     func advanceAnchor(to head: (Int64, String)) {
         guard let storeId = try? currentStoreId() else { return }
         let anchored: (seq: Int64, hash: String)?
-        do { anchored = try anchor.read(storeId: storeId) } catch { return }
+        do {
+            anchored = try anchor.read(storeId: storeId)
+        } catch {
+            anchor.raise(storeId: storeId, problem: Self.shortProblem(error), at: Timestamp(clock()))
+            return
+        }
         let sound = (try? pool.read { db in try AuditChain.follows(db, from: anchored, to: head.0) }) ?? false
-        if sound { try? anchor.advance(storeId: storeId, seq: head.0, hash: head.1) }
+        if sound {
+            do { try anchor.advance(storeId: storeId, seq: head.0, hash: head.1) } catch {
+                anchor.raise(storeId: storeId, problem: Self.shortProblem(error), at: Timestamp(clock()))
+            }
+        } else if let anchored {
+            anchor.raise(storeId: storeId, problem: "the trail does not follow from event \(anchored.seq) anchored outside the store: it was rewritten or rolled back",
+                         at: Timestamp(clock()))
+        }
+    }
+
+    static func shortProblem(_ error: any Error) -> String {
+        switch error as? AuditAnchor.Failure {
+        case .keyMissing?: "the audit key was missing"
+        case .tampered?: "the audit anchor was altered"
+        case nil: "the audit anchor could not be read"
+        }
     }
 
     /// Takes up the policy a manager stored, if it changed since: a workbook
@@ -605,11 +628,57 @@ extension SQLiteCaseStore {
     public func verifyAudit() throws(StoreError) -> AuditReport {
         try run {
             guard let id = try currentStoreId() else { return AuditReport(events: 0, problem: nil) }
+            var report: AuditReport
             do {
-                return try pool.read { db in try AuditChain.verify(db, anchor: anchor, storeId: id) }
+                report = try pool.read { db in try AuditChain.verify(db, anchor: anchor, storeId: id, known: try Self.knownBreaks(db)) }
             } catch let e as AuditAnchor.Failure {
-                return AuditReport(events: 0, problem: e.description)
+                report = AuditReport(events: 0, problem: e.description)
+                anchor.raise(storeId: id, problem: Self.shortProblem(e), at: Timestamp(clock()))
+                return report
             }
+            if let problem = report.problem {
+                anchor.raise(storeId: id, problem: problem, at: Timestamp(clock()))
+            } else if let alarm = anchor.alarm(storeId: id) {
+                report.problem = alarm.inWords
+            }
+            return report
         }
+    }
+
+    /// The breaks earlier incident notes answered.
+    static func knownBreaks(_ db: Database) throws -> Set<Int64> {
+        Set(try String.fetchAll(db, sql: "SELECT breaks FROM incident").flatMap { $0.split(separator: ",").compactMap { Int64($0) } })
+    }
+
+    public func auditAlarm() throws(StoreError) -> AuditAlarm? {
+        try run { try currentStoreId().flatMap { anchor.alarm(storeId: $0) } }
+    }
+
+    public func recordIncident(note: String, by actor: String) throws(StoreError) -> AuditIncident {
+        guard !note.isBlank else { throw .invalid("an incident note needs the note: what was found and what was done") }
+        guard note.count <= CaseFileCodec.maxTextLength else { throw .invalid("the note is longer than \(CaseFileCodec.maxTextLength) characters") }
+        let incident = try write(as: actor) { db, w -> AuditIncident in
+            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can record an incident note (you are a worker)") }
+            var walk = ChainWalk(known: [])
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+            while let row = try rows.next() {
+                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"], caseId: row["caseId"],
+                                         recordId: row["recordId"], version: row["version"], prevHash: row["prevHash"])
+                walk.step(seq: e.seq, prevHash: e.prevHash, computed: e.hash, stored: row["hash"])
+            }
+            let breaks = walk.breaks.map(\.seq)
+            try w.audit(db, .incident)
+            let event = w.head?.0 ?? 0
+            try db.execute(sql: "INSERT INTO incident (event, at, user, note, breaks) VALUES (?,?,?,?,?)",
+                           arguments: [event, w.now.text, w.actor.name, note, breaks.map(String.init).joined(separator: ",")])
+            return AuditIncident(event: event, at: w.now, by: w.actor.name, note: note, breaks: breaks)
+        }
+        try run {
+            guard let id = try currentStoreId(),
+                  let head = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1") })
+            else { return }
+            try anchor.reset(storeId: id, seq: head["seq"], hash: head["hash"])
+        }
+        return incident
     }
 }

@@ -159,6 +159,18 @@ enum Schema {
                 ALTER TABLE manualFlagByAuthor RENAME TO manualFlag;
                 """)
         }
+        // A manager's note answering a failed verification of the audit trail,
+        // and the events where the breaks it answers were found.
+        m.registerMigration("v7-incidents") { db in
+            try db.execute(sql: """
+                CREATE TABLE incident (
+                    event INTEGER PRIMARY KEY NOT NULL,
+                    at TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    note TEXT NOT NULL,
+                    breaks TEXT NOT NULL);
+                """)
+        }
         return m
     }
 

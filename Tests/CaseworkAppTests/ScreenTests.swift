@@ -17,6 +17,20 @@ struct ScreenTests {
         #expect(f.line(size.height - 1).contains("mia.manager (manager) · open flags: missing 6 · check 6 · advice 1"))
     }
 
+    @Test("a broken audit trail shows in the status bar on every screen, in the missing colour", arguments: Screens.sizes)
+    func auditAlarm(size: Size) {
+        var s = Screens.state(size)
+        #expect(!App.view(s).line(size.height - 1).contains("AUDIT TRAIL BROKEN"))
+        _ = Screens.apply(&s, App.update(&s, .auditAlarmLoaded(AuditAlarm(at: Screens.now, problem: "event 4 was altered after it was written"))))
+        Screens.open(&s, Screens.example("gaps"))
+        let f = App.view(s)
+        let bar = f.line(size.height - 1)
+        #expect(bar.hasSuffix(" ! AUDIT TRAIL BROKEN "), "\(bar)")
+        #expect(f[size.width - 3, size.height - 1].style.tone == .missing)
+        _ = App.update(&s, .auditAlarmLoaded(nil))
+        #expect(!App.view(s).line(size.height - 1).contains("AUDIT TRAIL BROKEN"), "answered by an incident note, it goes")
+    }
+
     @Test("case list on an empty store offers the invented sample cases", arguments: Screens.sizes)
     func firstRun(size: Size) {
         let s = Screens.state(size, cases: [])

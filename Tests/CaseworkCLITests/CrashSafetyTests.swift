@@ -1,4 +1,5 @@
 import CaseworkCore
+import CaseworkStore
 import CaseworkTestSupport
 import Foundation
 import GRDB
@@ -68,7 +69,7 @@ struct CrashSafetyTests {
     func killedMigration() throws {
         let cli = try CLI()
         var rng = SystemRandomNumberGenerator()
-        let all = ["v1", "v2-flags", "v3-drafts", "v4-review", "v5-indexes", "v6-manual-flag-authors"]
+        let all = SQLiteCaseStore.migrations
         for round in 0..<8 {
             let store = cli.home.appendingPathComponent("m\(round).sqlite")
             try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: store)

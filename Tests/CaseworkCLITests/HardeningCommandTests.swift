@@ -47,6 +47,34 @@ struct HardeningCommandTests {
         #expect(try cli.run("audit", "verify").status == 0)
     }
 
+    @Test("an audit trail edited and put back stays reported by verify until the manager's incident note")
+    func auditIncident() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let raw = { try DatabaseQueue(path: cli.storeFile.path) }
+        let edit = { (sql: String) in try raw().write { db in
+            try db.execute(sql: "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            try db.execute(sql: sql)
+            try db.execute(sql: """
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+                """)
+        } }
+        try edit("UPDATE audit SET user = 'x' || user WHERE seq = 2")
+        let broken = try cli.run("audit", "verify")
+        #expect(broken.status == 1 && broken.err == "casework: audit trail broken: event 2 was altered after it was written\n")
+        try edit("UPDATE audit SET user = substr(user, 2) WHERE seq = 2")
+        let remembered = try cli.run("audit", "verify")
+        #expect(remembered.status == 1 && remembered.err.contains("stays reported until a manager records an incident note"), "\(remembered.err)")
+        let blank = try cli.run("audit", "incident", "--note", " ")
+        #expect(blank.status == 1 && blank.err.contains("needs the note"))
+        let noted = try cli.run("audit", "incident", "--note", "Script run by IT by mistake; put back the same day")
+        #expect(noted.status == 0 && noted.out.hasPrefix("Incident note recorded as audit event"), "\(noted.err)")
+        let after = try cli.run("audit", "verify")
+        #expect(after.status == 0 && after.out.hasPrefix("Audit trail intact"), "\(after.err)")
+    }
+
     @Test("a store or backup made in an existing folder leaves that folder's mode alone")
     func parentFolderModes() throws {
         let cli = try CLI()

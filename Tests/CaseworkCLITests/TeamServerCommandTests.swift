@@ -32,13 +32,16 @@ struct TeamServerCommandTests {
         #expect(stranger.status != 0 && stranger.err.contains("not registered"), "\(stranger.err)")
     }
 
-    @Test("a store made before manual flags had one row per author is refused until migrated; migrate brings it up to date")
+    @Test("a store made by schema v1 is refused until migrated; migrate brings it up to date")
     func migrateFromV1() throws {
         let cli = try CLI()
         let db = database()
         #expect(try cli.run("server", "setup", "--admin", "ada.l", "--store", try TeamServer.address(db, user: "postgres")).status == 0)
-        // Undo migration v2 as it stood before it shipped: one manual flag per record.
+        // Undo migration v2: the store as v1 left it, one manual flag per record and no audit alarms.
         let undo = try TeamServer.psql(db, user: "postgres", """
+            DROP TRIGGER keep_incident ON casework.audit;
+            DROP FUNCTION casework.keep_incident(), casework.record_incident(text, bigint[]), casework.raise_audit_alarm(text);
+            DROP TABLE casework.audit_alarm, casework.audit_incident;
             ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
             ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id);
             DELETE FROM casework.schema_migration WHERE id = 'v2';

@@ -142,4 +142,57 @@ struct AuditTests {
         #expect(try t.store.verifyAudit().isIntact, "the live store still verifies after the backup was used")
         #expect(try backup.verifyAudit().isIntact)
     }
+
+    @Test("a rewrite noticed by an ordinary view is remembered after the trail is put back, until a manager's incident note")
+    func alarmRemembered() throws {
+        let t = try busyStore()
+        try t.raw().write { try $0.execute(sql: "CREATE TABLE saved AS SELECT * FROM audit") }
+        try rewriteChain(t)
+        #expect(try t.store.auditAlarm() == nil)
+        _ = try t.store.viewCase("C-0001", by: "mia.manager")
+        #expect(try t.store.auditAlarm()?.problem == "the trail does not follow from event 6 anchored outside the store: it was rewritten or rolled back")
+        // The forger puts the original trail back: on its own it would verify again.
+        try tamper(t, "DELETE FROM audit; INSERT INTO audit SELECT * FROM saved; DROP TABLE saved;")
+        let remembered = try t.store.verifyAudit()
+        #expect(remembered.problem?.hasPrefix("the audit trail failed verification on 2026-03-10 (the trail does not follow from event 6") == true,
+                "\(remembered)")
+        #expect(remembered.problem?.contains("casework audit incident") == true)
+        try t.store.addUser(User(name: "sam.t", role: .worker, teams: []), by: "mia.manager")
+        #expect(throws: StoreError.self) { try t.store.recordIncident(note: "Looked into it", by: "sam.t") }
+        #expect(throws: StoreError.self) { try t.store.recordIncident(note: "  ", by: "mia.manager") }
+        #expect(try t.store.auditAlarm() != nil, "a refused note answers nothing")
+        let incident = try t.store.recordIncident(note: "Restored from the 09:00 backup; IT told", by: "mia.manager")
+        #expect(incident.breaks.isEmpty && incident.by == "mia.manager")
+        #expect(try t.store.auditAlarm() == nil)
+        #expect(try t.store.verifyAudit().isIntact)
+    }
+
+    @Test("an incident note answers the breaks found when it was written; a later break is still found")
+    func incidentAnswersKnownBreaks() throws {
+        let t = try busyStore()
+        try tamper(t, "UPDATE audit SET user = 'someone.else' WHERE seq = 4")
+        #expect(try t.store.verifyAudit().problem == "event 4 was altered after it was written")
+        let incident = try t.store.recordIncident(note: "Event 4 edited by a script; IT investigating", by: "mia.manager")
+        #expect(incident.breaks == [4])
+        let after = try t.store.verifyAudit()
+        #expect(after.isIntact && after.acknowledged == [4], "\(after)")
+        _ = try t.store.viewCase("C-0002", by: "mia.manager")
+        #expect(try t.store.verifyAudit().isIntact, "the anchor follows the trail again after the note")
+        try tamper(t, "UPDATE audit SET user = 'someone.else' WHERE seq = 2")
+        #expect(try t.store.verifyAudit().problem == "event 2 was altered after it was written")
+    }
+
+    @Test("a deleted audit key is reported, never silently replaced; an incident note starts a new one")
+    func keyMissing() throws {
+        let t = try busyStore()
+        let key = t.location.configDirectory.appendingPathComponent("audit.key")
+        try FileManager.default.removeItem(at: key)
+        _ = try t.store.viewCase("C-0002", by: "mia.manager")
+        #expect(!FileManager.default.fileExists(atPath: key.path), "no new key made in silence")
+        #expect(try t.store.auditAlarm()?.problem == "the audit key was missing")
+        #expect(try t.store.verifyAudit().problem?.contains("audit.key is missing") == true)
+        _ = try t.store.recordIncident(note: "Key lost when the laptop was rebuilt", by: "mia.manager")
+        #expect(FileManager.default.fileExists(atPath: key.path))
+        #expect(try t.store.verifyAudit().isIntact)
+    }
 }

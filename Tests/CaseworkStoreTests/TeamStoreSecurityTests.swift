@@ -154,6 +154,39 @@ struct TeamStoreSecurityTests {
         #expect(try admin.verifyAudit().problem?.contains("missing") == true)
     }
 
+    @Test("a failed verification on the team store is remembered after the trail is put back, until a manager's incident note")
+    func alarmRemembered() throws {
+        let h = try team()
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t")
+        _ = try value(h, "postgres", """
+            SET session_replication_role = replica; CREATE TABLE public.saved AS SELECT * FROM casework.audit;
+            UPDATE casework.audit SET user_name = 'someone.else' WHERE seq = 2;
+            """)
+        #expect(try mia.verifyAudit().problem == "event 2 was altered after it was written")
+        _ = try value(h, "postgres", """
+            SET session_replication_role = replica;
+            UPDATE casework.audit a SET user_name = s.user_name FROM public.saved s WHERE a.seq = s.seq AND a.seq = 2; DROP TABLE public.saved;
+            """)
+        #expect(try mia.verifyAudit().problem?.hasPrefix("the audit trail failed verification on") == true, "put back, but remembered")
+        #expect(try sam.auditAlarm()?.problem == "event 2 was altered after it was written", "everyone's status bar shows it")
+        // A worker can neither answer the alarm nor raise a false one.
+        try refused(h, "sam.t", "SELECT casework.record_incident('nothing to see', '{}')", "only a manager can record an incident note")
+        try refused(h, "sam.t", "SELECT casework.raise_audit_alarm('fake')", "only a manager or an administrator can verify the audit trail")
+        try refused(h, "sam.t", "UPDATE casework.audit_alarm SET answered_by = 1")
+        #expect(throws: StoreError.self) { try sam.recordIncident(note: "nothing to see", by: "sam.t") }
+        let incident = try mia.recordIncident(note: "A DBA's script edited event 2 and put it back; IT told", by: h.manager)
+        #expect(incident.breaks.isEmpty && incident.by == h.manager)
+        #expect(try sam.auditAlarm() == nil)
+        #expect(try mia.verifyAudit().isIntact)
+        // A break answered by a note is passed over; a later one is still found.
+        _ = try value(h, "postgres", "SET session_replication_role = replica; UPDATE casework.audit SET user_name = 'x' WHERE seq = 3")
+        #expect(try mia.recordIncident(note: "Event 3 edited; restored from backup later", by: h.manager).breaks == [3])
+        let after = try mia.verifyAudit()
+        #expect(after.isIntact && after.acknowledged == [3], "\(after)")
+        _ = try value(h, "postgres", "SET session_replication_role = replica; UPDATE casework.audit SET user_name = 'x' WHERE seq = 1")
+        #expect(try mia.verifyAudit().problem == "event 1 was altered after it was written")
+    }
+
     @Test("who acts is the database's session user, whatever the client claims")
     func identity() throws {
         let h = try team()

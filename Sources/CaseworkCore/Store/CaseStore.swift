@@ -58,11 +58,48 @@ public enum ImportOutcome: Hashable, Sendable {
 /// The result of walking the audit chain.
 public struct AuditReport: Hashable, Sendable {
     public var events: Int
-    /// The first event found wrong and what is wrong with it; `nil` when the chain holds.
+    /// The first event found wrong and what is wrong with it, or a failed
+    /// verification no manager has answered yet; `nil` when the chain holds.
     public var problem: String?
+    /// Breaks a manager's incident note answered, by the event where each was found.
+    public var acknowledged: [Int64]
 
-    public init(events: Int, problem: String?) { self.events = events; self.problem = problem }
+    public init(events: Int, problem: String?, acknowledged: [Int64] = []) {
+        self.events = events; self.problem = problem; self.acknowledged = acknowledged
+    }
     public var isIntact: Bool { problem == nil }
+}
+
+/// A failed verification of the audit trail, remembered (outside the chain it
+/// doubts) until a manager records an incident note, so that evidence of
+/// tampering is not erased by the trail being put back or rewritten again.
+public struct AuditAlarm: Hashable, Sendable {
+    public var at: Timestamp
+    /// What the verification found: event numbers and what was wrong, never record text.
+    public var problem: String
+
+    public init(at: Timestamp, problem: String) { self.at = at; self.problem = problem }
+
+    /// How the alarm reads wherever it is reported.
+    public var inWords: String {
+        "the audit trail failed verification on \(at.localDay) (\(problem)); this stays reported until a manager records an incident note: casework audit incident --note TEXT"
+    }
+}
+
+/// A manager's note that a break in the audit trail was looked into: it
+/// answers the alarm, and the breaks found then are passed over from now on.
+public struct AuditIncident: Hashable, Sendable {
+    /// The audit event that records the note.
+    public var event: Int64
+    public var at: Timestamp
+    public var by: String
+    public var note: String
+    /// The events where the breaks it answers were found.
+    public var breaks: [Int64]
+
+    public init(event: Int64, at: Timestamp, by: String, note: String, breaks: [Int64]) {
+        self.event = event; self.at = at; self.by = by; self.note = note; self.breaks = breaks
+    }
 }
 
 /// What `casework check` found: the database's own integrity checks, the
@@ -121,7 +158,13 @@ public protocol CaseStore: Sendable {
     func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int
     func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion]
 
+    /// Walks the audit chain; a failure is remembered as an alarm until a manager's incident note.
     func verifyAudit() throws(StoreError) -> AuditReport
+    /// The failed verification not yet answered by an incident note, if any.
+    func auditAlarm() throws(StoreError) -> AuditAlarm?
+    /// A manager records that the trail's breaks were looked into: answers the
+    /// alarm, and verification passes over the breaks found now (not later ones).
+    func recordIncident(note: String, by actor: String) throws(StoreError) -> AuditIncident
 
     /// Open (or with `includeAccepted`, all) flags on cases the user may see,
     /// worst first, then oldest first.

@@ -12,7 +12,7 @@ enum PostgresAudit {
         AuditChain.hex(SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)))
     }
 
-    static func verify(_ db: PGConnection) throws -> AuditReport {
+    static func verify(_ db: PGConnection, known: Set<Int64> = []) throws -> AuditReport {
         let enabled = Set(try db.query("""
             SELECT tgname FROM pg_trigger
             WHERE tgrelid IN ('casework.audit'::regclass, 'casework.record_version'::regclass, 'casework.audit_staged'::regclass)
@@ -20,37 +20,26 @@ enum PostgresAudit {
             """).rows.compactMap { $0[0] })
         // Events of committed transactions are chained at their commit; any left staged escaped the chain.
         let unchained = Int(try db.query("SELECT count(*) FROM casework.audit_staged WHERE tx <> txid_current()").scalar ?? "0") ?? 0
-        var expected: Int64 = 1
-        var prev = AuditChain.genesis
-        let rows = try db.query("""
-            SELECT seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash FROM casework.audit ORDER BY seq
-            """)
-        for r in rows {
-            let seq = Int64(r[0] ?? "") ?? 0
-            if seq != expected {
-                return AuditReport(events: Int(expected - 1), problem: seq > expected
-                    ? "event \(expected) is missing (the next event is \(seq)): events were deleted"
-                    : "event \(seq) is out of order after event \(expected - 1)")
-            }
-            if r[8] != prev {
-                return AuditReport(events: Int(expected - 1),
-                                   problem: "event \(seq) does not follow event \(seq - 1): events were inserted, deleted or reordered")
-            }
-            let fields = [r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "", r[5] ?? "", r[6] ?? "", r[7] ?? "", prev]
-            if hash(fields) != r[9] {
-                return AuditReport(events: Int(expected - 1), problem: "event \(seq) was altered after it was written")
-            }
-            prev = r[9] ?? ""
-            expected += 1
-        }
-        let count = Int(expected - 1)
+        var report = try walk(db, known: known).report
+        guard report.isIntact else { return report }
         for name in guards where !enabled.contains(name) {
-            return AuditReport(events: count, problem: "the append-only guard \(name) was removed or disabled")
+            report.problem = "the append-only guard \(name) was removed or disabled"
+            return report
         }
         if unchained > 0 {
-            return AuditReport(events: count, problem: "\(unchained) events were written but never chained: the chaining trigger was bypassed")
+            report.problem = "\(unchained) events were written but never chained: the chaining trigger was bypassed"
         }
-        return AuditReport(events: count, problem: nil)
+        return report
+    }
+
+    /// The chain walked in order with the client's own hashing.
+    static func walk(_ db: PGConnection, known: Set<Int64>) throws -> ChainWalk {
+        var walk = ChainWalk(known: known)
+        for r in try db.query("SELECT seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash FROM casework.audit ORDER BY seq") {
+            let fields = [r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "", r[5] ?? "", r[6] ?? "", r[7] ?? "", r[8] ?? ""]
+            walk.step(seq: Int64(r[0] ?? "") ?? 0, prevHash: r[8] ?? "", computed: hash(fields), stored: r[9] ?? "")
+        }
+        return walk
     }
 
     /// Record versions whose text no longer matches the digest the audit trail

@@ -443,7 +443,41 @@ extension PostgresCaseStore {
     }
 
     public func verifyAudit() throws(StoreError) -> AuditReport {
-        try transaction { db in try PostgresAudit.verify(db) }
+        var report = try transaction { db in
+            try PostgresAudit.verify(db, known: Set(try db.query("SELECT unnest(breaks) FROM casework.audit_incident").rows.compactMap { Int64($0[0] ?? "") }))
+        }
+        if let problem = report.problem {
+            try transaction { db in _ = try db.query("SELECT casework.raise_audit_alarm($1)", [problem]) }
+        } else if let alarm = try auditAlarm() {
+            report.problem = alarm.inWords
+        }
+        return report
+    }
+
+    public func auditAlarm() throws(StoreError) -> AuditAlarm? {
+        try transaction { db in
+            try db.query("SELECT raised_at, problem FROM casework.audit_alarm WHERE answered_by IS NULL ORDER BY n LIMIT 1").rows.first.map {
+                AuditAlarm(at: Timestamp($0[0] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), problem: $0[1] ?? "")
+            }
+        }
+    }
+
+    public func recordIncident(note: String, by actor: String) throws(StoreError) -> AuditIncident {
+        guard note.count <= CaseFileCodec.maxTextLength else { throw .invalid("the note is longer than \(CaseFileCodec.maxTextLength) characters") }
+        try transaction { db in
+            let role = Role(rawValue: try db.query("SELECT casework.my_role()").scalar ?? "")
+            guard role == .manager else {
+                throw StoreError.forbidden("only a manager can record an incident note (you are \(role?.inWords ?? "not registered"))")
+            }
+            let breaks = try PostgresAudit.walk(db, known: []).breaks.map { String($0.seq) }
+            _ = try db.query("SELECT casework.record_incident($1, $2::bigint[])", [note, Self.array(breaks)])
+        }
+        return try transaction { db in
+            guard let r = try db.query("SELECT event, at, user_name, note, array_to_string(breaks, ',') FROM casework.audit_incident ORDER BY event DESC LIMIT 1").rows.first
+            else { throw StoreError.invalid("the incident note was not kept") }
+            return AuditIncident(event: Int64(r[0] ?? "") ?? 0, at: Timestamp(r[1] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)),
+                                 by: r[2] ?? "", note: r[3] ?? "", breaks: (r[4] ?? "").split(separator: ",").compactMap { Int64($0) })
+        }
     }
 
     public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {

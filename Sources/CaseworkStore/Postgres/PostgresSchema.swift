@@ -763,8 +763,64 @@ enum PostgresSchema {
         """
 
     /// Flags raised by hand are their author's own rows: a worker's raise on a
-    /// record a manager flagged adds beside it, never replaces it.
+    /// record a manager flagged adds beside it, never replaces it. A failed
+    /// verification of the audit trail is remembered (an alarm) until a
+    /// manager records an incident note, whose breaks verification then passes over.
     static let v2 = """
+        CREATE TABLE casework.audit_alarm (
+            n bigserial PRIMARY KEY,
+            raised_at text NOT NULL,
+            raised_by text NOT NULL,
+            problem text NOT NULL,
+            answered_by bigint);
+        CREATE TABLE casework.audit_incident (
+            event bigint PRIMARY KEY,
+            at text NOT NULL,
+            user_name text NOT NULL,
+            note text NOT NULL,
+            breaks bigint[] NOT NULL);
+        GRANT SELECT ON casework.audit_alarm TO casework_user;
+        GRANT SELECT ON casework.audit_incident TO casework_manager, casework_admin;
+
+        -- Whoever verifies the trail and finds it broken says so; the first unanswered alarm stands.
+        CREATE FUNCTION casework.raise_audit_alarm(p_problem text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_role(ARRAY['manager', 'admin'], 'verify the audit trail');
+          IF EXISTS (SELECT 1 FROM audit_alarm WHERE answered_by IS NULL) THEN RETURN; END IF;
+          INSERT INTO audit_alarm (raised_at, raised_by, problem) VALUES (casework.now_text(), session_user, left(p_problem, 500));
+          PERFORM casework.audit_append('audit-alarm', NULL, NULL, NULL, NULL);
+        END $$;
+
+        CREATE FUNCTION casework.record_incident(p_note text, p_breaks bigint[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_role(ARRAY['manager'], 'record an incident note');
+          IF coalesce(btrim(p_note), '') = '' THEN
+            RAISE EXCEPTION 'an incident note needs the note: what was found and what was done' USING ERRCODE = 'CW003';
+          END IF;
+          PERFORM casework.audit_append('incident', NULL, NULL, NULL, NULL);
+          PERFORM set_config('casework.incident_note', p_note, true);
+          PERFORM set_config('casework.incident_breaks', coalesce(p_breaks, '{}')::text, true);
+        END $$;
+
+        -- The note is kept with the event that records it, once the chain gives it a number.
+        CREATE FUNCTION casework.keep_incident() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          IF NEW.action = 'incident' AND coalesce(current_setting('casework.incident_note', true), '') <> '' THEN
+            INSERT INTO audit_incident (event, at, user_name, note, breaks)
+            VALUES (NEW.seq, NEW.at, NEW.user_name, current_setting('casework.incident_note'),
+                    current_setting('casework.incident_breaks')::bigint[]);
+            UPDATE audit_alarm SET answered_by = NEW.seq WHERE answered_by IS NULL;
+            PERFORM set_config('casework.incident_note', '', true);
+          END IF;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER keep_incident AFTER INSERT ON casework.audit FOR EACH ROW EXECUTE FUNCTION casework.keep_incident();
+        REVOKE ALL ON FUNCTION casework.raise_audit_alarm(text), casework.record_incident(text, bigint[]), casework.keep_incident() FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.raise_audit_alarm(text), casework.record_incident(text, bigint[]) TO casework_user;
+
         ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
         ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id, raised_by);
         CREATE OR REPLACE FUNCTION casework.raise_flag(p_case text, p_record text, p_severity text, p_reason text)
