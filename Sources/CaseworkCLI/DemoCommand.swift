@@ -16,7 +16,7 @@ struct Demo: ParsableCommand {
 
         func validate() throws {
             guard (1...1_000_000).contains(cases) else { throw ValidationError("--cases takes 1 to 1000000") }
-            guard (1...10_000).contains(batch) else { throw ValidationError("--batch takes 1 to 10000 cases a transaction") }
+            guard (1...1_000).contains(batch) else { throw ValidationError("--batch takes 1 to 1000 cases a transaction (an import holds at most \(StoreRules.importLimit) records)") }
         }
 
         func run() throws {

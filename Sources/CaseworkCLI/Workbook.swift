@@ -26,8 +26,15 @@ enum Workbook {
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal(color: color) } catch { throw fail("cannot start the terminal (TERM=\(env["TERM"] ?? "unset"))") }
         let now = Date()
-        let state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
+        var state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
+        switch (store as? SQLiteCaseStore)?.limitation {
+        case .readOnly?:
+            state.message = Message("The store is read-only: cases are listed, but opening one cannot be recorded, so it is refused.", isError: true)
+        case .diskFull?:
+            state.message = Message("The disk is full: cases are listed, but nothing can be opened or saved until there is space.", isError: true)
+        case nil: break
+        }
         let exports: URL
         switch try options.address {
         case .file(let file): exports = file.file.deletingLastPathComponent().appendingPathComponent("exports")

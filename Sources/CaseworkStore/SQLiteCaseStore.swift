@@ -9,7 +9,20 @@ import Synchronization
 /// same store open in two processes.
 public final class SQLiteCaseStore: CaseStore {
     public let location: StoreLocation
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
+    /// Why the store was opened read-only, if it was: lists, `check` and
+    /// `audit verify` work; reading a case does not, as the reading could not
+    /// be recorded, and nothing can be saved.
+    public let limitation: Limitation?
+    public var isReadOnly: Bool { limitation != nil }
+
+    /// What keeps a store from being written.
+    public enum Limitation: Sendable {
+        /// The file or its folder cannot be written by this user.
+        case readOnly
+        /// The disk holding it is full.
+        case diskFull
+    }
     let anchor: AuditAnchor
     let clock: @Sendable () -> Date
     let storeId: String?
@@ -41,6 +54,9 @@ public final class SQLiteCaseStore: CaseStore {
                 throw .storage("cannot create the folder \(location.file.deletingLastPathComponent().path)")
             }
         }
+        var limitation: Limitation? = location.exists && !Protection.canWrite(location.file) ? .readOnly : nil
+        // A -shm or -wal left unwritable by an earlier read-only open must not keep a writable store read-only.
+        if location.exists && limitation == nil { Protection.makePrivate(location.file) }
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
@@ -48,13 +64,25 @@ public final class SQLiteCaseStore: CaseStore {
             db.add(function: Self.contains)
             if let sqlTrace { db.trace { if case .statement(let s) = $0 { sqlTrace { s.expandedSQL } } } }
         }
+        var opened: (any DatabaseWriter)?
         do {
-            pool = try DatabasePool(path: location.file.path, configuration: config)
-            // After GRDB's WAL set-up (which picks NORMAL), on the pool's one writer
-            // connection: a saved record must survive a power cut.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            Protection.makePrivate(location.file)
-            try pool.read { db in
+            if limitation == nil {
+                do {
+                    opened = try Self.openWritable(location.file, config)
+                } catch where location.exists && Protection.isFull(location.file.deletingLastPathComponent()) {
+                    // A full disk cannot take even the -shm a reader needs: open read-only so lists still work.
+                    limitation = .diskFull
+                }
+            }
+            if limitation != nil {
+                config.readonly = true
+                // Immutable: SQLite takes no locks and makes no -shm, so nothing is written beside
+                // the file; unless a -wal holds saved changes, which only a WAL reader sees.
+                let wal = (try? FileManager.default.attributesOfItem(atPath: location.file.path + "-wal")[.size] as? Int) ?? 0
+                opened = try DatabaseQueue(path: wal > 0 ? location.file.path : Self.immutableURI(location.file), configuration: config)
+            }
+            guard let opened else { throw StoreError.storage("cannot open \(location.file.path)") }
+            try opened.read { db in
                 let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 if !tables.isEmpty && !tables.contains("grdb_migrations") {
                     throw StoreError.invalid("\(location.file.path) is not a Casework store (it holds another program's tables); nothing was changed")
@@ -62,11 +90,21 @@ public final class SQLiteCaseStore: CaseStore {
                 if try Schema.migrator.hasBeenSuperseded(db) {
                     throw StoreError.invalid("the store at \(location.file.path) was made by a newer casework; upgrade casework to open it")
                 }
+                if limitation != nil, try !Schema.migrator.hasCompletedMigrations(db) {
+                    throw limitation == .diskFull ? StoreError.full : StoreError.invalid(
+                        "the store at \(location.file.path) is read-only and was made by an older casework; its owner makes it writable (chmod 600 \(location.file.path)) so it can be brought up to date")
+                }
             }
-            try Schema.migrator.migrate(pool)
-            storeId = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") }
+            if limitation == nil { try Schema.migrator.migrate(opened) }
+            storeId = try opened.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") }
         } catch {
             throw Self.map(error, path: location.file.path)
+        }
+        pool = opened!
+        self.limitation = limitation
+        guard limitation == nil else {
+            try read { db in try followStoredPolicy(db) }
+            return
         }
         Protection.makePrivate(location.file)
         try read { db in try followStoredPolicy(db) }
@@ -75,15 +113,31 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
-    /// The schema migrations applied to this store, oldest first.
     /// Every migration this version of Casework knows, oldest first.
     public static var migrations: [String] { Schema.migrator.migrations }
 
+    /// The schema migrations applied to this store, oldest first.
     public func appliedMigrations() throws(StoreError) -> [String] {
         try run { try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }.sorted() }
     }
 
     // MARK: - Plumbing
+
+    static func openWritable(_ file: URL, _ config: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: file.path, configuration: config)
+        // After GRDB's WAL set-up (which picks NORMAL), on the pool's one writer
+        // connection: a saved record must survive a power cut.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        Protection.makePrivate(file)
+        return pool
+    }
+
+    /// `file:` URI opening `file` immutable (read-only, no locks, no -shm).
+    static func immutableURI(_ file: URL) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (file.standardizedFileURL.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? file.path) + "?immutable=1"
+    }
 
     static func map(_ error: Error, path: String) -> StoreError {
         if let e = error as? StoreError { return e }
@@ -92,6 +146,7 @@ public final class SQLiteCaseStore: CaseStore {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
             case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH: return .readOnly(path: path)
             case .SQLITE_FULL: return .full
+            case .SQLITE_IOERR where Protection.isFull(URL(fileURLWithPath: path).deletingLastPathComponent()): return .full
             case .SQLITE_CANTOPEN: return .storage("cannot open \(path)")
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .storage("\(path) is not a Casework store or is damaged")
             default: return .storage("SQLite error \(e.resultCode.rawValue): \(e.message ?? "unknown")")
@@ -112,6 +167,8 @@ public final class SQLiteCaseStore: CaseStore {
         var head: (Int64, String)?
         /// Cases whose flags are recomputed before the transaction commits.
         var touched: Set<String> = []
+        /// Flags computed before the lock was taken (an import's new cases), with the policy they used.
+        var computed: [String: (c: Case, flags: [Flag], policy: String)] = [:]
 
         mutating func audit(_ db: Database, _ action: AuditAction, caseId: String? = nil,
                             recordId: String? = nil, version: Int? = nil) throws {
@@ -122,6 +179,11 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// One IMMEDIATE transaction as `actorName` (who must be registered), then the anchor moves.
     func write<T>(as actorName: String, _ body: (Database, inout Write) throws -> T) throws(StoreError) -> T {
+        switch limitation {
+        case .readOnly?: throw .readOnly(path: location.file.path)
+        case .diskFull?: throw .full
+        case nil: break
+        }
         let now = Timestamp(clock())
         let (value, head): (T, (Int64, String)?) = try run {
             try pool.writeWithoutTransaction { db in
@@ -131,7 +193,14 @@ public final class SQLiteCaseStore: CaseStore {
                     var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
                     result = try body(db, &w)
                     if !w.touched.isEmpty { try followStoredPolicy(db) }
-                    for caseId in w.touched.sorted() { try refreshFlags(db, caseId, now: now) }
+                    let policy = engine.policy.canonical
+                    for caseId in w.touched.sorted() {
+                        if let pre = w.computed[caseId], pre.policy == policy {
+                            try Self.storeFlags(db, pre.c, pre.flags, now: now)
+                        } else {
+                            try refreshFlags(db, caseId, now: now)
+                        }
+                    }
                     state = w
                     return .commit
                 }
@@ -250,12 +319,12 @@ public final class SQLiteCaseStore: CaseStore {
 
     // MARK: - Writing records
 
-    static func insert(_ db: Database, _ record: CaseRecord, caseId: String, position: Int, w: Write, reason: String?) throws {
-        let body = record.body()
-        try db.execute(sql: "INSERT INTO record (caseId, recordId, kind, position, version, body) VALUES (?,?,?,?,1,?)",
-                       arguments: [caseId, record.id, record.kind.rawValue, position, body])
-        try db.execute(sql: "INSERT INTO recordVersion (caseId, recordId, version, kind, body, author, at, reason) VALUES (?,?,1,?,?,?,?,?)",
-                       arguments: [caseId, record.id, record.kind.rawValue, body, w.actor.name, w.now.text, reason])
+    static func insert(_ db: Database, _ record: CaseRecord, body: String? = nil, caseId: String, position: Int, w: Write, reason: String?) throws {
+        let body = body ?? record.body()
+        try db.cachedStatement(sql: "INSERT INTO record (caseId, recordId, kind, position, version, body) VALUES (?,?,?,?,1,?)")
+            .execute(arguments: [caseId, record.id, record.kind.rawValue, position, body])
+        try db.cachedStatement(sql: "INSERT INTO recordVersion (caseId, recordId, version, kind, body, author, at, reason) VALUES (?,?,1,?,?,?,?,?)")
+            .execute(arguments: [caseId, record.id, record.kind.rawValue, body, w.actor.name, w.now.text, reason])
     }
 
     /// Writes the next version of a record; returns it, or nil when nothing changed.
@@ -361,10 +430,16 @@ extension SQLiteCaseStore {
 
     public func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome] {
         try StoreRules.checkImport(cases)
+        // Everything that needs no lock is done before taking it: checking each
+        // case, encoding its records and computing its flags.
+        let engine = self.engine
+        let prepared = try cases.map { c throws(StoreError) in
+            let c = try validated(c)
+            return (c: c, bodies: c.records.map { $0.body() }, flags: engine.flags(for: c))
+        }
         return try write(as: actor) { db, w in
             var outcomes: [ImportOutcome] = []
-            for c in cases {
-                let c = try validated(c)
+            for (c, bodies, flags) in prepared {
                 if w.actor.role != .manager, !c.reviews.isEmpty {
                     let stored = Set(try String.fetchAll(db, sql: "SELECT body FROM record WHERE caseId = ? AND kind = 'review'", arguments: [c.id]))
                     if c.reviews.contains(where: { !stored.contains(CaseRecord.review($0).body()) }) {
@@ -381,11 +456,12 @@ extension SQLiteCaseStore {
                     outcomes.append(try replaceCase(db, c, w: &w))
                 } else {
                     try Self.upsertSummary(db, c, now: w.now)
-                    for (position, record) in c.records.enumerated() {
-                        try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
+                    for (position, (record, body)) in zip(c.records, bodies).enumerated() {
+                        try Self.insert(db, record, body: body, caseId: c.id, position: position, w: w, reason: nil)
                     }
                     try w.audit(db, .import, caseId: c.id)
                     w.touched.insert(c.id)
+                    w.computed[c.id] = (c, flags, engine.policy.canonical)
                     outcomes.append(.created(caseId: c.id, records: c.records.count))
                 }
             }
@@ -431,11 +507,24 @@ extension SQLiteCaseStore {
 
     /// The whole case for someone who may see it, with the reading recorded in the audit trail.
     private func readCase(_ id: String, by actor: String, recordedAs action: AuditAction) throws(StoreError) -> Case {
-        try write(as: actor) { db, w in
+        try recordedRead(as: actor) { db, w in
             _ = try Self.visibleCase(db, id, w.actor)
             let c = try Self.loadCase(db, id)
             try w.audit(db, action, caseId: id)
             return c
+        }
+    }
+
+    /// A reading of record text, written to the audit trail with it: when the
+    /// event cannot be written (a read-only store, a full disk) nothing is
+    /// read, and the message says why and what to do.
+    func recordedRead<T>(as actor: String, _ body: (Database, inout Write) throws -> T) throws(StoreError) -> T {
+        do {
+            return try write(as: actor, body)
+        } catch .readOnly(let path) {
+            throw .viewNotRecorded(why: "the store at \(path) is read-only. Lists, `casework check` and `casework audit verify` still work; its owner makes it writable again with: chmod 600 \(path)")
+        } catch .full {
+            throw .viewNotRecorded(why: "the disk holding the store is full. Free space on it (or ask IT to), then try again")
         }
     }
 
@@ -610,7 +699,7 @@ extension SQLiteCaseStore {
 
     /// Every version's text is a reading of the case: an audited view.
     public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {
-        try write(as: actor) { db, w in
+        try recordedRead(as: actor) { db, w in
             _ = try Self.visibleCase(db, caseId, w.actor)
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM recordVersion WHERE caseId = ? AND recordId = ? ORDER BY version",
                                         arguments: [caseId, recordId])

@@ -82,6 +82,18 @@ enum Protection {
         }
     }
 
+    /// Whether this process can write the store: the file and its folder (for the -wal and -shm).
+    static func canWrite(_ file: URL) -> Bool {
+        access(file.path, W_OK) == 0 && access(file.deletingLastPathComponent().path, W_OK) == 0
+    }
+
+    /// Whether the file system holding `folder` is (all but) full: under 1 MiB free.
+    static func isFull(_ folder: URL) -> Bool {
+        var fs = statvfs()
+        guard statvfs(folder.path, &fs) == 0 else { return false }
+        return UInt64(fs.f_bavail) * UInt64(fs.f_frsize) < 1 << 20
+    }
+
     static func makePrivate(_ file: URL) {
         for suffix in ["", "-wal", "-shm"] {
             let path = file.path + suffix

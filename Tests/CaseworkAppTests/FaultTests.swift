@@ -83,7 +83,7 @@ struct FaultTests {
         _ = sh("dd if=/dev/zero of='\(small.path)/filler' bs=4k")
         w.runner.send(.key(.ctrl("s")))
         #expect(w.runner.state.message?.isError == true)
-        #expect(w.runner.state.message?.text.contains("disk is full") == true, "\(w.runner.state.message?.text ?? "")")
+        #expect(w.runner.state.message?.text.contains("disk holding the store is full") == true, "\(w.runner.state.message?.text ?? "")")
         #expect(w.form?.values["text"] == Self.words)
         #expect(w.notes == before)
         #expect(try FileManager.default.removeItem(at: small.appendingPathComponent("filler")) == ())

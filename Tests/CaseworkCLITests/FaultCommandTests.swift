@@ -34,7 +34,7 @@ struct FaultCommandTests {
         }
     }
 
-    @Test("a full disk: 'the disk is full; nothing was saved', no record text, the store whole and unchanged")
+    @Test("a full disk: 'nothing was saved' and what to do, no record text, the store whole and unchanged; reading a case says why it cannot")
     func diskFull() throws {
         let cli = try CLI()
         let small = cli.home.appendingPathComponent("small")
@@ -47,11 +47,20 @@ struct FaultCommandTests {
         let store = small.appendingPathComponent("s.sqlite").path
         #expect(try cli.run("init", "--store", store).status == 0)
         #expect(try cli.run("import", try cli.file("a.json", String(decoding: Self.caseFile("C-0100"), as: UTF8.self)), "--store", store).status == 0)
+        // Full to the last byte: reading a case cannot be recorded, so it is refused, saying what to do.
+        _ = try DatabaseQueue(path: store).writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        _ = sh("(dd if=/dev/zero of='\(small.path)/filler' bs=4k 2>/dev/null; true)")
+        let show = try cli.run("show", "C-0100", "--store", store)
+        #expect(show.status == 1 && show.err.contains("nothing is shown: the disk holding the store is full. Free space on it"), "\(show.err)")
+        #expect(!show.err.contains("Zebedee") && !show.out.contains("Zebedee"))
+        #expect(try cli.run("cases", "--store", store).status == 0, "lists need no audit event")
+        _ = sh("rm -f '\(small.path)/filler'")
+        #expect(try cli.run("show", "C-0100", "--store", store).status == 0)
         let before = try tableCounts(store)
         let big = try cli.file("big.json", String(decoding: Self.caseFile("C-0101", noteLength: 30_000), as: UTF8.self))
         let r = try cli.run("import", big, "--store", store)
         #expect(r.status != 0)
-        #expect(r.err.contains("the disk is full; nothing was saved"), "\(r.err)")
+        #expect(r.err.contains("the disk holding the store is full; nothing was saved. Free space on it"), "\(r.err)")
         #expect(!r.err.contains("Zebedee") && !r.out.contains("Zebedee"))
         #expect(try tableCounts(store) == before)
         #expect(try cli.run("check", "--store", store).status == 0)
@@ -80,6 +89,83 @@ struct FaultCommandTests {
         #expect(said.contains("read-only"), "\(said)")
         #expect(!said.contains("Zebedee"))
         #expect(try tableCounts(store) == before)
+    }
+
+    @Test("a store made read-only (0400) still lists, checks and verifies; reading a case says it cannot be recorded; a stale -shm does not keep it read-only")
+    func readOnlyStoreUsable() throws {
+        #expect(sh("id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker") == 0)
+        let cli = try CLI()
+        let dir = cli.home.appendingPathComponent("own")
+        let store = dir.appendingPathComponent("s.sqlite").path
+        #expect(try cli.run("init", "--store", store).status == 0)
+        #expect(try cli.run("import", try cli.file("a.json", String(decoding: Self.caseFile("C-0100"), as: UTF8.self)), "--store", store).status == 0)
+        #expect(try cli.run("users", "add", "cwworker", "--role", "manager", "--store", store).status == 0)
+        let home = cli.home.appendingPathComponent("worker")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        // The store becomes cwworker's own (a single-user store belongs to one OS user), then 0400.
+        #expect(sh("chown -R cwworker '\(dir.path)' '\(home.path)' && chmod 0755 '\(cli.home.path)' && chmod 0400 '\(store)'") == 0)
+        func asOwner(_ args: String) -> (status: Int32, output: String) {
+            let out = cli.home.appendingPathComponent("out-\(UUID().uuidString).txt").path
+            let status = sh("(runuser -u cwworker -- env HOME='\(home.path)' XDG_CONFIG_HOME='\(home.path)/config' \(CLI.binary.path) \(args) --store '\(store)' > '\(out)' 2>&1; echo $? >> '\(out)')")
+            let said = (try? String(contentsOf: URL(fileURLWithPath: out), encoding: .utf8)) ?? ""
+            let code = Int32(said.split(separator: "\n").last ?? "") ?? -1
+            #expect(status == 0)
+            return (code, said)
+        }
+        let before = try tableCounts(store)
+        for args in ["cases", "check", "audit verify", "flags"] {
+            let r = asOwner(args)
+            #expect(r.status == 0, "\(args): \(r.output)")
+        }
+        for args in ["show C-0100", "history C-0100/N1", "export C-0100"] {
+            let r = asOwner(args)
+            #expect(r.status == 1 && r.output.contains("could not be, so nothing is shown: the store at \(store) is read-only"), "\(args): \(r.output)")
+            #expect(!r.output.contains("Zebedee"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: store + "-shm"), "a read-only open leaves nothing beside the file")
+        #expect(try tableCounts(store) == before)
+        // Permissions restored, but an earlier read-only open's -shm is left 0400.
+        #expect(sh("chmod 0600 '\(store)' && touch '\(store)-shm' && chown cwworker '\(store)-shm' && chmod 0400 '\(store)-shm'") == 0)
+        let r = asOwner("show C-0100")
+        #expect(r.status == 0 && r.output.contains("Case C-0100"), "\(r.output)")
+    }
+
+    /// The "gaps" example as case `id` with `notes` short invented notes.
+    static func manyNotes(_ id: String, _ notes: Int) throws -> String {
+        var c = try CaseFileCodec.decode(Data(contentsOf: URL(fileURLWithPath: CLI.example("gaps"))))
+        c.id = id
+        c.notes = (1...notes).map { CaseNote(id: "N\($0)", at: Timestamp("2026-03-06T12:00:00Z")!, by: c.worker, kind: .visit, text: "Visit \($0).") }
+        return String(decoding: CaseFileCodec.encode(c), as: UTF8.self)
+    }
+
+    @Test("an import too big to write within the busy timeout is refused, saying to split it; one within the limit never makes a reader wait it out")
+    func importKeepsTheLockShort() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("import", CLI.example("gaps")).status == 0)
+        let before = try tableCounts(cli.storeFile.path)
+        let huge = try cli.run("import", try cli.file("huge.json", try Self.manyNotes("C-0600", StoreRules.importLimit)))
+        #expect(huge.status == 1 && huge.err.contains("hold 20010 records; at most 20000 go in at once"), "\(huge.err)")
+        #expect(huge.err.contains("Split the file") && huge.err.contains("nothing was imported"))
+        #expect(try tableCounts(cli.storeFile.path) == before)
+        // The largest import allowed, while another session reads a case over and over.
+        let big = try cli.file("big.json", try Self.manyNotes("C-0601", StoreRules.importLimit - 10))
+        let importer = Process()
+        importer.executableURL = CLI.binary
+        importer.arguments = ["import", big, "--store", cli.storeFile.path]
+        importer.environment = ["HOME": cli.home.path, "XDG_CONFIG_HOME": cli.home.appendingPathComponent("config").path]
+        importer.standardOutput = FileHandle.nullDevice
+        try importer.run()
+        var reads = 0
+        while importer.isRunning {
+            let r = try cli.run("show", "C-0002")
+            #expect(r.status == 0, "a reader during the import: \(r.err)")
+            reads += 1
+        }
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        #expect(reads > 0)
+        #expect(try cli.run("cases").out.contains("C-0601"))
     }
 
     @Test("refusals and bad input name ids and paths, never record text")

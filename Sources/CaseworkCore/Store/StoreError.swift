@@ -13,6 +13,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case busy
     case readOnly(path: String)
     case full
+    /// Reading record text is audited: when the event cannot be written, nothing is shown.
+    case viewNotRecorded(why: String)
     case storage(String)
 
     public var description: String {
@@ -27,8 +29,9 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalid(let why): why
         case .invalidFile(let file, let e): "\(file): \(e)"
         case .busy: "the store is busy (another session is saving); nothing was saved, try again"
-        case .readOnly(let path): "the store at \(path) is read-only; nothing was saved"
-        case .full: "the disk is full; nothing was saved"
+        case .readOnly(let path): "the store at \(path) is read-only; nothing was saved. Its owner makes it writable again with: chmod 600 \(path)"
+        case .full: "the disk holding the store is full; nothing was saved. Free space on it (or ask IT to), then try again"
+        case .viewNotRecorded(let why): "every reading of a case is recorded in the audit trail, and this one could not be, so nothing is shown: \(why)"
         case .storage(let what): "storage error: \(what)"
         }
     }

@@ -15,10 +15,19 @@ public enum StoreRules {
         }
     }
 
-    /// Cases brought in together: each id once.
+    /// At most this many records go in at once: an import holds the store's
+    /// write lock while it writes, and others wait for it no longer than the
+    /// busy timeout (5 s). Measured in BENCHMARKS.md ("Import and the write lock").
+    public static let importLimit = 20_000
+
+    /// Cases brought in together: each id once, and no more records than `importLimit`.
     public static func checkImport(_ cases: [Case]) throws(StoreError) {
         var seen = Set<String>()
         for c in cases where !seen.insert(c.id).inserted { throw .invalid("case \(c.id) appears in more than one file") }
+        let records = cases.reduce(0) { $0 + $1.records.count }
+        guard records <= importLimit else {
+            throw .invalid("these files hold \(records) records; at most \(importLimit) go in at once, so that nobody else waits on the store while they are written. Split the file, or import fewer files at a time; nothing was imported")
+        }
     }
 
     /// Records saved together: no second header, no review by this route, a reason for every amendment.
