@@ -24,6 +24,11 @@ public enum App {
                 s.stack[0] = .caseList(l)
             }
             return []
+        case .draftsRemoved(let n):
+            if n > 0 {
+                s.message = Message("\(n) old \(n == 1 ? "draft" : "drafts"), offered last time and not resumed, \(n == 1 ? "was" : "were") removed.")
+            }
+            return []
         case .auditAlarmLoaded(let alarm):
             s.auditAlarm = alarm
             return []

@@ -190,7 +190,8 @@ enum ResumeScreen {
         f.put("You have unfinished work from an earlier session. Nothing you typed was lost.", x: 2, y: 2, width: s.size.width - 4)
         for (i, d) in r.drafts.enumerated().prefix(s.size.height - 8) {
             let y = 4 + i
-            f.put("\(d.updatedAt.short)  \(d.title)", x: 4, y: y, width: s.size.width - 6, style: i == r.selected ? .selected : .plain)
+            let lastChance = d.lastOfferedAt == nil ? "" : "  (old: removed next time)"
+            f.put("\(d.updatedAt.short)  \(d.title)\(lastChance)", x: 4, y: y, width: s.size.width - 6, style: i == r.selected ? .selected : .plain)
             if i == r.selected { f.cursor = Point(x: 4, y: y) }
         }
         return f

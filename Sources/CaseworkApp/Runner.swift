@@ -80,7 +80,8 @@ public final class AppRunner {
             case .loadHistory(let caseId, let recordId):
                 return ([.historyLoaded(try store.history(caseId: caseId, recordId: recordId, by: me))], true)
             case .loadDrafts:
-                return ([.draftsLoaded(try store.drafts(by: me))], true)
+                let removed = try store.tidyDrafts(now: state.now, by: me)
+                return ([.draftsLoaded(try store.drafts(by: me)), .draftsRemoved(removed)], true)
             case .createCase(let c, let draftId):
                 try store.createCase(c, by: me)
                 if let draftId { try? store.deleteDraft(draftId, by: me) }

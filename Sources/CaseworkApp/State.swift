@@ -140,6 +140,8 @@ public enum Msg: Sendable {
     case idle
     case casesLoaded(CaseListPage)
     case auditAlarmLoaded(AuditAlarm?)
+    /// Drafts past the policy's keeping period, offered once before, were removed.
+    case draftsRemoved(Int)
     /// The id the store suggests for a new case.
     case newCaseId(String)
     case caseLoaded(Case, [Flag])

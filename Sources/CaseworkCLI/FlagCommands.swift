@@ -82,7 +82,7 @@ struct PolicyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
             abstract: "Store a policy file for everyone using this store (managers only); flags are recomputed.",
-            discussion: "The file may set any of concernUndecidedDays, adviceInReviewQueue and, per rule id, enabled and severity; what it leaves out keeps the default.")
+            discussion: "The file may set any of concernUndecidedDays, adviceInReviewQueue, draftKeepDays and, per rule id, enabled and severity; what it leaves out keeps the default.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The policy JSON file.", valueName: "file")) var file: String
 

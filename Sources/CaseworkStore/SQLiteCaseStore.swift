@@ -688,13 +688,35 @@ extension SQLiteCaseStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM draft WHERE user = ? ORDER BY updatedAt DESC", arguments: [actor]).map { row in
                 Draft(id: row["id"], caseId: row["caseId"], kind: row["kind"], title: row["title"], payload: row["payload"],
-                      updatedAt: Timestamp(row["updatedAt"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
+                      updatedAt: Timestamp(row["updatedAt"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)),
+                      lastOfferedAt: (row["lastOfferedAt"] as String?).flatMap(Timestamp.init))
             }
         }
     }
 
     public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
         try run { try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
+    }
+
+    public func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int {
+        if limitation != nil { return 0 }
+        let stale = try drafts(by: actor).filter { $0.updatedAt < cutoff }
+        guard !stale.isEmpty else { return 0 }
+        return try run {
+            try pool.write { db in
+                var removed = 0
+                for d in stale {
+                    if d.lastOfferedAt != nil {
+                        try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ? AND updatedAt = ?", arguments: [actor, d.id, d.updatedAt.text])
+                        removed += db.changesCount
+                    } else {
+                        try db.execute(sql: "UPDATE draft SET lastOfferedAt = ? WHERE user = ? AND id = ? AND updatedAt = ?",
+                                       arguments: [now.text, actor, d.id, d.updatedAt.text])
+                    }
+                }
+                return removed
+            }
+        }
     }
 
     /// Every version's text is a reading of the case: an audited view.

@@ -171,6 +171,10 @@ enum Schema {
                     breaks TEXT NOT NULL);
                 """)
         }
+        // A draft past the policy's keeping period is offered once more, then removed.
+        m.registerMigration("v8-draft-offered") { db in
+            try db.execute(sql: "ALTER TABLE draft ADD COLUMN lastOfferedAt TEXT")
+        }
         return m
     }
 

@@ -254,6 +254,22 @@ struct ScreenTests {
         #expect(restored.values["text"] == "Half a note")
     }
 
+    @Test("a draft past the keeping period is offered with a last-chance label; removed ones are counted in a message", arguments: Screens.sizes)
+    func resumeLastChance(size: Size) {
+        var s = Screens.state(size)
+        let form = FormState(kind: .note, caseId: "C-0001", recordId: nil, isEditing: false, values: ["text": "Half a note"])
+        var old = form.encodedDraft(now: Timestamp("2026-01-10T09:30:00Z")!)
+        old.lastOfferedAt = Screens.now
+        _ = App.update(&s, .draftsLoaded([old]))
+        _ = App.update(&s, .draftsRemoved(2))
+        let f = App.view(s)
+        #expect(f.text.contains("2026-01-10 09:30  case note on C-0001  (old: removed next time)"))
+        #expect(f.text.contains("2 old drafts, offered last time and not resumed, were removed."))
+        var quiet = Screens.state(size)
+        _ = App.update(&quiet, .draftsRemoved(0))
+        #expect(quiet.message == nil)
+    }
+
     @Test("smaller than 80x24 says so instead of drawing; typed text survives the resize")
     func tooSmall() {
         var s = Screens.state(Size(width: 80, height: 24))

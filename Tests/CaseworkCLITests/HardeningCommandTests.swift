@@ -75,6 +75,34 @@ struct HardeningCommandTests {
         #expect(after.status == 0 && after.out.hasPrefix("Audit trail intact"), "\(after.err)")
     }
 
+    @Test("casework drafts lists your drafts, marks those past the keeping period, and discards them by id or all")
+    func drafts() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        #expect(try cli.run("drafts").out == "No drafts.\n")
+        let me = Identity.current()
+        try DatabaseQueue(path: cli.storeFile.path).write { db in
+            for (id, at, offered) in [("C-0002/new-note", "2026-01-02T10:00:00Z", "2026-02-10T10:00:00Z"), ("C-0002/D1", "2099-01-01T10:00:00Z", nil)] {
+                try db.execute(sql: "INSERT INTO draft (user, id, caseId, kind, title, payload, updatedAt, lastOfferedAt) VALUES (?,?,?,?,?,?,?,?)",
+                               arguments: [me, id, "C-0002", "note", "note on C-0002", "{\"text\":\"Zebedee said\"}", at, offered])
+            }
+        }
+        let list = try cli.run("drafts")
+        #expect(list.out == """
+            C-0002/D1  2099-01-01  note on C-0002
+            C-0002/new-note  2026-01-02  note on C-0002  (older than 30 days: removed next time the workbook opens unless resumed)
+
+            """, "\(list.out)")
+        #expect(!list.out.contains("Zebedee"), "ids and dates only, never the text")
+        let unknown = try cli.run("drafts", "discard", "C-0009/x")
+        #expect(unknown.status == 1 && unknown.err.contains("no draft \"C-0009/x\"; nothing was discarded"))
+        #expect(try cli.run("drafts", "discard").status == 64)
+        #expect(try cli.run("drafts", "discard", "C-0002/new-note").out == "Discarded 1 draft.\n")
+        #expect(try cli.run("drafts", "discard", "--all").out == "Discarded 1 draft.\n")
+        #expect(try cli.run("drafts").out == "No drafts.\n")
+    }
+
     @Test("a store or backup made in an existing folder leaves that folder's mode alone")
     func parentFolderModes() throws {
         let cli = try CLI()

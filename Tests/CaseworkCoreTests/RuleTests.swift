@@ -483,7 +483,7 @@ struct GuidanceTests {
         let p = Fixtures.defaultPolicy
         #expect(p.rules.mapValues(\.severity) == spec)
         #expect(p.rules.values.allSatisfy { $0.enabled })
-        #expect(p.concernUndecidedDays == 2 && !p.adviceInReviewQueue)
+        #expect(p.concernUndecidedDays == 2 && !p.adviceInReviewQueue && p.draftKeepDays == 30)
     }
 
     @Test("the walkthrough has its eleven steps, each with a reminder, source and help; seven golden rules")
@@ -498,9 +498,9 @@ struct GuidanceTests {
     @Test("an organisation's override changes only what it names")
     func override() throws {
         let p = try Policy.decodeOverride(Data("""
-            {"concernUndecidedDays": 5, "rules": {"whole-file-shared": {"enabled": false}, "insecure-method": {"severity": "missing"}}}
+            {"concernUndecidedDays": 5, "draftKeepDays": 14, "rules": {"whole-file-shared": {"enabled": false}, "insecure-method": {"severity": "missing"}}}
             """.utf8), over: Fixtures.defaultPolicy)
-        #expect(p.concernUndecidedDays == 5)
+        #expect(p.concernUndecidedDays == 5 && p.draftKeepDays == 14)
         #expect(p.rules["whole-file-shared"] == .init(enabled: false, severity: .advice))
         #expect(p.rules["insecure-method"] == .init(enabled: true, severity: .missing))
         #expect(p.rules["rationale-missing"] == Fixtures.defaultPolicy.rules["rationale-missing"])
@@ -515,6 +515,7 @@ struct GuidanceTests {
         ("{\"rules\": {\"insecure-method\": {\"enabeld\": false}}}", "rules.insecure-method.enabeld: unknown key"),
         ("{\"concernUndecidedDays\": -1}", "concernUndecidedDays: must be a whole number of days from 0 to 365, not -1"),
         ("{\"concernUndecidedDays\": \"two\"}", "concernUndecidedDays: expected a number"),
+        ("{\"draftKeepDays\": 0}", "draftKeepDays: must be a whole number of days from 1 to 365, not 0"),
         ("{\"format\": \"casework-policy/2\"}", "format: unsupported value \"casework-policy/2\""),
         ("{\"days\": 3}", "days: unknown key"),
         ("not json", "not valid JSON"),

@@ -212,6 +212,29 @@ struct ContractTests {
         #expect(try sam.drafts(by: "sam.t").isEmpty)
     }
 
+    @Test("a draft past the policy's 30 days is offered once more, then removed; resuming it keeps it; others' drafts untouched", arguments: Backend.allCases)
+    func draftsExpire(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t"), ahmed = try h.store(as: "ahmed.k")
+        let now = Timestamp("2026-03-10T09:00:00Z")!
+        func draft(_ id: String, _ at: String) -> Draft {
+            Draft(id: id, caseId: "C-0002", kind: "note", title: "note on C-0002", payload: "{}", updatedAt: Timestamp(at)!)
+        }
+        try sam.saveDraft(draft("old", "2026-02-01T10:00:00Z"), by: "sam.t")
+        try sam.saveDraft(draft("resumed", "2026-02-01T10:00:00Z"), by: "sam.t")
+        try sam.saveDraft(draft("recent", "2026-02-20T10:00:00Z"), by: "sam.t")
+        try ahmed.saveDraft(draft("theirs", "2026-01-01T10:00:00Z"), by: "ahmed.k")
+        #expect(try sam.tidyDrafts(now: now, by: "sam.t") == 0, "offered first, not removed")
+        let offered = try sam.drafts(by: "sam.t")
+        #expect(Set(offered.filter { $0.lastOfferedAt == now }.map(\.id)) == ["old", "resumed"])
+        #expect(offered.first { $0.id == "recent" }?.lastOfferedAt == nil, "19 days old: within the 30")
+        // The practitioner resumes one and types in it: it is kept as new.
+        try sam.saveDraft(draft("resumed", "2026-03-10T09:05:00Z"), by: "sam.t")
+        #expect(try sam.tidyDrafts(now: Timestamp("2026-03-11T09:00:00Z")!, by: "sam.t") == 1)
+        #expect(Set(try sam.drafts(by: "sam.t").map(\.id)) == ["resumed", "recent"])
+        #expect(try ahmed.drafts(by: "ahmed.k").map(\.id) == ["theirs"], "another person's drafts are theirs to tidy")
+    }
+
     @Test("only whoever manages people adds them; a worker cannot", arguments: Backend.allCases)
     func people(_ backend: Backend) throws {
         let h = try team(backend)

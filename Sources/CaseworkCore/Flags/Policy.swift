@@ -16,6 +16,8 @@ public struct Policy: Hashable, Sendable, Codable {
     public var format: String
     public var concernUndecidedDays: Int
     public var adviceInReviewQueue: Bool
+    /// How long an unfinished draft is kept: older ones are offered once more, then removed.
+    public var draftKeepDays: Int
     public var rules: [String: RuleSetting]
 
     public func setting(_ rule: String) -> RuleSetting? { rules[rule] }
@@ -47,6 +49,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var p = base
         if let d = o.concernUndecidedDays { p.concernUndecidedDays = d }
         if let a = o.adviceInReviewQueue { p.adviceInReviewQueue = a }
+        if let d = o.draftKeepDays { p.draftKeepDays = d }
         for (id, r) in o.rules ?? [:] {
             guard var s = p.rules[id] else { throw CaseFileError(path: "rules.\(id)", "unknown rule") }
             if let e = r.enabled { s.enabled = e }
@@ -65,6 +68,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var format: String?
         var concernUndecidedDays: Int?
         var adviceInReviewQueue: Bool?
+        var draftKeepDays: Int?
         var rules: [String: Rule]?
     }
 
@@ -74,6 +78,9 @@ public struct Policy: Hashable, Sendable, Codable {
         }
         guard (0...365).contains(concernUndecidedDays) else {
             throw CaseFileError(path: "concernUndecidedDays", "must be a whole number of days from 0 to 365, not \(concernUndecidedDays)")
+        }
+        guard (1...365).contains(draftKeepDays) else {
+            throw CaseFileError(path: "draftKeepDays", "must be a whole number of days from 1 to 365, not \(draftKeepDays)")
         }
         for id in rules.keys.sorted() where !ruleIds.contains(id) {
             throw CaseFileError(path: "rules.\(id)", "unknown rule")

@@ -204,4 +204,15 @@ public protocol CaseStore: Sendable {
     func saveDraft(_ draft: Draft, by actor: String) throws(StoreError)
     func drafts(by actor: String) throws(StoreError) -> [Draft]
     func deleteDraft(_ id: String, by actor: String) throws(StoreError)
+    /// The user's drafts last changed before `cutoff`: those already offered
+    /// once more are removed, the rest marked as offered now. Returns how many were removed.
+    func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int
+}
+
+extension CaseStore {
+    /// Tidies the user's drafts under the store's policy as of `now`.
+    public func tidyDrafts(now: Timestamp, by actor: String) throws(StoreError) -> Int {
+        let days = try policy().draftKeepDays
+        return try tidyDrafts(before: Timestamp(now.date.addingTimeInterval(-Double(days) * 86_400)), now: now, by: actor)
+    }
 }

@@ -61,8 +61,13 @@ public struct Draft: Hashable, Sendable, Codable {
     /// The form's state, as the UI encodes it.
     public var payload: String
     public var updatedAt: Timestamp
+    /// When it was offered, past the policy's keeping period, for the last
+    /// time: it is removed the next time drafts are tidied, unless resumed.
+    public var lastOfferedAt: Timestamp?
 
-    public init(id: String, caseId: String?, kind: String, title: String, payload: String, updatedAt: Timestamp) {
+    public init(id: String, caseId: String?, kind: String, title: String, payload: String, updatedAt: Timestamp,
+                lastOfferedAt: Timestamp? = nil) {
         self.id = id; self.caseId = caseId; self.kind = kind; self.title = title; self.payload = payload; self.updatedAt = updatedAt
+        self.lastOfferedAt = lastOfferedAt
     }
 }

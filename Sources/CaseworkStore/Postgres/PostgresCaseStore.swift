@@ -412,22 +412,38 @@ extension PostgresCaseStore {
             try db.query("""
                 INSERT INTO casework.draft (id, case_id, kind, title, payload, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (user_name, id) DO UPDATE SET case_id = excluded.case_id, kind = excluded.kind, title = excluded.title,
-                    payload = excluded.payload, updated_at = excluded.updated_at
+                    payload = excluded.payload, updated_at = excluded.updated_at, last_offered_at = NULL
                 """, [draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
         }
     }
 
     public func drafts(by actor: String) throws(StoreError) -> [Draft] {
         try transaction { db in
-            try db.query("SELECT id, case_id, kind, title, payload, updated_at FROM casework.draft ORDER BY updated_at DESC").rows.map { r in
+            try db.query("SELECT id, case_id, kind, title, payload, updated_at, last_offered_at FROM casework.draft ORDER BY updated_at DESC").rows.map { r in
                 Draft(id: r[0] ?? "", caseId: r[1], kind: r[2] ?? "", title: r[3] ?? "", payload: r[4] ?? "",
-                      updatedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)))
+                      updatedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), lastOfferedAt: r[6].flatMap(Timestamp.init))
             }
         }
     }
 
     public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
         try transaction { db in try db.query("DELETE FROM casework.draft WHERE id = $1", [id]) }
+    }
+
+    public func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int {
+        let stale = try drafts(by: actor).filter { $0.updatedAt < cutoff }
+        guard !stale.isEmpty else { return 0 }
+        return try transaction { db in
+            var removed = 0
+            for d in stale {
+                if d.lastOfferedAt != nil {
+                    removed += try db.query("DELETE FROM casework.draft WHERE id = $1 AND updated_at = $2 RETURNING id", [d.id, d.updatedAt.text]).rows.count
+                } else {
+                    try db.query("UPDATE casework.draft SET last_offered_at = $1 WHERE id = $2 AND updated_at = $3", [now.text, d.id, d.updatedAt.text])
+                }
+            }
+            return removed
+        }
     }
 
     public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {

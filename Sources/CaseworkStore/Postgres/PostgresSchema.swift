@@ -766,7 +766,9 @@ enum PostgresSchema {
     /// record a manager flagged adds beside it, never replaces it. A failed
     /// verification of the audit trail is remembered (an alarm) until a
     /// manager records an incident note, whose breaks verification then passes over.
+    /// A draft past the policy's keeping period is offered once more, then removed.
     static let v2 = """
+        ALTER TABLE casework.draft ADD COLUMN last_offered_at text;
         CREATE TABLE casework.audit_alarm (
             n bigserial PRIMARY KEY,
             raised_at text NOT NULL,
