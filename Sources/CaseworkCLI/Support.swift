@@ -81,9 +81,12 @@ func attempt<T>(_ work: () throws -> T) throws -> T {
     }
 }
 
-/// Writes to standard output; to a terminal, nothing in it can act on the terminal.
+/// Writes to standard output, with every control and hidden character shown
+/// as `\uXXXX`, so nothing in it can act on a terminal or a pager, whether
+/// printed directly or piped. In JSON those are JSON's own escapes (only
+/// strings can hold such characters), so the data reads back intact.
 func write(_ text: String) {
-    FileHandle.standardOutput.write(Data((isatty(1) == 1 ? Sanitiser.forTerminal(text) : text).utf8))
+    FileHandle.standardOutput.write(Data(Sanitiser.forTerminal(text).utf8))
 }
 
 /// Today's date where the user is, for ages in `show`.

@@ -157,7 +157,11 @@ struct HardeningCommandTests {
             .replacingOccurrences(of: "Low mood", with: "Low \\u202emood\\u0085 \\u2028x")
         #expect(try cli.run("import", try cli.file("g.json", text)).status == 0)
         let piped = try cli.run("export", "C-0002").out
-        #expect(piped.contains("\u{202E}") && piped.contains("\u{85}"), "a file keeps the text as it was")
+        #expect(!piped.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{85}" }, "nothing raw, even piped")
+        #expect(try CaseFileCodec.decode(Data(piped.utf8)).title == "Low \u{202E}mood\u{85} \u{2028}x, school nurse involved", "JSON's own escapes: the text reads back intact")
+        let file = cli.home.appendingPathComponent("c.json").path
+        #expect(try cli.run("export", "C-0002", "-o", file).status == 0)
+        #expect(try CaseFileCodec.decode(Data(contentsOf: URL(fileURLWithPath: file))).title == "Low \u{202E}mood\u{85} \u{2028}x, school nurse involved")
         // Through a pseudo-terminal, as a person at a shell would see it.
         let out = cli.home.appendingPathComponent("tty.txt").path
         let command = "CASEWORK_STORE='\(cli.storeFile.path)' HOME='\(cli.home.path)' \(CLI.binary.path) export C-0002"
@@ -166,6 +170,32 @@ struct HardeningCommandTests {
         #expect(seen.contains("C-0002"))
         #expect(!seen.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{85}" || $0 == "\u{2028}" }, "raw on the terminal")
         #expect(seen.contains("\\u202E") && seen.contains("\\u0085") && seen.contains("\\u2028"))
+    }
+
+    @Test("a name with escapes already in the store (put there behind its back) reaches no output raw: piped, or in tmux's pane title, clipboard and screen")
+    func storedEscapesNeverReachOutput() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let hostile = "'sam' || char(27) || ']0;PWNED' || char(7) || char(27) || ']52;c;b3duZWQ=' || char(7) || char(27) || '[?1049h' || char(155) || '2J' || 't'"
+        try DatabaseQueue(path: cli.storeFile.path).write { db in
+            try db.execute(sql: "UPDATE caseFile SET worker = \(hostile), team = 'North' || char(27) || '[2J' WHERE id = 'C-0002'")
+            try db.execute(sql: "UPDATE flag SET worker = \(hostile), team = 'North' || char(27) || '[2J' WHERE caseId = 'C-0002'")
+        }
+        for args in [["flags", "--all"], ["flags", "--all", "--json"], ["review", "queue"], ["report", "--format", "markdown"],
+                     ["report", "--format", "csv"], ["report", "--format", "json"], ["cases"], ["show", "C-0002"], ["export", "C-0002"]] {
+            let r = try cli.run(args)
+            #expect(r.status == 0, "\(args): \(r.err)")
+            #expect(r.out.contains("sam") || args == ["cases"] || args.contains("show") || args.contains("--json"), "\(args) shows the worker")
+            let raw = r.out.unicodeScalars.filter { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
+            #expect(raw.isEmpty, "\(args): \(raw.map { String($0.value, radix: 16) })")
+        }
+        // In tmux, with the clipboard open to programs, as a terminal that honours OSC 52 would be.
+        let t = try Tmux(cli, width: 120, height: 40, args: ["flags", "--all"], serverOptions: [["set-clipboard", "on"]])
+        try t.waitUntilDead()
+        #expect(try t.value("#{pane_title}") != "PWNED")
+        #expect(try t.value("#{alternate_on}") == "0")
+        #expect(try t.tmux(["list-buffers"]).isEmpty, "nothing was put on the clipboard")
     }
 
     @Test("import refuses what a case file must not hold, naming the path and never quoting record text")

@@ -13,7 +13,9 @@ final class Tmux {
     }
 
     /// Runs casework with `args`; as another OS user (through runuser) with `home` when `user` is given.
-    init(_ cli: CLI, width: Int = 80, height: Int = 24, args: [String] = [], user: String? = nil, home: URL? = nil) throws {
+    /// `serverOptions` are set before the program starts (e.g. `["set-clipboard", "on"]`).
+    init(_ cli: CLI, width: Int = 80, height: Int = 24, args: [String] = [], user: String? = nil, home: URL? = nil,
+         serverOptions: [[String]] = []) throws {
         self.cli = cli
         let h = home ?? cli.home
         let env = ["HOME": h.path, "XDG_DATA_HOME": h.appendingPathComponent("data").path,
@@ -24,7 +26,9 @@ final class Tmux {
             command = "exec runuser -u \(user) -- env " + env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
                 + CLI.binary.path + " " + args.map { "'\($0)'" }.joined(separator: " ")
         }
-        var a = ["-u", "-f", "/dev/null", "new-session", "-d", "-s", "cw", "-x", "\(width)", "-y", "\(height)"]
+        var a = ["-u", "-f", "/dev/null", "start-server", ";"]
+        for option in serverOptions { a += ["set-option", "-g"] + option + [";"] }
+        a += ["new-session", "-d", "-s", "cw", "-x", "\(width)", "-y", "\(height)"]
         for (k, v) in env { a += ["-e", "\(k)=\(v)"] }
         a += [command, ";", "set-option", "-t", "cw", "remain-on-exit", "on"]
         try tmux(a, capture: false)
