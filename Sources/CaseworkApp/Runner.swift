@@ -83,9 +83,9 @@ public final class AppRunner {
                 let removed = try store.tidyDrafts(now: state.now, by: me)
                 return ([.draftsLoaded(try store.drafts(by: me)), .draftsRemoved(removed)], true)
             case .createCase(let c, let draftId):
-                try store.createCase(c, by: me)
+                let id = try store.createCase(c, by: me)
                 if let draftId { try? store.deleteDraft(draftId, by: me) }
-                return ([.created(caseId: c.id)], true)
+                return ([.created(caseId: id)], true)
             case .save(let caseId, let changes, let draftId, let message):
                 try store.save(changes, inCase: caseId, by: me)
                 if let draftId { try? store.deleteDraft(draftId, by: me) }

@@ -68,6 +68,7 @@ struct Import: ParsableCommand {
         for o in outcomes {
             switch o {
             case .created(let id, let n): write("Imported \(id) (\(n) records).\n")
+            case .createdAs(let fileId, let id, let n): write("Imported \(fileId) as \(id) (\(n) records): the file's id is not free.\n")
             case .replaced(let id, let amended, let added): write("Replaced \(id): \(amended) records amended, \(added) added.\n")
             }
         }

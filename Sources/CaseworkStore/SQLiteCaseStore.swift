@@ -439,7 +439,8 @@ extension SQLiteCaseStore {
         }
         return try write(as: actor) { db, w in
             var outcomes: [ImportOutcome] = []
-            for (c, bodies, flags) in prepared {
+            for (fileCase, bodies, flags) in prepared {
+                var c = fileCase
                 if w.actor.role != .manager, !c.reviews.isEmpty {
                     let stored = Set(try String.fetchAll(db, sql: "SELECT body FROM record WHERE caseId = ? AND kind = 'review'", arguments: [c.id]))
                     if c.reviews.contains(where: { !stored.contains(CaseRecord.review($0).body()) }) {
@@ -450,19 +451,23 @@ extension SQLiteCaseStore {
                 guard Access.canImport(w.actor, incoming) else {
                     throw StoreError.forbidden("you cannot import case \(c.id): it belongs to \(c.worker)\(c.team.map { " in team \($0)" } ?? ""), outside what you can see")
                 }
-                if let existing = try Self.ownership(db, c.id) {
+                if let existing = try Self.ownership(db, c.id), Access.canSee(w.actor, existing) {
                     guard replace else { throw StoreError.caseExists(c.id) }
-                    guard Access.canWrite(w.actor, existing) else { throw StoreError.caseNotFound(c.id) }
                     outcomes.append(try replaceCase(db, c, w: &w))
                 } else {
+                    if try Self.taken(db, c.id) { c.id = try Self.freshId(db) }
                     try Self.upsertSummary(db, c, now: w.now)
                     for (position, (record, body)) in zip(c.records, bodies).enumerated() {
                         try Self.insert(db, record, body: body, caseId: c.id, position: position, w: w, reason: nil)
                     }
                     try w.audit(db, .import, caseId: c.id)
                     w.touched.insert(c.id)
-                    w.computed[c.id] = (c, flags, engine.policy.canonical)
-                    outcomes.append(.created(caseId: c.id, records: c.records.count))
+                    if c.id == fileCase.id {
+                        w.computed[c.id] = (c, flags, engine.policy.canonical)
+                        outcomes.append(.created(caseId: c.id, records: c.records.count))
+                    } else {
+                        outcomes.append(.createdAs(fileId: fileCase.id, caseId: c.id, records: c.records.count))
+                    }
                 }
             }
             return outcomes
@@ -597,19 +602,37 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func createCase(_ c: Case, by actor: String) throws(StoreError) {
+    @discardableResult
+    public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
         try write(as: actor) { db, w in
-            let c = try validated(c)
+            var c = try validated(c)
             guard Access.canImport(w.actor, CaseOwnership(worker: c.worker, team: c.team)) else {
                 throw StoreError.forbidden("you cannot create a case for \(c.worker) outside the cases you can see")
             }
-            if try Self.ownership(db, c.id) != nil { throw StoreError.invalid("case \(c.id) already exists") }
+            if let existing = try Self.ownership(db, c.id), Access.canSee(w.actor, existing) {
+                throw StoreError.invalid("case \(c.id) already exists")
+            }
+            if try Self.taken(db, c.id) { c.id = try Self.freshId(db) }
             try Self.upsertSummary(db, c, now: w.now)
             for (position, record) in c.records.enumerated() {
                 try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
             }
             try w.audit(db, .create, caseId: c.id)
             w.touched.insert(c.id)
+            return c.id
+        }
+    }
+
+    /// Whether an id is held by a case or a disposed case's tombstone, whoever's.
+    static func taken(_ db: Database, _ id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM caseFile WHERE id = ? UNION ALL SELECT 1 FROM tombstone WHERE caseId = ?)",
+                          arguments: [id, id]) ?? false
+    }
+
+    static func freshId(_ db: Database) throws -> String {
+        while true {
+            let id = CaseNumbering.random()
+            if try !taken(db, id) { return id }
         }
     }
 
@@ -663,10 +686,7 @@ extension SQLiteCaseStore {
     public func suggestedCaseId(by actor: String) throws(StoreError) -> String {
         try read { db in
             _ = try Self.requireUser(db, actor)
-            let highest = try Int.fetchOne(db, sql: """
-                SELECT MAX(CAST(substr(id, 3) AS INTEGER)) FROM caseFile WHERE id GLOB 'C-[0-9]*'
-                """) ?? 0
-            return CaseNumbering.next(after: highest)
+            return try Self.freshId(db)
         }
     }
 

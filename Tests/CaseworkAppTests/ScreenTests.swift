@@ -166,7 +166,7 @@ struct ScreenTests {
         Screens.keys(&s, [.char("n")])
         let f = App.view(s)
         Screens.check(f, "new-case")
-        #expect(f.text.contains("C-0003"))
+        #expect(f.text.contains("C-7KQ2MX"))
         #expect(f.cursor == Point(x: 4, y: 2))
     }
 

@@ -43,6 +43,7 @@ struct TeamServerCommandTests {
             DROP FUNCTION casework.keep_incident(), casework.record_incident(text, bigint[]), casework.raise_audit_alarm(text);
             DROP TABLE casework.audit_alarm, casework.audit_incident;
             ALTER TABLE casework.draft DROP COLUMN last_offered_at;
+            CREATE FUNCTION casework.highest_case_number() RETURNS integer LANGUAGE sql AS 'SELECT 0';
             ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
             ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id);
             DELETE FROM casework.schema_migration WHERE id = 'v2';

@@ -47,16 +47,15 @@ struct CaseListTests {
             == (cases[4].worker == "sam.t" ? 1 : 0))
     }
 
-    @Test("a new case's suggested id follows the highest number in the store, even one the user cannot see")
+    @Test("a new case's suggested id is random: it does not follow the cases in the store, seen or not")
     func suggestedId() throws {
         let t = try TempStore()
-        #expect(try t.store.suggestedCaseId(by: "mia.manager") == "C-0001")
         try t.store.addUser(User(name: "sam.t", role: .worker, teams: ["North"]), by: "mia.manager")
         var g = DemoGenerator(seed: 1)
-        let c = g.makeCase(12345, workers: ["mia.manager"], teams: ["South"])
-        _ = try t.store.importCases([c], replace: false, by: "mia.manager")
-        #expect(try t.store.suggestedCaseId(by: "mia.manager") == "C-12346")
-        #expect(try t.store.suggestedCaseId(by: "sam.t") == "C-12346")
-        #expect(CaseNumbering.next(after: 41) == "C-0042")
+        _ = try t.store.importCases([g.makeCase(12345, workers: ["mia.manager"], teams: ["South"])], replace: false, by: "mia.manager")
+        let ids = try (0..<50).map { _ in try t.store.suggestedCaseId(by: "sam.t") }
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /C-[2-9A-HJKMNP-TV-Z]{6}/) != nil }, "\(ids.prefix(3))")
+        #expect(Set(ids).count == 50)
+        #expect(!ids.contains("C-12346") && !ids.contains("C-0001"))
     }
 }

@@ -173,6 +173,22 @@ struct ContractTests {
         #expect(try olu.cases(visibleTo: "olu.w").isEmpty)
         #expect(try olu.flags(FlagQuery(on: Self.day), by: "olu.w").isEmpty)
         #expect(try olu.caseList(CaseListQuery(on: Self.day), by: "olu.w").total == 0)
+        // Bringing in or creating a case under a hidden case's id works as for a free id, under a fresh one.
+        var own = try example("gaps")
+        own.worker = "olu.w"
+        own.team = "Schools Team"
+        for replace in [false, true] {
+            own.id = "C-0002"
+            let hidden = try olu.importCases([own], replace: replace, by: "olu.w")
+            guard case .createdAs("C-0002", let fresh, own.records.count)? = hidden.first else { Issue.record("\(hidden)"); continue }
+            own.id = "C-99\(replace ? 1 : 0)"
+            #expect(try olu.importCases([own], replace: replace, by: "olu.w") == [.created(caseId: own.id, records: own.records.count)])
+            #expect(try olu.viewCase(fresh, by: "olu.w").child == own.child)
+        }
+        own.id = "C-0002"
+        let created = try olu.createCase(own, by: "olu.w")
+        #expect(created != "C-0002" && created.hasPrefix("C-"))
+        #expect(try h.store(as: "sam.t").exportCase("C-0002", by: "sam.t") == (try example("gaps")), "the hidden case is untouched")
     }
 
     @Test("a closed case past its review is disposed of by a manager, leaving only a tombstone and an audit event", arguments: Backend.allCases)

@@ -59,16 +59,18 @@ public struct CaseListPage: Hashable, Sendable {
     }
 }
 
-/// Case ids of the form `C-0001`, as the workbook suggests them for new cases.
+/// Ids for new cases: "C-" and six characters chosen at random from
+/// letters and digits that cannot be misread (no 0/O, 1/I/L, U), so an id
+/// says nothing about how many cases the store holds or whose they are.
 public enum CaseNumbering {
-    /// The id after the highest numbered one, at least four digits.
-    public static func next(after highest: Int) -> String {
-        let n = String(highest + 1)
-        return "C-" + String(repeating: "0", count: max(0, 4 - n.count)) + n
+    static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func random<G: RandomNumberGenerator>(using rng: inout G) -> String {
+        "C-" + String((0..<6).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
     }
 
-    /// The number in an id like `C-0042`, if it has one.
-    public static func number(_ id: String) -> Int? {
-        id.hasPrefix("C-") ? Int(id.dropFirst(2)) : nil
+    public static func random() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return random(using: &rng)
     }
 }

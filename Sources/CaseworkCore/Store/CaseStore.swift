@@ -52,6 +52,9 @@ public struct RecordVersion: Hashable, Sendable {
 /// What an import did with one case file.
 public enum ImportOutcome: Hashable, Sendable {
     case created(caseId: String, records: Int)
+    /// The file's id is taken by a case the user cannot see: the case came in
+    /// under a fresh id, answered as for any free id, without saying whose.
+    case createdAs(fileId: String, caseId: String, records: Int)
     case replaced(caseId: String, amended: Int, added: Int)
 }
 
@@ -179,10 +182,12 @@ public protocol CaseStore: Sendable {
 
     /// One page of the case list, with open flag counts on `query.on`.
     func caseList(_ query: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage
-    /// An unused id for a new case, after the highest numbered one in the store.
+    /// A fresh id for a new case, random, so it discloses nothing about other cases.
     func suggestedCaseId(by actor: String) throws(StoreError) -> String
-    /// Creates a new case (header and any records) as `actor`.
-    func createCase(_ c: Case, by actor: String) throws(StoreError)
+    /// Creates a new case (header and any records) as `actor`; returns its id,
+    /// a fresh one when the id given is taken by a case the user cannot see.
+    @discardableResult
+    func createCase(_ c: Case, by actor: String) throws(StoreError) -> String
     /// Adds and amends several records of one case in one transaction.
     func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError)
 

@@ -285,16 +285,19 @@ extension PostgresCaseStore {
             _ = try requireMe(db)
             var outcomes: [ImportOutcome] = []
             for c in cases {
+                // Under row-level security a case the user cannot see reads as missing.
                 let exists = try db.query("SELECT 1 FROM casework.case_file WHERE id = $1", [c.id]).count > 0
                 if exists && !replace { throw StoreError.caseExists(c.id) }
-                let mode = exists ? "replace" : "import"
-                let out = try db.query("SELECT casework.put_case($1, $2::jsonb, $3)", [c.id, Self.recordsJSON(c.records), mode]).scalar ?? "{}"
-                let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
-                let rows = (result["records"] as? [[String]] ?? []).map { $0.map { Optional($0) } }
-                let stored = try Self.validated(try Self.decodeCase(rows, c.id))
-                try storeFlags(db, stored)
-                outcomes.append(exists ? .replaced(caseId: c.id, amended: result["amended"] as? Int ?? 0, added: result["added"] as? Int ?? 0)
-                                       : .created(caseId: c.id, records: c.records.count))
+                if exists {
+                    let out = try db.query("SELECT casework.put_case($1, $2::jsonb, 'replace')", [c.id, Self.recordsJSON(c.records)]).scalar ?? "{}"
+                    let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
+                    try storeFlags(db, try Self.validated(try Self.decodeCase(Self.recordRows(result), c.id)))
+                    outcomes.append(.replaced(caseId: c.id, amended: result["amended"] as? Int ?? 0, added: result["added"] as? Int ?? 0))
+                } else {
+                    let id = try putNew(db, c, mode: "import")
+                    outcomes.append(id == c.id ? .created(caseId: id, records: c.records.count)
+                                               : .createdAs(fileId: c.id, caseId: id, records: c.records.count))
+                }
             }
             return outcomes
         }
@@ -351,15 +354,40 @@ extension PostgresCaseStore {
         }
     }
 
-    public func createCase(_ c: Case, by actor: String) throws(StoreError) {
+    @discardableResult
+    public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
         let c = try Self.validated(c)
-        try transaction { db in
+        return try transaction { db in
             _ = try requireMe(db)
-            let out = try db.query("SELECT casework.put_case($1, $2::jsonb, 'create')", [c.id, Self.recordsJSON(c.records)]).scalar ?? "{}"
-            let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
-            let rows = (result["records"] as? [[String]] ?? []).map { $0.map { Optional($0) } }
-            try storeFlags(db, try Self.decodeCase(rows, c.id))
+            if try db.query("SELECT 1 FROM casework.case_file WHERE id = $1", [c.id]).count > 0 {
+                throw StoreError.invalid("case \(c.id) already exists")
+            }
+            return try putNew(db, c, mode: "create")
         }
+    }
+
+    /// Puts in a case the user does not hold under its id, or, when that id
+    /// is taken by a case they cannot see (the database refuses it), under a
+    /// fresh one: the same outcome as for any free id. Returns the id used.
+    func putNew(_ db: PGConnection, _ given: Case, mode: String) throws -> String {
+        var c = given
+        while true {
+            try db.execute("SAVEPOINT put_new")
+            do {
+                let out = try db.query("SELECT casework.put_case($1, $2::jsonb, $3)", [c.id, Self.recordsJSON(c.records), mode]).scalar ?? "{}"
+                try db.execute("RELEASE SAVEPOINT put_new")
+                let result = (try JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any] ?? [:]
+                try storeFlags(db, try Self.decodeCase(Self.recordRows(result), c.id))
+                return c.id
+            } catch let e as PGError where e.sqlState == "CW006" {
+                try db.execute("ROLLBACK TO SAVEPOINT put_new")
+                c.id = CaseNumbering.random()
+            }
+        }
+    }
+
+    static func recordRows(_ result: [String: Any]) -> [[String?]] {
+        (result["records"] as? [[String]] ?? []).map { $0.map { Optional($0) } }
     }
 
     public func caseList(_ q: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage {
@@ -402,7 +430,9 @@ extension PostgresCaseStore {
     public func suggestedCaseId(by actor: String) throws(StoreError) -> String {
         try transaction { db in
             _ = try requireMe(db)
-            return CaseNumbering.next(after: Int(try db.query("SELECT casework.highest_case_number()").scalar ?? "0") ?? 0)
+            // Not checked against cases the user cannot see (that would be an oracle): one in
+            // 729 million per case held; a clash is refused at creation like any taken id.
+            return CaseNumbering.random()
         }
     }
 

@@ -768,6 +768,8 @@ enum PostgresSchema {
     /// manager records an incident note, whose breaks verification then passes over.
     /// A draft past the policy's keeping period is offered once more, then removed.
     static let v2 = """
+        -- New case ids are random: the highest number would tell anyone how many cases exist.
+        DROP FUNCTION casework.highest_case_number();
         ALTER TABLE casework.draft ADD COLUMN last_offered_at text;
         CREATE TABLE casework.audit_alarm (
             n bigserial PRIMARY KEY,
