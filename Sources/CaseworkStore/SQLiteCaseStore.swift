@@ -604,7 +604,8 @@ extension SQLiteCaseStore {
 
     @discardableResult
     public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
-        try write(as: actor) { db, w in
+        for r in c.records { try StoreRules.checkText(r) }
+        return try write(as: actor) { db, w in
             var c = try validated(c)
             guard Access.canImport(w.actor, CaseOwnership(worker: c.worker, team: c.team)) else {
                 throw StoreError.forbidden("you cannot create a case for \(c.worker) outside the cases you can see")

@@ -228,6 +228,28 @@ struct ContractTests {
         #expect(try sam.drafts(by: "sam.t").isEmpty)
     }
 
+    @Test("text typed or pasted beyond 100,000 characters, or with a NUL, is refused naming the record, and nothing is saved", arguments: Backend.allCases)
+    func textCap(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t")
+        let before = try sam.exportCase("C-0002", by: "sam.t")
+        let at = Timestamp("2026-03-09T10:00:00Z")!
+        for (text, words) in [(String(repeating: "x", count: 100_001), "record N9: text: is 100001 characters long"),
+                              ("Alex said\u{0}more", "record N9: text: contains a NUL")] {
+            do {
+                try sam.save([.add(.note(CaseNote(id: "N9", at: at, by: "sam.t", kind: .visit, text: text)))], inCase: "C-0002", by: "sam.t")
+                Issue.record("saved")
+            } catch {
+                #expect(error.description.hasPrefix(words), "\(error)")
+                #expect(!error.description.contains("xxx") && !error.description.contains("Alex"))
+            }
+        }
+        var d1 = before.decisions[0]
+        d1.rationale = "Written"
+        #expect(throws: StoreError.self) { try sam.amend(.decision(d1), inCase: "C-0002", reason: String(repeating: "r", count: 100_001), by: "sam.t") }
+        #expect(try sam.exportCase("C-0002", by: "sam.t") == before)
+    }
+
     @Test("a draft past the policy's 30 days is offered once more, then removed; resuming it keeps it; others' drafts untouched", arguments: Backend.allCases)
     func draftsExpire(_ backend: Backend) throws {
         let h = try team(backend)

@@ -110,7 +110,7 @@ public enum CaseFileCodec {
 
     /// A string that cannot be stored: one with a NUL (it would cut the stored
     /// column) or longer than `maxTextLength` characters.
-    static func firstBadString(_ json: Any, path: String) -> CaseFileError? {
+    public static func firstBadString(_ json: Any, path: String) -> CaseFileError? {
         switch json {
         case let s as String:
             if s.unicodeScalars.contains("\u{0}") { return CaseFileError(path: path, "contains a NUL character, which no text may hold") }

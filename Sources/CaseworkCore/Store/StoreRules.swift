@@ -1,3 +1,5 @@
+import Foundation
+
 /// The checks every store makes of a request before it reaches the database,
 /// so the single-user store and the team store answer bad input alike.
 public enum StoreRules {
@@ -34,13 +36,27 @@ public enum StoreRules {
     public static func checkChanges(_ changes: [RecordChange]) throws(StoreError) {
         for change in changes {
             switch change {
+            case .add(let r), .amend(let r, _): try checkText(r)
+            }
+            switch change {
             case .add(let r) where r.kind == .case: throw .invalid("a case has one header; amend it instead")
             case .add(let r) where r.kind == .review, .amend(let r, _) where r.kind == .review:
                 throw .forbidden("reviews are recorded by review actions (`casework review ...`), not written directly")
             case .amend(_, let reason) where reason.isBlank: throw .invalid("an amendment needs a reason")
+            case .amend(let r, let reason) where reason.count > CaseFileCodec.maxTextLength:
+                throw .invalid("record \(r.id): the reason is \(reason.count) characters long; it holds at most 100,000; nothing was saved")
             default: break
             }
         }
+    }
+
+    /// Text typed or pasted, as a file's would be: no field longer than
+    /// `CaseFileCodec.maxTextLength`, no NUL. Names the record and field, never the text.
+    public static func checkText(_ record: CaseRecord) throws(StoreError) {
+        guard let tree = try? JSONSerialization.jsonObject(with: Data(record.body().utf8)),
+              let bad = CaseFileCodec.firstBadString(tree, path: "")
+        else { return }
+        throw .invalid("record \(record.id): \(bad.description); nothing was saved")
     }
 
     /// The case as a whole, after a change: what a case file must satisfy, on `today`.

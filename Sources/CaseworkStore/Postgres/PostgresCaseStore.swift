@@ -357,6 +357,7 @@ extension PostgresCaseStore {
     @discardableResult
     public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
         let c = try Self.validated(c)
+        for r in c.records { try StoreRules.checkText(r) }
         return try transaction { db in
             _ = try requireMe(db)
             if try db.query("SELECT 1 FROM casework.case_file WHERE id = $1", [c.id]).count > 0 {
