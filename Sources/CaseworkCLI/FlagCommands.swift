@@ -63,7 +63,7 @@ struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Show the policy flags are computed with, or store the organisation's policy.",
-        subcommands: [Show.self, SetPolicy.self])
+        subcommands: [Show.self, SetPolicy.self, Adopt.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the policy in force, as JSON.")
@@ -91,6 +91,22 @@ struct PolicyCommand: ParsableCommand {
             let (store, me) = try options.session()
             let r = try attempt { try store.setPolicy(data, by: me) }
             write("Policy stored; " + Flags.Recompute.describe(r) + "\n")
+        }
+    }
+
+    struct Adopt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make this Casework's default policy and rule texts the store's (managers only, audited); flags are recomputed.",
+            discussion: """
+                A store keeps what its flags are computed from, so nobody's own copy of Casework (or CASEWORK_RESOURCES) \
+                changes everyone's flags. After upgrading Casework, or editing the installed Resources, a manager adopts them.
+                """)
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            let (store, me) = try options.session()
+            let r = try attempt { try store.adoptFlagBasis(by: me) }
+            write("The store now computes flags with this Casework's guidance and default policy; " + Flags.Recompute.describe(r) + "\n")
         }
     }
 }

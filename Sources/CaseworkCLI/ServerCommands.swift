@@ -27,7 +27,7 @@ struct Server: ParsableCommand {
 
         func run() throws {
             let address = try Server.address(options)
-            if try attempt({ try PostgresServer.setup(address: address, admin: admin) }) {
+            if try attempt({ try PostgresServer.setup(address: address, admin: admin, basis: try StoreOptions.settings(options.location).basis) }) {
                 let everyone = PostgresCaseStore.describe(address, withUser: false)
                 write("""
                     Set up the team store; \(admin) is its administrator.
@@ -46,7 +46,7 @@ struct Server: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let applied = try attempt { try PostgresServer.migrate(address: try Server.address(options)) }
+            let applied = try attempt { try PostgresServer.migrate(address: try Server.address(options), basis: try StoreOptions.settings(options.location).basis) }
             write(applied.isEmpty ? "The team store's schema is up to date.\n" : "Applied \(applied.joined(separator: ", ")).\n")
         }
     }

@@ -10,6 +10,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case create, amend, `import`, replace, export, view, history
     case policySet = "policy-set"
     case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose, incident
+    case basisAdopt = "basis-adopt"
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one

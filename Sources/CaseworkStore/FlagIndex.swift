@@ -295,8 +295,7 @@ extension SQLiteCaseStore {
     }
 
     public func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary {
-        let policy: Policy
-        do { policy = try Policy.decodeOverride(override, over: settings.defaultPolicy) } catch {
+        do { _ = try Policy.decodeOverride(override, over: settings.defaultPolicy) } catch {
             throw .invalid("the policy file is invalid: \(error); nothing changed")
         }
         try write(as: actor) { db, w in
@@ -307,8 +306,19 @@ extension SQLiteCaseStore {
                            arguments: [String(decoding: override, as: UTF8.self)])
             try w.audit(db, .policySet)
         }
-        engineBox.withLock { $0.policy = policy }
-        storedPolicy.withLock { $0 = .some(String(decoding: override, as: UTF8.self)) }
+        try read { db in try followStoredPolicy(db) }
+        return try recomputeAll()
+    }
+
+    public func adoptFlagBasis(by actor: String) throws(StoreError) -> RecomputeSummary {
+        try write(as: actor) { db, w in
+            guard w.actor.role == .manager else {
+                throw StoreError.forbidden("only a manager can change what the store's flags are computed from (you are a \(w.actor.role.rawValue))")
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
+            try w.audit(db, .basisAdopt)
+        }
+        try read { db in try followStoredPolicy(db) }
         return try recomputeAll()
     }
 }

@@ -65,10 +65,20 @@ public struct FlagSettings: Sendable {
         defaultPolicy = resources.defaultPolicy
     }
 
-    func effective(stored: Data?) throws(StoreError) -> Policy {
-        guard let stored else { return defaultPolicy }
-        do { return try Policy.decodeOverride(stored, over: defaultPolicy) } catch {
-            throw .invalid("the policy stored in the store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
+    /// This copy of Casework's basis, as a manager would adopt it.
+    public var basis: FlagBasis { FlagBasis(defaultPolicy: defaultPolicy, guidance: guidance) }
+
+    /// The engine a store computes its flags with: the basis it holds (or,
+    /// in a store from before bases were kept, this copy's), under the
+    /// policy override it holds.
+    func engine(basis stored: String?, policy override: String?) throws(StoreError) -> FlagEngine {
+        let basis = stored.flatMap(FlagBasis.decode) ?? self.basis
+        var policy = basis.defaultPolicy
+        if let override {
+            do { policy = try Policy.decodeOverride(Data(override.utf8), over: basis.defaultPolicy) } catch {
+                throw .invalid("the policy stored in the store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
+            }
         }
+        return FlagEngine(policy: policy, guidance: basis.applied(to: guidance))
     }
 }

@@ -246,10 +246,12 @@ public final class SQLiteCaseStore: CaseStore {
     /// Takes up the policy a manager stored, if it changed since: a workbook
     /// left open while the policy changes writes flags under the new one.
     func followStoredPolicy(_ db: Database) throws {
-        let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'policy'")
+        let policy = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'policy'")
+        let basis = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'flagBasis'")
+        let stored = (policy ?? "") + "\u{1E}" + (basis ?? "")
         if case .some(let taken) = storedPolicy.withLock({ $0 }), taken == stored { return }
-        let policy = try settings.effective(stored: stored.map { Data($0.utf8) })
-        engineBox.withLock { $0.policy = policy }
+        let engine = try settings.engine(basis: basis, policy: policy)
+        engineBox.withLock { $0 = engine }
         storedPolicy.withLock { $0 = .some(stored) }
     }
 
@@ -379,6 +381,8 @@ extension SQLiteCaseStore {
                     try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
                                    arguments: [user, now.text, user])
                     head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
+                    try followStoredPolicy(db)
                     // An empty store's flags are current under the policy in force.
                     try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [fingerprint])
                     return .commit

@@ -103,6 +103,31 @@ struct HardeningCommandTests {
         #expect(try cli.run("drafts").out == "No drafts.\n")
     }
 
+    @Test("CASEWORK_RESOURCES pointing at a policy with every rule off changes no stored flag; only a manager's `policy adopt` does, audited")
+    func resourcesDoNotRewriteFlags() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let edited = cli.home.appendingPathComponent("resources")
+        try FileManager.default.copyItem(at: Repository.resources, to: edited)
+        let policyFile = edited.appendingPathComponent("policy.json")
+        let policy = try String(contentsOf: policyFile, encoding: .utf8).replacingOccurrences(of: "\"enabled\": true", with: "\"enabled\": false")
+        try policy.write(to: policyFile, atomically: true, encoding: .utf8)
+        let count = { try DatabaseQueue(path: cli.storeFile.path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM flag") ?? 0 } }
+        let before = try count()
+        #expect(before > 0)
+        let env = ["CASEWORK_RESOURCES": edited.path]
+        #expect(try cli.run(["cases"], env: env).status == 0)
+        #expect(try cli.run(["flags"], env: env).out.contains("rationale-missing"))
+        #expect(try count() == before, "opening with edited resources rewrote nothing")
+        #expect(try cli.run("check").status == 0)
+        let adopted = try cli.run(["policy", "adopt"], env: env)
+        #expect(adopted.status == 0 && adopted.out.hasPrefix("The store now computes flags with this Casework's guidance"), "\(adopted.err)")
+        #expect(try count() == 0)
+        let events = try DatabaseQueue(path: cli.storeFile.path).read { try String.fetchAll($0, sql: "SELECT action FROM audit") }
+        #expect(events.contains("basis-adopt"))
+    }
+
     @Test("a store or backup made in an existing folder leaves that folder's mode alone")
     func parentFolderModes() throws {
         let cli = try CLI()

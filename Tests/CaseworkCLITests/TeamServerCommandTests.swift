@@ -44,6 +44,8 @@ struct TeamServerCommandTests {
             DROP TABLE casework.audit_alarm, casework.audit_incident;
             ALTER TABLE casework.draft DROP COLUMN last_offered_at;
             CREATE FUNCTION casework.highest_case_number() RETURNS integer LANGUAGE sql AS 'SELECT 0';
+            DROP FUNCTION casework.set_flag_basis(text);
+            DELETE FROM casework.meta WHERE key = 'flagBasis';
             ALTER TABLE casework.manual_flag DROP CONSTRAINT manual_flag_pkey;
             ALTER TABLE casework.manual_flag ADD PRIMARY KEY (case_id, record_id);
             DELETE FROM casework.schema_migration WHERE id = 'v2';
@@ -61,6 +63,8 @@ struct TeamServerCommandTests {
             WHERE i.indrelid = 'casework.manual_flag'::regclass AND i.indisprimary
             """)
         #expect(key.output.contains("case_id,record_id,raised_by"), "\(key.output)")
+        let basis = try TeamServer.psql(db, user: "postgres", "SELECT value FROM casework.meta WHERE key = 'flagBasis'")
+        #expect(basis.output.contains("\"defaultPolicy\""), "the migrating Casework's basis is kept")
     }
 
     @Test("the administrator adds, re-roles, re-teams and removes people; a manager cannot")

@@ -250,6 +250,34 @@ struct ContractTests {
         #expect(try sam.exportCase("C-0002", by: "sam.t") == before)
     }
 
+    @Test("someone's own resources (every rule off, a rule reworded) change no stored flag; a manager's adoption does, audited", arguments: Backend.allCases)
+    func storeKeepsItsBasis(_ backend: Backend) throws {
+        let h = try team(backend)
+        var edited = Fixtures.settings
+        for id in edited.defaultPolicy.rules.keys { edited.defaultPolicy.rules[id]?.enabled = false }
+        edited.guidance.rules["rationale-missing"]?.message = "Nothing to see here."
+        let before = try stored(h, "C-0002", as: "sam.t")
+        #expect(!before.isEmpty)
+        let sam = try h.store(as: "sam.t", with: edited)
+        var n1 = CaseNote(id: "N9", at: Timestamp("2026-03-09T10:00:00Z")!, by: "sam.t", kind: .visit, text: "Visited")
+        try sam.add(.note(n1), toCase: "C-0002", by: "sam.t")
+        #expect(try stored(h, "C-0002", as: "sam.t") == before, "a write under edited resources keeps the store's flags")
+        #expect(try sam.flags(FlagQuery(caseId: "C-0002", rule: "rationale-missing", on: Self.day), by: "sam.t").first?.flag.message
+                .hasPrefix("Decision D1 has an outcome") == true)
+        #expect(try sam.policy().rules.values.allSatisfy(\.enabled), "the store's policy, not the edited one")
+        #expect(throws: StoreError.self) { try sam.adoptFlagBasis(by: "sam.t") }
+        #expect(try h.store(as: h.manager).check(by: h.manager).isHealthy)
+        // A manager adopts the edited Casework: every flag goes, in the audit trail.
+        let mia = try h.store(as: h.manager, with: edited)
+        let events = try mia.verifyAudit().events
+        _ = try mia.adoptFlagBasis(by: h.manager)
+        #expect(try mia.verifyAudit().events > events)
+        #expect(try stored(h, "C-0002", as: "sam.t").isEmpty)
+        n1.text = "Visited again"
+        _ = try h.store(as: "sam.t").amend(.note(n1), inCase: "C-0002", reason: "typo", by: "sam.t")
+        #expect(try stored(h, "C-0002", as: "sam.t").isEmpty, "everyone now computes with the adopted basis")
+    }
+
     @Test("a draft past the policy's 30 days is offered once more, then removed; resuming it keeps it; others' drafts untouched", arguments: Backend.allCases)
     func draftsExpire(_ backend: Backend) throws {
         let h = try team(backend)

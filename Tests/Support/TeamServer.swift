@@ -36,9 +36,11 @@ public enum TeamServer {
     }
 
     /// A new, set-up team store with `admin` as its administrator; returns its database name.
-    public static func newStore(admin: String = "cw.admin") throws -> String {
+    /// `basis` defaults to the repository's Resources, as `casework server setup` takes the installed ones.
+    public static func newStore(admin: String = "cw.admin", basis: FlagBasis? = nil) throws -> String {
         let name = "cwt_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
-        _ = try PostgresServer.setup(address: try address(name, user: "postgres"), admin: admin)
+        let basis = try basis ?? FlagSettings(resources: CaseworkResources.load(from: Repository.resources)).basis
+        _ = try PostgresServer.setup(address: try address(name, user: "postgres"), admin: admin, basis: basis)
         return name
     }
 
@@ -92,7 +94,7 @@ public final class StoreHarness: @unchecked Sendable {
             stores[manager] = store
         case .postgres:
             admin = "cw.admin"
-            place = try TeamServer.newStore(admin: admin)
+            place = try TeamServer.newStore(admin: admin, basis: settings.basis)
             try store(as: admin).addUser(User(name: manager, role: .manager), by: admin)
         }
     }
@@ -109,6 +111,18 @@ public final class StoreHarness: @unchecked Sendable {
             let s = try PostgresCaseStore(address: try TeamServer.address(place, user: user), settings: settings)
             stores[user] = s
             return s
+        }
+    }
+
+    /// The store as `user` opens it with their own copy of Casework's resources (`settings`).
+    public func store(as user: String, with settings: FlagSettings) throws -> any CaseStore {
+        switch backend {
+        case .sqlite:
+            let file = URL(fileURLWithPath: place)
+            return try SQLiteCaseStore(StoreLocation(file: file, configDirectory: file.deletingLastPathComponent().appendingPathComponent("other-config")),
+                                       settings: settings)
+        case .postgres:
+            return try PostgresCaseStore(address: try TeamServer.address(place, user: user), settings: settings)
         }
     }
 

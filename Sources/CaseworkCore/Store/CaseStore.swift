@@ -179,6 +179,9 @@ public protocol CaseStore: Sendable {
     /// Stores an organisation's policy for everyone using the store (managers only), then recomputes;
     /// returns what the recompute did.
     func setPolicy(_ override: Data, by actor: String) throws(StoreError) -> RecomputeSummary
+    /// Makes this copy of Casework's default policy and rule texts the store's
+    /// (managers only, audited, e.g. after an upgrade), then recomputes.
+    func adoptFlagBasis(by actor: String) throws(StoreError) -> RecomputeSummary
 
     /// One page of the case list, with open flag counts on `query.on`.
     func caseList(_ query: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage

@@ -118,15 +118,12 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     /// Takes up the policy stored in the team store. A user's own policy file
     /// never applies here: the team's flags follow the team's policy.
     func followStoredPolicy(_ db: PGConnection) throws {
-        let stored = try db.query("SELECT value FROM casework.meta WHERE key = 'policy'").scalar
+        let policy = try db.query("SELECT value FROM casework.meta WHERE key = 'policy'").scalar
+        let basis = try db.query("SELECT value FROM casework.meta WHERE key = 'flagBasis'").scalar
+        let stored = (policy ?? "") + "\u{1E}" + (basis ?? "")
         if case .some(let taken) = storedPolicy.withLock({ $0 }), taken == stored { return }
-        var policy = settings.defaultPolicy
-        if let stored {
-            do { policy = try Policy.decodeOverride(Data(stored.utf8), over: settings.defaultPolicy) } catch {
-                throw StoreError.invalid("the policy stored in the team store is invalid (\(error)); a manager can replace it with `casework policy set FILE`")
-            }
-        }
-        engineBox.withLock { $0.policy = policy }
+        let engine = try settings.engine(basis: basis, policy: policy)
+        engineBox.withLock { $0 = engine }
         storedPolicy.withLock { $0 = .some(stored) }
     }
 
@@ -647,5 +644,10 @@ extension PostgresCaseStore {
         let me = try user(named: sessionUser)
         // An administrator sees no case; the managers' next recompute (or `check`) follows the new policy.
         return me.role == .manager ? try recomputeAll() : RecomputeSummary(cases: 0)
+    }
+
+    public func adoptFlagBasis(by actor: String) throws(StoreError) -> RecomputeSummary {
+        try transaction { db in try db.query("SELECT casework.set_flag_basis($1)", [settings.basis.text]) }
+        return try recomputeAll()
     }
 }

@@ -768,6 +768,17 @@ enum PostgresSchema {
     /// manager records an incident note, whose breaks verification then passes over.
     /// A draft past the policy's keeping period is offered once more, then removed.
     static let v2 = """
+        -- What the flags are computed from besides the policy override: set at setup and
+        -- migration from the installed Casework, and changed only by a manager, audited.
+        CREATE FUNCTION casework.set_flag_basis(p_basis text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_role(ARRAY['manager'], 'change what the store''s flags are computed from');
+          INSERT INTO meta (key, value) VALUES ('flagBasis', p_basis) ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+          PERFORM casework.audit_append('basis-adopt', NULL, NULL, NULL, NULL);
+        END $$;
+        REVOKE ALL ON FUNCTION casework.set_flag_basis(text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.set_flag_basis(text) TO casework_user;
         -- New case ids are random: the highest number would tell anyone how many cases exist.
         DROP FUNCTION casework.highest_case_number();
         ALTER TABLE casework.draft ADD COLUMN last_offered_at text;

@@ -45,19 +45,20 @@ public enum PostgresServer {
 
     /// Creates the roles, the schema, its grants and policies, and the first
     /// administrator. Returns false when the store was already set up (nothing changes).
-    public static func setup(address: String, admin: String) throws(StoreError) -> Bool {
+    /// `basis`: what the store's flags are computed from (the installed Casework's), kept in the store.
+    public static func setup(address: String, admin: String, basis: FlagBasis) throws(StoreError) -> Bool {
         guard CaseValidation.isValidId(admin) else { throw .invalid("\(Quoted(admin)) cannot be a user name (\(CaseValidation.idRule))") }
         let db = try superuser(address, doing: "set up the team store")
         // Roles are the cluster's: a setup of another store at the same moment can win a race for them.
         for attempt in 0..<5 {
-            do { return try setup(db, admin: admin) } catch let e as PGError where ["XX000", "23505", "40P01"].contains(e.sqlState) && attempt < 4 {
+            do { return try setup(db, admin: admin, basis: basis) } catch let e as PGError where ["XX000", "23505", "40P01"].contains(e.sqlState) && attempt < 4 {
                 usleep(UInt32.random(in: 20_000...200_000))
             } catch { throw PostgresCaseStore.map(error) }
         }
         throw .busy
     }
 
-    static func setup(_ db: PGConnection, admin: String) throws -> Bool {
+    static func setup(_ db: PGConnection, admin: String, basis: FlagBasis) throws -> Bool {
         do {
             if try db.query("SELECT to_regnamespace('casework') IS NOT NULL").scalar == "t" { return false }
             try db.query("BEGIN")
@@ -70,7 +71,8 @@ public enum PostgresServer {
                 SET LOCAL ROLE casework_owner;
                 """)
             try apply(db, PostgresSchema.migrations)
-            try db.query("INSERT INTO casework.meta (key, value) VALUES ('storeId', gen_random_uuid()::text), ('created', casework.now_text())")
+            try db.query("INSERT INTO casework.meta (key, value) VALUES ('storeId', gen_random_uuid()::text), ('created', casework.now_text()), ('flagBasis', $1)",
+                         [basis.text])
             try db.query("SELECT casework.grant_role($1, 'admin')", [admin])
             try db.query("INSERT INTO casework.app_user (name, added_at, added_by) VALUES ($1, casework.now_text(), session_user)", [admin])
             try db.query("SELECT casework.audit_append('init', NULL, $1, NULL, NULL)", [admin])
@@ -90,7 +92,8 @@ public enum PostgresServer {
     }
 
     /// Applies the migrations the store has not had, in one transaction; returns their ids.
-    public static func migrate(address: String) throws(StoreError) -> [String] {
+    /// A store from before flag bases were kept takes the migrating Casework's.
+    public static func migrate(address: String, basis: FlagBasis) throws(StoreError) -> [String] {
         let db = try superuser(address, doing: "migrate the team store")
         do {
             guard try db.query("SELECT to_regnamespace('casework') IS NOT NULL").scalar == "t" else {
@@ -104,6 +107,7 @@ public enum PostgresServer {
             }
             let pending = PostgresSchema.migrations.filter { !applied.contains($0.id) }
             try apply(db, pending)
+            try db.query("INSERT INTO casework.meta (key, value) VALUES ('flagBasis', $1) ON CONFLICT (key) DO NOTHING", [basis.text])
             try db.query("COMMIT")
             return pending.map(\.id)
         } catch {
