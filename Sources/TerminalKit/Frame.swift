@@ -93,8 +93,9 @@ public struct Frame: Hashable, Sendable {
 
     /// Paints `width` columns from (x, y) in `style`, keeping their text.
     public mutating func paint(x: Int, y: Int, width: Int, style: Style) {
-        guard y >= 0, y < size.height else { return }
-        for col in max(0, x)..<min(size.width, x + width) { cells[y * size.width + col].style = style }
+        let from = max(0, x), to = min(size.width, x + width)
+        guard y >= 0, y < size.height, from < to else { return }
+        for col in from..<to { cells[y * size.width + col].style = style }
     }
 
     /// Fills a row with spaces in `style` (for bars and selections).

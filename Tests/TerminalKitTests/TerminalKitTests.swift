@@ -4,6 +4,20 @@ import Testing
 
 @Suite("Frames measure text in columns per grapheme cluster")
 struct FrameTests {
+    @Test("painting or putting anywhere, at any width, off the frame or backwards, never traps")
+    func outOfBounds() {
+        var f = Frame(size: Size(width: 10, height: 3))
+        for x in [-20, -1, 0, 9, 10, 50] {
+            for y in [-1, 0, 2, 3, 9] {
+                for width in [-5, 0, 1, 30] {
+                    f.paint(x: x, y: y, width: width, style: .selected)
+                    _ = f.put("abc", x: x, y: y, width: width)
+                }
+            }
+        }
+        #expect(f.line(0).count == 10)
+    }
+
     @Test("wide characters take two cells; a cut never splits one")
     func wide() {
         var f = Frame(size: Size(width: 10, height: 1))
