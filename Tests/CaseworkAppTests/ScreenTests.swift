@@ -137,7 +137,7 @@ struct ScreenTests {
         #expect(ids.contains("competence.understandsQuestion") && ids.contains("competence.consistent"))
         #expect(f.text.contains("Child's age on that date") && f.text.contains("14: under 16"))
         Screens.keys(&s, [.char("P")])
-        guard case .form(let parent) = s.screen else { return }
+        guard case .form(let parent) = s.screen else { Issue.record("no form after P"); return }
         #expect(!parent.fields(Screens.example("recorded-well")).map(\.id).contains("competence.understandsQuestion"),
                 "no competence checklist for a parent's consent")
     }
@@ -198,10 +198,10 @@ struct ScreenTests {
         Screens.open(&s, Screens.example("recorded-well"))
         Screens.keys(&s, [.char("w"), .ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n"), .char("n"), .ctrl("n")])
         Screens.keys(&s, [.char("p")])  // lawful basis: public task
-        guard case .form(let f1) = s.screen else { return }
+        guard case .form(let f1) = s.screen else { Issue.record("no form at lawful basis"); return }
         #expect(f1.step == "lawful-basis" && f1.values["lawfulBasis"] == "public-task")
         Screens.keys(&s, [.ctrl("b"), .ctrl("b"), .char("n"), .ctrl("n")])  // identifies nobody
-        guard case .form(let f2) = s.screen else { return }
+        guard case .form(let f2) = s.screen else { Issue.record("no form after going back"); return }
         #expect(f2.step == "what")
         #expect(f2.values["lawfulBasis"] == nil && f2.values["consent.kind"] == nil)
         #expect(s.message?.text == "Answers that no longer apply were cleared: Consent, Lawful basis")

@@ -68,7 +68,7 @@ struct FaultCommandTests {
 
     @Test("a read-only store: a clean message, no record text, the store unchanged")
     func readOnly() throws {
-        #expect(sh("id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker") == 0)
+        #expect(OSUsers.ensure("cwworker"))
         let cli = try CLI()
         let dir = cli.home.appendingPathComponent("ro")
         let store = dir.appendingPathComponent("s.sqlite").path
@@ -93,7 +93,7 @@ struct FaultCommandTests {
 
     @Test("a store made read-only (0400) still lists, checks and verifies; reading a case says it cannot be recorded; a stale -shm does not keep it read-only")
     func readOnlyStoreUsable() throws {
-        #expect(sh("id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker") == 0)
+        #expect(OSUsers.ensure("cwworker"))
         let cli = try CLI()
         let dir = cli.home.appendingPathComponent("own")
         let store = dir.appendingPathComponent("s.sqlite").path

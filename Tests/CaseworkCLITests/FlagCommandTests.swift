@@ -79,8 +79,11 @@ struct FlagCommandTests {
     func policy() throws {
         let cli = try loaded()
         let f = try cli.file("policy.json", #"{"rules": {"insecure-method": {"enabled": false}}}"#)
+        #expect(try cli.run("flags", "--json", "--at", "2026-03-10").out.contains("\"rule\": \"insecure-method\""), "raised before")
         #expect(try cli.run("policy", "set", f).status == 0)
-        #expect(!(try cli.run("flags", "--json", "--at", "2026-03-10").out.contains("insecure-method")))
+        let after = try cli.run("flags", "--json", "--at", "2026-03-10")
+        #expect(after.status == 0 && after.out.contains("\"rule\": \"rationale-missing\""), "the flags are still answered: \(after.err)")
+        #expect(!after.out.contains("insecure-method"), "switched off")
         #expect(try cli.run("policy", "show").out.contains("\"concernUndecidedDays\" : 2"))
         #expect(try cli.run("flags", "recompute").out.hasPrefix("Recomputed the flags of 2 cases (0 changed) in "))
         let bad = try cli.file("bad.json", #"{"rules": {"insecure-method": {"severity": "loud"}}}"#)

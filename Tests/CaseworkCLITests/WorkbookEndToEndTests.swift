@@ -198,7 +198,7 @@ struct WorkbookEndToEndTests {
     func terminalGone() throws {
         // As the issue found it: the workbook run through runuser, which does not pass the hang-up on.
         try #require(getuid() == 0, "this test runs the workbook as a second OS user, so it must run as root (as make test does in CI)")
-        #expect(sh("(id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker)") == 0)
+        #expect(OSUsers.ensure("cwworker"))
         let cli = try CLI()
         let home = cli.home.appendingPathComponent("worker")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("data/casework"), withIntermediateDirectories: true)

@@ -181,7 +181,7 @@ struct MigrationTests {
     @Test("a store file of another OS user, or in a folder others can write, is refused with a pointer to the team store")
     func singleUser() throws {
         try #require(getuid() == 0, "needs root to give the file to another user (make test runs as root in CI)")
-        #expect(sh("(id -u cwworker || useradd -M -s /usr/sbin/nologin cwworker)") == 0)
+        #expect(OSUsers.ensure("cwworker"))
         let t = try TempStore()
         let folder = t.location.file.deletingLastPathComponent()
         #expect(sh("chown cwworker '\(t.location.file.path)'") == 0)
