@@ -64,8 +64,7 @@ enum AuditChain {
         }
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq", arguments: [start, seq])
         while let row = try rows.next() {
-            let event = Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"], caseId: row["caseId"],
-                              recordId: row["recordId"], version: row["version"], prevHash: row["prevHash"])
+            let event = Event(row)
             guard event.seq == expected, event.prevHash == prev, event.hash == row["hash"] as String else { return false }
             prev = row["hash"]
             expected += 1
@@ -73,26 +72,26 @@ enum AuditChain {
         return expected == seq + 1
     }
 
+    /// Walks the whole chain in order with the client's own hashing.
+    static func walk(_ db: Database, known: Set<Int64>) throws -> ChainWalk {
+        var walk = ChainWalk(known: known)
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+        while let row = try rows.next() {
+            let event = Event(row)
+            walk.step(seq: event.seq, prevHash: event.prevHash, computed: event.hash, stored: row["hash"])
+        }
+        return walk
+    }
+
     /// Walks the whole chain in order and checks it against the anchor,
     /// passing over the breaks that incident notes answered.
     static func verify(_ db: Database, anchor: AuditAnchor?, storeId: String, known: Set<Int64> = []) throws -> AuditReport {
         let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'")
-        var walk = ChainWalk(known: known)
-        var hashes: [Int64: String] = [:]
         let anchored = try anchor?.read(storeId: storeId)
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
-        while let row = try rows.next() {
-            let event = Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"],
-                              caseId: row["caseId"], recordId: row["recordId"], version: row["version"],
-                              prevHash: row["prevHash"])
-            let stored: String = row["hash"]
-            walk.step(seq: event.seq, prevHash: event.prevHash, computed: event.hash, stored: stored)
-            if let anchored, anchored.seq == event.seq { hashes[event.seq] = stored }
-        }
-        var report = walk.report
+        var report = try walk(db, known: known).report
         guard report.isIntact else { return report }
         if let anchored {
-            guard let hash = hashes[anchored.seq] else {
+            guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [anchored.seq]) else {
                 report.problem = "the trail ends at event \(report.events) but event \(anchored.seq) was recorded: events were cut from the end"
                 return report
             }
@@ -117,6 +116,14 @@ enum AuditChain {
             out.append(digits[Int(b & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension AuditChain.Event {
+    /// The event as stored in a row of `audit`.
+    init(_ row: Row) {
+        self.init(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"], caseId: row["caseId"],
+                  recordId: row["recordId"], version: row["version"], prevHash: row["prevHash"])
     }
 }
 

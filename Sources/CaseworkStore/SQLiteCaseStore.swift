@@ -14,7 +14,6 @@ public final class SQLiteCaseStore: CaseStore {
     /// `audit verify` work; reading a case does not, as the reading could not
     /// be recorded, and nothing can be saved.
     public let limitation: Limitation?
-    public var isReadOnly: Bool { limitation != nil }
 
     /// What keeps a store from being written.
     public enum Limitation: Sendable {
@@ -795,14 +794,7 @@ extension SQLiteCaseStore {
         guard note.count <= CaseFileCodec.maxTextLength else { throw .invalid("the note is longer than \(CaseFileCodec.maxTextLength) characters") }
         let incident = try write(as: actor) { db, w -> AuditIncident in
             guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can record an incident note (you are a worker)") }
-            var walk = ChainWalk(known: [])
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
-            while let row = try rows.next() {
-                let e = AuditChain.Event(seq: row["seq"], at: row["at"], user: row["user"], action: row["action"], caseId: row["caseId"],
-                                         recordId: row["recordId"], version: row["version"], prevHash: row["prevHash"])
-                walk.step(seq: e.seq, prevHash: e.prevHash, computed: e.hash, stored: row["hash"])
-            }
-            let breaks = walk.breaks.map(\.seq)
+            let breaks = try AuditChain.walk(db, known: []).breaks.map(\.seq)
             try w.audit(db, .incident)
             let event = w.head?.0 ?? 0
             try db.execute(sql: "INSERT INTO incident (event, at, user, note, breaks) VALUES (?,?,?,?,?)",
