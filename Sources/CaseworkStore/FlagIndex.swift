@@ -10,8 +10,9 @@ import Synchronization
 /// and filtered on read, so a later day's answer is right with no write.
 extension SQLiteCaseStore {
     /// Identifies the policy and guidance the stored flags were computed with.
-    var fingerprint: String {
-        let e = engine
+    var fingerprint: String { Self.fingerprint(of: engine) }
+
+    static func fingerprint(of e: FlagEngine) -> String {
         let texts = e.guidance.ruleOrder.compactMap { e.guidance.rules[$0] }.map { "\($0.id)\u{1F}\($0.message)\u{1F}\($0.source)" }
         let digest = SHA256.hash(data: Data((e.policy.canonical + "\u{1E}" + texts.joined(separator: "\u{1E}")).utf8))
         return AuditChain.hex(digest)

@@ -166,8 +166,9 @@ public final class SQLiteCaseStore: CaseStore {
         var head: (Int64, String)?
         /// Cases whose flags are recomputed before the transaction commits.
         var touched: Set<String> = []
-        /// Flags computed before the lock was taken (an import's new cases), with the policy they used.
-        var computed: [String: (c: Case, flags: [Flag], policy: String)] = [:]
+        /// Flags computed before the lock was taken (an import's new cases), with the
+        /// fingerprint of the policy and rule texts they were computed under.
+        var computed: [String: (c: Case, flags: [Flag], fingerprint: String)] = [:]
 
         mutating func audit(_ db: Database, _ action: AuditAction, caseId: String? = nil,
                             recordId: String? = nil, version: Int? = nil) throws {
@@ -192,9 +193,9 @@ public final class SQLiteCaseStore: CaseStore {
                     var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
                     result = try body(db, &w)
                     if !w.touched.isEmpty { try followStoredPolicy(db) }
-                    let policy = engine.policy.canonical
+                    let current = w.computed.isEmpty ? nil : fingerprint
                     for caseId in w.touched.sorted() {
-                        if let pre = w.computed[caseId], pre.policy == policy {
+                        if let pre = w.computed[caseId], pre.fingerprint == current {
                             try Self.storeFlags(db, pre.c, pre.flags, now: now)
                         } else {
                             try refreshFlags(db, caseId, now: now)
@@ -435,7 +436,7 @@ extension SQLiteCaseStore {
         try StoreRules.checkImport(cases)
         // Everything that needs no lock is done before taking it: checking each
         // case, encoding its records and computing its flags.
-        let engine = self.engine
+        let engine = self.engine, preparedUnder = Self.fingerprint(of: engine)
         let prepared = try cases.map { c throws(StoreError) in
             let c = try validated(c)
             return (c: c, bodies: c.records.map { $0.body() }, flags: engine.flags(for: c))
@@ -466,7 +467,7 @@ extension SQLiteCaseStore {
                     try w.audit(db, .import, caseId: c.id)
                     w.touched.insert(c.id)
                     if c.id == fileCase.id {
-                        w.computed[c.id] = (c, flags, engine.policy.canonical)
+                        w.computed[c.id] = (c, flags, preparedUnder)
                         outcomes.append(.created(caseId: c.id, records: c.records.count))
                     } else {
                         outcomes.append(.createdAs(fileId: fileCase.id, caseId: c.id, records: c.records.count))

@@ -278,6 +278,22 @@ struct ContractTests {
         #expect(try stored(h, "C-0002", as: "sam.t").isEmpty, "everyone now computes with the adopted basis")
     }
 
+    @Test("an import by a session opened before a manager adopted new rule texts stores the new texts", arguments: Backend.allCases)
+    func importFollowsAdoptedBasis(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        _ = try mia.policy()
+        var reworded = Fixtures.settings
+        reworded.guidance.rules["rationale-missing"]?.message = "Reworded: decision {record} needs its reasons."
+        _ = try h.store(as: h.manager, with: reworded).adoptFlagBasis(by: h.manager)
+        var c = try example("gaps")
+        c.id = "C-0700"
+        _ = try mia.importCases([c], replace: false, by: h.manager)
+        let flag = try mia.flags(FlagQuery(caseId: "C-0700", rule: "rationale-missing", on: Self.day), by: h.manager).first?.flag
+        #expect(flag?.message == "Reworded: decision D1 needs its reasons.")
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
     @Test("a draft past the policy's 30 days is offered once more, then removed; resuming it keeps it; others' drafts untouched", arguments: Backend.allCases)
     func draftsExpire(_ backend: Backend) throws {
         let h = try team(backend)
