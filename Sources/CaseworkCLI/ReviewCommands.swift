@@ -108,7 +108,7 @@ struct RaiseFlag: ParsableCommand {
         let (caseId, recordId) = splitRecordRef(target, nil)
         let (store, me) = try options.session()
         try attempt { try store.raiseFlag(caseId: caseId, recordId: recordId, severity: s, reason: reason, by: me) }
-        write("Raised a \(s.rawValue) flag on \(caseId)/\(recordId).\n")
+        write("Raised \(s == .advice ? "an" : "a") \(s.rawValue) flag on \(caseId)/\(recordId).\n")
     }
 }
 
