@@ -677,9 +677,12 @@ extension SQLiteCaseStore {
                 }
             }
             var totals: [Severity: Int] = [:]
-            var sql = "SELECT severityRank, COUNT(*) AS n FROM flag WHERE \(due)"
+            // Everyone's totals from the counts index alone; someone who sees only some cases counts
+            // their flags through the worker, team and case keys instead of walking every open flag.
+            let visible = Self.visibility(user, caseColumn: "flag.caseId")
+            var sql = "SELECT severityRank, COUNT(*) AS n FROM flag WHERE \(visible == nil ? due : dueForCase)"
             var totalArgs: [DatabaseValueConvertible?] = [q.on.description]
-            if let v = Self.visibility(user, caseColumn: "flag.caseId") { sql += " AND " + v.sql; totalArgs += v.arguments }
+            if let v = visible { sql += " AND " + v.sql; totalArgs += v.arguments }
             for row in try Row.fetchAll(db, sql: sql + " GROUP BY severityRank", arguments: StatementArguments(totalArgs)) {
                 if let s = Severity.allCases.first(where: { $0.rank == row["severityRank"] }) { totals[s] = row["n"] }
             }

@@ -88,7 +88,7 @@ enum Schema {
                     status TEXT NOT NULL CHECK (status IN ('open', 'accepted')),
                     reviewId TEXT,
                     PRIMARY KEY (caseId, rule, recordId));
-                CREATE INDEX flag_queue ON flag(status, severityRank, since);
+                CREATE INDEX flag_queue ON flag(status, severityRank, since, caseId, recordId, rule);
                 CREATE INDEX flag_worker ON flag(worker, status, severityRank, since);
                 CREATE INDEX flag_team ON flag(team, status, severityRank, since);
                 CREATE INDEX flag_rule ON flag(rule, status);
@@ -174,6 +174,14 @@ enum Schema {
         // A draft past the policy's keeping period is offered once more, then removed.
         m.registerMigration("v8-draft-offered") { db in
             try db.execute(sql: "ALTER TABLE draft ADD COLUMN lastOfferedAt TEXT")
+        }
+        // The review queue's whole order from its index: flags raised in one import
+        // share their time, and ordering them by case, record and rule was a sort.
+        m.registerMigration("v9-queue-order") { db in
+            try db.execute(sql: """
+                DROP INDEX flag_queue;
+                CREATE INDEX flag_queue ON flag(status, severityRank, since, caseId, recordId, rule);
+                """)
         }
         return m
     }
