@@ -149,31 +149,75 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
-    @Test("someone who may not see a case is answered exactly as if it did not exist", arguments: Backend.allCases)
+    @Test("someone who may not see a case is answered exactly as if it did not exist, on every path", arguments: Backend.allCases)
     func visibility(_ backend: Backend) throws {
         let h = try team(backend)
-        let olu = try h.store(as: "olu.w")
-        func answer(_ id: String, _ work: (String) throws -> Void) -> String {
-            do { try work(id); return "allowed" } catch { return String(describing: error).replacingOccurrences(of: id, with: "ID") }
+        // lee.m manages another team: a manager's paths are reached, and refused only by what they may see.
+        try h.addUser("lee.m", role: .manager, teams: ["Schools Team"])
+        let mia = try h.store(as: h.manager)
+        var header = CaseHeader(try mia.viewCase("C-0002", by: h.manager))
+        header.closed = Day("2026-03-02")
+        header.retentionReviewBy = Day("2026-03-05")
+        try mia.save([.amend(.header(header), reason: "case closed")], inCase: "C-0002", by: h.manager)
+        let sam = try h.store(as: "sam.t")
+        let hiddenCase = try sam.viewCase("C-0002", by: "sam.t")
+        #expect(!(try sam.flags(FlagQuery(caseId: "C-0002", on: Self.day), by: "sam.t")).isEmpty, "the hidden case has flags for its owner")
+        #expect(try mia.retentionDue(on: Self.day, by: h.manager).map(\.id) == ["C-0002"], "and is due for its retention review")
+        let before = try mia.exportCase("C-0002", by: h.manager)
+
+        /// What a path answers, its error or its result, with the case's id written as ID.
+        func answer(_ id: String, _ work: (String) throws -> Any) -> String {
+            do { return "allowed: " + String(describing: try work(id)).replacingOccurrences(of: id, with: "ID") } catch {
+                return String(describing: error).replacingOccurrences(of: id, with: "ID")
+            }
         }
-        let note = CaseNote(id: "N9", at: Timestamp("2026-03-09T10:00:00Z")!, by: "olu.w", kind: .other, text: "x")
-        let paths: [(String, (String) throws -> Void)] = [
-            ("view", { _ = try olu.viewCase($0, by: "olu.w") }),
-            ("export", { _ = try olu.exportCase($0, by: "olu.w") }),
-            ("history", { _ = try olu.history(caseId: $0, recordId: "D1", by: "olu.w") }),
-            ("add", { try olu.add(.note(note), toCase: $0, by: "olu.w") }),
-            ("sign off", { _ = try olu.review(ReviewRequest(caseId: $0, action: .signedOff, recordId: $0, note: "x"), by: "olu.w") }),
-            ("raise a flag", { try olu.raiseFlag(caseId: $0, recordId: "D1", severity: .check, reason: "x", by: "olu.w") }),
-        ]
-        for (name, path) in paths {
-            let hidden = answer("C-0002", path), missing = answer("C-9999", path)
-            #expect(hidden != "allowed", "\(name)")
-            #expect(hidden == missing, "\(name): \(hidden) vs \(missing)")
+        let at = Timestamp("2026-03-09T10:00:00Z")!
+        for who in ["olu.w", "lee.m"] {
+            let s = try h.store(as: who)
+            let note = CaseNote(id: "N9", at: at, by: who, kind: .other, text: "x")
+            var d1 = try #require(hiddenCase.decision("D1"))
+            d1.rationale = "overwritten"
+            let paths: [(String, (String) throws -> Any)] = [
+                ("view", { try s.viewCase($0, by: who) }),
+                ("export", { try s.exportCase($0, by: who) }),
+                ("history", { try s.history(caseId: $0, recordId: "D1", by: who) }),
+                ("add", { try s.add(.note(note), toCase: $0, by: who) }),
+                ("amend", { try s.amend(.decision(d1), inCase: $0, reason: "x", by: who) }),
+                ("save", { try s.save([.add(.note(note)), .amend(.decision(d1), reason: "x")], inCase: $0, by: who) }),
+                ("return", { try s.review(ReviewRequest(caseId: $0, action: .returned, recordId: "D1", rule: "rationale-missing", note: "x"), by: who) }),
+                ("accept", { try s.review(ReviewRequest(caseId: $0, action: .accepted, recordId: "X1", rule: "insecure-method", note: "x"), by: who) }),
+                ("escalate", { try s.review(ReviewRequest(caseId: $0, action: .escalated, recordId: "X2", note: "x", escalateTo: .legal), by: who) }),
+                ("sign off", { try s.review(ReviewRequest(caseId: $0, action: .signedOff, recordId: $0, note: "x"), by: who) }),
+                ("raise a flag", { try s.raiseFlag(caseId: $0, recordId: "D1", severity: .check, reason: "x", by: who) }),
+                ("add a member", { try s.addMember(caseId: $0, user: who, by: who) }),
+                ("keep", { try s.retain(caseId: $0, until: Day("2027-01-01")!, reason: "x", by: who) }),
+                ("dispose", { try s.dispose(caseId: $0, reason: "x", by: who) }),
+                ("the case's flags", { try s.flags(FlagQuery(caseId: $0, on: Self.day, includeAccepted: true), by: who).map(\.flag) }),
+                ("the case's returned items", { try s.flags(FlagQuery(caseId: $0, on: Self.day, returnedOnly: true), by: who).map(\.flag) }),
+                ("a search for it", { try s.caseList(CaseListQuery(search: $0, on: Self.day), by: who).entries.map(\.summary.id) }),
+                ("a search for its child", { _ in try s.caseList(CaseListQuery(search: "Moreno", on: Self.day), by: who).total }),
+            ]
+            for (name, path) in paths {
+                let hidden = answer("C-0002", path), missing = answer("C-9999", path)
+                #expect(!hidden.hasPrefix("allowed") || hidden == missing, "\(who), \(name): \(hidden)")
+                #expect(hidden == missing, "\(who), \(name): \(hidden) vs \(missing)")
+            }
+            #expect(try s.cases(visibleTo: who).allSatisfy { $0.id != "C-0002" })
+            #expect(try s.flags(FlagQuery(on: Self.day, includeAccepted: true), by: who).allSatisfy { $0.flag.caseId != "C-0002" })
+            #expect(try s.caseList(CaseListQuery(on: Self.day), by: who).entries.allSatisfy { $0.summary.id != "C-0002" })
+            #expect(try s.retentionDue(on: Self.day, by: who).isEmpty, "\(who) was told the hidden case is due")
+            #expect(try s.suggestedCaseId(by: who) != "C-0002")
+            // A draft names its case only as its author's own reference: saving one for a hidden id neither
+            // fails differently from a missing id nor shows the hidden case.
+            for id in ["C-0002", "C-9999"] {
+                try s.saveDraft(Draft(id: "\(id)/new-note", caseId: id, kind: "note", title: "note on \(id)", payload: "{}", updatedAt: at), by: who)
+            }
+            #expect(try s.drafts(by: who).map(\.caseId) == ["C-0002", "C-9999"] || s.drafts(by: who).map(\.caseId) == ["C-9999", "C-0002"])
         }
-        #expect(try olu.cases(visibleTo: "olu.w").isEmpty)
-        #expect(try olu.flags(FlagQuery(on: Self.day), by: "olu.w").isEmpty)
-        #expect(try olu.caseList(CaseListQuery(on: Self.day), by: "olu.w").total == 0)
+        let lee = try h.store(as: "lee.m").report(team: nil, from: nil, to: nil, on: Self.day, by: "lee.m")
+        #expect(lee.cases == 0 && lee.openFlags == 0, "another team's manager's report counts nothing of the hidden case")
         // Bringing in or creating a case under a hidden case's id works as for a free id, under a fresh one.
+        let olu = try h.store(as: "olu.w")
         var own = try example("gaps")
         own.worker = "olu.w"
         own.team = "Schools Team"
@@ -188,7 +232,7 @@ struct ContractTests {
         own.id = "C-0002"
         let created = try olu.createCase(own, by: "olu.w")
         #expect(created != "C-0002" && created.hasPrefix("C-"))
-        #expect(try h.store(as: "sam.t").exportCase("C-0002", by: "sam.t") == (try example("gaps")), "the hidden case is untouched")
+        #expect(try mia.exportCase("C-0002", by: h.manager) == before, "the hidden case is untouched")
     }
 
     @Test("a closed case past its review is disposed of by a manager, leaving only a tombstone and an audit event", arguments: Backend.allCases)
