@@ -43,5 +43,12 @@ struct ConcurrencyTests {
         #expect(c.components(separatedBy: "\"action\" : \"escalated\"").count - 1 == n)
         let check = try cli.run("check")
         #expect(check.status == 0, "\(check.out)")
+        // They really wrote at the same time: in the trail's order, the two writers' events take turns many times.
+        let order = try DatabaseQueue(path: cli.storeFile.path).read { db in
+            try String.fetchAll(db, sql: "SELECT action FROM audit WHERE action IN ('create', 'review') AND caseId = 'C-0002' ORDER BY seq")
+        }
+        #expect(order.filter { $0 == "create" }.count == n && order.filter { $0 == "review" }.count == n, "\(order)")
+        let turns = zip(order, order.dropFirst()).filter { $0 != $1 }.count
+        #expect(turns >= 6, "the writers took turns only \(turns) times: they barely overlapped (\(order))")
     }
 }

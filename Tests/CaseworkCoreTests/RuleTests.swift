@@ -193,11 +193,16 @@ struct RuleTests {
         #expect(raised(c).isEmpty, "understanding checked is recorded but not required by the rule")
     }
 
-    @Test("consent-implied: implied form; written is fine")
+    @Test("consent-implied: implied form; written, or verbal with its reason, is fine")
     func implied() {
         var c = clean
         c.consents[0].form = .implied
         #expect(raised(c) == ["consent-implied@CN1"])
+        c.consents[0].form = .written
+        #expect(raised(c).isEmpty)
+        c.consents[0].form = .verbal
+        c.consents[0].whyNotWritten = "Agreed on a home visit; the form follows"
+        #expect(raised(c).isEmpty, "the near miss: verbal consent with its reason is not implied")
     }
 
     @Test("consent-verbal-unexplained: verbal with no reason; with a reason it is fine")
@@ -292,22 +297,36 @@ struct RuleTests {
         #expect(raised(c).isEmpty)
     }
 
-    @Test("recipient-identity-unchecked: phone without the check; face to face needs none")
+    @Test("recipient-identity-unchecked: phone without the check, or with it recorded as not done; checked, or face to face, is fine")
     func identity() {
         var c = clean
         c.disclosures[1].method = .phone
         #expect(raised(c) == ["recipient-identity-unchecked@X2"])
+        c.disclosures[1].recipientIdentityChecked = false
+        #expect(raised(c) == ["recipient-identity-unchecked@X2"])
+        c.disclosures[1].recipientIdentityChecked = true
+        #expect(raised(c).isEmpty, "the check recorded clears the flag")
+        c.disclosures[1].recipientIdentityChecked = nil
         c.disclosures[1].method = .faceToFace
         #expect(raised(c).isEmpty)
     }
 
-    @Test("scheme-undertaking-missing: a DVDS or CSOD disclosure without the undertaking, either direction")
-    func scheme() {
+    @Test("scheme-undertaking-missing: a DVDS (either kind) or CSOD disclosure without the undertaking, either direction",
+          arguments: [DisclosureScheme.dvdsRightToAsk, .dvdsRightToKnow, .csod], [Direction.outgoing, .incoming])
+    func scheme(_ scheme: DisclosureScheme, _ direction: Direction) {
         var c = clean
-        c.disclosures[1].scheme = .csod
-        #expect(raised(c) == ["scheme-undertaking-missing@X2"])
+        c.disclosures[1].direction = direction
+        let others = raised(c)
+        c.disclosures[1].scheme = scheme
+        #expect(raised(c) == others.union(["scheme-undertaking-missing@X2"]))
+        #expect(engine.flags(for: c, on: Self.day).first { $0.rule == "scheme-undertaking-missing" }?.message.isEmpty == false)
+        c.disclosures[1].undertakingSigned = false
+        #expect(raised(c) == others.union(["scheme-undertaking-missing@X2"]), "recorded as not signed")
         c.disclosures[1].undertakingSigned = true
-        #expect(raised(c).isEmpty)
+        #expect(raised(c) == others, "the near miss: signed")
+        c.disclosures[1].undertakingSigned = nil
+        c.disclosures[1].scheme = .none
+        #expect(raised(c) == others, "no scheme, no undertaking needed")
     }
 
     @Test("concern-undecided: a child protection concern N days old is not flagged, N+1 days old is")
