@@ -70,7 +70,7 @@ public struct Frame: Hashable, Sendable {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
         let limit = min(width ?? (size.width - x), size.width - x)
         var col = 0
-        for ch in Sanitiser.clean(text) {
+        for ch in DisplayWidth.unjoined(Sanitiser.clean(text)) {
             let w = DisplayWidth.of(ch)
             if w == 0 {
                 // A lone combining mark or joiner: attach to the previous cell.
@@ -84,7 +84,7 @@ public struct Frame: Hashable, Sendable {
             if col + w > limit { break }
             if x + col >= 0 {
                 cells[y * size.width + x + col] = Cell(text: String(ch), style: style)
-                if w == 2 { cells[y * size.width + x + col + 1] = Cell(text: "", style: style) }
+                for k in 1..<max(1, w) { cells[y * size.width + x + col + k] = Cell(text: "", style: style) }
             }
             col += w
         }

@@ -1,21 +1,40 @@
-/// How many terminal columns text takes, measured per grapheme cluster (what
-/// a reader sees as one character): CJK and emoji take two, combining marks
-/// and joiners none. Summing per scalar would count "👩‍👧" as six columns.
+/// How many terminal columns text takes: the sum of its scalars' widths as
+/// the C library's `wcwidth` gives them, which is how curses places text and
+/// how terminals advance (CJK and emoji two, combining marks, joiners and
+/// variation selectors none). Terminals disagree only on emoji joined by a
+/// zero-width joiner (tmux 3.3 draws "👩‍👧" in two columns, curses and xterm
+/// count four), so text on screen is shown `unjoined`, whose width everyone
+/// agrees on.
 public enum DisplayWidth {
     public static func of(_ text: String) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
     public static func of(_ c: Character) -> Int {
-        let scalars = c.unicodeScalars
-        guard let first = scalars.first else { return 0 }
-        if Sanitiser.isControl(first) { return 0 }
-        if isZeroWidth(first) && scalars.count == 1 { return 0 }
-        if isWide(first.value) { return 2 }
-        if scalars.contains(where: { $0.value == 0xFE0F }) && first.properties.isEmoji { return 2 }
-        if first.properties.isEmojiPresentation { return 2 }
-        if scalars.count > 1 && first.properties.isEmoji && scalars.contains(where: { $0.value == 0x200D }) { return 2 }
+        c.unicodeScalars.reduce(0) { $0 + of($1) }
+    }
+
+    public static func of(_ s: Unicode.Scalar) -> Int {
+        if Sanitiser.isControl(s) || isZeroWidth(s) { return 0 }
+        if isWide(s.value) { return 2 }
+        // Regional indicators (the halves of a flag) are narrow; other emoji shown as pictures are wide.
+        if s.properties.isEmojiPresentation && !(0x1F1E6...0x1F1FF).contains(s.value) { return 2 }
         return 1
+    }
+
+    /// `text` with the joiners between emoji left out: "👩‍👧" is shown as "👩👧",
+    /// four columns on every terminal. The stored text keeps its joiners.
+    public static func unjoined(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value == 0x200D }) else { return text }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        for (i, s) in scalars.enumerated() {
+            if s.value == 0x200D, i > 0, i + 1 < scalars.count,
+               scalars[i - 1].properties.isEmoji || scalars[i - 1].value == 0xFE0F || (0x1F3FB...0x1F3FF).contains(scalars[i - 1].value),
+               scalars[i + 1].properties.isEmoji { continue }
+            out.append(s)
+        }
+        return String(out)
     }
 
     static func isZeroWidth(_ s: Unicode.Scalar) -> Bool {
@@ -76,7 +95,7 @@ public struct TextTable: Sendable {
 
     /// Cells are sanitised and folded to one line; columns are at most `maxColumn` wide.
     public func render(maxColumn: Int = 40) -> String {
-        let clean = rows.map { $0.map { Sanitiser.clean($0) } }
+        let clean = rows.map { $0.map { DisplayWidth.unjoined(Sanitiser.clean($0)) } }
         var widths = headers.map { DisplayWidth.of($0) }
         for row in clean {
             for (i, cell) in row.enumerated() where i < widths.count {
