@@ -94,7 +94,8 @@ enum FormView {
             f.put(row.text, x: row.x, y: top + i - first, width: w - row.x - 1, style: row.style)
         }
         if let cr = cursorRow, cr >= first, cr - first < height { f.cursor = Point(x: min(w - 1, cursorCol), y: top + cr - first) }
-        if let hint = focused?.hint, form.reason == nil {
+        // A message (a save refused, answers cleared) is shown before the field's hint, which comes back at the next key.
+        if let hint = focused?.hint, form.reason == nil, s.message == nil {
             f.fill(y: s.size.height - 2, style: .plain)
             f.put(hint, x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
         }

@@ -9,22 +9,12 @@ import TerminalKit
 /// Plain `casework`: the terminal workbook, or a pointer to the subcommands
 /// when there is no terminal to draw on.
 enum Workbook {
-    static func open(options: StoreOptions, noColor: Bool) throws {
-        guard isatty(0) == 1, isatty(1) == 1 else {
-            throw fail("the workbook needs a terminal (standard input and output are not one); use the subcommands instead, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
-        }
-        let location = options.location
-        let settings = try attempt { try StoreOptions.settings(location) }
-        let (store, me) = try options.session(settings: settings)
-        let user = try attempt { try store.user(named: me) }
-        let env = ProcessInfo.processInfo.environment
-        let resources = settings.resources
+    /// The workbook for `user` on `store`, drawing on `terminal`: the one way it is put together,
+    /// for the program and for the tests that replay its keys.
+    static func runner(store: any CaseStore, user: User, resources: CaseworkResources, terminal: any Terminal, exports: URL) -> AppRunner {
         let samples = ((try? FileManager.default.contentsOfDirectory(at: resources.samplesDirectory, includingPropertiesForKeys: nil)) ?? [])
             .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
             .compactMap { FileManager.default.contents(atPath: $0.path) }.compactMap { try? CaseFileCodec.decode($0) }
-        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
-        let terminal: CursesTerminal
-        do { terminal = try CursesTerminal(color: color) } catch { throw fail("cannot start the terminal (TERM=\(env["TERM"] ?? "unset"))") }
         let now = Date()
         var state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
@@ -35,6 +25,21 @@ enum Workbook {
             state.message = Message("The disk is full: cases are listed, but nothing can be opened or saved until there is space.", isError: true)
         case nil: break
         }
+        return AppRunner(state: state, store: store, terminal: terminal, samples: samples, exports: exports)
+    }
+
+    static func open(options: StoreOptions, noColor: Bool) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw fail("the workbook needs a terminal (standard input and output are not one); use the subcommands instead, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
+        }
+        let location = options.location
+        let settings = try attempt { try StoreOptions.settings(location) }
+        let (store, me) = try options.session(settings: settings)
+        let user = try attempt { try store.user(named: me) }
+        let env = ProcessInfo.processInfo.environment
+        let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+        let terminal: CursesTerminal
+        do { terminal = try CursesTerminal(color: color) } catch { throw fail("cannot start the terminal (TERM=\(env["TERM"] ?? "unset"))") }
         let exports: URL
         switch try options.address {
         case .file(let file): exports = file.file.deletingLastPathComponent().appendingPathComponent("exports")
@@ -43,7 +48,7 @@ enum Workbook {
             exports = StoreLocation.resolve(explicit: nil, environment: env.filter { $0.key != "CASEWORK_STORE" }).file
                 .deletingLastPathComponent().appendingPathComponent("exports")
         }
-        let runner = AppRunner(state: state, store: store, terminal: terminal, samples: samples, exports: exports)
+        let runner = runner(store: store, user: user, resources: settings.resources, terminal: terminal, exports: exports)
         runner.loop()
         let signal = terminal.stopSignal
         terminal.stop()

@@ -32,24 +32,29 @@ public final class CursesTerminal: Terminal {
             var x = 0
             var style: Style?
             var run: [wchar_t] = []
+            var placed = true
             func flush() {
                 if !run.isEmpty { run.withUnsafeBufferPointer { cw_put($0.baseAddress, Int32($0.count)) } }
                 run.removeAll(keepingCapacity: true)
             }
+            // Every cell of the row is written, blanks included, so nothing is cleared: clearing to the end
+            // of a row written to its last column cleared the row below (curses had moved on to it), which
+            // blanked unchanged rows under a changed one until the next full redraw.
             while x < frame.size.width {
                 let cell = frame[x, y]
-                if cell.text.isEmpty { x += 1; continue }
-                if style != cell.style {
+                if cell.text.isEmpty { x += 1; placed = false; continue }
+                if style != cell.style || !placed {
                     flush()
+                    if !placed { cw_move(Int32(y), Int32(x)) }
                     apply(cell.style)
                     style = cell.style
+                    placed = true
                 }
                 for scalar in cell.text.unicodeScalars { run.append(wchar_t(bitPattern: scalar.value)) }
                 x += 1
             }
             flush()
             cw_style(0, 0, 0, 0, 0)
-            cw_clear_to_eol()
         }
         if let c = frame.cursor {
             cw_cursor(1)

@@ -205,6 +205,10 @@ struct ScreenTests {
         #expect(f2.step == "what")
         #expect(f2.values["lawfulBasis"] == nil && f2.values["consent.kind"] == nil)
         #expect(s.message?.text == "Answers that no longer apply were cleared: Consent, Lawful basis")
+        #expect(App.view(s).text.contains("Answers that no longer apply were cleared: Consent, Lawful basis"), "said on screen")
+        #expect(f2.values["purpose.legitimate"] == "yes" && f2.values["identifiesIndividual"] == "no", "the earlier answers are kept")
+        Screens.keys(&s, [.ctrl("b"), .ctrl("b")])
+        #expect(App.view(s).text.contains("Step 2 of 11 · Purpose") && App.view(s).text.contains("(*) yes"), "and shown when gone back to")
     }
 
     @Test("changing a saved record asks why", arguments: Screens.sizes)
