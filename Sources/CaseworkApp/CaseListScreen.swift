@@ -157,12 +157,14 @@ enum CaseListScreen {
         let height = s.size.height - 2 - top
         if s.caseList.isEmptyStore {
             f.put("No cases yet.", x: 2, y: 3)
+            f.cursor = Point(x: 2, y: 3)
             let text = s.samplesAvailable
                 ? "Press L to load the invented sample cases and see a real workbook at once, or n to start a case of your own."
                 : "Press n to start a case, or import case files with `casework import`."
             for (i, line) in Wrap.lines(text, width: w - 4).enumerated() { f.put(line, x: 2, y: 5 + i) }
         } else if list.total == 0 {
             f.put("No case matches.", x: 2, y: 3)
+            f.cursor = Point(x: 2, y: 3)
         }
         let first = max(0, min(l.selected - height + 1, max(0, list.total - height)))
         for i in first..<min(list.total, first + height) {

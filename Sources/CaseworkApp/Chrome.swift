@@ -55,7 +55,8 @@ enum Chrome {
         let more = body.count > h - 4 ? " ↑/↓ scroll ·" : ""
         let footer = "\(more) any other key closes "
         f.put(footer, x: x + w - 2 - DisplayWidth.of(footer), y: y + h - 1, style: .dim)
-        f.cursor = nil
+        // On the overlay's first line, where a screen reader starts reading it.
+        f.cursor = Point(x: x + 2, y: body.isEmpty ? y : y + 2)
     }
 
     /// "missing 6 check 6 advice 1": the case list's counts, only those above zero.

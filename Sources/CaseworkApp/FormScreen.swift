@@ -81,8 +81,12 @@ public struct FormState: Sendable, Codable {
         return Draft(id: draftId, caseId: caseId, kind: kind.rawValue, title: draftTitle, payload: payload, updatedAt: now)
     }
 
+    /// The form a draft kept, with the editor (not stored) rebuilt for its focused field, so that the
+    /// cursor is in that field's text from the first frame, not only after a key.
     static func decode(_ draft: Draft) -> FormState? {
-        try? JSONDecoder().decode(FormState.self, from: Data(draft.payload.utf8))
+        guard var f = try? JSONDecoder().decode(FormState.self, from: Data(draft.payload.utf8)) else { return nil }
+        if let id = f.focusId, f.focusable(nil).contains(where: { $0.id == id }) { f.focus(id, nil) }
+        return f
     }
 }
 

@@ -337,3 +337,52 @@ struct TextSafetyTests {
         }
     }
 }
+
+@Suite("The cursor sits on the focused item of every screen")
+struct CursorTests {
+    /// The text from the cursor to the end of its row.
+    static func underCursor(_ f: Frame) -> String? {
+        guard let c = f.cursor else { return nil }
+        return String(f.line(c.y).dropFirst(c.x))
+    }
+
+    @Test("lists, the empty list, a case, a record, forms, the walkthrough, help overlays, the drafts prompt and search", arguments: Screens.sizes)
+    func everyScreen(size: Size) {
+        func expectCursor(_ s: AppState, on text: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let under = Self.underCursor(App.view(s))
+            #expect(under?.hasPrefix(text) == true, "\(what): the cursor is on \(under.map { "[\($0)]" } ?? "nothing (hidden)")",
+                    sourceLocation: sourceLocation)
+        }
+        var s = Screens.state(size)
+        expectCursor(s, on: "C-0001", "the case list")
+        Screens.keys(&s, [.down])
+        expectCursor(s, on: "C-0002", "the case list, second row")
+        Screens.keys(&s, [.char("?")])
+        #expect(Self.underCursor(App.view(s))?.hasPrefix("Keys:") == true, "the case list's help, on its first line")
+        Screens.keys(&s, [.escape])
+        Screens.keys(&s, [.char("/")])
+        Screens.type(&s, "Mor")
+        expectCursor(s, on: "", "search, after what is typed")
+        #expect(App.view(s).cursor?.y == size.height - 2)
+        Screens.keys(&s, [.escape, .escape])
+        var empty = Screens.state(size, cases: [])
+        expectCursor(empty, on: "No cases yet.", "the empty case list")
+        Screens.open(&s, Screens.example("gaps"))
+        expectCursor(s, on: "Case details", "a case")
+        Screens.keys(&s, [.char("?")])
+        #expect(Self.underCursor(App.view(s))?.first?.isWhitespace == false, "a case's help, on its first line")
+        Screens.keys(&s, [.escape, .enter])
+        expectCursor(s, on: "Case C-0002", "a record")
+        Screens.keys(&s, [.escape, .char("N")])
+        expectCursor(s, on: "(*) visit", "a new note, on its first choice")
+        Screens.keys(&s, [.tab, .tab])
+        #expect(App.view(s).cursor.map { App.view(s).line($0.y).contains("|") } == true, "a new note, in its text")
+        Screens.keys(&s, [.function(1)])
+        #expect(Self.underCursor(App.view(s))?.first?.isWhitespace == false, "a form's help, on its first line")
+        Screens.keys(&s, [.escape, .escape, .char("w")])
+        expectCursor(s, on: "(*) K1", "the walkthrough's first step")
+        _ = App.update(&empty, .draftsLoaded([Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002",
+                                                    payload: "{}", updatedAt: Screens.now)]))
+        expectCursor(empty, on: "2026-03-10 09:30  note on C-0002", "the drafts prompt")
+    }
+}

@@ -97,17 +97,21 @@ struct FrameFidelityTests {
             .padded(to: 24).joined(separator: "\n")), f.cursor)
     }
 
-    /// Runs `steps` both ways from a store holding the two examples; fails at the first key whose screen differs.
+    /// Runs `steps` both ways from a store holding the two examples (prepared further by `prepare`);
+    /// fails at the first key whose screen differs.
     @discardableResult
-    static func compare(_ steps: [String], mustVisit: [String]) throws -> [Frame] {
+    static func compare(_ steps: [String], mustVisit: [String], prepare: (CLI) throws -> Void = { _ in }) throws -> [Frame] {
         let keys = script(steps)
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)
         #expect(try cli.run("import", CLI.example("recorded-well"), CLI.example("gaps")).status == 0)
+        try prepare(cli)
         // The replay runs on a copy, so that the binary starts from the same store.
         let copy = cli.home.appendingPathComponent("replay/casework.sqlite")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: cli.storeFile, to: copy)
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: cli.storeFile.path + suffix) {
+            try FileManager.default.copyItem(atPath: cli.storeFile.path + suffix, toPath: copy.path + suffix)
+        }
         let frames = try replay(keys, store: copy, config: cli.home.appendingPathComponent("replay-config"))
         #expect(frames.count == keys.count + 1)
         if let dump = ProcessInfo.processInfo.environment["CASEWORK_DUMP_FRAMES"] {
@@ -170,6 +174,27 @@ struct FrameFidelityTests {
         #expect(back.contains("Step 2 of 11 · Purpose") && back.contains("Family support"), "\(back)")
         // Forward again through the concern and purpose: the cleared steps are not visited, and ask nothing.
         #expect(!frames[(cleared + 1)...].contains { $0.text.contains("Step 4 of 11") || $0.text.contains("Step 5 of 11") })
+    }
+}
+
+extension FrameFidelityTests {
+    @Test("a form resumed after the workbook was killed: the cursor is on its field from the first frame")
+    func resumed() throws {
+        let frames = try Self.compare(["Enter", "Space", "and more", "Tab", "Escape", "Escape"], mustVisit: ["Half-written note"]) { cli in
+            let t = try Tmux(cli)
+            try t.wait(for: "C-0001")
+            try t.keys("Enter")
+            try t.wait(for: "Case details")
+            try t.keys("N")
+            try t.wait(for: "Kind of note")
+            try t.keys("Tab", "Tab")
+            try t.type("Half-written note")
+            usleep(2_000_000)  // a quiet moment: the draft is kept
+            kill(t.pid, SIGKILL)
+            try t.waitUntilDead()
+        }
+        #expect(frames.first?.text.contains("Unfinished work") == true)
+        #expect(frames[1].cursor.map { frames[1].line($0.y).contains("Half-written note") } == true, "the resumed form's cursor is in its text")
     }
 }
 
