@@ -280,13 +280,20 @@ struct ScreenTests {
         Screens.open(&s, Screens.example("recorded-well"))
         Screens.keys(&s, [.char("N"), .tab, .tab])
         Screens.type(&s, "Typed before the window shrank")
+        let before = App.view(s)
         _ = App.update(&s, .resize(Size(width: 60, height: 20)))
         let small = App.view(s)
         Screens.check(small, "too-small")
         #expect(small.text.hasPrefix("Terminal too small"))
-        Screens.keys(&s, [.char("x")])
         #expect(small.text.contains("q quits."))
-        #expect(App.update(&s, .key(.enter)).isEmpty, "keys do nothing while nothing can be seen")
+        // Keys pressed blind do nothing: no effect, no text typed, no field left, nothing saved or discarded.
+        for key: Key in [.char("x"), .char(" "), .enter, .tab, .backTab, .escape, .ctrl("s"), .backspace, .delete, .up, .down,
+                         .left, .right, .ctrl("n"), .ctrl("b"), .function(1), .char("?"), .char("Q")] {
+            #expect(App.update(&s, .key(key)).isEmpty, "\(key) did something while nothing could be seen")
+        }
+        #expect(App.view(s) == small)
+        _ = App.update(&s, .resize(Size(width: 80, height: 24)))
+        #expect(App.view(s) == before, "back at 80x24, the form is exactly as it was")
         _ = App.update(&s, .resize(Size(width: 120, height: 40)))
         #expect(App.view(s).text.contains("Typed before the window shrank"))
         _ = App.update(&s, .resize(Size(width: 10, height: 3)))

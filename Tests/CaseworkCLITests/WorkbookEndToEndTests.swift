@@ -171,6 +171,33 @@ struct WorkbookEndToEndTests {
         try t.wait(for: "Typed before the window changed size and after")
     }
 
+    @Test("keys pressed while the window is too small do nothing; back at size the form is as it was; q there quits keeping the draft")
+    func keysWhileTooSmall() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Typed before the window shrank")
+        let before = try t.wait(for: "Typed before the window shrank")
+        try t.resize(50, 12)
+        try t.wait(for: "Terminal too small")
+        try t.keys("Enter", "Escape", "C-s", "Tab", "BSpace", "x", "y", "Space", "?", "F1")
+        try t.resize(80, 24)
+        try t.wait(for: "Kind of note")
+        usleep(300_000)
+        #expect(t.screen == before, "the form changed while it could not be seen:\n\(t.screen)")
+        #expect(!(try cli.run("show", "C-0001").out.contains("Typed before")), "nothing was saved blind")
+        try t.resize(50, 12)
+        try t.wait(for: "Terminal too small")
+        try t.keys("q")
+        try t.waitUntilDead()
+        let again = try Tmux(cli)
+        try again.wait(for: "case note on C-0001")
+        try again.keys("Enter")
+        try again.wait(for: "Typed before the window shrank")
+    }
+
     @Test("killed mid-form, the next start offers the draft and resumes it")
     func killAndResume() throws {
         let cli = try CLI()
