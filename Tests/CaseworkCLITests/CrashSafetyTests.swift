@@ -16,23 +16,7 @@ import Testing
 /// is replayed with `CASEWORK_TEST_SEED=<seed>`.
 @Suite("Crash safety: SIGKILL inside a write", .serialized)
 struct CrashSafetyTests {
-    static let seed: UInt64 = {
-        let s = ProcessInfo.processInfo.environment["CASEWORK_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("CrashSafetyTests: seed \(s) (replay with CASEWORK_TEST_SEED=\(s))")
-        return s
-    }()
-
-    /// SplitMix64: the same pauses for the same seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    static let seed = TestSeed.chosen(for: "CrashSafetyTests")
 
     static func environment(_ cli: CLI) -> [String: String] {
         ["HOME": cli.home.path, "XDG_DATA_HOME": cli.home.appendingPathComponent("data").path,
@@ -51,7 +35,7 @@ struct CrashSafetyTests {
     /// a moment when `ready` holds of what is committed; with `kill` false, only
     /// watches. Returns whether it was killed there (false: it finished first),
     /// how many separate write transactions were seen, and what it printed on stderr.
-    static func killInsideWrite(_ cli: CLI, _ args: [String], store: String, rng: inout Seeded, kill shouldKill: Bool = true,
+    static func killInsideWrite(_ cli: CLI, _ args: [String], store: String, rng: inout SplitMix, kill shouldKill: Bool = true,
                                 ready: (Database) throws -> Bool = { _ in true }) throws -> (killed: Bool, writes: Int, stderr: String) {
         var config = Configuration()
         config.busyMode = .immediateError
@@ -104,7 +88,7 @@ struct CrashSafetyTests {
 
     @Test("demo generate killed inside its batches: every case that is there is whole and exactly what the generator makes")
     func killedGenerator() throws {
-        var rng = Seeded(state: Self.seed)
+        var rng = SplitMix(Self.seed)
         let cli = try CLI()
         let store = cli.home.appendingPathComponent("s.sqlite").path
         #expect(try cli.run("init", "--store", store).status == 0)
@@ -159,7 +143,7 @@ struct CrashSafetyTests {
 
     @Test("killed inside a schema migration: each migration is there wholly or not at all, and the next start finishes the rest")
     func killedMigration() throws {
-        var rng = Seeded(state: Self.seed &+ 1)
+        var rng = SplitMix(Self.seed &+ 1)
         let cli = try CLI()
         let all = SQLiteCaseStore.migrations
         let expected = try Self.schemas()
@@ -216,7 +200,7 @@ struct CrashSafetyTests {
 
     @Test("import, add, amend, return, accept, raise, and a policy change (every case's flags recomputed) killed inside their writes: all of it or none, flags and trail intact")
     func killedCommands() throws {
-        var rng = Seeded(state: Self.seed &+ 2)
+        var rng = SplitMix(Self.seed &+ 2)
         let cli = try CLI()
         let base = cli.home.appendingPathComponent("base.sqlite").path
         #expect(try cli.run("init", "--store", base).status == 0)

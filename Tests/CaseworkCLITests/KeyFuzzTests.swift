@@ -1,3 +1,4 @@
+import CaseworkTestSupport
 import CaseworkCore
 import Foundation
 import Testing
@@ -57,8 +58,7 @@ struct KeyFuzzTests {
 
     @Test("a few thousand random keys, bytes and sizes: never a crash, and the terminal restored at the end")
     func randomKeys() throws {
-        let seed = ProcessInfo.processInfo.environment["CASEWORK_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("KeyFuzzTests: seed \(seed) (replay with CASEWORK_TEST_SEED=\(seed))")
+        let seed = TestSeed.chosen(for: "KeyFuzzTests")
         var rng = DemoGenerator(seed: seed)
         let cli = try CLI()
         #expect(try cli.run("init").status == 0)

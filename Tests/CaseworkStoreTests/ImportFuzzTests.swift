@@ -79,11 +79,7 @@ struct ImportFuzzTests {
         }
     }
 
-    static let seed: UInt64 = {
-        let s = ProcessInfo.processInfo.environment["CASEWORK_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1...UInt64(UInt32.max))
-        print("ImportFuzzTests: seed \(s) (replay with CASEWORK_TEST_SEED=\(s))")
-        return s
-    }()
+    static let seed = TestSeed.chosen(for: "ImportFuzzTests")
 
     @Test("each kind of mutation makes many different files")
     func mutationsDiffer() {
