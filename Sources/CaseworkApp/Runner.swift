@@ -83,12 +83,10 @@ public final class AppRunner {
                 let removed = try store.tidyDrafts(now: state.now, by: me)
                 return ([.draftsLoaded(try store.drafts(by: me)), .draftsRemoved(removed)], true)
             case .createCase(let c, let draftId):
-                let id = try store.createCase(c, by: me)
-                if let draftId { try? store.deleteDraft(draftId, by: me) }
+                let id = try store.createCase(c, by: me, discardingDraft: draftId)
                 return ([.created(caseId: id)], true)
             case .save(let caseId, let changes, let draftId, let message):
-                try store.save(changes, inCase: caseId, by: me)
-                if let draftId { try? store.deleteDraft(draftId, by: me) }
+                try store.save(changes, inCase: caseId, by: me, discardingDraft: draftId)
                 return ([.saved(caseId: caseId, message: message)], true)
             case .saveDraft(let d):
                 try store.saveDraft(d, by: me)

@@ -562,7 +562,7 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
+    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String, discardingDraft draftId: String?) throws(StoreError) {
         guard !changes.isEmpty else { return }
         try StoreRules.checkChanges(changes)
         try write(as: actor) { db, w in
@@ -602,12 +602,18 @@ extension SQLiteCaseStore {
                 }
             }
             try Self.upsertSummary(db, updated, now: w.now)
+            try Self.discardDraft(db, draftId, of: w.actor.name)
             w.touched.insert(caseId)
         }
     }
 
+    static func discardDraft(_ db: Database, _ id: String?, of user: String) throws {
+        guard let id else { return }
+        try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [user, id])
+    }
+
     @discardableResult
-    public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
+    public func createCase(_ c: Case, by actor: String, discardingDraft draftId: String?) throws(StoreError) -> String {
         for r in c.records { try StoreRules.checkText(r) }
         return try write(as: actor) { db, w in
             var c = try validated(c)
@@ -623,6 +629,7 @@ extension SQLiteCaseStore {
                 try Self.insert(db, record, caseId: c.id, position: position, w: w, reason: nil)
             }
             try w.audit(db, .create, caseId: c.id)
+            try Self.discardDraft(db, draftId, of: w.actor.name)
             w.touched.insert(c.id)
             return c.id
         }

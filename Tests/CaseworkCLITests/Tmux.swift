@@ -14,8 +14,10 @@ final class Tmux {
 
     /// Runs casework with `args`; as another OS user (through runuser) with `home` when `user` is given.
     /// `serverOptions` are set before the program starts (e.g. `["set-clipboard", "on"]`).
+    /// With `underShell`, a shell waits for the program instead of becoming it: tmux resumes a pane's
+    /// own process the moment it stops, but not the shell's child (see `programPid`).
     init(_ cli: CLI, width: Int = 80, height: Int = 24, args: [String] = [], user: String? = nil, home: URL? = nil,
-         serverOptions: [[String]] = []) throws {
+         serverOptions: [[String]] = [], underShell: Bool = false) throws {
         self.cli = cli
         let h = home ?? cli.home
         let env = ["HOME": h.path, "XDG_DATA_HOME": h.appendingPathComponent("data").path,
@@ -26,6 +28,7 @@ final class Tmux {
             command = "exec runuser -u \(user) -- env " + env.map { "\($0.key)='\($0.value)'" }.joined(separator: " ") + " "
                 + CLI.binary.path + " " + args.map { "'\($0)'" }.joined(separator: " ")
         }
+        if underShell { command = String(command.dropFirst("exec ".count)) + "; exit $?" }
         var a = ["-u", "-f", "/dev/null", "start-server", ";"]
         for option in serverOptions { a += ["set-option", "-g"] + option + [";"] }
         a += ["new-session", "-d", "-s", "cw", "-x", "\(width)", "-y", "\(height)"]
@@ -130,6 +133,13 @@ final class Tmux {
     }
 
     var pid: Int32 { Int32((try? value("#{pane_pid}")) ?? "") ?? 0 }
+
+    /// The program's own process when it runs under a shell (`underShell`).
+    var programPid: Int32 {
+        let shell = pid
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { Int32($0) } ?? 0
+    }
 
     func waitUntilDead(seconds: Double = 10) throws {
         let end = Date().addingTimeInterval(seconds)

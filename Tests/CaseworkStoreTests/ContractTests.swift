@@ -272,6 +272,32 @@ struct ContractTests {
         #expect(try sam.drafts(by: "sam.t").isEmpty)
     }
 
+    @Test("saving a form removes its draft in the same write: a refused save keeps the draft, a saved one is never offered again, another's draft of that id is untouched",
+          arguments: Backend.allCases)
+    func saveDiscardsItsDraft(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t"), ahmed = try h.store(as: "ahmed.k")
+        let at = Timestamp("2026-03-09T10:00:00Z")!
+        let draft = Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002", payload: "{}", updatedAt: at)
+        try sam.saveDraft(draft, by: "sam.t")
+        try ahmed.saveDraft(draft, by: "ahmed.k")
+        let taken = CaseRecord.note(CaseNote(id: "N8", at: at, by: "sam.t", kind: .visit, text: "Rang"))
+        try sam.save([.add(taken)], inCase: "C-0002", by: "sam.t")
+        #expect(throws: StoreError.self) { try sam.save([.add(taken)], inCase: "C-0002", by: "sam.t", discardingDraft: draft.id) }
+        #expect(try sam.drafts(by: "sam.t") == [draft])
+        let note = CaseRecord.note(CaseNote(id: "N9", at: at, by: "sam.t", kind: .visit, text: "Visited"))
+        try sam.save([.add(note)], inCase: "C-0002", by: "sam.t", discardingDraft: draft.id)
+        #expect(try sam.drafts(by: "sam.t").isEmpty)
+        #expect(try ahmed.drafts(by: "ahmed.k") == [draft])
+
+        let newCase = Draft(id: "new-case", caseId: nil, kind: "newCase", title: "new case", payload: "{}", updatedAt: at)
+        try sam.saveDraft(newCase, by: "sam.t")
+        var c = try example("gaps")
+        c.id = "C-0009"
+        try sam.createCase(c, by: "sam.t", discardingDraft: newCase.id)
+        #expect(try sam.drafts(by: "sam.t").isEmpty)
+    }
+
     @Test("text typed or pasted beyond 100,000 characters, or with a NUL, is refused naming the record, and nothing is saved", arguments: Backend.allCases)
     func textCap(_ backend: Backend) throws {
         let h = try team(backend)

@@ -189,10 +189,12 @@ public protocol CaseStore: Sendable {
     func suggestedCaseId(by actor: String) throws(StoreError) -> String
     /// Creates a new case (header and any records) as `actor`; returns its id,
     /// a fresh one when the id given is taken by a case the user cannot see.
+    /// The draft it was typed in, if any, is removed in the same transaction.
     @discardableResult
-    func createCase(_ c: Case, by actor: String) throws(StoreError) -> String
-    /// Adds and amends several records of one case in one transaction.
-    func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError)
+    func createCase(_ c: Case, by actor: String, discardingDraft draftId: String?) throws(StoreError) -> String
+    /// Adds and amends several records of one case in one transaction, which
+    /// also removes the draft they were typed in: a saved form is never offered again.
+    func save(_ changes: [RecordChange], inCase caseId: String, by actor: String, discardingDraft draftId: String?) throws(StoreError)
 
     /// A manager's review action on a flag, a decision or a case; returns the Review recorded.
     func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review
@@ -218,6 +220,15 @@ public protocol CaseStore: Sendable {
 }
 
 extension CaseStore {
+    @discardableResult
+    public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
+        try createCase(c, by: actor, discardingDraft: nil)
+    }
+
+    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
+        try save(changes, inCase: caseId, by: actor, discardingDraft: nil)
+    }
+
     /// Tidies the user's drafts under the store's policy as of `now`.
     public func tidyDrafts(now: Timestamp, by actor: String) throws(StoreError) -> Int {
         let days = try policy().draftKeepDays

@@ -329,12 +329,13 @@ extension PostgresCaseStore {
         try write([.amend(record, reason: reason)], inCase: caseId).first { $0.id == record.id }?.version ?? 1
     }
 
-    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String) throws(StoreError) {
-        _ = try write(changes, inCase: caseId)
+    public func save(_ changes: [RecordChange], inCase caseId: String, by actor: String, discardingDraft draftId: String?) throws(StoreError) {
+        _ = try write(changes, inCase: caseId, discardingDraft: draftId)
     }
 
-    /// Saves the changes, checks the case they leave, and stores its flags; returns each record's version.
-    func write(_ changes: [RecordChange], inCase caseId: String) throws(StoreError) -> [(id: String, version: Int)] {
+    /// Saves the changes, checks the case they leave, stores its flags, and removes the draft
+    /// they were typed in, in one transaction; returns each record's version.
+    func write(_ changes: [RecordChange], inCase caseId: String, discardingDraft draftId: String? = nil) throws(StoreError) -> [(id: String, version: Int)] {
         guard !changes.isEmpty else { return [] }
         try StoreRules.checkChanges(changes)
         let payload = Self.json(changes.map { change -> [String: Any] in
@@ -347,12 +348,13 @@ extension PostgresCaseStore {
             let rows = try db.query("SELECT kind, body, version FROM casework.save_records($1, $2::jsonb)", [caseId, payload]).rows
             let c = try Self.validated(try Self.decodeCase(rows, caseId))
             try storeFlags(db, c)
+            try Self.discardDraft(db, draftId)
             return zip(c.records, rows).map { ($0.id, Int($1[2] ?? "") ?? 1) }
         }
     }
 
     @discardableResult
-    public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
+    public func createCase(_ c: Case, by actor: String, discardingDraft draftId: String?) throws(StoreError) -> String {
         let c = try Self.validated(c)
         for r in c.records { try StoreRules.checkText(r) }
         return try transaction { db in
@@ -360,8 +362,16 @@ extension PostgresCaseStore {
             if try db.query("SELECT 1 FROM casework.case_file WHERE id = $1", [c.id]).count > 0 {
                 throw StoreError.invalid("case \(c.id) already exists")
             }
-            return try putNew(db, c, mode: "create")
+            let id = try putNew(db, c, mode: "create")
+            try Self.discardDraft(db, draftId)
+            return id
         }
+    }
+
+    /// Removes one of the session user's drafts (the table's policy shows a user only their own).
+    static func discardDraft(_ db: PGConnection, _ id: String?) throws {
+        guard let id else { return }
+        try db.query("DELETE FROM casework.draft WHERE id = $1", [id])
     }
 
     /// Puts in a case the user does not hold under its id, or, when that id
@@ -455,7 +465,7 @@ extension PostgresCaseStore {
     }
 
     public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
-        try transaction { db in try db.query("DELETE FROM casework.draft WHERE id = $1", [id]) }
+        try transaction { db in try Self.discardDraft(db, id) }
     }
 
     public func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int {

@@ -1,0 +1,186 @@
+import CaseworkTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// The workbook's own writes, killed with SIGKILL in tmux on the real binary:
+/// a note being saved and a draft being written. The kill is aimed as in
+/// `CrashSafetyTests` (the program stopped again and again, the store asked
+/// whether a write is open), at the moment each round names, and the next
+/// start must offer back exactly what was typed, once.
+///
+/// The workbook runs under a shell in its pane: tmux resumes a pane's own
+/// process as soon as it stops, which would undo every stop.
+@Suite("Crash safety: the workbook killed inside its own writes", .serialized)
+struct WorkbookCrashTests {
+    static let seed = TestSeed.chosen(for: "WorkbookCrashTests")
+
+    /// What the store holds of C-0001's notes and of the user's drafts.
+    struct Held: Equatable {
+        var notes: [String]
+        var drafts: [String]
+    }
+
+    static func held(_ store: String) throws -> Held {
+        try DatabaseQueue(path: store).read { db in
+            Held(notes: try String.fetchAll(db, sql: "SELECT body FROM record WHERE caseId = 'C-0001' AND kind = 'note' ORDER BY position"),
+                 drafts: try String.fetchAll(db, sql: "SELECT payload FROM draft ORDER BY id"))
+        }
+    }
+
+    /// Polls the store until `condition` holds of what it holds.
+    static func waitFor(_ store: String, seconds: Double = 10, _ what: String, _ condition: (Held) -> Bool) throws {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if let h = try? held(store), condition(h) { return }
+            usleep(50_000)
+        }
+        throw Tmux.Timeout(waitingFor: what, screen: "the store held \((try? held(store)).map { "\($0.notes.count) notes, \($0.drafts.count) drafts" } ?? "nothing readable")")
+    }
+
+    /// A store with one case, C-0001, the workbook started on it and the case open.
+    static func start(_ cli: CLI) throws -> Tmux {
+        let t = try Tmux(cli, underShell: true)
+        try t.wait(for: "C-0001")
+        try t.keys("Enter")
+        try t.wait(for: "FLAGS")
+        return t
+    }
+
+    static func startedStore() throws -> CLI {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("import", CLI.example("recorded-well")).status == 0)
+        return cli
+    }
+
+    /// After a kill: the store is whole, its trail verifies, and the next start offers the one draft;
+    /// resumed, it shows `text` and saves it as one more note. Returns the notes then held.
+    static func resumeOffered(_ cli: CLI, text: String, notesBefore: Int) throws {
+        #expect(try cli.run("check").status == 0, "seed \(seed)")
+        #expect(try cli.run("audit", "verify").status == 0, "seed \(seed)")
+        let t = try Tmux(cli, underShell: true)
+        try t.wait(for: "Unfinished work")
+        try t.keys("Enter")
+        try t.wait(for: text)
+        try t.keys("C-s")
+        try t.wait(for: "saved")
+        try waitFor(cli.storeFile.path, "the resumed note saved and its draft gone") { $0.notes.count == notesBefore + 1 && $0.drafts.isEmpty }
+        #expect(try held(cli.storeFile.path).notes.filter { $0.contains(text) }.count == 1, "the note saved once (seed \(seed))")
+        try t.keys("q")
+    }
+
+    @Test("a note's save killed before it commits: no note, the draft is kept whole, and the next start offers it and saves it once")
+    func killedSave() throws {
+        var rng = SplitMix(Self.seed)
+        let cli = try Self.startedStore()
+        let store = cli.storeFile.path
+        let t = try Self.start(cli)
+        var caught = false
+        for attempt in 0..<20 where !caught {
+            let text = "Attempt \(attempt) rang the school"
+            try t.keys("N")
+            try t.wait(for: "Kind of note")
+            try t.keys("Tab", "Tab")
+            try t.type(text)
+            // The quiet moment after typing writes the draft.
+            try Self.waitFor(store, "the draft") { $0.drafts.count == 1 && $0.drafts[0].contains(text) }
+            let before = try Self.held(store)
+            let end = Date().addingTimeInterval(10)
+            caught = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng, trigger: { try t.tmux(["send-keys", "-t", "cw", "C-s"]) },
+                                                       ready: { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE caseId = 'C-0001' AND kind = 'note'") == before.notes.count },
+                                                       finished: { Date() > end || (try? Self.held(store)).map { $0.notes.count > before.notes.count && $0.drafts.isEmpty } == true }).killed
+            guard caught else {
+                try t.wait(for: "saved")
+                continue
+            }
+            try t.waitUntilDead()
+            // Nothing of the save is there and the draft is exactly as it was written, or (the kill
+            // landing after the commit reached the log, before anyone could read it) all of it, draft gone.
+            let after = try Self.held(store)
+            if after == before {
+                try Self.resumeOffered(cli, text: text, notesBefore: before.notes.count)
+            } else {
+                #expect(after.notes.count == before.notes.count + 1 && after.drafts.isEmpty, "attempt \(attempt), seed \(Self.seed)")
+                print("WorkbookCrashTests: the save killed had reached the log whole (attempt \(attempt))")
+            }
+        }
+        #expect(caught, "no save was caught inside its write (seed \(Self.seed))")
+    }
+
+    @Test("after a note's save commits, nothing is left to kill: the save and the draft's removal are one write, so a saved note is never offered again as a draft")
+    func killedAfterCommit() throws {
+        var rng = SplitMix(Self.seed &+ 1)
+        let cli = try Self.startedStore()
+        let store = cli.storeFile.path
+        var t = try Self.start(cli)
+        for attempt in 0..<8 {
+            let text = "Attempt \(attempt) saw the child"
+            try t.keys("N")
+            try t.wait(for: "Kind of note")
+            try t.keys("Tab", "Tab")
+            try t.type(text)
+            try Self.waitFor(store, "the draft") { $0.drafts.count == 1 && $0.drafts[0].contains(text) }
+            let before = try Self.held(store)
+            let end = Date().addingTimeInterval(10)
+            let saved = { (db: Database) throws -> Bool in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE caseId = 'C-0001' AND kind = 'note'") == before.notes.count + 1
+            }
+            let killed = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng, trigger: { try t.tmux(["send-keys", "-t", "cw", "C-s"]) },
+                                                           ready: saved,
+                                                           finished: { Date() > end || (try? Self.held(store)).map { $0.notes.count > before.notes.count && $0.drafts.isEmpty } == true }).killed
+            guard killed else {
+                try t.wait(for: "saved")
+                continue
+            }
+            // Killed in some later write (reading the case back is audited): the note is there once and its draft is gone.
+            try t.waitUntilDead()
+            let after = try Self.held(store)
+            #expect(after.notes.count == before.notes.count + 1 && after.drafts.isEmpty,
+                    "a saved note's draft was left behind, to be offered and saved again (attempt \(attempt), seed \(Self.seed))")
+            #expect(try cli.run("check").status == 0, "seed \(Self.seed)")
+            t = try Self.start(cli)
+        }
+        try t.keys("q")
+    }
+
+    @Test("a draft being rewritten killed inside its write: the draft stored is the earlier one, whole, and the next start offers it")
+    func killedDraft() throws {
+        var rng = SplitMix(Self.seed &+ 2)
+        let cli = try Self.startedStore()
+        let store = cli.storeFile.path
+        var caught = false
+        for attempt in 0..<20 where !caught {
+            let t = try Self.start(cli)
+            let first = "Attempt \(attempt) spoke to the parent"
+            try t.keys("N")
+            try t.wait(for: "Kind of note")
+            try t.keys("Tab", "Tab")
+            try t.type(first)
+            try Self.waitFor(store, "the first draft") { $0.drafts.count == 1 && $0.drafts[0].contains(first) }
+            let before = try Self.held(store)
+            let end = Date().addingTimeInterval(10)
+            caught = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng,
+                                                       trigger: { try t.tmux(["send-keys", "-t", "cw", "-l", " on the phone"]) },
+                                                       ready: { db in try String.fetchAll(db, sql: "SELECT payload FROM draft ORDER BY id") == before.drafts },
+                                                       finished: { Date() > end || (try? Self.held(store)).map { $0.drafts.first?.contains("on the phone") == true } == true }).killed
+            guard caught else {
+                try t.keys("Escape")
+                try t.wait(for: "FLAGS")
+                try t.keys("q")
+                try t.waitUntilDead()
+                // Start again from no drafts.
+                try DatabaseQueue(path: store).write { try $0.execute(sql: "DELETE FROM draft") }
+                continue
+            }
+            try t.waitUntilDead()
+            // The earlier draft, whole; or the new one whole, had its commit reached the log.
+            let after = try Self.held(store)
+            let second = after.drafts.first?.contains(first + " on the phone") == true
+            #expect(after == before || (second && after.drafts.count == 1 && after.notes == before.notes),
+                    "attempt \(attempt), seed \(Self.seed)")
+            try Self.resumeOffered(cli, text: second ? first + " on the phone" : first, notesBefore: before.notes.count)
+        }
+        #expect(caught, "no draft write was caught (seed \(Self.seed))")
+    }
+}
