@@ -163,14 +163,17 @@ struct FormUpdate {
         guard let field else { return effects }
         switch field.kind {
         case .choice(let options):
+            // As a radio group: an unanswered choice has the cursor on its first option, none chosen;
+            // Right and Left move from the option under the cursor and choose where they land; Space
+            // chooses the option under the cursor, then the next.
             let values = options.map(\.value)
             let current = values.firstIndex(of: f.values[field.id] ?? "")
+            let under = current ?? 0
             switch key {
-            case .char(" "), .right:
-                f.values[field.id] = values.isEmpty ? nil : values[((current ?? -1) + 1) % values.count]
-                f.dirty = true
-            case .left:
-                f.values[field.id] = values.isEmpty ? nil : values[((current ?? 0) - 1 + values.count) % values.count]
+            case .char(" "), .right, .left:
+                guard !values.isEmpty else { break }
+                let step = key == .left ? -1 : (key == .right || current != nil ? 1 : 0)
+                f.values[field.id] = values[(under + step + values.count) % values.count]
                 f.dirty = true
             case .char(let ch):
                 if let i = options.firstIndex(where: { $0.label.lowercased().hasPrefix(String(ch).lowercased()) }) {

@@ -33,8 +33,9 @@ enum FormView {
             case .info(let text):
                 for l in Wrap.lines(text, width: fieldW) { rows.append((l, 4, .dim)) }
             case .choice(let options):
-                var line = "", col = 0, selCol = 0
+                var line = "", col = 0
                 let value = form.values[field.id]
+                let firstRow = rows.count
                 for o in options {
                     let mark = o.value == value ? "(*) " : "( ) "
                     let piece = mark + o.label + "   "
@@ -42,14 +43,14 @@ enum FormView {
                         rows.append((line, 4, .plain))
                         line = ""; col = 0
                     }
-                    if o.value == value { selCol = col; if isFocused { cursorRow = rows.count; cursorCol = 4 + selCol } }
+                    if o.value == value && isFocused { cursorRow = rows.count; cursorCol = 4 + col }
                     line += piece
                     col += DisplayWidth.of(piece)
                 }
                 rows.append((line, 4, .plain))
                 if options.isEmpty { rows.append(("(nothing to choose from yet)", 4, .dim)) }
-                if isFocused && cursorRow == nil { cursorRow = rows.count - 1; cursorCol = 4 }
-                _ = selCol
+                // Unanswered: on the first option, where Space chooses and Right moves from.
+                if isFocused && cursorRow == nil { cursorRow = firstRow; cursorCol = 4 }
             case .text, .date, .time:
                 let text = isFocused ? (form.editor?.text ?? form.values[field.id] ?? "") : (form.values[field.id] ?? "")
                 if isFocused, let editor = form.editor {
