@@ -224,11 +224,15 @@ public enum App {
         return restored
     }
 
-    /// Opens the form that changes a saved record, focused on `field` if given.
-    static func editRecord(_ s: inout AppState, _ c: Case, _ id: String, focus field: String?) -> [Effect] {
+    /// Opens the form that changes a saved record, on the step and field that fill `field` if given.
+    /// A concern waiting for a decision starts the walkthrough on it.
+    static func editRecord(_ s: inout AppState, _ c: Case, _ id: String, focus field: RecordField?) -> [Effect] {
         guard let record = c.records.first(where: { $0.id == id }), let kind = FormKind.editing(record) else {
             s.message = Message("Reviews are changed by a manager's review actions", isError: true)
             return []
+        }
+        if case .concern(let k) = record, field == .decision {
+            return [.openForm(CaseViewScreen.startWalkthrough(s, c, concern: k.id))]
         }
         var f: FormState
         if case .decision(let d) = record {
@@ -240,25 +244,16 @@ public enum App {
                           values: FormCatalog.values(kind, editing: record, case: c, user: s.user.name, now: s.now))
         }
         f = restoring(f, s)
-        if let field, f.kind == .walkthrough {
-            if let step = Walkthrough.stepFields.first(where: { $0.value.contains(field) })?.key { f.step = step }
-            else if field == "lawfulBasis" { f.step = "lawful-basis" }
+        var focus = f.focusId
+        if let field {
+            if f.kind == .walkthrough, let (step, id) = Walkthrough.locate(field, f.values, c) {
+                f.step = step
+                focus = id
+            } else if let id = FormCatalog.fields(f.kind, f.values, case: c, isEditing: true).first(where: { $0.clears == field })?.id {
+                focus = id
+            }
         }
-        let cMapped = field.map { mapField($0, kind: f.kind) }
-        f.focus(cMapped ?? f.focusId, c)
+        f.focus(focus, c)
         return [.openForm(f)]
-    }
-
-    /// A flag's field name in terms of the form's field ids.
-    static func mapField(_ field: String, kind: FormKind) -> String {
-        switch (kind, field) {
-        case (.walkthrough, "decision"): "outcome"
-        case (.walkthrough, "advice"): "advice.outcome"
-        case (.consent, "informed"): "informed.whatShared"
-        case (.consent, "competence"): "competence.understandsQuestion"
-        case (.disclosureOut, "to"): "to.name"
-        case (.disclosureIn, "from"): "from.name"
-        default: field
-        }
     }
 }

@@ -119,7 +119,7 @@ enum CaseViewScreen {
         case .open:
             if v.flagsFocused, v.flagSelected < v.flags.count {
                 let flag = v.flags[v.flagSelected]
-                return App.editRecord(&s, c, flag.recordId, focus: flag.field)
+                return App.editRecord(&s, c, flag.recordId, focus: flag.recordField)
             }
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
             if let d = c.decision(id), d.outcome == nil || (d.rationale ?? "").isEmpty {

@@ -35,17 +35,19 @@ public struct Field: Hashable, Sendable {
     public var label: String
     public var kind: FieldKind
     public var hint: String?
+    /// The part of the record this field fills: a flag naming it jumps here.
+    public var clears: RecordField?
 
-    public init(_ id: String, _ label: String, _ kind: FieldKind = .text, hint: String? = nil) {
-        self.id = id; self.label = label; self.kind = kind; self.hint = hint
+    public init(_ id: String, _ label: String, _ kind: FieldKind = .text, hint: String? = nil, clears: RecordField? = nil) {
+        self.id = id; self.label = label; self.kind = kind; self.hint = hint; self.clears = clears
     }
 
-    static func yesNo(_ id: String, _ label: String, hint: String? = nil) -> Field {
-        Field(id, label, .choice([Choice("yes"), Choice("no")]), hint: hint)
+    static func yesNo(_ id: String, _ label: String, hint: String? = nil, clears: RecordField? = nil) -> Field {
+        Field(id, label, .choice([Choice("yes"), Choice("no")]), hint: hint, clears: clears)
     }
 
-    static func options<E: CaseFileEnum>(_ id: String, _ label: String, _ type: E.Type, hint: String? = nil) -> Field {
-        Field(id, label, .choice(E.allCases.map { Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) }), hint: hint)
+    static func options<E: CaseFileEnum>(_ id: String, _ label: String, _ type: E.Type, hint: String? = nil, clears: RecordField? = nil) -> Field {
+        Field(id, label, .choice(E.allCases.map { Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) }), hint: hint, clears: clears)
     }
 }
 

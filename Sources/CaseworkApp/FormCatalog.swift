@@ -72,7 +72,8 @@ public enum FormCatalog {
                 f.append(Field("episode.reason", "Why work with the family starts (first episode)"))
             } else {
                 f += [Field("closed", "Closed on", .date), Field("retentionReviewBy", "Review retention by", .date,
-                                                                  hint: "A closed case needs a date to review whether it is still kept (001, 004 'Record')")]
+                                                                  hint: "A closed case needs a date to review whether it is still kept (001, 004 'Record')",
+                                                                  clears: .retentionReviewBy)]
             }
             return f
         case .note:
@@ -110,7 +111,7 @@ public enum FormCatalog {
     }
 
     static func consentFields(_ v: FormValues, _ c: Case?, isEditing: Bool) -> [Field] {
-        var f = [Field("givenBy", "Who gives or refuses consent", .choice([Choice("child", "the child or young person")] + personChoices(c))),
+        var f = [Field("givenBy", "Who gives or refuses consent", .choice([Choice("child", "the child or young person")] + personChoices(c)), clears: .givenBy),
                  Field("givenAt", "When", .time)]
         let age: Int? = (try? v.time("givenAt")).flatMap { $0 }.flatMap { c?.childAge(on: $0.localDay) }
         if let age {
@@ -120,26 +121,26 @@ public enum FormCatalog {
               Field.options("decision", "Decision", ConsentDecision.self)]
         if v["givenBy"] == "child", age.map({ $0 < 16 }) ?? false {
             f += [Field("competence.info", "Competence checklist", .info("The five criteria of the Pan Bedfordshire guide (004)")),
-                  Field.yesNo("competence.understandsQuestion", "Understands the question asked?"),
+                  Field.yesNo("competence.understandsQuestion", "Understands the question asked?", clears: .competence),
                   Field.yesNo("competence.understandsImplications", "Understands what would be shared, why, and what follows from sharing or not?"),
                   Field.yesNo("competence.weighsAlternatives", "Can weigh up the alternatives?"),
                   Field.yesNo("competence.ownView", "Expresses their own view?"),
                   Field.yesNo("competence.consistent", "Is consistent in that view?"),
                   Field("competence.assessedBy", "Assessed by"), Field("competence.note", "Competence notes")]
         }
-        f += [Field("informed.whatShared", "Explained: what would be shared"), Field("informed.why", "Explained: why"),
+        f += [Field("informed.whatShared", "Explained: what would be shared", clears: .informed), Field("informed.why", "Explained: why"),
               Field("informed.withWhom", "Explained: with whom", hint: "Name the agencies or people (002)"),
               Field("informed.implications", "Explained: what follows from sharing, or not"),
               Field.yesNo("informed.understandingChecked", "Did you check they understood?"),
               Field("scope.purposes", "Purposes (one per line)", .multiline(rows: 2)),
               Field("scope.recipients", "Who may receive it (one per line)", .multiline(rows: 2)),
               Field("scope.restrictions", "Who must not receive it (one per line)", .multiline(rows: 2), hint: "e.g. Father, Housing"),
-              Field.options("form", "Form of consent", ConsentForm.self, hint: "Written is preferred; implied consent is not enough (004)")]
+              Field.options("form", "Form of consent", ConsentForm.self, hint: "Written is preferred; implied consent is not enough (004)", clears: .form)]
         switch v["form"] {
         case "written":
             f += [Field.yesNo("copyGivenToPerson", "Copy given to the person?"), Field("fileReference", "File reference")]
         case "verbal":
-            f.append(Field("whyNotWritten", "Why it was not in writing"))
+            f.append(Field("whyNotWritten", "Why it was not in writing", clears: .whyNotWritten))
         default: break
         }
         f.append(Field("reviewBy", "Review by", .date, hint: "Consent is time limited (001)"))
@@ -151,35 +152,37 @@ public enum FormCatalog {
         var f: [Field] = []
         if outgoing {
             f.append(Field("decisionId", "The decision this carries out",
-                           .choice([Choice("", "none")] + (c?.decisions ?? []).map { Choice($0.id, "\($0.id) \($0.outcome?.label ?? "unfinished")") })))
+                           .choice([Choice("", "none")] + (c?.decisions ?? []).map { Choice($0.id, "\($0.id) \($0.outcome?.label ?? "unfinished")") }),
+                           clears: .decisionId))
         }
-        f += [Field("when", "When", .time)]
+        f += [Field("when", "When", .time, clears: .when)]
         if outgoing {
-            f += [Field("by", "By whom"), Field("to.name", "To: name"), Field("to.role", "To: role"), Field("to.agency", "To: agency"),
-                  Field.options("method", "How", SharingMethod.self, hint: "Unencrypted email, fax and voicemail are not secure (001)")]
+            f += [Field("by", "By whom", clears: .by), Field("to.name", "To: name", clears: .to), Field("to.role", "To: role"), Field("to.agency", "To: agency"),
+                  Field.options("method", "How", SharingMethod.self, hint: "Unencrypted email, fax and voicemail are not secure (001)", clears: .method)]
             if v["method"] == "phone" {
-                f.append(Field.yesNo("recipientIdentityChecked", "Did you check the recipient's identity and entitlement?"))
+                f.append(Field.yesNo("recipientIdentityChecked", "Did you check the recipient's identity and entitlement?", clears: .recipientIdentityChecked))
             }
         } else {
-            f += [Field("from.name", "From: name"), Field("from.role", "From: role"), Field("from.agency", "From: agency")]
+            f += [Field("from.name", "From: name", clears: .from), Field("from.role", "From: role"), Field("from.agency", "From: agency")]
         }
         f += [Field("items", outgoing ? "What was shared" : "What was received", .multiline(rows: 4),
-                    hint: "One item per line, starting fact:, opinion: or historical:")]
-        if outgoing { f.append(Field.yesNo("wholeFile", "Was the whole case file shared?")) }
-        f.append(Field.options("consentStatus", outgoing ? "Consent" : "Did it come with consent?", DisclosureConsentStatus.self))
+                    hint: "One item per line, starting fact:, opinion: or historical:", clears: .items)]
+        if outgoing { f.append(Field.yesNo("wholeFile", "Was the whole case file shared?", clears: .wholeFile)) }
+        f.append(Field.options("consentStatus", outgoing ? "Consent" : "Did it come with consent?", DisclosureConsentStatus.self, clears: .consentStatus))
         if v["consentStatus"] == "with-consent", outgoing {
-            f.append(Field("consentId", "Which consent", .choice((c?.consents ?? []).map { Choice($0.id, "\($0.id) \($0.decision.label), \($0.status.rawValue)") })))
+            f.append(Field("consentId", "Which consent", .choice((c?.consents ?? []).map { Choice($0.id, "\($0.id) \($0.decision.label), \($0.status.rawValue)") }),
+                           clears: .consentId))
         }
         if v["consentStatus"] == "refused" || v["consentStatus"] == "not-sought" {
-            f.append(Field("reasons", outgoing ? "Why it was shared without consent" : "Reasons given (if known)", .multiline(rows: 2)))
+            f.append(Field("reasons", outgoing ? "Why it was shared without consent" : "Reasons given (if known)", .multiline(rows: 2), clears: .reasons))
             if outgoing {
-                f += [Field.options("lawfulBasis", "Lawful basis", LawfulBasis.self),
-                      Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?")]
+                f += [Field.options("lawfulBasis", "Lawful basis", LawfulBasis.self, clears: .lawfulBasis),
+                      Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?", clears: .recipientAdvisedNoConsent)]
             }
         }
         f += [Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)),
               Field.options("scheme", "Disclosure scheme", DisclosureScheme.self)]
-        if let s = v["scheme"], s != "none", !s.isEmpty { f.append(Field.yesNo("undertakingSigned", "Was the undertaking signed?")) }
+        if let s = v["scheme"], s != "none", !s.isEmpty { f.append(Field.yesNo("undertakingSigned", "Was the undertaking signed?", clears: .undertakingSigned)) }
         return f
     }
 

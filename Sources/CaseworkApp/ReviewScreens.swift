@@ -14,7 +14,7 @@ enum QueueScreen {
             let f = items[q.selected].flag
             var effects: [Effect] = [.push(.caseView(CaseViewState(caseId: f.caseId))), .loadCase(f.caseId)]
             if q.returnedOnly {
-                effects.append(.editAfterLoad(caseId: f.caseId, recordId: f.recordId, field: f.field))
+                effects.append(.editAfterLoad(caseId: f.caseId, recordId: f.recordId, field: f.recordField))
             } else {
                 effects += [.push(.record(RecordState(caseId: f.caseId, recordId: f.recordId, rule: f.rule))),
                             .loadHistory(caseId: f.caseId, recordId: f.recordId)]

@@ -185,5 +185,5 @@ public enum Effect: Sendable {
     case exportHandover(String)
     case raiseFlag(caseId: String, recordId: String, reason: String)
     /// Once the case is loaded, open the form that fixes `recordId` at `field`.
-    case editAfterLoad(caseId: String, recordId: String, field: String?)
+    case editAfterLoad(caseId: String, recordId: String, field: RecordField?)
 }

@@ -122,15 +122,16 @@ public enum Walkthrough {
         case "lawful-basis":
             var f = [Field("lawfulBasis", "Lawful basis (UK GDPR)", .choice(
                 [LawfulBasis.publicTask, .legalObligation, .legitimateInterests, .vitalInterests].map { Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) }
-                + [Choice("none", "none: do not share")]), hint: "Public bodies: public task or legal obligation; voluntary and private sector: legitimate interests (000)"),
+                + [Choice("none", "none: do not share")]), hint: "Public bodies: public task or legal obligation; voluntary and private sector: legitimate interests (000)",
+                clears: .lawfulBasis),
                      Field.yesNo("specialCategory", "Is any of it special category (health, sexual life, ethnicity, religion...)?")]
-            if v["specialCategory"] == "yes" { f.append(Field("specialCategoryCondition", "Which condition (Art. 9 / DPA 2018 Sch. 1)?")) }
+            if v["specialCategory"] == "yes" { f.append(Field("specialCategoryCondition", "Which condition (Art. 9 / DPA 2018 Sch. 1)?", clears: .specialCategoryCondition)) }
             f.append(Field("publicInterest", "Public interest: what might happen if you share, and if you do not?", .multiline(rows: 2)))
             return f
         case "advice":
             var f = [Field.yesNo("advice.sought", "Did you seek advice?")]
             if v["advice.sought"] == "yes" {
-                f += [Field("advice.from", "From whom (role)"), Field("advice.advice", "The advice"), Field("advice.outcome", "The outcome")]
+                f += [Field("advice.from", "From whom (role)"), Field("advice.advice", "The advice"), Field("advice.outcome", "The outcome", clears: .advice)]
             }
             return f
         case "what":
@@ -145,13 +146,13 @@ public enum Walkthrough {
         case "transparency":
             var f = [Field("familyInformed", "Will the child or family be told?", .choice([Choice("yes"), Choice("no"), Choice("later")]))]
             if v["familyInformed"] == "no" || v["familyInformed"] == "later" {
-                f.append(Field("notInformedReason", "Why not (now)?"))
+                f.append(Field("notInformedReason", "Why not (now)?", clears: .notInformedReason))
             }
             return f
         case "decision":
             return [Field("summary", "Your answers", .info(summary(v, c))),
-                    Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) })),
-                    Field("rationale", "Why, in your own words (required)", .multiline(rows: 4))]
+                    Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) }), clears: .outcome),
+                    Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale)]
         case "disclosure":
             var f = [Field("disclosure.when", "When it happened", .time, hint: "Now, or the time it actually took place")]
             if ["not-sought", "refused"].contains(v["consent.kind"] ?? "") {
@@ -162,6 +163,14 @@ public enum Walkthrough {
         default:
             return []
         }
+    }
+
+    /// The step and field that fill `target`, searching the steps in order with the answers given.
+    static func locate(_ target: RecordField, _ v: FormValues, _ c: Case) -> (step: String, field: String)? {
+        for step in steps {
+            if let field = fields(step: step, v, case: c).first(where: { $0.clears == target }) { return (step, field.id) }
+        }
+        return nil
     }
 
     static func summary(_ v: FormValues, _ c: Case) -> String {

@@ -211,6 +211,30 @@ struct ScreenTests {
         #expect(App.view(s).text.contains("Step 2 of 11 · Purpose") && App.view(s).text.contains("(*) yes"), "and shown when gone back to")
     }
 
+    @Test("a choice starts unanswered with the cursor on its first option; Right means the next one ('no'), Left the one before, y and n answer directly")
+    func choices() {
+        func purpose(_ keys: [Key]) -> (value: String?, frame: Frame) {
+            var s = Screens.state(Size(width: 80, height: 24))
+            Screens.open(&s, Screens.example("recorded-well"))
+            Screens.keys(&s, [.char("w"), .ctrl("n")] + keys)
+            guard case .form(let f) = s.screen, f.step == "purpose" else { Issue.record("not on the purpose step"); return (nil, App.view(s)) }
+            return (f.values["purpose.legitimate"], App.view(s))
+        }
+        let fresh = purpose([])
+        #expect(fresh.value == nil)
+        #expect(fresh.frame.text.contains("( ) yes   ( ) no"), "nothing chosen on screen")
+        #expect(Screens.underCursor(fresh.frame)?.hasPrefix("( ) yes") == true, "the cursor on the first option")
+        let right = purpose([.right])
+        #expect(right.value == "no")
+        #expect(right.frame.text.contains("( ) yes   (*) no") && Screens.underCursor(right.frame)?.hasPrefix("(*) no") == true)
+        #expect(purpose([.left]).value == "no", "Left from the first option wraps to the last")
+        #expect(purpose([.char(" ")]).value == "yes", "Space chooses the option under the cursor")
+        #expect(purpose([.right, .left]).value == "yes")
+        #expect(purpose([.right, .char(" ")]).value == "yes", "Space on an answered choice moves on, wrapping")
+        #expect(purpose([.char("n")]).value == "no" && purpose([.char("y")]).value == "yes")
+        #expect(purpose([.char("n"), .char("y")]).value == "yes", "an answer changes with its letter")
+    }
+
     @Test("changing a saved record asks why", arguments: Screens.sizes)
     func reasonPrompt(size: Size) {
         var s = Screens.state(size)
@@ -348,15 +372,10 @@ struct TextSafetyTests {
 @Suite("The cursor sits on the focused item of every screen")
 struct CursorTests {
     /// The text from the cursor to the end of its row.
-    static func underCursor(_ f: Frame) -> String? {
-        guard let c = f.cursor else { return nil }
-        return String(f.line(c.y).dropFirst(c.x))
-    }
-
     @Test("lists, the empty list, a case, a record, forms, the walkthrough, help overlays, the drafts prompt and search", arguments: Screens.sizes)
     func everyScreen(size: Size) {
         func expectCursor(_ s: AppState, on text: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-            let under = Self.underCursor(App.view(s))
+            let under = Screens.underCursor(App.view(s))
             #expect(under?.hasPrefix(text) == true, "\(what): the cursor is on \(under.map { "[\($0)]" } ?? "nothing (hidden)")",
                     sourceLocation: sourceLocation)
         }
@@ -365,7 +384,7 @@ struct CursorTests {
         Screens.keys(&s, [.down])
         expectCursor(s, on: "C-0002", "the case list, second row")
         Screens.keys(&s, [.char("?")])
-        #expect(Self.underCursor(App.view(s))?.hasPrefix("Keys:") == true, "the case list's help, on its first line")
+        #expect(Screens.underCursor(App.view(s))?.hasPrefix("Keys:") == true, "the case list's help, on its first line")
         Screens.keys(&s, [.escape])
         Screens.keys(&s, [.char("/")])
         Screens.type(&s, "Mor")
@@ -377,7 +396,7 @@ struct CursorTests {
         Screens.open(&s, Screens.example("gaps"))
         expectCursor(s, on: "Case details", "a case")
         Screens.keys(&s, [.char("?")])
-        #expect(Self.underCursor(App.view(s))?.first?.isWhitespace == false, "a case's help, on its first line")
+        #expect(Screens.underCursor(App.view(s))?.first?.isWhitespace == false, "a case's help, on its first line")
         Screens.keys(&s, [.escape, .enter])
         expectCursor(s, on: "Case C-0002", "a record")
         Screens.keys(&s, [.escape, .char("N")])
@@ -385,7 +404,7 @@ struct CursorTests {
         Screens.keys(&s, [.tab, .tab])
         #expect(App.view(s).cursor.map { App.view(s).line($0.y).contains("|") } == true, "a new note, in its text")
         Screens.keys(&s, [.function(1)])
-        #expect(Self.underCursor(App.view(s))?.first?.isWhitespace == false, "a form's help, on its first line")
+        #expect(Screens.underCursor(App.view(s))?.first?.isWhitespace == false, "a form's help, on its first line")
         Screens.keys(&s, [.escape, .escape, .char("w")])
         expectCursor(s, on: "(*) K1", "the walkthrough's first step")
         _ = App.update(&empty, .draftsLoaded([Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002",

@@ -55,6 +55,12 @@ enum Screens {
         keys(&s, text.map { $0 == "\n" ? Key.enter : Key.char($0) })
     }
 
+    /// The text of a frame from its cursor to the end of that line.
+    static func underCursor(_ f: Frame) -> String? {
+        guard let c = f.cursor else { return nil }
+        return String(f.line(c.y).dropFirst(c.x))
+    }
+
     /// Carries out the screen-stack effects the runner would; returns the others.
     static func apply(_ s: inout AppState, _ effects: [Effect]) -> [Effect] {
         var rest: [Effect] = []

@@ -27,7 +27,7 @@ public struct Flag: Hashable, Sendable, Codable {
     public var severity: Severity
     public var caseId: String
     public var recordId: String
-    /// The field whose entry would clear the flag, for jumping to it.
+    /// The field whose entry would clear the flag, for jumping to it (a `RecordField`'s key).
     public var field: String?
     public var message: String
     public var source: String
@@ -50,17 +50,37 @@ public struct Flag: Hashable, Sendable, Codable {
     public func isRaised(on day: Day) -> Bool { dueFrom.map { $0 <= day } ?? true }
 
     public var isOpen: Bool { status == .open }
+
+    /// The field that would clear it, typed; nil for none, or for a key no rule of this version names.
+    public var recordField: RecordField? { field.flatMap(RecordField.init(rawValue:)) }
+}
+
+/// The part of a record whose entry would clear a flag, named by its case-file
+/// key (`records.md`): what a rule's finding points at and what the workbook's
+/// forms bind their fields to, so a jump from a flag lands where it should.
+public enum RecordField: String, CaseIterable, Hashable, Sendable {
+    // A decision
+    case outcome, rationale, specialCategoryCondition, notInformedReason, advice, lawfulBasis
+    // A disclosure
+    case decisionId, when, by, to, from, method, items, wholeFile, consentStatus, consentId, reasons
+    case recipientAdvisedNoConsent, recipientIdentityChecked, undertakingSigned
+    // A consent
+    case givenBy, competence, informed, form, whyNotWritten
+    // A concern: the decision it is waiting for
+    case decision
+    // The case
+    case retentionReviewBy
 }
 
 /// What a rule found: the record, the field that would clear it, and a short
 /// detail for the message (ids, field names, dates; never record text).
 public struct Finding: Hashable, Sendable {
     public var recordId: String
-    public var field: String?
+    public var field: RecordField?
     public var detail: String
     public var dueFrom: Day?
 
-    public init(_ recordId: String, field: String? = nil, detail: String = "", dueFrom: Day? = nil) {
+    public init(_ recordId: String, field: RecordField? = nil, detail: String = "", dueFrom: Day? = nil) {
         self.recordId = recordId; self.field = field; self.detail = detail; self.dueFrom = dueFrom
     }
 }

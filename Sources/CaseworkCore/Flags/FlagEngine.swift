@@ -18,7 +18,7 @@ public struct FlagEngine: Sendable {
             for f in check(c, policy) where seen.insert(f.recordId).inserted {
                 let message = text.message.replacingOccurrences(of: "{record}", with: f.recordId)
                     .replacingOccurrences(of: "{detail}", with: f.detail)
-                var flag = Flag(rule: id, severity: setting.severity, caseId: c.id, recordId: f.recordId, field: f.field,
+                var flag = Flag(rule: id, severity: setting.severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
                                 message: message, source: text.source, dueFrom: f.dueFrom)
                 Self.applyReviews(&flag, c)
                 out.append(flag)

@@ -47,35 +47,35 @@ public enum Rules {
     // MARK: Decisions
 
     static func rationaleMissing(_ c: Case, _: Policy) -> [Finding] {
-        c.decisions.filter { $0.outcome != nil && $0.rationale.isBlank }.map { Finding($0.id, field: "rationale") }
+        c.decisions.filter { $0.outcome != nil && $0.rationale.isBlank }.map { Finding($0.id, field: .rationale) }
     }
 
     static func decisionIncomplete(_ c: Case, _: Policy) -> [Finding] {
-        c.decisions.filter { $0.outcome == nil }.map { Finding($0.id, field: "outcome") }
+        c.decisions.filter { $0.outcome == nil }.map { Finding($0.id, field: .outcome) }
     }
 
     static func specialCategoryConditionMissing(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.filter { $0.specialCategory == true && $0.specialCategoryCondition.isBlank }
-            .map { Finding($0.id, field: "specialCategoryCondition") }
+            .map { Finding($0.id, field: .specialCategoryCondition) }
     }
 
     static func familyNotInformedReasonMissing(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.filter { $0.familyInformed == .no && $0.notInformedReason.isBlank }
-            .map { Finding($0.id, field: "notInformedReason") }
+            .map { Finding($0.id, field: .notInformedReason) }
     }
 
     static func adviceOutcomeMissing(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.compactMap { d in
             let open = d.advice.filter { $0.outcome.isBlank }
             guard !open.isEmpty else { return nil }
-            return Finding(d.id, field: "advice", detail: open.count == 1 ? "1 entry" : "\(open.count) entries")
+            return Finding(d.id, field: .advice, detail: open.count == 1 ? "1 entry" : "\(open.count) entries")
         }
     }
 
     static func consentReliedOnInChildProtection(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.filter { d in
             d.lawfulBasis == .consent && d.concernId.flatMap { c.concern($0) }?.childProtection == true
-        }.map { Finding($0.id, field: "lawfulBasis") }
+        }.map { Finding($0.id, field: .lawfulBasis) }
     }
 
     /// Decisions to share that do not rest on consent, and outgoing disclosures
@@ -85,16 +85,16 @@ public enum Rules {
             guard let o = d.outcome, o.isShare, d.lawfulBasis == nil else { return false }
             let kind = d.consentPosition?.kind
             return kind != .have && kind != .notNeeded
-        }.map { Finding($0.id, field: "lawfulBasis", detail: "decision") }
+        }.map { Finding($0.id, field: .lawfulBasis, detail: "decision") }
         let disclosures = outgoing(c).filter { withoutConsent($0) && $0.lawfulBasis == nil }
-            .map { Finding($0.id, field: "lawfulBasis", detail: "disclosure") }
+            .map { Finding($0.id, field: .lawfulBasis, detail: "disclosure") }
         return decisions + disclosures
     }
 
     // MARK: Outgoing disclosures
 
     static func disclosureWithoutDecision(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.decisionId == nil }.map { Finding($0.id, field: "decisionId") }
+        outgoing(c).filter { $0.decisionId == nil }.map { Finding($0.id, field: .decisionId) }
     }
 
     static func disclosureFieldsMissing(_ c: Case, _: Policy) -> [Finding] {
@@ -106,49 +106,49 @@ public enum Rules {
             if x.method == nil { missing.append("how (method)") }
             if x.items.isEmpty || x.items.allSatisfy({ $0.text.isBlank }) { missing.append("what") }
             guard let first = missing.first else { return nil }
-            let field = ["when": "when", "by whom": "by", "to whom": "to", "how (method)": "method", "what": "items"][first]
-            return Finding(x.id, field: field, detail: list(missing))
+            let field: [String: RecordField] = ["when": .when, "by whom": .by, "to whom": .to, "how (method)": .method, "what": .items]
+            return Finding(x.id, field: field[first], detail: list(missing))
         }
     }
 
     static func noConsentReasonsMissing(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).filter { withoutConsent($0) && $0.reasons.isBlank }
-            .map { Finding($0.id, field: "reasons", detail: $0.consentStatus == .refused ? "consent refused" : "consent not sought") }
+            .map { Finding($0.id, field: .reasons, detail: $0.consentStatus == .refused ? "consent refused" : "consent not sought") }
     }
 
     static func recipientNotAdvised(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).filter { withoutConsent($0) && $0.recipientAdvisedNoConsent != true }
-            .map { Finding($0.id, field: "recipientAdvisedNoConsent", detail: $0.consentStatus == .refused ? "refused" : "not sought") }
+            .map { Finding($0.id, field: .recipientAdvisedNoConsent, detail: $0.consentStatus == .refused ? "refused" : "not sought") }
     }
 
     static func insecureMethod(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).compactMap { x in
             guard let m = x.method, m.isInsecure else { return nil }
-            return Finding(x.id, field: "method", detail: m.label)
+            return Finding(x.id, field: .method, detail: m.label)
         }
     }
 
     static func recipientIdentityUnchecked(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).filter { $0.method == .phone && $0.recipientIdentityChecked != true }
-            .map { Finding($0.id, field: "recipientIdentityChecked") }
+            .map { Finding($0.id, field: .recipientIdentityChecked) }
     }
 
     static func factOpinionUnmarked(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).compactMap { x in
             let n = x.items.filter { $0.kind == nil }.count
-            return n == 0 ? nil : Finding(x.id, field: "items", detail: n == 1 ? "1 item" : "\(n) items")
+            return n == 0 ? nil : Finding(x.id, field: .items, detail: n == 1 ? "1 item" : "\(n) items")
         }
     }
 
     static func wholeFileShared(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.wholeFile == true }.map { Finding($0.id, field: "wholeFile") }
+        outgoing(c).filter { $0.wholeFile == true }.map { Finding($0.id, field: .wholeFile) }
     }
 
     static func schemeUndertakingMissing(_ c: Case, _: Policy) -> [Finding] {
         c.disclosures.filter { $0.scheme.needsUndertaking && $0.undertakingSigned != true }.map { x in
             let name = ["dvds-right-to-ask": "the DVDS (right to ask)", "dvds-right-to-know": "the DVDS (right to know)",
                         "csod": "the Child Sex Offender Disclosure Scheme"][x.scheme.rawValue] ?? x.scheme.rawValue
-            return Finding(x.id, field: "undertakingSigned", detail: name)
+            return Finding(x.id, field: .undertakingSigned, detail: name)
         }
     }
 
@@ -176,7 +176,7 @@ public enum Rules {
                 if k.givenAt > when { why = "was only given after it" }
                 else if let review = k.reviewBy, review < when.localDay { why = "was past its review date (\(review))" }
             }
-            return why.map { Finding(x.id, field: "consentId", detail: "\(k.id), which \($0) at the time") }
+            return why.map { Finding(x.id, field: .consentId, detail: "\(k.id), which \($0) at the time") }
         }
     }
 
@@ -192,10 +192,10 @@ public enum Rules {
         outgoing(c).compactMap { x in
             guard let k = reliedOnConsent(x, in: c) else { return nil }
             if matches(x.to, k.scope.restrictions) {
-                return Finding(x.id, field: "to", detail: "\(k.id), which names this recipient among those who must not receive it")
+                return Finding(x.id, field: .to, detail: "\(k.id), which names this recipient among those who must not receive it")
             }
             if !matches(x.to, k.scope.recipients) {
-                return Finding(x.id, field: "to", detail: "\(k.id), which does not cover this recipient")
+                return Finding(x.id, field: .to, detail: "\(k.id), which does not cover this recipient")
             }
             return nil
         }
@@ -207,7 +207,7 @@ public enum Rules {
                   k.episodeId != d.episodeId,
                   let ke = c.episode(k.episodeId), let de = c.episode(d.episodeId), ke.started < de.started
             else { return nil }
-            return Finding(x.id, field: "consentId", detail: "\(k.id) (episode \(ke.id))")
+            return Finding(x.id, field: .consentId, detail: "\(k.id) (episode \(ke.id))")
         }
     }
 
@@ -216,7 +216,7 @@ public enum Rules {
     static func consentCompetenceMissing(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard k.givenBy == .child, k.competence == nil, let age = c.childAge(on: k.givenAt.localDay), age < 16 else { return nil }
-            return Finding(k.id, field: "competence", detail: "age \(age)")
+            return Finding(k.id, field: .competence, detail: "age \(age)")
         }
     }
 
@@ -225,35 +225,35 @@ public enum Rules {
             let i = k.informed
             let missing = [("what would be shared", i.whatShared), ("why", i.why), ("with whom", i.withWhom),
                            ("the implications", i.implications)].filter { $0.1.isBlank }.map(\.0)
-            return missing.isEmpty ? nil : Finding(k.id, field: "informed", detail: list(missing))
+            return missing.isEmpty ? nil : Finding(k.id, field: .informed, detail: list(missing))
         }
     }
 
     static func consentImplied(_ c: Case, _: Policy) -> [Finding] {
-        c.consents.filter { $0.form == .implied }.map { Finding($0.id, field: "form") }
+        c.consents.filter { $0.form == .implied }.map { Finding($0.id, field: .form) }
     }
 
     static func consentVerbalUnexplained(_ c: Case, _: Policy) -> [Finding] {
-        c.consents.filter { $0.form == .verbal && $0.whyNotWritten.isBlank }.map { Finding($0.id, field: "whyNotWritten") }
+        c.consents.filter { $0.form == .verbal && $0.whyNotWritten.isBlank }.map { Finding($0.id, field: .whyNotWritten) }
     }
 
     static func consentNoParentalResponsibility(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard let pid = k.givenBy.personId, let p = c.person(pid), p.parentalResponsibility != .yes else { return nil }
-            return Finding(k.id, field: "givenBy", detail: p.id)
+            return Finding(k.id, field: .givenBy, detail: p.id)
         }
     }
 
     static func consentParentFor16Plus(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard let pid = k.givenBy.personId, let age = c.childAge(on: k.givenAt.localDay), age >= 16 else { return nil }
-            return Finding(k.id, field: "givenBy", detail: pid)
+            return Finding(k.id, field: .givenBy, detail: pid)
         }
     }
 
     static func consentUnderCareOrder(_ c: Case, _: Policy) -> [Finding] {
         guard c.careOrder else { return [] }
-        return c.consents.compactMap { k in k.givenBy.personId.map { Finding(k.id, field: "givenBy", detail: $0) } }
+        return c.consents.compactMap { k in k.givenBy.personId.map { Finding(k.id, field: .givenBy, detail: $0) } }
     }
 
     // MARK: Incoming
@@ -265,8 +265,8 @@ public enum Rules {
             if x.items.isEmpty || x.items.allSatisfy({ $0.text.isBlank }) { missing.append("what was received") }
             if x.consentStatus == nil { missing.append("whether it came with consent") }
             guard !missing.isEmpty else { return nil }
-            return Finding(x.id, field: x.from?.isEmpty ?? true ? "from" : (x.consentStatus == nil && !x.items.isEmpty ? "consentStatus" : "items"),
-                           detail: list(missing))
+            let field: RecordField = x.from?.isEmpty ?? true ? .from : (x.consentStatus == nil && !x.items.isEmpty ? .consentStatus : .items)
+            return Finding(x.id, field: field, detail: list(missing))
         }
     }
 
@@ -277,7 +277,7 @@ public enum Rules {
     static func concernUndecided(_ c: Case, _ p: Policy) -> [Finding] {
         c.concerns.compactMap { k in
             guard k.childProtection, !c.decisions.contains(where: { $0.concernId == k.id && $0.outcome != nil }) else { return nil }
-            return Finding(k.id, field: "decision", detail: String(p.concernUndecidedDays),
+            return Finding(k.id, field: .decision, detail: String(p.concernUndecidedDays),
                            dueFrom: k.recorded.localDay.adding(days: p.concernUndecidedDays + 1))
         }
     }
@@ -286,9 +286,9 @@ public enum Rules {
     static func retentionReviewMissing(_ c: Case, _: Policy) -> [Finding] {
         guard c.closed != nil else { return [] }
         guard let review = c.retentionReviewBy else {
-            return [Finding(c.id, field: "retentionReviewBy", detail: "has no retention review date")]
+            return [Finding(c.id, field: .retentionReviewBy, detail: "has no retention review date")]
         }
-        return [Finding(c.id, field: "retentionReviewBy", detail: "its retention review date (\(review)) has passed",
+        return [Finding(c.id, field: .retentionReviewBy, detail: "its retention review date (\(review)) has passed",
                         dueFrom: review.adding(days: 1))]
     }
 
