@@ -60,6 +60,17 @@ static inline void cw_install_signal_handlers(void) {
 }
 
 /// Starts curses: locale, raw keys, no echo, keypad, instant Esc, a timeout for idle ticks.
+/// 1 when the terminal named by TERM can move the cursor to a row and column
+/// (terminfo's cup); 0 for a dumb terminal, or one terminfo does not know.
+static inline int cw_can_address(void) {
+    int err = 0;
+    if (setupterm(NULL, 1, &err) != OK) return 0;
+    char *cup = tigetstr("cup");
+    int ok = cup != NULL && cup != (char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}
+
 static inline int cw_start(int color, int timeout_ms) {
     setlocale(LC_ALL, "");
     if (initscr() == NULL) return -1;

@@ -73,9 +73,7 @@ public enum App {
             }
             if case .form(var form) = s.screen, form.awaitingConsent, form.caseId == c.id {
                 form.awaitingConsent = false
-                if let newest = c.consents.last?.id, form.values["consent.id"] != newest {
-                    form.values["consent.kind"] = "have"
-                    form.values["consent.id"] = newest
+                if let newest = Walkthrough.consentRecorded(c, &form.values) {
                     s.message = Message("Consent \(newest) recorded; the walkthrough continues")
                 }
                 s.screen = .form(form)

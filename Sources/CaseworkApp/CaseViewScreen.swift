@@ -60,12 +60,8 @@ enum CaseViewScreen {
     }
 
     static func startWalkthrough(_ s: AppState, _ c: Case, concern: String?) -> FormState {
-        var values: FormValues = [:]
-        if let k = concern ?? c.concerns.last?.id {
-            values["concernId"] = k
-            values["childProtection"] = yesNo(c.concern(k)?.childProtection)
-        }
-        var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false, values: values, step: "concern")
+        var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false,
+                          values: Walkthrough.starting(c, concern: concern), step: "concern")
         f.focus(nil, c)
         return App.restoring(f, s)
     }

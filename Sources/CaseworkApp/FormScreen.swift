@@ -232,14 +232,7 @@ struct FormUpdate {
         if !cleared.isEmpty { message = Message("Answers that no longer apply were cleared: \(cleared.joined(separator: ", "))") }
         f.visited.append(step)
         f.step = next
-        if next == "decision", f.values["outcome"] == nil, f.values["purpose.legitimate"] == "no" || f.values["lawfulBasis"] == "none" {
-            f.values["outcome"] = Outcome.doNotShare.rawValue
-        }
-        if next == "disclosure", f.values["disclosure.when"] == nil { f.values["disclosure.when"] = now.text }
-        if next == "disclosure", f.values["disclosure.reasons"] == nil {
-            f.values["disclosure.reasons"] = [f.values["consent.reason"].map { $0.replacingOccurrences(of: "-", with: " ") }, f.values["consent.note"]]
-                .compactMap { $0 }.joined(separator: ": ")
-        }
+        Walkthrough.prepare(next, &f.values, now: now)
         f.focus(nil, c)
         f.dirty = true
         return []

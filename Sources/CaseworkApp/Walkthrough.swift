@@ -165,6 +165,38 @@ public enum Walkthrough {
         }
     }
 
+    /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection.
+    public static func starting(_ c: Case, concern: String?) -> FormValues {
+        var values: FormValues = [:]
+        if let k = concern ?? c.concerns.last?.id {
+            values["concernId"] = k
+            values["childProtection"] = yesNo(c.concern(k)?.childProtection)
+        }
+        return values
+    }
+
+    /// Answers filled in on arriving at `step`: a decision not to share where there is no purpose or lawful
+    /// basis, and the disclosure's time (now) and reasons (from the consent step).
+    public static func prepare(_ step: String, _ v: inout FormValues, now: Timestamp) {
+        if step == "decision", v["outcome"] == nil, v["purpose.legitimate"] == "no" || v["lawfulBasis"] == "none" {
+            v["outcome"] = Outcome.doNotShare.rawValue
+        }
+        if step == "disclosure", v["disclosure.when"] == nil { v["disclosure.when"] = now.text }
+        if step == "disclosure", v["disclosure.reasons"] == nil {
+            v["disclosure.reasons"] = [v["consent.reason"].map { $0.replacingOccurrences(of: "-", with: " ") }, v["consent.note"]]
+                .compactMap { $0 }.joined(separator: ": ")
+        }
+    }
+
+    /// After "seek it now": the consent just recorded becomes the one the decision has. Returns its id if it changed.
+    @discardableResult
+    public static func consentRecorded(_ c: Case, _ v: inout FormValues) -> String? {
+        guard let newest = c.consents.last?.id, v["consent.id"] != newest else { return nil }
+        v["consent.kind"] = "have"
+        v["consent.id"] = newest
+        return newest
+    }
+
     /// The step and field that fill `target`, searching the steps in order with the answers given.
     static func locate(_ target: RecordField, _ v: FormValues, _ c: Case) -> (step: String, field: String)? {
         for step in steps {

@@ -21,12 +21,16 @@ public struct Casework: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @ArgumentParser.Flag(name: .customLong("no-color"), help: "Draw without colour (also NO_COLOR, TERM=dumb).") var noColor = false
+    @ArgumentParser.Flag(name: .customLong("plain"), help: """
+        Numbered menus and one question at a time on standard input and output, for a screen reader, \
+        a terminal that cannot place text (chosen by itself there, e.g. TERM=dumb), or answers piped in.
+        """) var plain = false
 
     public init() {}
 
     /// With no subcommand: open the workbook.
     public func run() throws {
-        try Workbook.open(options: options, noColor: noColor)
+        try Workbook.open(options: options, noColor: noColor, plain: plain)
     }
 }
 

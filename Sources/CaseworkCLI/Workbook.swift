@@ -28,15 +28,23 @@ enum Workbook {
         return AppRunner(state: state, store: store, terminal: terminal, samples: samples, exports: exports)
     }
 
-    static func open(options: StoreOptions, noColor: Bool) throws {
-        guard isatty(0) == 1, isatty(1) == 1 else {
-            throw fail("the workbook needs a terminal (standard input and output are not one); use the subcommands instead, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
+    static func open(options: StoreOptions, noColor: Bool, plain: Bool) throws {
+        let env = ProcessInfo.processInfo.environment
+        let addressable = plain || CursesTerminal.canAddressCursor
+        guard plain || !addressable || (isatty(0) == 1 && isatty(1) == 1) else {
+            throw fail("the workbook needs a terminal (standard input and output are not one); use `casework --plain` for its questions on standard input and output, or the subcommands, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
         }
         let location = options.location
         let settings = try attempt { try StoreOptions.settings(location) }
         let (store, me) = try options.session(settings: settings)
         let user = try attempt { try store.user(named: me) }
-        let env = ProcessInfo.processInfo.environment
+        if plain || !addressable {
+            if !plain {
+                write("This terminal (TERM=\(env["TERM"] ?? "unset")) cannot place text on the screen, so the workbook is shown as plain questions instead (casework --plain).\n")
+            }
+            PlainWorkbook(store: store, user: user, guidance: settings.resources.guidance, io: StandardLineIO()).run()
+            return
+        }
         let color = !noColor && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
         let terminal: CursesTerminal
         do { terminal = try CursesTerminal(color: color) } catch { throw fail("cannot start the terminal (TERM=\(env["TERM"] ?? "unset"))") }

@@ -22,6 +22,9 @@ public final class CursesTerminal: Terminal {
 
     deinit { cw_stop() }
 
+    /// Whether this terminal (by TERM and terminfo) can place text at a row and column; a dumb terminal cannot.
+    public static var canAddressCursor: Bool { cw_can_address() == 1 }
+
     /// Gives the terminal back as it was.
     public func stop() { cw_stop() }
 
