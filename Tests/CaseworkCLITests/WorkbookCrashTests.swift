@@ -38,6 +38,30 @@ struct WorkbookCrashTests {
         throw Tmux.Timeout(waitingFor: what, screen: "the store held \((try? held(store)).map { "\($0.notes.count) notes, \($0.drafts.count) drafts" } ?? "nothing readable")")
     }
 
+    static func notes(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE caseId = 'C-0001' AND kind = 'note'") ?? 0
+    }
+
+    /// Opens a note form and types `text` as the note; the quiet moment after typing writes its draft,
+    /// waited for. Returns what the store holds then.
+    static func typeNote(_ t: Tmux, _ text: String, store: String) throws -> Held {
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type(text)
+        try waitFor(store, "the draft") { $0.drafts.count == 1 && $0.drafts[0].contains(text) }
+        return try held(store)
+    }
+
+    /// Ctrl-S on the note form, the workbook stopped again and again meanwhile; killed inside a write when
+    /// `ready` holds, until the note is saved and its draft gone (or ten seconds). Returns whether it killed.
+    static func saveNote(_ t: Tmux, store: String, rng: inout SplitMix, before: Held, ready: @escaping (Database) throws -> Bool) throws -> Bool {
+        let end = Date().addingTimeInterval(10)
+        return try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng, trigger: { try t.tmux(["send-keys", "-t", "cw", "C-s"]) },
+                                                 ready: ready,
+                                                 finished: { Date() > end || (try? held(store)).map { $0.notes.count > before.notes.count && $0.drafts.isEmpty } == true }).killed
+    }
+
     /// A store with one case, C-0001, the workbook started on it and the case open.
     static func start(_ cli: CLI) throws -> Tmux {
         let t = try Tmux(cli, underShell: true)
@@ -79,17 +103,8 @@ struct WorkbookCrashTests {
         var caught = false
         for attempt in 0..<20 where !caught {
             let text = "Attempt \(attempt) rang the school"
-            try t.keys("N")
-            try t.wait(for: "Kind of note")
-            try t.keys("Tab", "Tab")
-            try t.type(text)
-            // The quiet moment after typing writes the draft.
-            try Self.waitFor(store, "the draft") { $0.drafts.count == 1 && $0.drafts[0].contains(text) }
-            let before = try Self.held(store)
-            let end = Date().addingTimeInterval(10)
-            caught = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng, trigger: { try t.tmux(["send-keys", "-t", "cw", "C-s"]) },
-                                                       ready: { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE caseId = 'C-0001' AND kind = 'note'") == before.notes.count },
-                                                       finished: { Date() > end || (try? Self.held(store)).map { $0.notes.count > before.notes.count && $0.drafts.isEmpty } == true }).killed
+            let before = try Self.typeNote(t, text, store: store)
+            caught = try Self.saveNote(t, store: store, rng: &rng, before: before) { try Self.notes($0) == before.notes.count }
             guard caught else {
                 try t.wait(for: "saved")
                 continue
@@ -115,20 +130,8 @@ struct WorkbookCrashTests {
         let store = cli.storeFile.path
         var t = try Self.start(cli)
         for attempt in 0..<8 {
-            let text = "Attempt \(attempt) saw the child"
-            try t.keys("N")
-            try t.wait(for: "Kind of note")
-            try t.keys("Tab", "Tab")
-            try t.type(text)
-            try Self.waitFor(store, "the draft") { $0.drafts.count == 1 && $0.drafts[0].contains(text) }
-            let before = try Self.held(store)
-            let end = Date().addingTimeInterval(10)
-            let saved = { (db: Database) throws -> Bool in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record WHERE caseId = 'C-0001' AND kind = 'note'") == before.notes.count + 1
-            }
-            let killed = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng, trigger: { try t.tmux(["send-keys", "-t", "cw", "C-s"]) },
-                                                           ready: saved,
-                                                           finished: { Date() > end || (try? Self.held(store)).map { $0.notes.count > before.notes.count && $0.drafts.isEmpty } == true }).killed
+            let before = try Self.typeNote(t, "Attempt \(attempt) saw the child", store: store)
+            let killed = try Self.saveNote(t, store: store, rng: &rng, before: before) { try Self.notes($0) == before.notes.count + 1 }
             guard killed else {
                 try t.wait(for: "saved")
                 continue
@@ -153,12 +156,7 @@ struct WorkbookCrashTests {
         for attempt in 0..<20 where !caught {
             let t = try Self.start(cli)
             let first = "Attempt \(attempt) spoke to the parent"
-            try t.keys("N")
-            try t.wait(for: "Kind of note")
-            try t.keys("Tab", "Tab")
-            try t.type(first)
-            try Self.waitFor(store, "the first draft") { $0.drafts.count == 1 && $0.drafts[0].contains(first) }
-            let before = try Self.held(store)
+            let before = try Self.typeNote(t, first, store: store)
             let end = Date().addingTimeInterval(10)
             caught = try CrashSafetyTests.stopAndProbe(t.programPid, store: store, rng: &rng,
                                                        trigger: { try t.tmux(["send-keys", "-t", "cw", "-l", " on the phone"]) },
