@@ -118,7 +118,7 @@ enum CaseViewScreen {
                 return App.editRecord(&s, c, flag.recordId, focus: flag.recordField)
             }
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
-            if let d = c.decision(id), d.outcome == nil || (d.rationale ?? "").isEmpty {
+            if let d = c.decision(id), d.outcome == nil || d.rationale.isBlank {
                 return App.editRecord(&s, c, id, focus: nil)
             }
             s.stack.append(.record(RecordState(caseId: c.id, recordId: id)))

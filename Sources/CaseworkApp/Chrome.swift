@@ -13,7 +13,7 @@ enum Chrome {
         f.put(" Casework · \(title)", x: 0, y: 0, style: .selected)
         f.put(hints, x: 1, y: s.size.height - 2, style: .dim)
         f.fill(y: s.size.height - 1, style: .selected)
-        let counts = Severity.allCases.map { "\($0.rawValue) \(s.caseList.openFlags[$0] ?? 0)" }.joined(separator: " · ")
+        let counts = Severity.counts(s.caseList.openFlags, separator: " · ")
         let left = " \(s.user.name) (\(s.user.role.rawValue)) · open flags: \(counts)"
         f.put(left, x: 0, y: s.size.height - 1, style: .selected)
         if s.auditAlarm != nil {
@@ -60,13 +60,9 @@ enum Chrome {
     }
 
     /// "missing 6 check 6 advice 1": the case list's counts, only those above zero.
-    static func counts(_ counts: [Severity: Int]) -> String {
-        Severity.allCases.compactMap { s in counts[s].flatMap { $0 > 0 ? "\(s.rawValue) \($0)" : nil } }.joined(separator: " ")
-    }
+    static func counts(_ counts: [Severity: Int]) -> String { Severity.counts(counts, separator: " ", zeros: false) }
 
-    static func flagText(_ counts: [Severity: Int]) -> String {
-        Severity.allCases.compactMap { s in counts[s].flatMap { $0 > 0 ? "[\(s.rawValue) \($0)]" : nil } }.joined(separator: " ")
-    }
+    static func flagText(_ counts: [Severity: Int]) -> String { Severity.counts(counts, separator: " ", zeros: false, bracketed: true) }
 
     static func tone(_ s: Severity) -> Tone {
         switch s {

@@ -63,8 +63,8 @@ public typealias FormValues = [String: String]
 
 extension FormValues {
     func text(_ id: String) -> String? {
-        guard let v = self[id]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
-        return v
+        guard let v = self[id], !v.isBlank else { return nil }
+        return v.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func bool(_ id: String) -> Bool? {
@@ -105,14 +105,7 @@ func yesNo(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "" }
 func joined(_ list: [String]) -> String { list.joined(separator: "\n") }
 
 /// The next free id with `prefix` in the case (N3 after N1, N2).
-func nextId(_ prefix: String, in c: Case?) -> String {
-    let ids = c?.records.map(\.id) ?? []
-    let n = ids.compactMap { id -> Int? in
-        guard id.hasPrefix(prefix) else { return nil }
-        return Int(id.dropFirst(prefix.count))
-    }.max() ?? 0
-    return "\(prefix)\(n + 1)"
-}
+func nextId(_ prefix: String, in c: Case?) -> String { c?.nextId(prefix) ?? "\(prefix)1" }
 
 /// Shared items format: one per line, "fact:", "opinion:" or "historical:" in front (or f:, o:, h:).
 enum ItemsText {

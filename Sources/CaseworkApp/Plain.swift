@@ -70,7 +70,7 @@ public final class PlainWorkbook {
             say(search.isEmpty ? "Cases you can see: \(page.total)" : "Cases matching \"\(Sanitiser.clean(search))\": \(page.total)")
             for (i, e) in page.entries.enumerated() {
                 let s = e.summary
-                say("  \(i + 1)  \(s.id)  \(Sanitiser.clean(s.childName))  \(s.worker)  \(s.closed == nil ? "open" : "closed")  flags: \(Self.counts(e.openFlags))")
+                say("  \(i + 1)  \(s.id)  \(Sanitiser.clean(s.childName))  \(s.worker)  \(s.closed == nil ? "open" : "closed")  flags: \(Severity.counts(e.openFlags))")
             }
             if page.total > page.entries.count { say("  (the first \(page.entries.count); search to find others)") }
             var choices = "a number or a case id to open it, n for a new case, / to search"
@@ -92,10 +92,6 @@ public final class PlainWorkbook {
                 }
             }
         }
-    }
-
-    static func counts(_ open: [Severity: Int]) -> String {
-        Severity.allCases.map { "\($0.rawValue) \(open[$0] ?? 0)" }.joined(separator: ", ")
     }
 
     func caseMenu(_ id: String) throws {

@@ -62,13 +62,13 @@ enum QueueScreen {
             return f
         }
         let w = s.size.width
-        let counts = Dictionary(grouping: items, by: \.flag.severity).mapValues(\.count)
+        let counts = Severity.tally(items, \.flag.severity)
         let filters = [q.severity.map { "severity \($0.rawValue)" }, q.worker.map { "practitioner \($0)" }, q.rule.map { "rule \($0)" },
                        q.caseId.map { "case \($0)" }].compactMap { $0 }
         // Counts by severity are only true of a whole queue; a longer one says what it shows.
         let heading = items.count >= shownAtMost
             ? "More than \(shownAtMost) items: the worst and oldest \(shownAtMost) shown; filter to see the others"
-            : "\(items.count) items (" + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
+            : "\(items.count) items (" + Severity.counts(counts) + ")"
         f.put(heading + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }
         let perItem = 2
@@ -107,12 +107,7 @@ enum ReportScreen {
             lines.append(("", .plain))
             lines.append((title, .bold))
             let labelW = min(36, counts.map { DisplayWidth.of($0.key) }.max() ?? 0)
-            let top = max(1, counts.map(\.count).max() ?? 1)
-            let barW = max(5, w - labelW - 14)
-            for c in counts {
-                let bar = String(repeating: "█", count: max(1, c.count * barW / top))
-                lines.append(("  " + DisplayWidth.pad(c.key, to: labelW) + " " + bar + " \(c.count)", .plain))
-            }
+            lines += TeamReport.Count.bars(counts, barWidth: max(5, w - labelW - 15), glyph: "█").map { ($0, .plain) }
             if counts.isEmpty { lines.append(("  none", .dim)) }
         }
         let height = s.size.height - 4

@@ -135,11 +135,10 @@ public final class AppRunner {
                 return ([.saved(caseId: caseId, message: "Flag raised on \(recordId)")], true)
             case .exportHandover(let caseId):
                 guard let exports else { return ([.failed("No folder for exports")], false) }
-                let c = try store.exportCase(caseId, by: me)
-                let flags = try store.flags(FlagQuery(caseId: caseId, on: state.today), by: me).map(\.flag)
+                let summary = try store.handover(caseId, on: state.today, by: me)
                 try? FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let file = exports.appendingPathComponent("\(caseId)-handover.md")
-                guard FileManager.default.createFile(atPath: file.path, contents: Data(MarkdownCaseView.render(c, flags: flags, today: state.today).utf8),
+                guard FileManager.default.createFile(atPath: file.path, contents: Data(summary.utf8),
                                                      attributes: [.posixPermissions: 0o600]) else { return ([.failed("Could not write \(file.path)")], false) }
                 state.message = Message("Handover summary written to \(file.path)")
                 return ([], true)

@@ -90,12 +90,8 @@ struct Export: ParsableCommand {
     func run() throws {
         guard format == "json" || format == "markdown" else { throw fail("--format takes json or markdown, not \(Quoted(format))", code: 64) }
         let (store, me) = try options.session()
-        let c = try attempt { try store.exportCase(caseId, by: me) }
-        var data = CaseFileCodec.encode(c)
-        if format == "markdown" {
-            let flags = try attempt { try store.flags(FlagQuery(caseId: caseId, on: today()), by: me) }.map(\.flag)
-            data = Data(MarkdownCaseView.render(c, flags: flags, today: today()).utf8)
-        }
+        let data = format == "markdown" ? Data(try attempt { try store.handover(caseId, on: today(), by: me) }.utf8)
+                                        : CaseFileCodec.encode(try attempt { try store.exportCase(caseId, by: me) })
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: data, attributes: [.posixPermissions: 0o600]) else {
                 throw fail("cannot write \(output)")
@@ -136,8 +132,7 @@ struct Show: ParsableCommand {
         for e in open {
             notes[e.flag.recordId, default: []].append("[\(e.flag.severity.rawValue)] \(e.flag.rule): \(e.flag.message) (Source: \(e.flag.source))")
         }
-        let counts = Dictionary(grouping: open, by: \.flag.severity).mapValues(\.count)
-        let summary = open.isEmpty ? "Open flags: none\n" : "Open flags: " + Severity.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ") + "\n"
+        let summary = open.isEmpty ? "Open flags: none\n" : "Open flags: " + Severity.counts(Severity.tally(open, \.flag.severity)) + "\n"
         write(summary + PlainCaseView.render(c, today: today(), notes: notes))
     }
 }

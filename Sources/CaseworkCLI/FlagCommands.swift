@@ -143,8 +143,7 @@ enum FlagReport {
         }
         for id in order.sorted() {
             let list = byCase[id]!
-            let counts = Dictionary(grouping: list, by: \.flag.severity).mapValues(\.count)
-            let summary = Severity.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ")
+            let summary = Severity.counts(Severity.tally(list, \.flag.severity), zeros: false)
             out += "\(id) · \(Sanitiser.clean(childNames[id] ?? "")) · \(list[0].worker) · \(summary)\n"
             for e in list {
                 let f = e.flag

@@ -31,10 +31,9 @@ struct ReviewCommand: ParsableCommand {
                 write(FlagReport.json(items, includeStatus: false))
                 return
             }
-            let bySeverity = Dictionary(grouping: items, by: \.flag.severity).mapValues(\.count)
             let byWorker = Dictionary(grouping: items, by: \.worker).mapValues(\.count)
             let byRule = Dictionary(grouping: items, by: \.flag.rule).mapValues(\.count)
-            write("\(items.count) items · " + Severity.allCases.compactMap { s in bySeverity[s].map { "\(s.rawValue) \($0)" } }.joined(separator: ", ") + "\n")
+            write("\(items.count) items · " + Severity.counts(Severity.tally(items, \.flag.severity), zeros: false) + "\n")
             write("By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n")
             write("By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n\n")
             let table = TextTable(headers: ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"],
@@ -196,9 +195,7 @@ enum ReportFormat {
     static func bars(_ counts: [TeamReport.Count], md: Bool) -> [String] {
         if counts.isEmpty { return [md ? "None." : "  none"] }
         if md { return ["| key | count |", "|---|---|"] + counts.map { "| \($0.key) | \($0.count) |" } }
-        let width = counts.map { DisplayWidth.of($0.key) }.max() ?? 0
-        let top = counts.map(\.count).max() ?? 1
-        return counts.map { "  " + DisplayWidth.pad(Sanitiser.clean($0.key), to: width) + "  " + String(repeating: "#", count: max(1, $0.count * 30 / max(1, top))) + " \($0.count)" }
+        return TeamReport.Count.bars(counts, barWidth: 30, glyph: "#", labelWidth: .max)
     }
 
     /// One CSV cell. A cell that a spreadsheet would read as a formula (it

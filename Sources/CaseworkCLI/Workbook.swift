@@ -30,15 +30,17 @@ enum Workbook {
 
     static func open(options: StoreOptions, noColor: Bool, plain: Bool) throws {
         let env = ProcessInfo.processInfo.environment
-        let addressable = plain || CursesTerminal.canAddressCursor
-        guard plain || !addressable || (isatty(0) == 1 && isatty(1) == 1) else {
+        let onTerminal = isatty(0) == 1 && isatty(1) == 1
+        // TERM=dumb, or a terminal that terminfo says cannot place text at a row and column.
+        let cannotAddress = env["TERM"] == "dumb" || (onTerminal && !CursesTerminal.canAddressCursor)
+        guard plain || cannotAddress || onTerminal else {
             throw fail("the workbook needs a terminal (standard input and output are not one); use `casework --plain` for its questions on standard input and output, or the subcommands, e.g. `casework cases`, `casework show CASE`, `casework flags` (see `casework --help`)")
         }
         let location = options.location
         let settings = try attempt { try StoreOptions.settings(location) }
         let (store, me) = try options.session(settings: settings)
         let user = try attempt { try store.user(named: me) }
-        if plain || !addressable {
+        if plain || cannotAddress {
             if !plain {
                 write("This terminal (TERM=\(env["TERM"] ?? "unset")) cannot place text on the screen, so the workbook is shown as plain questions instead (casework --plain).\n")
             }

@@ -12,6 +12,21 @@ public enum Severity: String, CaseFileEnum, Comparable {
     }
 
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    /// Flag counts in words, worst first: "missing 2, check 0, advice 1". With `zeros` false the
+    /// severities with none are left out; with `bracketed` each reads "[missing 2]".
+    public static func counts(_ counts: [Severity: Int], separator: String = ", ", zeros: Bool = true, bracketed: Bool = false) -> String {
+        allCases.compactMap { s -> String? in
+            let n = counts[s] ?? 0
+            guard zeros || n > 0 else { return nil }
+            return bracketed ? "[\(s.rawValue) \(n)]" : "\(s.rawValue) \(n)"
+        }.joined(separator: separator)
+    }
+
+    /// The counts of `items` by severity.
+    public static func tally<T>(_ items: some Sequence<T>, _ severity: (T) -> Severity) -> [Severity: Int] {
+        items.reduce(into: [:]) { $0[severity($1), default: 0] += 1 }
+    }
 }
 
 /// Where a flag stands after review.

@@ -149,3 +149,11 @@ public struct Concern: Codable, Hashable, Sendable {
         self.riskLevel = riskLevel; self.childProtection = childProtection
     }
 }
+
+extension Case {
+    /// The next record id with `prefix` ("N", "D", "R"...): one more than the highest held.
+    public func nextId(_ prefix: String) -> String {
+        let n = records.compactMap { $0.id.hasPrefix(prefix) ? Int($0.id.dropFirst(prefix.count)) : nil }.max() ?? 0
+        return "\(prefix)\(n + 1)"
+    }
+}

@@ -74,3 +74,15 @@ public struct TeamReport: Hashable, Sendable, Codable {
                           disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons)
     }
 }
+
+extension TeamReport.Count {
+    /// Counts drawn as bars of `glyph`, the largest `barWidth` long, each after its label (padded to the
+    /// longest, at most `labelWidth`) and before its number: the team report on screen and on the command line.
+    public static func bars(_ counts: [Self], barWidth: Int, glyph: Character, labelWidth: Int = 36) -> [String] {
+        let width = min(labelWidth, counts.map { DisplayWidth.of($0.key) }.max() ?? 0)
+        let top = max(1, counts.map(\.count).max() ?? 1)
+        return counts.map {
+            "  " + DisplayWidth.pad(Sanitiser.clean($0.key), to: width) + "  " + String(repeating: glyph, count: max(1, $0.count * barWidth / top)) + " \($0.count)"
+        }
+    }
+}

@@ -35,7 +35,7 @@ public struct ReviewRequest: Hashable, Sendable {
 public enum ReviewRules {
     /// The id of a case's next review: R1, R2, ….
     public static func nextId(in c: Case) -> String {
-        "R\((c.records.compactMap { $0.id.hasPrefix("R") ? Int($0.id.dropFirst()) : nil }.max() ?? 0) + 1)"
+        c.nextId("R")
     }
 
     /// Checks a request against the user, the case and its open flags; returns

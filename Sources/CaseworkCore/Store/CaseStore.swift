@@ -220,6 +220,14 @@ public protocol CaseStore: Sendable {
 }
 
 extension CaseStore {
+    /// The readable handover summary of a case (Markdown) with its open flags on `day`: what
+    /// `casework export --format markdown` and the workbook's `x` write. Audited as an export.
+    public func handover(_ caseId: String, on day: Day, by actor: String) throws(StoreError) -> String {
+        let c = try exportCase(caseId, by: actor)
+        let flags = try self.flags(FlagQuery(caseId: caseId, on: day), by: actor).map(\.flag)
+        return MarkdownCaseView.render(c, flags: flags, today: day)
+    }
+
     @discardableResult
     public func createCase(_ c: Case, by actor: String) throws(StoreError) -> String {
         try createCase(c, by: actor, discardingDraft: nil)
