@@ -52,8 +52,8 @@ extension SQLiteCaseStore {
                                        arguments: StatementArguments(caseIds))
         while let row = try rows.next() {
             out[row["caseId"], default: []].append(
-                ManualFlag(recordId: row["recordId"], severity: Severity(rawValue: row["severity"]) ?? .check, reason: row["reason"],
-                           raisedBy: row["raisedBy"], raisedAt: Timestamp(row["raisedAt"] as String) ?? now))
+                ManualFlag(recordId: row["recordId"], severity: try Stored.severity(row["severity"], "manualFlag"), reason: row["reason"],
+                           raisedBy: row["raisedBy"], raisedAt: try Stored.time(row["raisedAt"], "manualFlag", "raisedAt")))
         }
         return out
     }
@@ -264,22 +264,22 @@ extension SQLiteCaseStore {
         }
         sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
         if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.entry)
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Self.entry($0) }
     }
 
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).
     static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, since"
 
     /// A flag from a row of `entryColumns` and, after them, the body of the review that returned it (or NULL).
-    static func entry(_ row: Row) -> FlagEntry {
-        let flag = Flag(rule: row[2], severity: Severity(rawValue: row[3]) ?? .check, caseId: row[0],
+    static func entry(_ row: Row) throws -> FlagEntry {
+        let flag = Flag(rule: row[2], severity: try Stored.severity(row[3], "flag"), caseId: row[0],
                         recordId: row[1], field: row[4], message: row[5], source: row[6],
-                        dueFrom: (row[7] as String?).flatMap(Day.init),
-                        status: FlagStatus(rawValue: row[8]) ?? .open, reviewId: row[9], returnedIn: row[10])
+                        dueFrom: try Stored.optional(row[7], Day.init, "flag", "dueFrom"),
+                        status: try Stored.value(row[8], FlagStatus.init(rawValue:), "flag", "status"), reviewId: row[9], returnedIn: row[10])
         var returned: Review?
         if let body = row[14] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
         return FlagEntry(flag: flag, worker: row[11], team: row[12],
-                         since: Timestamp(row[13] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
+                         since: try Stored.time(row[13], "flag", "since"), returned: returned)
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {

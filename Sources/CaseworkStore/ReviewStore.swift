@@ -11,7 +11,7 @@ extension SQLiteCaseStore {
             let o = try Self.visibleCase(db, request.caseId, w.actor)
             let c = try Self.loadCase(db, request.caseId)
             let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
-                                        arguments: [c.id, w.now.localDay.description]).map { Self.entry($0).flag }
+                                        arguments: [c.id, w.now.localDay.description]).map { try Self.entry($0).flag }
             let result = ReviewRules.review(request, by: w.actor, ownership: o, case: c, openFlags: open,
                                             id: ReviewRules.nextId(in: c), at: w.now)
             let review: Review

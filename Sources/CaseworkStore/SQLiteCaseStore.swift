@@ -287,11 +287,11 @@ public final class SQLiteCaseStore: CaseStore {
         return (sql + ")", arguments)
     }
 
-    static func summary(_ row: Row) -> CaseSummary {
+    static func summary(_ row: Row) throws -> CaseSummary {
         CaseSummary(id: row["id"], title: row["title"], childName: row["childName"], worker: row["worker"],
-                    team: row["team"], opened: Day(row["opened"] as String) ?? Day(ordinal: 0),
-                    closed: (row["closed"] as String?).flatMap(Day.init),
-                    lastActivity: Timestamp(row["lastActivity"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)))
+                    team: row["team"], opened: try Stored.day(row["opened"], "caseFile", "opened"),
+                    closed: try Stored.optional(row["closed"], Day.init, "caseFile", "closed"),
+                    lastActivity: try Stored.time(row["lastActivity"], "caseFile", "lastActivity"))
     }
 
     static func ownership(_ db: Database, _ caseId: String) throws -> CaseOwnership? {
@@ -427,7 +427,7 @@ extension SQLiteCaseStore {
             return try rows.map { row in
                 let name: String = row["name"]
                 let teams = try String.fetchAll(db, sql: "SELECT team FROM userTeam WHERE user = ? ORDER BY team", arguments: [name])
-                return User(name: name, role: Role(rawValue: row["role"]) ?? .worker, teams: teams)
+                return User(name: name, role: try Stored.value(row["role"], Role.init(rawValue:), "user", "role"), teams: teams)
             }
         }
     }
@@ -547,7 +547,7 @@ extension SQLiteCaseStore {
                 args += v.arguments
             }
             sql += " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.summary)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Self.summary($0) }
         }
     }
 
@@ -672,7 +672,7 @@ extension SQLiteCaseStore {
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM caseFile" + filter, arguments: StatementArguments(args)) ?? 0
             let summaries = try Row.fetchAll(db, sql: "SELECT * FROM caseFile\(filter) ORDER BY id LIMIT ? OFFSET ?",
-                                             arguments: StatementArguments(args + [q.limit, q.offset])).map(Self.summary)
+                                             arguments: StatementArguments(args + [q.limit, q.offset])).map { try Self.summary($0) }
             var counts: [String: [Severity: Int]] = [:]
             if !summaries.isEmpty {
                 let rows = try Row.fetchCursor(db, sql: """
@@ -723,8 +723,8 @@ extension SQLiteCaseStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM draft WHERE user = ? ORDER BY updatedAt DESC", arguments: [actor]).map { row in
                 Draft(id: row["id"], caseId: row["caseId"], kind: row["kind"], title: row["title"], payload: row["payload"],
-                      updatedAt: Timestamp(row["updatedAt"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)),
-                      lastOfferedAt: (row["lastOfferedAt"] as String?).flatMap(Timestamp.init))
+                      updatedAt: try Stored.time(row["updatedAt"], "draft", "updatedAt"),
+                      lastOfferedAt: try Stored.optional(row["lastOfferedAt"], Timestamp.init, "draft", "lastOfferedAt"))
             }
         }
     }
@@ -764,8 +764,9 @@ extension SQLiteCaseStore {
             try w.audit(db, .history, caseId: caseId, recordId: recordId)
             return try rows.map { row in
                 RecordVersion(caseId: caseId, recordId: recordId, version: row["version"],
-                              record: try CaseRecord.decode(kind: RecordKind(rawValue: row["kind"]) ?? .note, body: row["body"]),
-                              author: row["author"], at: Timestamp(row["at"] as String) ?? Timestamp(Date(timeIntervalSince1970: 0)),
+                              record: try CaseRecord.decode(kind: try Stored.value(row["kind"], RecordKind.init(rawValue:), "recordVersion", "kind"),
+                                                            body: row["body"]),
+                              author: row["author"], at: try Stored.time(row["at"], "recordVersion", "at"),
                               reason: row["reason"])
             }
         }

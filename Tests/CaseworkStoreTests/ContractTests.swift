@@ -2,6 +2,7 @@ import CaseworkCore
 import CaseworkStore
 import CaseworkTestSupport
 import Foundation
+import GRDB
 import Testing
 
 /// What every store must do, whichever back end: the single-user SQLite file
@@ -296,6 +297,42 @@ struct ContractTests {
         c.id = "C-0009"
         try sam.createCase(c, by: "sam.t", discardingDraft: newCase.id)
         #expect(try sam.drafts(by: "sam.t").isEmpty)
+    }
+
+    @Test("a damaged stored value (a severity, a date, a time no one wrote) is reported as damaged, never read as check, day zero or 1970",
+          arguments: Backend.allCases)
+    func damagedValues(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t")
+        try sam.saveDraft(Draft(id: "d", caseId: "C-0002", kind: "note", title: "t", payload: "{}", updatedAt: Timestamp("2026-03-09T10:00:00Z")!), by: "sam.t")
+        func damage(_ sqlite: String, _ postgres: String) throws {
+            switch backend {
+            case .sqlite: try DatabaseQueue(path: h.place).write { try $0.execute(sql: sqlite) }
+            case .postgres:
+                let r = try TeamServer.psql(h.place, user: "postgres", "SET session_replication_role = replica; " + postgres)
+                #expect(r.status == 0, "\(r.output)")
+            }
+        }
+        func expectDamaged(_ what: String, _ read: () throws -> Void) {
+            do {
+                try read()
+                Issue.record("\(what): read as if whole")
+            } catch let e as StoreError {
+                guard case .damaged = e else { Issue.record("\(what): \(e)"); return }
+                #expect(!e.description.contains("urgent") && !e.description.contains("yesterday") && !e.description.contains("soon"),
+                        "the damaged value is not quoted")
+            } catch {
+                Issue.record("\(what): \(error)")
+            }
+        }
+        try damage("UPDATE flag SET severity = 'urgent' WHERE caseId = 'C-0002'",
+                   "UPDATE casework.flag SET severity = 'urgent' WHERE case_id = 'C-0002'")
+        expectDamaged("a flag's severity") { _ = try sam.flags(FlagQuery(caseId: "C-0002", on: Self.day), by: "sam.t") }
+        try damage("UPDATE caseFile SET opened = 'yesterday' WHERE id = 'C-0002'",
+                   "UPDATE casework.case_file SET opened = 'yesterday' WHERE id = 'C-0002'")
+        expectDamaged("a case's opening day") { _ = try sam.cases(visibleTo: "sam.t") }
+        try damage("UPDATE draft SET updatedAt = 'soon'", "UPDATE casework.draft SET updated_at = 'soon'")
+        expectDamaged("a draft's time") { _ = try sam.drafts(by: "sam.t") }
     }
 
     @Test("text typed or pasted beyond 100,000 characters, or with a NUL, is refused naming the record, and nothing is saved", arguments: Backend.allCases)

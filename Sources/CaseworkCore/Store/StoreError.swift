@@ -16,6 +16,9 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Reading record text is audited: when the event cannot be written, nothing is shown.
     case viewNotRecorded(why: String)
     case storage(String)
+    /// A stored value this version cannot read (a date that is not one, an unknown severity): the row is
+    /// damaged. The value itself is never quoted; it may hold anything.
+    case damaged(table: String, column: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .full: "the disk holding the store is full; nothing was saved. Free space on it (or ask IT to), then try again"
         case .viewNotRecorded(let why): "every reading of a case is recorded in the audit trail, and this one could not be, so nothing is shown: \(why)"
         case .storage(let what): "storage error: \(what)"
+        case .damaged(let table, let column):
+            "the store holds a damaged value (\(table).\(column)) that this version cannot read, so nothing was shown or changed; the store needs repair or restoring from a backup (ask IT; the column is named above)"
         }
     }
 }

@@ -165,8 +165,8 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         let rows = try db.query("SELECT * FROM casework.manual_flags($1::text[])", [array(caseIds)])
         for r in rows {
             out[r[0] ?? "", default: []].append(
-                ManualFlag(recordId: r[1] ?? "", severity: Severity(rawValue: r[2] ?? "") ?? .check, reason: r[3] ?? "",
-                           raisedBy: r[4] ?? "", raisedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0))))
+                ManualFlag(recordId: r[1] ?? "", severity: try Stored.severity(r[2], "manual_flag"), reason: r[3] ?? "",
+                           raisedBy: r[4] ?? "", raisedAt: try Stored.time(r[5], "manual_flag", "raised_at")))
         }
         return out
     }
@@ -206,10 +206,10 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
 
     static let summaryColumns = "id, title, child_name, worker, team, opened, closed, last_activity"
 
-    static func summary(_ r: [String?]) -> CaseSummary {
+    static func summary(_ r: [String?]) throws(StoreError) -> CaseSummary {
         CaseSummary(id: r[0] ?? "", title: r[1] ?? "", childName: r[2] ?? "", worker: r[3] ?? "", team: r[4],
-                    opened: Day(r[5] ?? "") ?? Day(ordinal: 0), closed: r[6].flatMap(Day.init),
-                    lastActivity: Timestamp(r[7] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)))
+                    opened: try Stored.day(r[5], "case_file", "opened"), closed: try Stored.optional(r[6], Day.init, "case_file", "closed"),
+                    lastActivity: try Stored.time(r[7], "case_file", "last_activity"))
     }
 
     /// What `entry` reads, by position: the flag's columns, then the returning review's body.
@@ -219,15 +219,16 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         """
     static let entryColumns = flagColumns + ", r.body"
 
-    static func entry(_ row: [String?]) -> FlagEntry {
-        let flag = Flag(rule: row[2] ?? "", severity: Severity(rawValue: row[3] ?? "") ?? .check, caseId: row[0] ?? "",
+    static func entry(_ row: [String?]) throws(StoreError) -> FlagEntry {
+        let flag = Flag(rule: row[2] ?? "", severity: try Stored.severity(row[3], "flag"), caseId: row[0] ?? "",
                         recordId: row[1] ?? "", field: row[4], message: row[5] ?? "", source: row[6] ?? "",
-                        dueFrom: row[7].flatMap(Day.init), status: FlagStatus(rawValue: row[8] ?? "") ?? .open,
+                        dueFrom: try Stored.optional(row[7], Day.init, "flag", "due_from"),
+                        status: try Stored.value(row[8], FlagStatus.init(rawValue:), "flag", "status"),
                         reviewId: row[9], returnedIn: row[10])
         var returned: Review?
         if let body = row[14], case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
         return FlagEntry(flag: flag, worker: row[11] ?? "", team: row[12],
-                         since: Timestamp(row[13] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), returned: returned)
+                         since: try Stored.time(row[13], "flag", "since"), returned: returned)
     }
 
     /// Open flags due on a day (`$n` is the day).
@@ -317,7 +318,7 @@ extension PostgresCaseStore {
     public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
         try transaction { db in
             _ = try requireMe(db)
-            return try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file ORDER BY id").rows.map(Self.summary)
+            return try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file ORDER BY id").rows.map { try Self.summary($0) }
         }
     }
 
@@ -415,7 +416,7 @@ extension PostgresCaseStore {
             let page = try db.query("""
                 SELECT \(Self.summaryColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
                 FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter) ORDER BY c.id LIMIT \(q.limit) OFFSET \(q.offset)
-                """, args).rows.map(Self.summary)
+                """, args).rows.map { try Self.summary($0) }
             var counts: [String: [Severity: Int]] = [:]
             if !page.isEmpty {
                 for r in try db.query("""
@@ -459,7 +460,8 @@ extension PostgresCaseStore {
         try transaction { db in
             try db.query("SELECT id, case_id, kind, title, payload, updated_at, last_offered_at FROM casework.draft ORDER BY updated_at DESC").rows.map { r in
                 Draft(id: r[0] ?? "", caseId: r[1], kind: r[2] ?? "", title: r[3] ?? "", payload: r[4] ?? "",
-                      updatedAt: Timestamp(r[5] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), lastOfferedAt: r[6].flatMap(Timestamp.init))
+                      updatedAt: try Stored.time(r[5], "draft", "updated_at"),
+                      lastOfferedAt: try Stored.optional(r[6], Timestamp.init, "draft", "last_offered_at"))
             }
         }
     }
@@ -490,8 +492,9 @@ extension PostgresCaseStore {
             guard !rows.isEmpty else { throw StoreError.recordNotFound(caseId: caseId, recordId: recordId) }
             return try rows.map { r in
                 RecordVersion(caseId: caseId, recordId: recordId, version: Int(r[0] ?? "") ?? 0,
-                              record: try CaseRecord.decode(kind: RecordKind(rawValue: r[1] ?? "") ?? .note, body: r[2] ?? ""),
-                              author: r[3] ?? "", at: Timestamp(r[4] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), reason: r[5])
+                              record: try CaseRecord.decode(kind: try Stored.value(r[1], RecordKind.init(rawValue:), "record_version", "kind"),
+                                                            body: r[2] ?? ""),
+                              author: r[3] ?? "", at: try Stored.time(r[4], "record_version", "at"), reason: r[5])
             }
         }
     }
@@ -511,7 +514,7 @@ extension PostgresCaseStore {
     public func auditAlarm() throws(StoreError) -> AuditAlarm? {
         try transaction { db in
             try db.query("SELECT raised_at, problem FROM casework.audit_alarm WHERE answered_by IS NULL ORDER BY n LIMIT 1").rows.first.map {
-                AuditAlarm(at: Timestamp($0[0] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)), problem: $0[1] ?? "")
+                AuditAlarm(at: try Stored.time($0[0], "audit_alarm", "at"), problem: $0[1] ?? "")
             }
         }
     }
@@ -529,7 +532,7 @@ extension PostgresCaseStore {
         return try transaction { db in
             guard let r = try db.query("SELECT event, at, user_name, note, array_to_string(breaks, ',') FROM casework.audit_incident ORDER BY event DESC LIMIT 1").rows.first
             else { throw StoreError.invalid("the incident note was not kept") }
-            return AuditIncident(event: Int64(r[0] ?? "") ?? 0, at: Timestamp(r[1] ?? "") ?? Timestamp(Date(timeIntervalSince1970: 0)),
+            return AuditIncident(event: Int64(r[0] ?? "") ?? 0, at: try Stored.time(r[1], "audit_incident", "at"),
                                  by: r[2] ?? "", note: r[3] ?? "", breaks: (r[4] ?? "").split(separator: ",").compactMap { Int64($0) })
         }
     }

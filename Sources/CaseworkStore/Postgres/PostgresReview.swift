@@ -13,7 +13,7 @@ extension PostgresCaseStore {
                                         request.caseId)
             guard let o = try Self.ownership(db, request.caseId) else { throw StoreError.caseNotFound(request.caseId) }
             let open = try db.query("SELECT \(Self.flagColumns), NULL FROM casework.flag f WHERE f.case_id = $2 AND \(Self.openOn(1))",
-                                    [Timestamp(Date()).localDay.description, c.id]).rows.map { Self.entry($0).flag }
+                                    [Timestamp(Date()).localDay.description, c.id]).rows.map { try Self.entry($0).flag }
             let review: Review
             switch ReviewRules.review(request, by: me, ownership: o, case: c, openFlags: open, id: ReviewRules.nextId(in: c), at: Timestamp(Date())) {
             case .success(let r): review = r
@@ -79,7 +79,7 @@ extension PostgresCaseStore {
             return try db.query("""
                 SELECT \(Self.summaryColumns) FROM casework.case_file
                 WHERE closed IS NOT NULL AND (retention_review_by IS NULL OR retention_review_by < $1) ORDER BY id
-                """, [day.description]).rows.map(Self.summary)
+                """, [day.description]).rows.map { try Self.summary($0) }
         }
     }
 

@@ -1,0 +1,26 @@
+import CaseworkCore
+import Foundation
+
+/// Reading a stored value that must parse, on either back end. One that does
+/// not is a damaged row, said as such (`StoreError.damaged`, never quoting the
+/// value), instead of quietly becoming the epoch, `check` or a worker.
+enum Stored {
+    static func value<T>(_ text: String?, _ parse: (String) -> T?, _ table: String, _ column: String) throws(StoreError) -> T {
+        guard let text, let v = parse(text) else { throw StoreError.damaged(table: table, column: column) }
+        return v
+    }
+
+    /// As `value`, where the column may be NULL.
+    static func optional<T>(_ text: String?, _ parse: (String) -> T?, _ table: String, _ column: String) throws(StoreError) -> T? {
+        guard let text else { return nil }
+        return try value(text, parse, table, column)
+    }
+
+    static func day(_ text: String?, _ table: String, _ column: String) throws(StoreError) -> Day { try value(text, Day.init, table, column) }
+    static func time(_ text: String?, _ table: String, _ column: String) throws(StoreError) -> Timestamp {
+        try value(text, Timestamp.init, table, column)
+    }
+    static func severity(_ text: String?, _ table: String) throws(StoreError) -> Severity {
+        try value(text, Severity.init(rawValue:), table, "severity")
+    }
+}
