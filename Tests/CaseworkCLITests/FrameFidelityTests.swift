@@ -201,3 +201,20 @@ extension FrameFidelityTests {
 extension Array where Element == String {
     func padded(to n: Int) -> [String] { count >= n ? Array(prefix(n)) : self + Array(repeating: "", count: n - count) }
 }
+
+extension FrameFidelityTests {
+    @Test("every other form (consent, information shared and received, person, episode, case details and its reason), the review queue and the report: every key's screen and cursor")
+    func everyForm() throws {
+        try Self.compare([
+            "Enter",
+            "C", "Right", "Tab", "Tab", "Tab", "Right", "Tab", "Tab", "Attendance notes", "Tab", "Escape",
+            "O", "Tab", "Tab", "Tab", "Duty team", "Tab", "Tab", "Tab", "Right", "Tab", "Escape",
+            "I", "Tab", "Health visitor", "Tab", "Tab", "Tab", "Missed checks", "Escape",
+            "P", "Sam Doe", "Tab", "Uncle", "Tab", "Right", "Tab", "y", "C-s",
+            "E", "Tab", "Tab", "Escape",
+            "e", " (Y9)", "C-s", "Title made clearer", "Enter",
+            "Escape", "r", "Down", "Down", "Up", "Escape", "R", "Down", "Escape",
+        ], mustVisit: ["Consent form", "Disclosure log: information shared", "Disclosure log: information received", "Person", "Episode",
+                       "Case details", "Review queue", "Team report"])
+    }
+}
