@@ -57,7 +57,7 @@ struct Import: ParsableCommand {
     @ArgumentParser.Flag(help: "Amend cases that already exist from the files (recorded as amendments).") var replace = false
 
     func run() throws {
-        guard !files.isEmpty else { throw fail("name at least one case file to import", code: 64) }
+        guard !files.isEmpty else { throw ValidationError("name at least one case file to import") }
         var cases: [Case] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else { throw fail("\(file): cannot read the file") }
@@ -85,12 +85,11 @@ struct Export: ParsableCommand {
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
-    @Option(help: ArgumentHelp("json (the case file) or markdown (a readable handover summary).", valueName: "format")) var format = "json"
+    @Option(help: ArgumentHelp("json (the case file) or markdown (a readable handover summary).", valueName: "format")) var format = ExportFormat.json
 
     func run() throws {
-        guard format == "json" || format == "markdown" else { throw fail("--format takes json or markdown, not \(Quoted(format))", code: 64) }
         let (store, me) = try options.session()
-        let data = format == "markdown" ? Data(try attempt { try store.handover(caseId, on: today(), by: me) }.utf8)
+        let data = format == .markdown ? Data(try attempt { try store.handover(caseId, on: today(), by: me) }.utf8)
                                         : CaseFileCodec.encode(try attempt { try store.exportCase(caseId, by: me) })
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: data, attributes: [.posixPermissions: 0o600]) else {
@@ -169,14 +168,13 @@ struct Add: ParsableCommand {
         abstract: "Add a record to a case from a JSON file holding one record in case-file form.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
-    @Option(help: ArgumentHelp("What the record is: \(RecordKind.allCases.filter { $0 != .case }.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
-    var kind: String
+    @Option(help: ArgumentHelp("What the record is.", valueName: "kind"))
+    var kind: RecordKind
     @Option(name: .shortAndLong, help: ArgumentHelp("The record's JSON (\"-\" for standard input).", valueName: "file"))
     var file: String
 
     func run() throws {
-        guard let k = RecordKind(rawValue: kind), k != .case else { throw fail("unknown record kind \(Quoted(kind))", code: 64) }
-        let record = try attempt { try CaseRecord.decodeStrict(kind: k, json: try readRecordFile(file)) }
+        let record = try attempt { try CaseRecord.decodeStrict(kind: kind, json: try readRecordFile(file)) }
         let (store, me) = try options.session()
         try attempt { try store.add(record, toCase: caseId, by: me) }
         write("Added \(record.id) to \(caseId).\n")
@@ -213,11 +211,11 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("Their operating-system user name.", valueName: "name")) var name: String
-        @Option(help: "worker, manager or admin (admin: the team store only).") var role: String
+        @Option(help: "Their role (admin: the team store only).") var role: Role
         @Option(help: ArgumentHelp("A team they belong to (repeat for several).", valueName: "team")) var team: [String] = []
 
         func run() throws {
-            let r = try parseRole(role)
+            let r = role
             let (store, me) = try options.session()
             try attempt { try store.addUser(User(name: name, role: r, teams: team), by: me) }
             write("Added \(name) as a \(r.rawValue)\(team.isEmpty ? "" : " in " + team.joined(separator: ", ")).\n")
@@ -252,10 +250,10 @@ struct Users: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Change a user's role on the team store.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
-        @Argument(help: ArgumentHelp("worker, manager or admin.", valueName: "role")) var role: String
+        @Argument(help: ArgumentHelp("Their new role.", valueName: "role")) var role: Role
 
         func run() throws {
-            let r = try parseRole(role)
+            let r = role
             let (store, me) = try options.session()
             try attempt { try teamStore(store).setRole(name, r, by: me) }
             write("\(name) is now a \(r.rawValue).\n")
@@ -274,12 +272,6 @@ struct Users: ParsableCommand {
             write("\(name) is now in \(teams.isEmpty ? "no team" : teams.joined(separator: ", ")).\n")
         }
     }
-}
-
-/// Parses a `--role` value, or says what it takes.
-func parseRole(_ text: String) throws -> Role {
-    guard let r = Role(rawValue: text) else { throw fail("the role must be worker, manager or admin, not \(Quoted(text))", code: 64) }
-    return r
 }
 
 /// The team store, for what only it does (roles are database roles there).

@@ -13,18 +13,18 @@ struct Flags: ParsableCommand {
             commandName: "list", abstract: "List open flags on the cases you can see, grouped by case (the default).")
         @OptionGroup var options: StoreOptions
         @Option(name: .customLong("case"), help: ArgumentHelp("Only this case.", valueName: "id")) var caseId: String?
-        @Option(help: ArgumentHelp("Only this severity: missing, check or advice.", valueName: "severity")) var severity: String?
+        @Option(help: ArgumentHelp("Only this severity.", valueName: "severity")) var severity: Severity?
         @Option(help: ArgumentHelp("Only this rule id.", valueName: "id")) var rule: String?
         @Option(help: ArgumentHelp("Only cases owned by this practitioner.", valueName: "name")) var worker: String?
-        @Option(help: ArgumentHelp("Evaluate on this date instead of today (time-based rules).", valueName: "YYYY-MM-DD")) var at: String?
+        @Option(help: ArgumentHelp("Evaluate on this date instead of today (time-based rules).", valueName: "YYYY-MM-DD")) var at: Day?
         @ArgumentParser.Flag(help: "Include flags a manager accepted, with the review that closed them.") var all = false
         @ArgumentParser.Flag(help: "Print a JSON array instead of a table.") var json = false
 
         func run() throws {
-            let day = try parseDay(at, option: "--at")
-            let severities = try severity.map { Set([try parseSeverity($0)]) }
+            let day = at ?? today()
+            let severities = severity.map { Set([$0]) }
             if let rule, !Rules.ids.contains(rule), rule != "manual" {
-                throw fail("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md", code: 64)
+                throw ValidationError("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md")
             }
             let (store, me) = try options.session()
             let entries = try attempt {

@@ -16,13 +16,13 @@ struct ReviewCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this practitioner's cases.", valueName: "name")) var worker: String?
         @Option(help: ArgumentHelp("Only this rule.", valueName: "id")) var rule: String?
         @Option(name: .customLong("case"), help: ArgumentHelp("Only this case.", valueName: "id")) var caseId: String?
-        @Option(help: ArgumentHelp("Only this severity.", valueName: "severity")) var severity: String?
-        @Option(help: ArgumentHelp("Evaluate on this date.", valueName: "YYYY-MM-DD")) var at: String?
+        @Option(help: ArgumentHelp("Only this severity.", valueName: "severity")) var severity: Severity?
+        @Option(help: ArgumentHelp("Evaluate on this date.", valueName: "YYYY-MM-DD")) var at: Day?
         @ArgumentParser.Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let day = try parseDay(at, option: "--at")
-            let severities = try severity.map { Set([try parseSeverity($0)]) }
+            let day = at ?? today()
+            let severities = severity.map { Set([$0]) }
             let (store, me) = try options.session()
             let items = try attempt {
                 try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: me)
@@ -78,10 +78,10 @@ struct ReviewCommand: ParsableCommand {
         struct Escalate: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Escalate to the designated safeguarding lead, the Caldicott Guardian or legal.")
             @OptionGroup var t: Target
-            @Option(help: ArgumentHelp("dsl, caldicott-guardian or legal.", valueName: "whom")) var to: String
+            @Option(help: ArgumentHelp("Whom to escalate to.", valueName: "whom")) var to: EscalationTarget
             @Option(help: ArgumentHelp("The flag's rule id, if about a flag.", valueName: "id")) var rule: String?
             func run() throws {
-                guard let whom = EscalationTarget(rawValue: to) else { throw fail("--to takes dsl, caldicott-guardian or legal, not \(Quoted(to))", code: 64) }
+                let whom = to
                 try t.perform(.escalated, rule: rule, to: whom, done: "Escalated \(t.target) to \(whom.label)")
             }
         }
@@ -99,11 +99,11 @@ struct RaiseFlag: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "raise", abstract: "Raise a flag by hand on a record (rule id manual).")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("CASE/RECORD, or the case id.", valueName: "target")) var target: String
-    @Option(help: ArgumentHelp("missing, check or advice.", valueName: "severity")) var severity: String
+    @Option(help: ArgumentHelp("How serious.", valueName: "severity")) var severity: Severity
     @Option(help: ArgumentHelp("Why (required).", valueName: "text")) var reason: String
 
     func run() throws {
-        let s = try parseSeverity(severity)
+        let s = severity
         let (caseId, recordId) = splitRecordRef(target, nil)
         let (store, me) = try options.session()
         try attempt { try store.raiseFlag(caseId: caseId, recordId: recordId, severity: s, reason: reason, by: me) }
@@ -132,19 +132,15 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "The team's figures for supervision (managers only).")
     @OptionGroup var options: StoreOptions
     @Option(help: ArgumentHelp("Only this team's cases.", valueName: "team")) var team: String?
-    @Option(help: ArgumentHelp("From this date (decisions, concerns, disclosures).", valueName: "YYYY-MM-DD")) var from: String?
-    @Option(help: ArgumentHelp("Up to and including this date.", valueName: "YYYY-MM-DD")) var to: String?
-    @Option(help: ArgumentHelp("text, markdown, csv or json.", valueName: "format")) var format = "text"
-    @Option(help: ArgumentHelp("Evaluate open flags on this date.", valueName: "YYYY-MM-DD")) var at: String?
+    @Option(help: ArgumentHelp("From this date (decisions, concerns, disclosures).", valueName: "YYYY-MM-DD")) var from: Day?
+    @Option(help: ArgumentHelp("Up to and including this date.", valueName: "YYYY-MM-DD")) var to: Day?
+    @Option(help: ArgumentHelp("How to write it.", valueName: "format")) var format = ReportOutput.text
+    @Option(help: ArgumentHelp("Evaluate open flags on this date.", valueName: "YYYY-MM-DD")) var at: Day?
 
     func run() throws {
-        let f = try from.map { try parseDay($0, option: "--from") }
-        let t = try to.map { try parseDay($0, option: "--to") }
-        let day = try parseDay(at, option: "--at")
-        guard ["text", "markdown", "csv", "json"].contains(format) else { throw fail("--format takes text, markdown, csv or json", code: 64) }
         let (store, me) = try options.session()
-        let r = try attempt { try store.report(team: team, from: f, to: t, on: day, by: me) }
-        write(ReportFormat.render(r, format))
+        let r = try attempt { try store.report(team: team, from: from, to: to, on: at ?? today(), by: me) }
+        write(ReportFormat.render(r, format.rawValue))
     }
 }
 
@@ -215,10 +211,10 @@ struct Retention: ParsableCommand {
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List closed cases whose retention review date has passed or is missing.")
         @OptionGroup var options: StoreOptions
-        @Option(help: ArgumentHelp("As on this date.", valueName: "YYYY-MM-DD")) var at: String?
+        @Option(help: ArgumentHelp("As on this date.", valueName: "YYYY-MM-DD")) var at: Day?
 
         func run() throws {
-            let day = try parseDay(at, option: "--at")
+            let day = at ?? today()
             let (store, me) = try options.session()
             let due = try attempt { try store.retentionDue(on: day, by: me) }
             write(due.isEmpty ? "No closed case is due a retention review on \(day).\n"
@@ -230,11 +226,11 @@ struct Retention: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Keep a closed case until a new review date, with the reason.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
-        @Option(help: ArgumentHelp("The next review date.", valueName: "YYYY-MM-DD")) var until: String
+        @Option(help: ArgumentHelp("The next review date.", valueName: "YYYY-MM-DD")) var until: Day
         @Option(help: ArgumentHelp("Why it is kept.", valueName: "text")) var reason: String
 
         func run() throws {
-            let day = try parseDay(until, option: "--until")
+            let day = until
             let (store, me) = try options.session()
             try attempt { try store.retain(caseId: caseId, until: day, reason: reason, by: me) }
             write("Keeping \(caseId) until \(day).\n")

@@ -13,7 +13,7 @@ struct Server: ParsableCommand {
     /// The team store's address, from `--store`, `CASEWORK_STORE` or the system configuration.
     static func address(_ options: StoreOptions) throws -> String {
         guard case .team(let address) = try options.address else {
-            throw fail("name the team store, e.g. --store postgresql:///casework", code: 64)
+            throw ValidationError("name the team store, e.g. --store postgresql:///casework")
         }
         return address
     }

@@ -95,13 +95,6 @@ func today() -> Day {
     return Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? Day(Date())
 }
 
-/// Parses a `YYYY-MM-DD` option, or says which option was wrong.
-func parseDay(_ text: String?, option: String) throws -> Day {
-    guard let text else { return today() }
-    guard let d = Day(text) else { throw fail("\(option) takes a date as YYYY-MM-DD, not \(Quoted(text))", code: 64) }
-    return d
-}
-
 /// `CASE/RECORD` or `CASE RECORD`.
 func splitRecordRef(_ first: String, _ second: String?) -> (String, String) {
     if let second { return (first, second) }
@@ -111,8 +104,4 @@ func splitRecordRef(_ first: String, _ second: String?) -> (String, String) {
     return (first, first)
 }
 
-/// Parses a `--severity` option, or says what it takes.
-func parseSeverity(_ text: String) throws -> Severity {
-    guard let s = Severity(rawValue: text) else { throw fail("--severity takes missing, check or advice, not \(Quoted(text))", code: 64) }
-    return s
-}
+

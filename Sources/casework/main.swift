@@ -1,3 +1,3 @@
 import CaseworkCLI
 
-Casework.main()
+Casework.runMain()

@@ -22,6 +22,22 @@ struct HardeningCommandTests {
         #expect(ReportFormat.csv("a,b") == "\"a,b\"")
     }
 
+    @Test("the command line's own words (an unknown option, a bad value, help) pass the sanitiser: escape sequences in arguments are shown, not acted on; usage errors exit 64")
+    func hostileArguments() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let hostile = "\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m"
+        for args in [["--x" + hostile], ["flags", "--severity", hostile], ["report", "--format", hostile], ["flags", "--at", hostile],
+                     ["add", "C-1", "--kind", hostile, "-f", "x"], ["users", "add", "x", "--role", hostile], ["review", "escalate", "C-1/D1", "--to", hostile, "--note", "n"]] {
+            let r = try cli.run(args)
+            #expect(r.status == 64, "\(args.first!): exit \(r.status)")
+            #expect(!r.err.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(args.first!): \(r.err.debugDescription)")
+            #expect(r.err.contains("\\u001B"), "the escape is shown as text: \(r.err.debugDescription)")
+        }
+        let help = try cli.run("flags", "list", "--help")
+        #expect(help.status == 0 && help.out.contains("--severity <severity>") && help.out.contains("(values: missing, check, advice"))
+    }
+
     @Test("numeric options out of range are usage errors (exit 64), never a crash or an endless loop")
     func numericOptions() throws {
         let cli = try CLI()
