@@ -104,4 +104,17 @@ func splitRecordRef(_ first: String, _ second: String?) -> (String, String) {
     return (first, first)
 }
 
+/// Reads one record as case-file JSON from a file, or standard input for "-".
+func readRecordFile(_ path: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    guard let data = FileManager.default.contents(atPath: path) else { throw fail("\(path): cannot read the file") }
+    return data
+}
 
+/// The team store, for what only it does (roles are database roles there).
+func teamStore(_ store: any CaseStore) throws(StoreError) -> PostgresCaseStore {
+    guard let team = store as? PostgresCaseStore else {
+        throw .invalid("removing users and changing roles or teams is for the team store; the single-user store has one owner")
+    }
+    return team
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import CaseworkCore
+import CaseworkStore
+import Foundation
+
+/// How `casework flags` prints: a table grouped by case, or the spec's JSON array.
+enum FlagReport {
+    static func jsonString(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+
+    /// One object per flag with the keys of flags.md, in its order.
+    static func json(_ entries: [FlagEntry], includeStatus: Bool) -> String {
+        let objects = entries.map { e -> String in
+            let f = e.flag
+            var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
+                          ("message", f.message), ("source", f.source)].map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+            if includeStatus {
+                fields.append("\"status\": \(jsonString(f.status.rawValue))")
+                fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
+            }
+            return "  {" + fields.joined(separator: ", ") + "}"
+        }
+        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func table(_ entries: [FlagEntry], childNames: [String: String], on day: Day) -> String {
+        guard !entries.isEmpty else { return "No open flags on \(day).\n" }
+        var out = ""
+        var order: [String] = []
+        var byCase: [String: [FlagEntry]] = [:]
+        for e in entries {
+            if byCase[e.flag.caseId] == nil { order.append(e.flag.caseId) }
+            byCase[e.flag.caseId, default: []].append(e)
+        }
+        for id in order.sorted() {
+            let list = byCase[id]!
+            let summary = Severity.counts(Severity.tally(list, \.flag.severity), zeros: false)
+            out += "\(id) · \(Sanitiser.clean(childNames[id] ?? "")) · \(list[0].worker) · \(summary)\n"
+            for e in list {
+                let f = e.flag
+                let status = f.status == .accepted ? " (accepted in \(f.reviewId ?? "a review"))" : ""
+                out += "  \(DisplayWidth.pad(f.severity.rawValue.uppercased(), to: 7)) \(DisplayWidth.pad(f.recordId, to: 6)) \(f.rule)\(status)\n"
+                out += "          \(Sanitiser.clean(f.message))\n"
+                out += "          Source: \(Sanitiser.clean(f.source))\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+}

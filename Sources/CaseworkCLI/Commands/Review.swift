@@ -1,0 +1,96 @@
+import ArgumentParser
+import CaseworkCore
+import CaseworkStore
+import Foundation
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "The manager's review: the queue, and actions on flags, decisions and cases (managers only).",
+        subcommands: [Queue.self, Act.Return.self, Act.Accept.self, Act.Escalate.self, Act.SignOff.self])
+
+    struct Queue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open missing and check flags on your team's cases, worst first, then oldest; with counts per filter.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: ArgumentHelp("Only this practitioner's cases.", valueName: "name")) var worker: String?
+        @Option(help: ArgumentHelp("Only this rule.", valueName: "id")) var rule: String?
+        @Option(name: .customLong("case"), help: ArgumentHelp("Only this case.", valueName: "id")) var caseId: String?
+        @Option(help: ArgumentHelp("Only this severity.", valueName: "severity")) var severity: Severity?
+        @Option(help: ArgumentHelp("Evaluate on this date.", valueName: "YYYY-MM-DD")) var at: Day?
+        @ArgumentParser.Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let day = at ?? today()
+            let severities = severity.map { Set([$0]) }
+            let (store, me) = try options.session()
+            let items = try attempt {
+                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: me)
+            }
+            if json {
+                write(FlagReport.json(items, includeStatus: false))
+                return
+            }
+            let byWorker = Dictionary(grouping: items, by: \.worker).mapValues(\.count)
+            let byRule = Dictionary(grouping: items, by: \.flag.rule).mapValues(\.count)
+            write("\(items.count) items · " + Severity.counts(Severity.tally(items, \.flag.severity), zeros: false) + "\n")
+            write("By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n")
+            write("By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n\n")
+            let table = TextTable(headers: ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"],
+                                  rows: items.map { e in [e.flag.severity.rawValue, e.since.short, e.flag.caseId, e.flag.recordId, e.worker,
+                                                          e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" } ?? ""] })
+            write(items.isEmpty ? "Nothing to review.\n" : table.render())
+        }
+    }
+
+    /// The four actions share their shape: a target, a note, perhaps a rule.
+    enum Act {
+        struct Target: ParsableArguments {
+            @OptionGroup var options: StoreOptions
+            @Argument(help: ArgumentHelp("CASE/RECORD, or the case id for the whole case.", valueName: "target")) var target: String
+            @Option(help: ArgumentHelp("Why (required; kept with the review).", valueName: "text")) var note: String
+
+            func perform(_ action: ReviewAction, rule: String?, to: EscalationTarget? = nil, done: String) throws {
+                let (caseId, recordId) = splitRecordRef(target, nil)
+                let (store, me) = try options.session()
+                let r = try attempt {
+                    try store.review(ReviewRequest(caseId: caseId, action: action, recordId: recordId, rule: rule, note: note, escalateTo: to),
+                                     by: me)
+                }
+                write("\(done) (review \(r.id) on \(caseId)).\n")
+            }
+        }
+
+        struct Return: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "return", abstract: "Return a flag to the practitioner with a note; it stays open.")
+            @OptionGroup var t: Target
+            @Option(help: ArgumentHelp("The flag's rule id.", valueName: "id")) var rule: String
+            func run() throws { try t.perform(.returned, rule: rule, done: "Returned \(rule) on \(t.target)") }
+        }
+
+        struct Accept: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Accept a check or advice flag with a note; a missing flag cannot be accepted.")
+            @OptionGroup var t: Target
+            @Option(help: ArgumentHelp("The flag's rule id.", valueName: "id")) var rule: String
+            func run() throws { try t.perform(.accepted, rule: rule, done: "Accepted \(rule) on \(t.target)") }
+        }
+
+        struct Escalate: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Escalate to the designated safeguarding lead, the Caldicott Guardian or legal.")
+            @OptionGroup var t: Target
+            @Option(help: ArgumentHelp("Whom to escalate to.", valueName: "whom")) var to: EscalationTarget
+            @Option(help: ArgumentHelp("The flag's rule id, if about a flag.", valueName: "id")) var rule: String?
+            func run() throws {
+                let whom = to
+                try t.perform(.escalated, rule: rule, to: whom, done: "Escalated \(t.target) to \(whom.label)")
+            }
+        }
+
+        struct SignOff: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "signoff", abstract: "Sign off a decision or a whole case; refused while it has open missing flags.")
+            @OptionGroup var t: Target
+            func run() throws { try t.perform(.signedOff, rule: nil, done: "Signed off \(t.target)") }
+        }
+    }
+}
