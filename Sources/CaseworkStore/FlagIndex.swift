@@ -144,21 +144,18 @@ extension SQLiteCaseStore {
             }
             let lockStart = ContinuousClock.now
             let changed: Int = try run {
-                try pool.writeWithoutTransaction { db in
+                try immediate { db in
                     var changed = 0
-                    try db.inTransaction(.immediate) {
-                        let stale = try Self.casesWritten(db, since: snapshot) ?? Set(chunk)
-                        for (id, result) in zip(chunk, computed) {
-                            switch result {
-                            case .same? where !stale.contains(id): break
-                            case .changed(let c, let flags)? where !stale.contains(id):
-                                if try Self.storeFlags(db, c, flags, now: now) { changed += 1 }
-                            default:
-                                guard try Self.ownership(db, id) != nil else { continue }
-                                if try refreshFlags(db, id, now: now) { changed += 1 }
-                            }
+                    let stale = try Self.casesWritten(db, since: snapshot) ?? Set(chunk)
+                    for (id, result) in zip(chunk, computed) {
+                        switch result {
+                        case .same? where !stale.contains(id): break
+                        case .changed(let c, let flags)? where !stale.contains(id):
+                            if try Self.storeFlags(db, c, flags, now: now) { changed += 1 }
+                        default:
+                            guard try Self.ownership(db, id) != nil else { continue }
+                            if try refreshFlags(db, id, now: now) { changed += 1 }
                         }
-                        return .commit
                     }
                     return changed
                 }
@@ -169,7 +166,7 @@ extension SQLiteCaseStore {
         }
         let print = fingerprint
         try run {
-            try pool.write { db in
+            try immediate { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [print])
             }
         }
@@ -284,9 +281,7 @@ extension SQLiteCaseStore {
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {
         let user = try self.user(named: actor)
-        guard user.role == .manager else {
-            throw .forbidden("only a manager can recompute every case's flags (you are a \(user.role.rawValue)); yours are kept current as you write")
-        }
+        try Access.require(user, .recomputeAll)
         return try recomputeAll()
     }
 
@@ -300,9 +295,7 @@ extension SQLiteCaseStore {
             throw .invalid("the policy file is invalid: \(error); nothing changed")
         }
         try write(as: actor) { db, w in
-            guard w.actor.role == .manager else {
-                throw StoreError.forbidden("only a manager can set the organisation's policy (you are a \(w.actor.role.rawValue))")
-            }
+            try Access.require(w.actor, .setPolicy)
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)",
                            arguments: [String(decoding: override, as: UTF8.self)])
             try w.audit(db, .policySet)
@@ -313,9 +306,7 @@ extension SQLiteCaseStore {
 
     public func adoptFlagBasis(by actor: String) throws(StoreError) -> RecomputeSummary {
         try write(as: actor) { db, w in
-            guard w.actor.role == .manager else {
-                throw StoreError.forbidden("only a manager can change what the store's flags are computed from (you are a \(w.actor.role.rawValue))")
-            }
+            try Access.require(w.actor, .adoptBasis)
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
             try w.audit(db, .basisAdopt)
         }

@@ -8,7 +8,7 @@ extension SQLiteCaseStore {
     /// while others write. The copy is a complete store, 0600. Managers only.
     public func backup(to destination: URL, by actor: String) throws(StoreError) {
         let user = try self.user(named: actor)
-        guard user.role == .manager else { throw .forbidden("only a manager can back up the whole store (you are a worker)") }
+        try Access.require(user, .backup)
         var st = stat()
         guard lstat(destination.path, &st) != 0 else {
             throw .invalid("\(destination.path) already exists (or is a link); choose a new file for the backup")

@@ -34,9 +34,7 @@ extension SQLiteCaseStore {
         q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
         return try read { db in
             let user = try Self.requireUser(db, actor)
-            guard user.role == .manager else {
-                throw StoreError.forbidden("only a manager has a review queue (you are a worker); see your returned items in the workbook")
-            }
+            try Access.require(user, .reviewQueue)
             return try Self.flagEntries(db, q, for: user)
         }
     }
@@ -62,7 +60,7 @@ extension SQLiteCaseStore {
 
     public func addMember(caseId: String, user: String, by actor: String) throws(StoreError) {
         try write(as: actor) { db, w in
-            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can add someone to a case (you are a worker)") }
+            try Access.require(w.actor, .addMember)
             _ = try Self.visibleCase(db, caseId, w.actor)
             _ = try Self.requireUser(db, user)
             try db.execute(sql: "INSERT OR IGNORE INTO caseMember (caseId, user) VALUES (?, ?)", arguments: [caseId, user])
@@ -72,7 +70,7 @@ extension SQLiteCaseStore {
 
     public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
         let user = try self.user(named: actor)
-        guard user.role == .manager else { throw .forbidden("only a manager can run the team report (you are a worker)") }
+        try Access.require(user, .teamReport)
         let summaries = try cases(visibleTo: actor).filter { team == nil || $0.team == team }
         let ids = Set(summaries.map(\.id))
         let cases = try read { db in try summaries.map { try Self.loadCase(db, $0.id) } }
@@ -94,7 +92,7 @@ extension SQLiteCaseStore {
     public func dispose(caseId: String, reason: String, by actor: String) throws(StoreError) {
         guard !reason.isBlank else { throw .invalid("disposal needs a reason") }
         try write(as: actor) { db, w in
-            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can dispose of a case (you are a worker)") }
+            try Access.require(w.actor, .dispose)
             _ = try Self.visibleCase(db, caseId, w.actor)
             let c = try Self.loadCase(db, caseId)
             guard let closed = c.closed else { throw StoreError.invalid("case \(caseId) is open; only a closed case can be disposed of") }

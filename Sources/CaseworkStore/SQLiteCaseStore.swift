@@ -177,6 +177,19 @@ public final class SQLiteCaseStore: CaseStore {
         }
     }
 
+    /// Runs `body` in one IMMEDIATE transaction, committed when it returns: the write lock is taken at
+    /// BEGIN, so a transaction never starts reading and then waits to write. Every write goes through here.
+    func immediate<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// One IMMEDIATE transaction as `actorName` (who must be registered), then the anchor moves.
     func write<T>(as actorName: String, _ body: (Database, inout Write) throws -> T) throws(StoreError) -> T {
         switch limitation {
@@ -186,25 +199,19 @@ public final class SQLiteCaseStore: CaseStore {
         }
         let now = Timestamp(clock())
         let (value, head): (T, (Int64, String)?) = try run {
-            try pool.writeWithoutTransaction { db in
-                var result: T?
-                var state: Write?
-                try db.inTransaction(.immediate) {
-                    var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
-                    result = try body(db, &w)
-                    if !w.touched.isEmpty { try followStoredPolicy(db) }
-                    let current = w.computed.isEmpty ? nil : fingerprint
-                    for caseId in w.touched.sorted() {
-                        if let pre = w.computed[caseId], pre.fingerprint == current {
-                            try Self.storeFlags(db, pre.c, pre.flags, now: now)
-                        } else {
-                            try refreshFlags(db, caseId, now: now)
-                        }
+            try immediate { db in
+                var w = Write(now: now, actor: try Self.requireUser(db, actorName), head: nil)
+                let result = try body(db, &w)
+                if !w.touched.isEmpty { try followStoredPolicy(db) }
+                let current = w.computed.isEmpty ? nil : fingerprint
+                for caseId in w.touched.sorted() {
+                    if let pre = w.computed[caseId], pre.fingerprint == current {
+                        try Self.storeFlags(db, pre.c, pre.flags, now: now)
+                    } else {
+                        try refreshFlags(db, caseId, now: now)
                     }
-                    state = w
-                    return .commit
                 }
-                return (result!, state?.head)
+                return (result, w.head)
             }
         }
         if let head { advanceAnchor(to: head) }
@@ -372,21 +379,17 @@ extension SQLiteCaseStore {
         guard CaseValidation.isValidId(user) else { throw .invalid("\(Quoted(user)) cannot be a user name here") }
         let now = Timestamp(clock())
         let head: (Int64, String)? = try run {
-            try pool.writeWithoutTransaction { db in
-                var head: (Int64, String)?
-                try db.inTransaction(.immediate) {
-                    guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") == nil else { return .rollback }
-                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('storeId', ?), ('created', ?)",
-                                   arguments: [UUID().uuidString.lowercased(), now.text])
-                    try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
-                                   arguments: [user, now.text, user])
-                    head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
-                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
-                    try followStoredPolicy(db)
-                    // An empty store's flags are current under the policy in force.
-                    try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [fingerprint])
-                    return .commit
-                }
+            try immediate { db -> (Int64, String)? in
+                guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") == nil else { return nil }
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('storeId', ?), ('created', ?)",
+                               arguments: [UUID().uuidString.lowercased(), now.text])
+                try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
+                               arguments: [user, now.text, user])
+                let head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
+                try followStoredPolicy(db)
+                // An empty store's flags are current under the policy in force.
+                try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('flagsFingerprint', ?)", arguments: [fingerprint])
                 return head
             }
         }
@@ -707,14 +710,11 @@ extension SQLiteCaseStore {
 
     public func saveDraft(_ draft: Draft, by actor: String) throws(StoreError) {
         try run {
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    _ = try Self.requireUser(db, actor)
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO draft (user, id, caseId, kind, title, payload, updatedAt) VALUES (?,?,?,?,?,?,?)
-                        """, arguments: [actor, draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
-                    return .commit
-                }
+            try immediate { db in
+                _ = try Self.requireUser(db, actor)
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO draft (user, id, caseId, kind, title, payload, updatedAt) VALUES (?,?,?,?,?,?,?)
+                    """, arguments: [actor, draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
             }
         }
     }
@@ -730,7 +730,7 @@ extension SQLiteCaseStore {
     }
 
     public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
-        try run { try pool.write { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
+        try run { try immediate { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
     }
 
     public func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int {
@@ -738,7 +738,7 @@ extension SQLiteCaseStore {
         let stale = try drafts(by: actor).filter { $0.updatedAt < cutoff }
         guard !stale.isEmpty else { return 0 }
         return try run {
-            try pool.write { db in
+            try immediate { db in
                 var removed = 0
                 for d in stale {
                     if d.lastOfferedAt != nil {
@@ -805,7 +805,7 @@ extension SQLiteCaseStore {
         guard !note.isBlank else { throw .invalid("an incident note needs the note: what was found and what was done") }
         guard note.count <= CaseFileCodec.maxTextLength else { throw .invalid("the note is longer than \(CaseFileCodec.maxTextLength) characters") }
         let incident = try write(as: actor) { db, w -> AuditIncident in
-            guard w.actor.role == .manager else { throw StoreError.forbidden("only a manager can record an incident note (you are a worker)") }
+            try Access.require(w.actor, .incidentNote)
             let breaks = try AuditChain.walk(db, known: []).breaks.map(\.seq)
             try w.audit(db, .incident)
             let event = w.head?.0 ?? 0

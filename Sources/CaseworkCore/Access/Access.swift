@@ -50,4 +50,35 @@ public enum Access {
     public static func canReview(_ user: User, _ c: CaseOwnership) -> Bool {
         user.role == .manager && canSee(user, c)
     }
+
+    /// What oversees the whole store rather than one case: a manager's, and checking the team store
+    /// an administrator's too. Each says what it is for in the refusal.
+    public enum Oversight: CaseIterable, Sendable {
+        case reviewQueue, teamReport, recomputeAll, setPolicy, adoptBasis, incidentNote, backup, checkTeamStore, addMember, dispose
+
+        /// The refusal, for someone in `role`.
+        func refusal(_ role: Role) -> String {
+            switch self {
+            case .reviewQueue: "only a manager has a review queue (you are \(role.inWords)); see your returned items in the workbook"
+            case .teamReport: "only a manager can run the team report (you are \(role.inWords))"
+            case .recomputeAll: "only a manager can recompute every case's flags (you are \(role.inWords)); yours are kept current as you write"
+            case .setPolicy: "only a manager can set the organisation's policy (you are \(role.inWords))"
+            case .adoptBasis: "only a manager can change what the store's flags are computed from (you are \(role.inWords))"
+            case .incidentNote: "only a manager can record an incident note (you are \(role.inWords))"
+            case .backup: "only a manager can back up the whole store (you are \(role.inWords))"
+            case .checkTeamStore: "only an administrator or a manager can check the team store (you are \(role.inWords))"
+            case .addMember: "only a manager can add someone to a case (you are \(role.inWords))"
+            case .dispose: "only a manager can dispose of a case (you are \(role.inWords))"
+            }
+        }
+    }
+
+    public static func may(_ user: User, _ what: Oversight) -> Bool {
+        user.role == .manager || (what == .checkTeamStore && user.role == .admin)
+    }
+
+    /// Throws the refusal unless `user` may do `what`.
+    public static func require(_ user: User, _ what: Oversight) throws(StoreError) {
+        guard may(user, what) else { throw .forbidden(what.refusal(user.role)) }
+    }
 }

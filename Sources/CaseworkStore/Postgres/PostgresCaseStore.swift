@@ -522,10 +522,10 @@ extension PostgresCaseStore {
     public func recordIncident(note: String, by actor: String) throws(StoreError) -> AuditIncident {
         guard note.count <= CaseFileCodec.maxTextLength else { throw .invalid("the note is longer than \(CaseFileCodec.maxTextLength) characters") }
         try transaction { db in
-            let role = Role(rawValue: try db.query("SELECT casework.my_role()").scalar ?? "")
-            guard role == .manager else {
-                throw StoreError.forbidden("only a manager can record an incident note (you are \(role?.inWords ?? "not registered"))")
+            guard let role = Role(rawValue: try db.query("SELECT casework.my_role()").scalar ?? "") else {
+                throw StoreError.forbidden("only a manager can record an incident note (you are not registered)")
             }
+            try Access.require(User(name: sessionUser, role: role), .incidentNote)
             let breaks = try PostgresAudit.walk(db, known: []).breaks.map { String($0.seq) }
             _ = try db.query("SELECT casework.record_incident($1, $2::bigint[])", [note, Self.array(breaks)])
         }
@@ -563,9 +563,7 @@ extension PostgresCaseStore {
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {
         let me = try user(named: sessionUser)
-        guard me.role == .manager else {
-            throw .forbidden("only a manager can recompute every case's flags (you are a \(me.role.rawValue)); yours are kept current as you write")
-        }
+        try Access.require(me, .recomputeAll)
         return try recomputeAll()
     }
 
@@ -656,7 +654,7 @@ extension PostgresCaseStore {
         try transaction { db in try db.query("SELECT casework.set_policy($1)", [String(decoding: override, as: UTF8.self)]) }
         let me = try user(named: sessionUser)
         // An administrator sees no case; the managers' next recompute (or `check`) follows the new policy.
-        return me.role == .manager ? try recomputeAll() : RecomputeSummary(cases: 0)
+        return Access.may(me, .recomputeAll) ? try recomputeAll() : RecomputeSummary(cases: 0)
     }
 
     public func adoptFlagBasis(by actor: String) throws(StoreError) -> RecomputeSummary {

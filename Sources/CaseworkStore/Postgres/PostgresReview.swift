@@ -36,9 +36,7 @@ extension PostgresCaseStore {
         try transaction { db in
             try followStoredPolicy(db)
             let me = try requireMe(db)
-            guard me.role == .manager else {
-                throw StoreError.forbidden("only a manager has a review queue (you are a \(me.role.rawValue)); see your returned items in the workbook")
-            }
+            try Access.require(me, .reviewQueue)
             let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
             var q = query
             q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
@@ -62,7 +60,7 @@ extension PostgresCaseStore {
     public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
         try transaction { db in
             let me = try requireMe(db)
-            guard me.role == .manager else { throw StoreError.forbidden("only a manager can run the team report (you are a \(me.role.rawValue))") }
+            try Access.require(me, .teamReport)
             var sql = "SELECT id FROM casework.case_file", args: [String?] = []
             if let team { sql += " WHERE team = $1"; args.append(team) }
             let ids = try db.query(sql + " ORDER BY id", args).rows.compactMap { $0[0] }
@@ -95,9 +93,7 @@ extension PostgresCaseStore {
     public func check(by actor: String) throws(StoreError) -> StoreCheck {
         try transaction { db in
             let me = try requireMe(db)
-            guard me.role == .admin || me.role == .manager else {
-                throw StoreError.forbidden("only an administrator or a manager can check the team store (you are a \(me.role.rawValue))")
-            }
+            try Access.require(me, .checkTeamStore)
             try followStoredPolicy(db)
             let audit = try PostgresAudit.verify(db)
             let versions = try PostgresAudit.versionProblems(db)
