@@ -104,6 +104,30 @@ public enum App {
         case .failed(let problem):
             s.message = Message(problem, isError: true)
             return []
+        case .navigated(let n):
+            switch n {
+            case .openForm(let f): s.stack.append(.form(f))
+            case .closeForm: if case .form = s.screen { s.stack.removeLast() }
+            case .pop: if s.stack.count > 1 { s.stack.removeLast() }
+            case .push(let screen): s.stack.append(screen)
+            case .quit: s.quitting = true
+            }
+            return []
+        case .draftSaved(let d):
+            if let i = s.drafts.firstIndex(where: { $0.id == d.id }) { s.drafts[i] = d } else { s.drafts.append(d) }
+            return []
+        case .samplesImported(let n):
+            s.message = Message("Loaded \(n) invented sample cases")
+            return []
+        case .handoverWritten(let path):
+            s.message = Message("Handover summary written to \(path)")
+            return []
+        case .reviewed(let caseId, let message):
+            if case .record = s.screen { s.stack.removeLast() }
+            return update(&s, .saved(caseId: caseId, message: message))
+        case .editReady(let caseId, let recordId, let field):
+            guard let c = loadedCase(s, caseId) else { return [] }
+            return editRecord(&s, c, recordId, focus: field)
         case .key(let key):
             // Too small to show anything: only `q` acts (quitting keeps any draft).
             if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return key == .char("q") ? [.quit] : [] }

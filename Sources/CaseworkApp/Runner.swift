@@ -3,7 +3,9 @@ import Foundation
 import TerminalKit
 
 /// Runs the workbook: draws, waits for a key, updates, and carries out the
-/// effects against the store. The only place in the app with side effects.
+/// effects against the store. The only place in the app with side effects;
+/// it never changes the state itself: what an effect did comes back to
+/// `App.update` as a message.
 public final class AppRunner {
     public private(set) var state: AppState
     let store: any CaseStore
@@ -90,8 +92,7 @@ public final class AppRunner {
                 return ([.saved(caseId: caseId, message: message)], true)
             case .saveDraft(let d):
                 try store.saveDraft(d, by: me)
-                if let i = state.drafts.firstIndex(where: { $0.id == d.id }) { state.drafts[i] = d } else { state.drafts.append(d) }
-                return ([], true)
+                return ([.draftSaved(d)], true)
             case .deleteDraft(let id):
                 try store.deleteDraft(id, by: me)
                 return ([], true)
@@ -103,23 +104,12 @@ public final class AppRunner {
                     return c
                 }
                 _ = try store.importCases(mine, replace: false, by: me)
-                state.message = Message("Loaded \(mine.count) invented sample cases")
-                return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
-            case .quit:
-                state.quitting = true
-                return ([], true)
-            case .openForm(let f):
-                state.stack.append(.form(f))
-                return ([], true)
-            case .closeForm:
-                if case .form = state.screen { state.stack.removeLast() }
-                return ([], true)
-            case .pop:
-                if state.stack.count > 1 { state.stack.removeLast() }
-                return ([], true)
-            case .push(let screen):
-                state.stack.append(screen)
-                return ([], true)
+                return ([.samplesImported(count: mine.count), .casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
+            case .quit: return ([.navigated(.quit)], true)
+            case .openForm(let f): return ([.navigated(.openForm(f))], true)
+            case .closeForm: return ([.navigated(.closeForm)], true)
+            case .pop: return ([.navigated(.pop)], true)
+            case .push(let screen): return ([.navigated(.push(screen))], true)
             case .loadQueue(let q, let returnedOnly):
                 return ([.queueLoaded(returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
             case .loadReturned:
@@ -128,8 +118,7 @@ public final class AppRunner {
                 return ([.reportLoaded(try store.report(team: nil, from: nil, to: nil, on: state.today, by: me))], true)
             case .review(let r):
                 let review = try store.review(r, by: me)
-                if case .record = state.screen { state.stack.removeLast() }
-                return ([.saved(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")], true)
+                return ([.reviewed(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")], true)
             case .raiseFlag(let caseId, let recordId, let reason):
                 try store.raiseFlag(caseId: caseId, recordId: recordId, severity: .check, reason: reason, by: me)
                 return ([.saved(caseId: caseId, message: "Flag raised on \(recordId)")], true)
@@ -140,13 +129,9 @@ public final class AppRunner {
                 let file = exports.appendingPathComponent("\(caseId)-handover.md")
                 guard FileManager.default.createFile(atPath: file.path, contents: Data(summary.utf8),
                                                      attributes: [.posixPermissions: 0o600]) else { return ([.failed("Could not write \(file.path)")], false) }
-                state.message = Message("Handover summary written to \(file.path)")
-                return ([], true)
+                return ([.handoverWritten(path: file.path)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
-                guard let c = App.loadedCase(state, caseId) else { return ([], true) }
-                let effects = App.editRecord(&state, c, recordId, focus: field)
-                run(effects)
-                return ([], true)
+                return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
             }
         } catch let e as StoreError {
             let text: String

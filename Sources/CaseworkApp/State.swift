@@ -153,6 +153,21 @@ public enum Msg: Sendable {
     case queueLoaded([FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
+    /// A change of screen asked for among other effects, made by `update` in its turn (after
+    /// the effects before it succeeded: a form whose save failed stays open).
+    case navigated(Navigation)
+    case draftSaved(Draft)
+    case samplesImported(count: Int)
+    case handoverWritten(path: String)
+    /// A manager's review was recorded: the record screen it was made from closes.
+    case reviewed(caseId: String, message: String)
+    /// The case is loaded: open the form that fixes `recordId` at `field`.
+    case editReady(caseId: String, recordId: String, field: RecordField?)
+}
+
+/// The changes of screen that effects carry in order.
+public enum Navigation: Sendable {
+    case openForm(FormState), closeForm, pop, push(Screen), quit
 }
 
 /// What `update` asks the edge to do: store reads and writes, and quitting.

@@ -61,15 +61,15 @@ enum Screens {
         return String(f.line(c.y).dropFirst(c.x))
     }
 
-    /// Carries out the screen-stack effects the runner would; returns the others.
+    /// Answers the changes of screen as the runner does (with the message `update` takes); returns the other effects.
     static func apply(_ s: inout AppState, _ effects: [Effect]) -> [Effect] {
         var rest: [Effect] = []
         for e in effects {
             switch e {
-            case .openForm(let f): s.stack.append(.form(f))
-            case .closeForm: if case .form = s.screen { s.stack.removeLast() }
-            case .pop: if s.stack.count > 1 { s.stack.removeLast() }
-            case .push(let screen): s.stack.append(screen)
+            case .openForm(let f): rest += apply(&s, App.update(&s, .navigated(.openForm(f))))
+            case .closeForm: rest += apply(&s, App.update(&s, .navigated(.closeForm)))
+            case .pop: rest += apply(&s, App.update(&s, .navigated(.pop)))
+            case .push(let screen): rest += apply(&s, App.update(&s, .navigated(.push(screen))))
             case .startNewCase:
                 rest += apply(&s, App.update(&s, .newCaseId("C-7KQ2MX")))
             default: rest.append(e)
