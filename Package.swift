@@ -15,12 +15,13 @@ let package = Package(
     ],
     targets: [
         // The domain: case model, case-file codec, flag rules, policy, guidance. Pure, no I/O.
-        .target(name: "CaseworkCore"),
+        // Text that reaches a terminal goes through TerminalKit's sanitiser and widths.
+        .target(name: "CaseworkCore", dependencies: ["TerminalKit"]),
         // Storage: the SQLite store (GRDB) and the team's PostgreSQL store (libpq), audit chains, flag index.
         .target(
             name: "CaseworkStore",
             dependencies: [
-                "CaseworkCore", "CLibPQ",
+                "CaseworkCore", "TerminalKit", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -39,8 +40,9 @@ let package = Package(
         ),
         // libncursesw, seen only through a shim of static inline functions.
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
-        // The screen model: cells, frames, keys and key maps, text editing. Pure.
-        .target(name: "TerminalKit", dependencies: ["CaseworkCore"]),
+        // The terminal's concerns, knowing nothing of the domain: the sanitiser, display widths and
+        // plain-text tables, and the screen model (cells, frames, keys and key maps, text editing). Pure.
+        .target(name: "TerminalKit"),
         // The one module that talks to curses: the Terminal protocol over ncursesw.
         .target(name: "CursesTerminal", dependencies: ["CNCurses", "TerminalKit"]),
         // The workbook's screens, Elm style: state, update, view.
@@ -54,13 +56,13 @@ let package = Package(
         ),
         // What the test targets share: where the repository's files are, and a quiet shell.
         .target(name: "CaseworkTestSupport", dependencies: ["CaseworkCore", "CaseworkStore"], path: "Tests/Support"),
-        .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore", "CaseworkTestSupport"]),
-        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkCore"]),
+        .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore", "TerminalKit", "CaseworkTestSupport"]),
+        .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkTestSupport"]),
         .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore", "CaseworkTestSupport"]),
-        .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore", "CaseworkTestSupport"]),
+        .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore", "TerminalKit", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkCLITests",
-            dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", "CaseworkTestSupport",
+            dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", "TerminalKit", "CaseworkTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]

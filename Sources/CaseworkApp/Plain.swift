@@ -1,5 +1,6 @@
 import CaseworkCore
 import Foundation
+import TerminalKit
 
 /// Where the plain workbook reads answers and writes its questions:
 /// standard input and output, or a test's script.

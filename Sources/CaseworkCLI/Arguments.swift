@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseworkCore
 import Foundation
+import TerminalKit
 
 // The domain's values as command-line arguments: argument-parser checks them,
 // names what each takes in help and in its error, and exits 64 when one is wrong.

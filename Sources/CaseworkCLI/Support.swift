@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 /// The person at the keyboard: the operating-system user running this
 /// process. Not an option, so nobody can act as someone else by typing a flag.

@@ -2,6 +2,7 @@ import CaseworkCore
 import Foundation
 import GRDB
 import Synchronization
+import TerminalKit
 
 /// The SQLite store: one file, a GRDB `DatabasePool` in WAL mode with
 /// `synchronous=FULL` and foreign keys on. Every write is one IMMEDIATE

@@ -1,5 +1,3 @@
-import CaseworkCore
-
 /// A terminal size in columns and rows.
 public struct Size: Hashable, Sendable {
     public var width: Int

@@ -1,5 +1,3 @@
-import CaseworkCore
-
 /// A key press or terminal event, decoded from whatever the terminal sent.
 public enum Key: Hashable, Sendable, CustomStringConvertible {
     case char(Character)

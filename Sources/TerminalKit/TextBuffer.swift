@@ -1,5 +1,3 @@
-import CaseworkCore
-
 /// The text of one field being typed, with its cursor: insert, delete,
 /// move by character, word and line (wrapped lines count as lines), and the
 /// layout that puts it on screen. Pure value; the screen decides the width.

@@ -1,5 +1,3 @@
-import CaseworkCore
-
 /// Breaks text into lines of at most `width` columns: at spaces where it can,
 /// inside a word only when the word is longer than a line. Newlines are kept.
 public enum Wrap {

@@ -1,4 +1,3 @@
-import CaseworkCore
 import Testing
 @testable import TerminalKit
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 struct Cases: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the cases you can see.")

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 /// Unfinished work kept from the workbook: listed, and discarded by hand.
 struct Drafts: ParsableCommand {

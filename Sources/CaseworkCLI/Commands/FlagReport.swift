@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 /// How `casework flags` prints: a table grouped by case, or the spec's JSON array.
 enum FlagReport {

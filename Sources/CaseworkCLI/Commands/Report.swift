@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "The team's figures for supervision (managers only).")

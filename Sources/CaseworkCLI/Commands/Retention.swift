@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 struct Retention: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Closed cases due a retention review, and the decisions on them (managers).",

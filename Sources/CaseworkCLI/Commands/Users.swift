@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(

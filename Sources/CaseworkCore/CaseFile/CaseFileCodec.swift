@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// The document of case-file format version 1: `{"format": "casework-case/1", "case": {...}}`.
 public struct CaseFile: Codable, Sendable {

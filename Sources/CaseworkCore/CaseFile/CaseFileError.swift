@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// Why a case file was refused: the JSON path of the problem and what is
 /// wrong there, e.g. `case.disclosures[2].method: unknown value "emial"`.
 public struct CaseFileError: Error, Hashable, Sendable, CustomStringConvertible {

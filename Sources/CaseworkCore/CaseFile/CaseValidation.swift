@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// Checks that a case hangs together: ids well formed and unique, and every
 /// reference (`episodeId`, `consentId`, `decisionId`, `givenBy`, ...) resolves.
 public enum CaseValidation {

@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// Turns a case into its flags under a policy, with the guidance's words.
 public struct FlagEngine: Sendable {
     public var policy: Policy

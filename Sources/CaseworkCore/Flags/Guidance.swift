@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// What one rule says to the user, and where in the guidance it comes from.
 public struct RuleText: Hashable, Sendable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// An organisation's choices about the rules: which are on, how severe each
 /// is, how many days a child protection concern may wait for a decision, and

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// A calendar date with no time or zone (`YYYY-MM-DD`): dates of birth, case
 /// opening, review-by dates. Ages and validity are computed on these.

@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// A closed list of values in the case-file format: decoding anything else
 /// fails with a message naming the value and the allowed ones.
 public protocol CaseFileEnum: RawRepresentable, CaseIterable, Codable, Hashable, Sendable

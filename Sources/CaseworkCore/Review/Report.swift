@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// The figures a manager takes to supervision, from the cases and open
 /// flags they can see, over a period. Pure.
 public struct TeamReport: Hashable, Sendable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import TerminalKit
 
 /// The checks every store makes of a request before it reaches the database,
 /// so the single-user store and the team store answer bad input alike.

@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// The case as a readable Markdown document, for a transfer to another
 /// authority, for supervision, or for the family's right of access: people,
 /// chronology, decisions with rationale, consents, disclosures, open flags

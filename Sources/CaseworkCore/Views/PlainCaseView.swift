@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// The whole case as readable plain text, for `casework show` and for anyone
 /// reading a case away from the workbook. Every piece of record text is
 /// sanitised, so nothing from a record can drive the terminal.

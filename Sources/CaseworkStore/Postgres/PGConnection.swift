@@ -1,6 +1,7 @@
 import CLibPQ
 import CaseworkCore
 import Foundation
+import TerminalKit
 
 /// What the server said when it refused a statement: its SQLSTATE and first line.
 struct PGError: Error, CustomStringConvertible {

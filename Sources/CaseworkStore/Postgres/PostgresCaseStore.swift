@@ -1,6 +1,7 @@
 import CaseworkCore
 import Foundation
 import Synchronization
+import TerminalKit
 
 /// The team store: one PostgreSQL database a whole team shares. Who is
 /// acting is the database session's own role (`session_user`, from peer

@@ -2,6 +2,7 @@ import CaseworkCore
 import Foundation
 import Crypto
 import GRDB
+import TerminalKit
 
 /// What an IT person does to the team server, as a database superuser:
 /// set it up once, bring its schema up to date, and bring in a single-user store.

@@ -1,6 +1,6 @@
 import CaseworkTestSupport
 import Testing
-@testable import CaseworkCore
+@testable import TerminalKit
 
 @Suite("Sanitising record text for the terminal")
 struct SanitiserTests {
