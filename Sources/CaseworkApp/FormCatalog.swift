@@ -76,35 +76,17 @@ public enum FormCatalog {
                                                                   clears: .retentionReviewBy)]
             }
             return f
-        case .note:
-            return [Field("kind", "Kind of note", .choice(NoteKind.allCases.map { Choice($0.rawValue, $0.label) })),
-                    Field("at", "When it happened", .time),
-                    Field("text", "Note", .multiline(rows: 8), hint: "For the child's own words, write them as said (004)"),
-                    Field.yesNo("opinion", "Is this your opinion rather than fact?", hint: "Mark opinion as opinion (principle: Accurate)"),
-                    Field("episodeId", "Episode", .choice(episodeChoices(c)))]
-        case .concern:
-            return [Field("summary", "What worries you", .multiline(rows: 3)),
-                    Field("category", "Category", .choice(ConcernCategory.allCases.map { Choice($0.rawValue, $0.label) })),
-                    Field("riskLevel", "Level of risk", .choice(RiskLevel.allCases.map { Choice($0.rawValue, $0.label) }),
-                          hint: "Established harm, suspected or potential harm, or a wellbeing need (000)"),
-                    Field.yesNo("childProtection", "Is the child suffering, or likely to suffer, significant harm?",
-                                hint: "If yes, you do not need consent to share (golden rule 3, 000)"),
-                    Field("recorded", "Recorded at", .time)]
-        case .person:
-            return [Field("name", "Name"), Field("relationship", "Relationship to the child"),
-                    Field.options("parentalResponsibility", "Parental responsibility", ParentalResponsibility.self,
-                                  hint: "One person with PR can consent; check who holds it (004)"),
-                    Field.yesNo("livesWithChild", "Lives with the child?"),
-                    Field.yesNo("lacksCapacity", "Lacks capacity (Mental Capacity Act, 16 and over)?")]
-        case .episode:
-            return [Field("started", "Started", .date), Field("ended", "Ended", .date), Field("reason", "Reason")]
+        case .note: return Forms.note(c).shown(v, c)
+        case .concern: return Forms.concern(c).shown(v, c)
+        case .person: return Forms.person(c).shown(v, c)
+        case .episode: return Forms.episode(c).shown(v, c)
         case .consent:
             return consentFields(v, c, isEditing: isEditing)
         case .withdrawConsent:
             return [Field("withdrawnAt", "Withdrawn at", .time), Field("how", "How it was withdrawn",
                                                                        hint: "e.g. \"told me by phone\"; kept as the reason of the amendment")]
         case .disclosureOut, .disclosureIn:
-            return disclosureFields(kind == .disclosureOut, v, c)
+            return Forms.disclosure(kind == .disclosureOut, c).shown(v, c)
         case .walkthrough:
             return []
         }
@@ -148,63 +130,20 @@ public enum FormCatalog {
         return f
     }
 
-    static func disclosureFields(_ outgoing: Bool, _ v: FormValues, _ c: Case?) -> [Field] {
-        var f: [Field] = []
-        if outgoing {
-            f.append(Field("decisionId", "The decision this carries out",
-                           .choice([Choice("", "none")] + (c?.decisions ?? []).map { Choice($0.id, "\($0.id) \($0.outcome?.label ?? "unfinished")") }),
-                           clears: .decisionId))
-        }
-        f += [Field("when", "When", .time, clears: .when)]
-        if outgoing {
-            f += [Field("by", "By whom", clears: .by), Field("to.name", "To: name", clears: .to), Field("to.role", "To: role"), Field("to.agency", "To: agency"),
-                  Field.options("method", "How", SharingMethod.self, hint: "Unencrypted email, fax and voicemail are not secure (001)", clears: .method)]
-            if v["method"] == "phone" {
-                f.append(Field.yesNo("recipientIdentityChecked", "Did you check the recipient's identity and entitlement?", clears: .recipientIdentityChecked))
-            }
-        } else {
-            f += [Field("from.name", "From: name", clears: .from), Field("from.role", "From: role"), Field("from.agency", "From: agency")]
-        }
-        f += [Field("items", outgoing ? "What was shared" : "What was received", .multiline(rows: 4),
-                    hint: "One item per line, starting fact:, opinion: or historical:", clears: .items)]
-        if outgoing { f.append(Field.yesNo("wholeFile", "Was the whole case file shared?", clears: .wholeFile)) }
-        f.append(Field.options("consentStatus", outgoing ? "Consent" : "Did it come with consent?", DisclosureConsentStatus.self, clears: .consentStatus))
-        if v["consentStatus"] == "with-consent", outgoing {
-            f.append(Field("consentId", "Which consent", .choice((c?.consents ?? []).map { Choice($0.id, "\($0.id) \($0.decision.label), \($0.status.rawValue)") }),
-                           clears: .consentId))
-        }
-        if v["consentStatus"] == "refused" || v["consentStatus"] == "not-sought" {
-            f.append(Field("reasons", outgoing ? "Why it was shared without consent" : "Reasons given (if known)", .multiline(rows: 2), clears: .reasons))
-            if outgoing {
-                f += [Field.options("lawfulBasis", "Lawful basis", LawfulBasis.self, clears: .lawfulBasis),
-                      Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?", clears: .recipientAdvisedNoConsent)]
-            }
-        }
-        f += [Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)),
-              Field.options("scheme", "Disclosure scheme", DisclosureScheme.self)]
-        if let s = v["scheme"], s != "none", !s.isEmpty { f.append(Field.yesNo("undertakingSigned", "Was the undertaking signed?", clears: .undertakingSigned)) }
-        return f
-    }
-
     // MARK: Starting values
 
     public static func values(_ kind: FormKind, editing record: CaseRecord?, case c: Case?, user: String, now: Timestamp) -> FormValues {
+        let ctx = FormContext(case: c, user: user, now: now)
         switch record {
         case .header(let h)?:
             return ["title": h.title, "child.name": h.child.name, "child.dateOfBirth": h.child.dateOfBirth?.description ?? "",
                     "child.expectedBirth": h.child.expectedBirth?.description ?? "", "child.preferredCommunication": h.child.preferredCommunication ?? "",
                     "team": h.team ?? "", "careOrder": yesNo(h.careOrder), "closed": h.closed?.description ?? "",
                     "retentionReviewBy": h.retentionReviewBy?.description ?? ""]
-        case .note(let n)?:
-            return ["kind": n.kind.rawValue, "at": n.at.text, "text": n.text, "opinion": yesNo(n.opinion), "episodeId": n.episodeId ?? ""]
-        case .concern(let k)?:
-            return ["summary": k.summary, "category": k.category.rawValue, "riskLevel": k.riskLevel.rawValue,
-                    "childProtection": yesNo(k.childProtection), "recorded": k.recorded.text]
-        case .person(let p)?:
-            return ["name": p.name, "relationship": p.relationship, "parentalResponsibility": p.parentalResponsibility.rawValue,
-                    "livesWithChild": yesNo(p.livesWithChild), "lacksCapacity": yesNo(p.lacksCapacity)]
-        case .episode(let e)?:
-            return ["started": e.started.description, "ended": e.ended?.description ?? "", "reason": e.reason ?? ""]
+        case .note(let n)?: return Forms.note(c).values(n, ctx)
+        case .concern(let k)?: return Forms.concern(c).values(k, ctx)
+        case .person(let p)?: return Forms.person(c).values(p, ctx)
+        case .episode(let e)?: return Forms.episode(c).values(e, ctx)
         case .consent(let k)? where kind == .withdrawConsent:
             return ["withdrawnAt": now.text, "how": "", "consentId": k.id]
         case .consent(let k)?:
@@ -228,28 +167,19 @@ public enum FormCatalog {
                 v["competence.note"] = a.note ?? ""
             }
             return v
-        case .disclosure(let x)?:
-            return ["decisionId": x.decisionId ?? "", "when": x.when?.text ?? "", "by": x.by ?? "", "to.name": x.to?.name ?? "",
-                    "to.role": x.to?.role ?? "", "to.agency": x.to?.agency ?? "", "from.name": x.from?.name ?? "",
-                    "from.role": x.from?.role ?? "", "from.agency": x.from?.agency ?? "", "method": x.method?.rawValue ?? "",
-                    "recipientIdentityChecked": yesNo(x.recipientIdentityChecked), "items": ItemsText.format(x.items),
-                    "wholeFile": yesNo(x.wholeFile), "consentStatus": x.consentStatus?.rawValue ?? "", "consentId": x.consentId ?? "",
-                    "reasons": x.reasons ?? "", "lawfulBasis": x.lawfulBasis?.rawValue ?? "",
-                    "recipientAdvisedNoConsent": yesNo(x.recipientAdvisedNoConsent), "restrictions": joined(x.restrictions),
-                    "scheme": x.scheme.rawValue, "undertakingSigned": yesNo(x.undertakingSigned)]
+        case .disclosure(let x)?: return Forms.disclosure(x.direction == .outgoing, c).values(x, ctx)
         default:
             break
         }
         switch kind {
         case .newCase: return ["careOrder": "no"]
-        case .note: return ["kind": "visit", "at": now.text, "opinion": "no", "episodeId": latestEpisode(c)]
-        case .concern: return ["recorded": now.text]
-        case .person: return ["parentalResponsibility": "unknown"]
-        case .episode: return ["started": now.localDay.description]
+        case .note: return Forms.note(c).values(nil, ctx)
+        case .concern: return Forms.concern(c).values(nil, ctx)
+        case .person: return Forms.person(c).values(nil, ctx)
+        case .episode: return Forms.episode(c).values(nil, ctx)
         case .consent: return ["givenAt": now.text, "episodeId": latestEpisode(c), "decision": "given", "form": "written",
                                "competence.assessedBy": user]
-        case .disclosureOut: return ["when": now.text, "by": user, "scheme": "none", "wholeFile": "no"]
-        case .disclosureIn: return ["when": now.text, "scheme": "none"]
+        case .disclosureOut, .disclosureIn: return Forms.disclosure(kind == .disclosureOut, c).values(nil, ctx)
         default: return [:]
         }
     }
@@ -258,6 +188,8 @@ public enum FormCatalog {
 
     public static func build(_ kind: FormKind, _ v: FormValues, case c: Case?, editing recordId: String?, user: User,
                              now: Timestamp) throws(FormProblem) -> FormResult {
+        let ctx = FormContext(case: c, user: user.name, now: now)
+        let editing = recordId.flatMap { id in c?.records.first { $0.id == id } }
         switch kind {
         case .newCase:
             let id = try v.required("id", "A case id")
@@ -282,26 +214,13 @@ public enum FormCatalog {
             h.retentionReviewBy = try v.day("retentionReviewBy")
             return .changes([.header(h)])
         case .note:
-            return .changes([.note(CaseNote(
-                id: recordId ?? nextId("N", in: c), at: try v.time("at") ?? now, by: user.name,
-                kind: v.choice("kind", NoteKind.self) ?? .other, text: try v.required("text", "The note"),
-                episodeId: v.text("episodeId"), opinion: v.bool("opinion")))])
+            return .changes([.note(try Forms.note(c).build(v, editing: editing.flatMap { if case .note(let n) = $0 { n } else { nil } }, ctx))])
         case .concern:
-            guard let category = v.choice("category", ConcernCategory.self) else { throw FormProblem("category", "choose a category") }
-            guard let risk = v.choice("riskLevel", RiskLevel.self) else { throw FormProblem("riskLevel", "choose the level of risk") }
-            guard let cp = v.bool("childProtection") else { throw FormProblem("childProtection", "answer yes or no") }
-            return .changes([.concern(Concern(id: recordId ?? nextId("K", in: c), recorded: try v.time("recorded") ?? now,
-                                              summary: try v.required("summary", "What worries you"), category: category,
-                                              riskLevel: risk, childProtection: cp))])
+            return .changes([.concern(try Forms.concern(c).build(v, editing: editing.flatMap { if case .concern(let k) = $0 { k } else { nil } }, ctx))])
         case .person:
-            return .changes([.person(Person(id: recordId ?? nextId("P", in: c), name: try v.required("name", "A name"),
-                                            relationship: try v.required("relationship", "The relationship"),
-                                            parentalResponsibility: v.choice("parentalResponsibility", ParentalResponsibility.self) ?? .unknown,
-                                            livesWithChild: v.bool("livesWithChild") ?? false, lacksCapacity: v.bool("lacksCapacity")))])
+            return .changes([.person(try Forms.person(c).build(v, editing: editing.flatMap { if case .person(let p) = $0 { p } else { nil } }, ctx))])
         case .episode:
-            guard let started = try v.day("started") else { throw FormProblem("started", "give the start date") }
-            return .changes([.episode(Episode(id: recordId ?? nextId("E", in: c), started: started, ended: try v.day("ended"),
-                                              reason: v.text("reason")))])
+            return .changes([.episode(try Forms.episode(c).build(v, editing: editing.flatMap { if case .episode(let e) = $0 { e } else { nil } }, ctx))])
         case .consent:
             return .changes([.consent(try consent(v, c, recordId: recordId, user: user, now: now))])
         case .withdrawConsent:
@@ -311,7 +230,8 @@ public enum FormCatalog {
             k.withdrawnAt = try v.time("withdrawnAt") ?? now
             return .changes([.consent(k)])
         case .disclosureOut, .disclosureIn:
-            return .changes([.disclosure(try disclosure(kind == .disclosureOut, v, c, recordId: recordId, now: now))])
+            let x = editing.flatMap { if case .disclosure(let x) = $0 { x } else { nil } }
+            return .changes([.disclosure(try Forms.disclosure(kind == .disclosureOut, c).build(v, editing: x, ctx))])
         case .walkthrough:
             throw FormProblem("", "the walkthrough saves itself")
         }
@@ -350,24 +270,5 @@ public enum FormCatalog {
                                 restrictions: v.lines("scope.restrictions")),
             competence: competence, reviewBy: try v.day("reviewBy"),
             status: v.choice("status", ConsentStatus.self) ?? existing?.status ?? .active, withdrawnAt: existing?.withdrawnAt)
-    }
-
-    static func disclosure(_ outgoing: Bool, _ v: FormValues, _ c: Case?, recordId: String?, now: Timestamp) throws(FormProblem) -> Disclosure {
-        let status = v.choice("consentStatus", DisclosureConsentStatus.self)
-        let without = status?.isWithoutConsent == true
-        let method = v.choice("method", SharingMethod.self)
-        return Disclosure(
-            id: recordId ?? nextId("X", in: c), direction: outgoing ? .outgoing : .incoming,
-            decisionId: outgoing ? v.text("decisionId") : nil, when: try v.time("when"), by: outgoing ? v.text("by") : nil,
-            to: outgoing ? Party(name: v.text("to.name"), role: v.text("to.role"), agency: v.text("to.agency")) : nil,
-            from: outgoing ? nil : Party(name: v.text("from.name"), role: v.text("from.role"), agency: v.text("from.agency")),
-            method: outgoing ? method : nil,
-            recipientIdentityChecked: outgoing && method == .phone ? v.bool("recipientIdentityChecked") : nil,
-            items: ItemsText.parse(v["items"] ?? ""), wholeFile: outgoing ? v.bool("wholeFile") : nil, consentStatus: status,
-            consentId: status == .withConsent && outgoing ? v.text("consentId") : nil,
-            reasons: without ? v.text("reasons") : nil, lawfulBasis: without && outgoing ? v.choice("lawfulBasis", LawfulBasis.self) : nil,
-            recipientAdvisedNoConsent: without && outgoing ? v.bool("recipientAdvisedNoConsent") : nil,
-            restrictions: v.lines("restrictions"), scheme: v.choice("scheme", DisclosureScheme.self) ?? .none,
-            undertakingSigned: (v["scheme"] ?? "none") != "none" ? v.bool("undertakingSigned") : nil)
     }
 }

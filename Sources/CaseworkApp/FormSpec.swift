@@ -1,0 +1,151 @@
+import CaseworkCore
+
+/// What building a record from a form knows besides the answers.
+struct FormContext {
+    var `case`: Case?
+    /// Who is filling it in.
+    var user: String
+    var now: Timestamp
+}
+
+/// How a field's text becomes a value of the record and back: the one place a field's
+/// conversion, and what its problem says, is written.
+struct Converter<V> {
+    let read: (V) -> String
+    let write: (FormValues, String, FormContext) throws(FormProblem) -> V
+}
+
+extension Converter where V == String? {
+    static var text: Self { Self(read: { $0 ?? "" }, write: { v, id, _ in v.text(id) }) }
+}
+
+extension Converter where V == String {
+    static func required(_ what: String) -> Self { Self(read: { $0 }, write: { v, id, _ throws(FormProblem) in try v.required(id, what) }) }
+}
+
+extension Converter where V == Day? {
+    static var day: Self { Self(read: { $0?.description ?? "" }, write: { v, id, _ throws(FormProblem) in try v.day(id) }) }
+}
+
+extension Converter where V == Day {
+    static func requiredDay(_ problem: String) -> Self {
+        Self(read: { $0.description }, write: { v, id, _ throws(FormProblem) in
+            guard let d = try v.day(id) else { throw FormProblem(id, problem) }
+            return d
+        })
+    }
+}
+
+extension Converter where V == Timestamp {
+    /// A time, or now when left empty.
+    static var timeOrNow: Self { Self(read: { $0.text }, write: { v, id, ctx throws(FormProblem) in try v.time(id) ?? ctx.now }) }
+}
+
+extension Converter where V == Timestamp? {
+    static var time: Self { Self(read: { $0?.text ?? "" }, write: { v, id, _ throws(FormProblem) in try v.time(id) }) }
+}
+
+extension Converter where V == Bool? {
+    static var yesNo: Self { Self(read: { CaseworkApp.yesNo($0) }, write: { v, id, _ in v.bool(id) }) }
+}
+
+extension Converter where V == Bool {
+    static func yesNo(or fallback: Bool) -> Self { Self(read: { CaseworkApp.yesNo($0) }, write: { v, id, _ in v.bool(id) ?? fallback }) }
+    static func requiredYesNo(_ problem: String) -> Self {
+        Self(read: { CaseworkApp.yesNo($0) }, write: { v, id, _ throws(FormProblem) in
+            guard let b = v.bool(id) else { throw FormProblem(id, problem) }
+            return b
+        })
+    }
+}
+
+extension Converter where V == [SharedItem] {
+    /// One item per line, each starting fact:, opinion: or historical:.
+    static var items: Self { Self(read: { ItemsText.format($0) }, write: { v, id, _ in ItemsText.parse(v[id] ?? "") }) }
+}
+
+extension Converter where V == [String] {
+    /// One item per line.
+    static var lines: Self { Self(read: { joined($0) }, write: { v, id, _ in v.lines(id) }) }
+}
+
+extension Converter {
+    static func choice<E: CaseFileEnum>(_ type: E.Type) -> Converter<E?> {
+        Converter<E?>(read: { $0?.rawValue ?? "" }, write: { v, id, _ in v.choice(id, E.self) })
+    }
+
+    static func choice<E: CaseFileEnum>(_ type: E.Type, or fallback: E) -> Converter<E> {
+        Converter<E>(read: { $0.rawValue }, write: { v, id, _ in v.choice(id, E.self) ?? fallback })
+    }
+
+    static func requiredChoice<E: CaseFileEnum>(_ type: E.Type, _ problem: String) -> Converter<E> {
+        Converter<E>(read: { $0.rawValue }, write: { v, id, _ throws(FormProblem) in
+            guard let e = v.choice(id, E.self) else { throw FormProblem(id, problem) }
+            return e
+        })
+    }
+}
+
+/// One question of a form, bound to the part of the record it fills: its label, hint and the flag
+/// it clears (`Field`), when it is asked, how its answer is read from and written to the record,
+/// and what the record holds when it is not asked.
+struct FieldSpec<R> {
+    let field: Field
+    /// Whether a new form starts with the new record's value here (a time of now, a usual kind);
+    /// otherwise it starts unanswered.
+    let fillsNew: Bool
+    let asked: (FormValues, Case?) -> Bool
+    let read: (R) -> String
+    let write: (inout R, FormValues, FormContext) throws(FormProblem) -> Void
+    let unasked: (inout R) -> Void
+
+    /// A question always asked.
+    init<V>(_ field: Field, _ path: WritableKeyPath<R, V>, _ converter: Converter<V>, fillsNew: Bool = false) {
+        self.field = field
+        self.fillsNew = fillsNew
+        asked = { _, _ in true }
+        read = { converter.read($0[keyPath: path]) }
+        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, field.id, ctx) }
+        unasked = { _ in }
+    }
+
+    /// A question asked only `when` the answers so far call for it; when it is not, the record holds nothing there.
+    init<W>(_ field: Field, _ path: WritableKeyPath<R, W?>, _ converter: Converter<W?>, fillsNew: Bool = false,
+            when asked: @escaping (FormValues, Case?) -> Bool) {
+        self.field = field
+        self.fillsNew = fillsNew
+        self.asked = asked
+        read = { converter.read($0[keyPath: path]) }
+        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, field.id, ctx) }
+        unasked = { r in r[keyPath: path] = nil }
+    }
+}
+
+/// A form as a list of bound questions: the fields shown, the starting answers and the record built
+/// are all derived from it, so adding a question is one line here.
+struct FormSpec<R> {
+    var fields: [FieldSpec<R>]
+    /// A new record before any answer: its id and what a new form starts from.
+    var blank: (FormContext) -> R
+    /// Checks and settles what spans fields, once each is written.
+    var finish: (inout R, FormValues, FormContext) throws(FormProblem) -> Void = { _, _, _ in }
+
+    func shown(_ v: FormValues, _ c: Case?) -> [Field] { fields.filter { $0.asked(v, c) }.map(\.field) }
+
+    /// The answers a form starts with: the record's, or a new record's defaults.
+    func values(_ record: R?, _ ctx: FormContext) -> FormValues {
+        let r = record ?? blank(ctx)
+        let read = fields.filter { record != nil || $0.fillsNew }.map { ($0.field.id, $0.read(r)) }
+        return Dictionary(read, uniquingKeysWith: { a, _ in a }).filter { !$0.value.isEmpty }
+    }
+
+    /// The record the answers make, from the one edited (its other parts kept) or a new one.
+    func build(_ v: FormValues, editing record: R?, _ ctx: FormContext) throws(FormProblem) -> R {
+        var r = record ?? blank(ctx)
+        for f in fields {
+            if f.asked(v, ctx.case) { try f.write(&r, v, ctx) } else { f.unasked(&r) }
+        }
+        try finish(&r, v, ctx)
+        return r
+    }
+}

@@ -1,0 +1,80 @@
+import CaseworkCore
+import CaseworkTestSupport
+import Testing
+import TerminalKit
+@testable import CaseworkApp
+
+/// The record forms are bound questions: a record read into its form and built back is the same
+/// record, and every question shown changes the record when its answer changes.
+@Suite("Forms as bound questions")
+struct FormSpecTests {
+    static let cases: [Case] = {
+        var gen = DemoGenerator(seed: 9)
+        return [Screens.example("gaps"), Screens.example("recorded-well"), RuleCases.clean]
+            + (1...60).map { gen.makeCase($0, workers: ["mia.manager"], teams: ["Early Help North"]) }
+    }()
+
+    static func ctx(_ c: Case) -> FormContext { FormContext(case: c, user: "mia.manager", now: Screens.now) }
+
+    /// Reads `record` into its form, checks each shown question is bound, and builds it back.
+    static func roundTrip<R: Equatable>(_ spec: FormSpec<R>, _ record: R, _ c: Case, _ what: String) {
+        let v = spec.values(record, ctx(c))
+        #expect((try? spec.build(v, editing: record, ctx(c))) == record, "\(what): read and built back differs")
+        for field in spec.shown(v, c) {
+            var changed = v
+            switch field.kind {
+            case .choice(let options):
+                guard let other = options.map(\.value).first(where: { $0 != v[field.id] && !$0.isEmpty }) else { continue }
+                changed[field.id] = other
+            case .text, .multiline: changed[field.id] = (v[field.id] ?? "") + (field.id == "items" ? "\nfact: more" : " more")
+            case .date: changed[field.id] = "2020-01-0\(v[field.id] == "2020-01-01" ? 2 : 1)"
+            case .time: changed[field.id] = v[field.id] == "2020-01-01T10:00:00Z" ? "2020-01-02T10:00:00Z" : "2020-01-01T10:00:00Z"
+            case .info: continue
+            }
+            let built = try? spec.build(changed, editing: record, ctx(c))
+            #expect(built != nil && built != record, "\(what): the answer to \(field.id) goes nowhere in the record")
+        }
+    }
+
+    @Test("notes, concerns, people, episodes and disclosures: read and built back unchanged, every question bound")
+    func recordsRoundTrip() {
+        var counts: [String: Int] = [:]
+        for c in Self.cases {
+            for r in c.records {
+                switch r {
+                case .note(let n): Self.roundTrip(Forms.note(c), n, c, "\(c.id)/\(n.id)")
+                case .concern(let k): Self.roundTrip(Forms.concern(c), k, c, "\(c.id)/\(k.id)")
+                case .person(let p): Self.roundTrip(Forms.person(c), p, c, "\(c.id)/\(p.id)")
+                case .episode(let e): Self.roundTrip(Forms.episode(c), e, c, "\(c.id)/\(e.id)")
+                case .disclosure(let x): Self.roundTrip(Forms.disclosure(x.direction == .outgoing, c), x, c, "\(c.id)/\(x.id)")
+                default: continue
+                }
+                counts["\(r.kind)", default: 0] += 1
+            }
+        }
+        for kind in ["note", "concern", "person", "episode", "disclosure"] { #expect(counts[kind, default: 0] >= 5, "\(kind): \(counts)") }
+    }
+
+    @Test("a new form starts with the new record's usual values only: the time now, a usual kind; choices that need an answer start unanswered")
+    func newForms() {
+        let c = Screens.example("gaps")
+        #expect(Forms.note(c).values(nil, Self.ctx(c)) == ["kind": "visit", "at": Screens.now.text, "opinion": "no", "episodeId": "E2"])
+        #expect(Forms.concern(c).values(nil, Self.ctx(c)) == ["recorded": Screens.now.text])
+        #expect(Forms.person(c).values(nil, Self.ctx(c)) == ["parentalResponsibility": "unknown"])
+        #expect(Forms.episode(c).values(nil, Self.ctx(c)) == ["started": Screens.now.localDay.description])
+        #expect(Forms.disclosure(true, c).values(nil, Self.ctx(c)) == ["when": Screens.now.text, "by": "mia.manager", "scheme": "none", "wholeFile": "no"])
+        #expect(Forms.disclosure(false, c).values(nil, Self.ctx(c)) == ["when": Screens.now.text, "scheme": "none"])
+    }
+
+    @Test("an answer to a question no longer asked is not kept: identity checked goes with the phone, reasons with the refusal")
+    func unaskedAnswersDropped() throws {
+        let c = Screens.example("gaps")
+        var v = Forms.disclosure(true, c).values(nil, Self.ctx(c))
+        v["method"] = "phone"; v["recipientIdentityChecked"] = "yes"; v["consentStatus"] = "refused"; v["reasons"] = "Risk to the child"
+        let phoned = try Forms.disclosure(true, c).build(v, editing: nil, Self.ctx(c))
+        #expect(phoned.recipientIdentityChecked == true && phoned.reasons == "Risk to the child")
+        v["method"] = "secure-email"; v["consentStatus"] = "with-consent"
+        let emailed = try Forms.disclosure(true, c).build(v, editing: nil, Self.ctx(c))
+        #expect(emailed.recipientIdentityChecked == nil && emailed.reasons == nil && emailed.from == nil && emailed.to != nil)
+    }
+}
