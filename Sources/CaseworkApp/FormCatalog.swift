@@ -81,7 +81,7 @@ public enum FormCatalog {
         case .person: return Forms.person(c).shown(v, c)
         case .episode: return Forms.episode(c).shown(v, c)
         case .consent:
-            return consentFields(v, c, isEditing: isEditing)
+            return Forms.consent(c).shown(v, c)
         case .withdrawConsent:
             return [Field("withdrawnAt", "Withdrawn at", .time), Field("how", "How it was withdrawn",
                                                                        hint: "e.g. \"told me by phone\"; kept as the reason of the amendment")]
@@ -90,44 +90,6 @@ public enum FormCatalog {
         case .walkthrough:
             return []
         }
-    }
-
-    static func consentFields(_ v: FormValues, _ c: Case?, isEditing: Bool) -> [Field] {
-        var f = [Field("givenBy", "Who gives or refuses consent", .choice([Choice("child", "the child or young person")] + personChoices(c)), clears: .givenBy),
-                 Field("givenAt", "When", .time)]
-        let age: Int? = (try? v.time("givenAt")).flatMap { $0 }.flatMap { c?.childAge(on: $0.localDay) }
-        if let age {
-            f.append(Field("age", "Child's age on that date", .info(age < 16 ? "\(age): under 16, so a child's own consent needs the competence checklist (004)" : "\(age): 16 or over, presumed able to decide (002, 004)")))
-        }
-        f += [Field("episodeId", "Episode", .choice(episodeChoices(c)), hint: "Consent is sought afresh for each episode (002)"),
-              Field.options("decision", "Decision", ConsentDecision.self)]
-        if v["givenBy"] == "child", age.map({ $0 < 16 }) ?? false {
-            f += [Field("competence.info", "Competence checklist", .info("The five criteria of the Pan Bedfordshire guide (004)")),
-                  Field.yesNo("competence.understandsQuestion", "Understands the question asked?", clears: .competence),
-                  Field.yesNo("competence.understandsImplications", "Understands what would be shared, why, and what follows from sharing or not?"),
-                  Field.yesNo("competence.weighsAlternatives", "Can weigh up the alternatives?"),
-                  Field.yesNo("competence.ownView", "Expresses their own view?"),
-                  Field.yesNo("competence.consistent", "Is consistent in that view?"),
-                  Field("competence.assessedBy", "Assessed by"), Field("competence.note", "Competence notes")]
-        }
-        f += [Field("informed.whatShared", "Explained: what would be shared", clears: .informed), Field("informed.why", "Explained: why"),
-              Field("informed.withWhom", "Explained: with whom", hint: "Name the agencies or people (002)"),
-              Field("informed.implications", "Explained: what follows from sharing, or not"),
-              Field.yesNo("informed.understandingChecked", "Did you check they understood?"),
-              Field("scope.purposes", "Purposes (one per line)", .multiline(rows: 2)),
-              Field("scope.recipients", "Who may receive it (one per line)", .multiline(rows: 2)),
-              Field("scope.restrictions", "Who must not receive it (one per line)", .multiline(rows: 2), hint: "e.g. Father, Housing"),
-              Field.options("form", "Form of consent", ConsentForm.self, hint: "Written is preferred; implied consent is not enough (004)", clears: .form)]
-        switch v["form"] {
-        case "written":
-            f += [Field.yesNo("copyGivenToPerson", "Copy given to the person?"), Field("fileReference", "File reference")]
-        case "verbal":
-            f.append(Field("whyNotWritten", "Why it was not in writing", clears: .whyNotWritten))
-        default: break
-        }
-        f.append(Field("reviewBy", "Review by", .date, hint: "Consent is time limited (001)"))
-        if isEditing { f.append(Field.options("status", "Status", ConsentStatus.self)) }
-        return f
     }
 
     // MARK: Starting values
@@ -146,27 +108,7 @@ public enum FormCatalog {
         case .episode(let e)?: return Forms.episode(c).values(e, ctx)
         case .consent(let k)? where kind == .withdrawConsent:
             return ["withdrawnAt": now.text, "how": "", "consentId": k.id]
-        case .consent(let k)?:
-            var v: FormValues = ["givenBy": k.givenBy.description, "givenAt": k.givenAt.text, "episodeId": k.episodeId,
-                                 "decision": k.decision.rawValue, "form": k.form.rawValue, "copyGivenToPerson": yesNo(k.copyGivenToPerson),
-                                 "fileReference": k.fileReference ?? "", "whyNotWritten": k.whyNotWritten ?? "",
-                                 "informed.whatShared": k.informed.whatShared ?? "", "informed.why": k.informed.why ?? "",
-                                 "informed.withWhom": k.informed.withWhom ?? "", "informed.implications": k.informed.implications ?? "",
-                                 "informed.understandingChecked": yesNo(k.informed.understandingChecked),
-                                 "scope.purposes": joined(k.scope.purposes), "scope.recipients": joined(k.scope.recipients),
-                                 "scope.restrictions": joined(k.scope.restrictions), "reviewBy": k.reviewBy?.description ?? "",
-                                 "status": k.status.rawValue, "withdrawnAt": k.withdrawnAt?.text ?? ""]
-            if let a = k.competence {
-                v["competence.understandsQuestion"] = yesNo(a.understandsQuestion)
-                v["competence.understandsImplications"] = yesNo(a.understandsImplications)
-                v["competence.weighsAlternatives"] = yesNo(a.weighsAlternatives)
-                v["competence.ownView"] = yesNo(a.ownView)
-                v["competence.consistent"] = yesNo(a.consistent)
-                v["competence.assessedBy"] = a.assessedBy
-                v["competence.assessedAt"] = a.assessedAt.text
-                v["competence.note"] = a.note ?? ""
-            }
-            return v
+        case .consent(let k)?: return Forms.consent(c).values(ConsentDraft(k), ctx)
         case .disclosure(let x)?: return Forms.disclosure(x.direction == .outgoing, c).values(x, ctx)
         default:
             break
@@ -177,8 +119,7 @@ public enum FormCatalog {
         case .concern: return Forms.concern(c).values(nil, ctx)
         case .person: return Forms.person(c).values(nil, ctx)
         case .episode: return Forms.episode(c).values(nil, ctx)
-        case .consent: return ["givenAt": now.text, "episodeId": latestEpisode(c), "decision": "given", "form": "written",
-                               "competence.assessedBy": user]
+        case .consent: return Forms.consent(c).values(nil, ctx)
         case .disclosureOut, .disclosureIn: return Forms.disclosure(kind == .disclosureOut, c).values(nil, ctx)
         default: return [:]
         }
@@ -222,7 +163,8 @@ public enum FormCatalog {
         case .episode:
             return .changes([.episode(try Forms.episode(c).build(v, editing: editing.flatMap { if case .episode(let e) = $0 { e } else { nil } }, ctx))])
         case .consent:
-            return .changes([.consent(try consent(v, c, recordId: recordId, user: user, now: now))])
+            let k = editing.flatMap { if case .consent(let k) = $0 { ConsentDraft(k) } else { nil } }
+            return .changes([.consent(try Forms.consent(c).build(v, editing: k, ctx).consent)])
         case .withdrawConsent:
             guard let id = recordId, var k = c?.consent(id) else { throw FormProblem("withdrawnAt", "no such consent") }
             _ = try v.required("how", "How it was withdrawn")
@@ -235,40 +177,5 @@ public enum FormCatalog {
         case .walkthrough:
             throw FormProblem("", "the walkthrough saves itself")
         }
-    }
-
-    static func consent(_ v: FormValues, _ c: Case?, recordId: String?, user: User, now: Timestamp) throws(FormProblem) -> Consent {
-        guard let givenByText = v.text("givenBy") else { throw FormProblem("givenBy", "choose who gave or refused consent") }
-        guard let episode = v.text("episodeId") else { throw FormProblem("episodeId", "choose the episode; add one first if there is none") }
-        guard let decision = v.choice("decision", ConsentDecision.self) else { throw FormProblem("decision", "choose the decision") }
-        guard let form = v.choice("form", ConsentForm.self) else { throw FormProblem("form", "choose the form of consent") }
-        let givenAt = try v.time("givenAt") ?? now
-        var competence: CompetenceAssessment?
-        let criteria = ["understandsQuestion", "understandsImplications", "weighsAlternatives", "ownView", "consistent"]
-        let answers = criteria.map { v.bool("competence.\($0)") }
-        let isChildUnder16 = givenByText == "child" && (c?.childAge(on: givenAt.localDay)).map { $0 < 16 } ?? false
-        if isChildUnder16, answers.contains(where: { $0 != nil }) {
-            if let i = answers.firstIndex(where: { $0 == nil }) {
-                throw FormProblem("competence.\(criteria[i])", "answer each of the five criteria, or none")
-            }
-            competence = CompetenceAssessment(
-                understandsQuestion: answers[0]!, understandsImplications: answers[1]!, weighsAlternatives: answers[2]!,
-                ownView: answers[3]!, consistent: answers[4]!, assessedBy: v.text("competence.assessedBy") ?? user.name,
-                assessedAt: (try? v.time("competence.assessedAt")).flatMap { $0 } ?? givenAt, note: v.text("competence.note"))
-        }
-        let existing = recordId.flatMap { c?.consent($0) }
-        return Consent(
-            id: recordId ?? nextId("CN", in: c), episodeId: episode, givenBy: givenByText == "child" ? .child : .person(givenByText),
-            givenAt: givenAt, decision: decision, form: form,
-            copyGivenToPerson: form == .written ? v.bool("copyGivenToPerson") : nil,
-            fileReference: form == .written ? v.text("fileReference") : nil,
-            whyNotWritten: form == .verbal ? v.text("whyNotWritten") : nil,
-            informed: ConsentInformed(whatShared: v.text("informed.whatShared"), why: v.text("informed.why"),
-                                      withWhom: v.text("informed.withWhom"), implications: v.text("informed.implications"),
-                                      understandingChecked: v.bool("informed.understandingChecked")),
-            scope: ConsentScope(purposes: v.lines("scope.purposes"), recipients: v.lines("scope.recipients"),
-                                restrictions: v.lines("scope.restrictions")),
-            competence: competence, reviewBy: try v.day("reviewBy"),
-            status: v.choice("status", ConsentStatus.self) ?? existing?.status ?? .active, withdrawnAt: existing?.withdrawnAt)
     }
 }

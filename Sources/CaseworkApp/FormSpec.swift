@@ -21,6 +21,13 @@ extension Converter where V == String? {
 
 extension Converter where V == String {
     static func required(_ what: String) -> Self { Self(read: { $0 }, write: { v, id, _ throws(FormProblem) in try v.required(id, what) }) }
+    /// A choice that must be made, held as its value's text.
+    static func requiredChoice(_ problem: String) -> Self {
+        Self(read: { $0 }, write: { v, id, _ throws(FormProblem) in
+            guard let t = v.text(id) else { throw FormProblem(id, problem) }
+            return t
+        })
+    }
 }
 
 extension Converter where V == Day? {
@@ -90,7 +97,9 @@ extension Converter {
 /// it clears (`Field`), when it is asked, how its answer is read from and written to the record,
 /// and what the record holds when it is not asked.
 struct FieldSpec<R> {
-    let field: Field
+    let id: String
+    /// The question as shown for the answers so far.
+    let make: (FormValues, Case?) -> Field
     /// Whether a new form starts with the new record's value here (a time of now, a usual kind);
     /// otherwise it starts unanswered.
     let fillsNew: Bool
@@ -101,7 +110,8 @@ struct FieldSpec<R> {
 
     /// A question always asked.
     init<V>(_ field: Field, _ path: WritableKeyPath<R, V>, _ converter: Converter<V>, fillsNew: Bool = false) {
-        self.field = field
+        id = field.id
+        make = { _, _ in field }
         self.fillsNew = fillsNew
         asked = { _, _ in true }
         read = { converter.read($0[keyPath: path]) }
@@ -109,15 +119,28 @@ struct FieldSpec<R> {
         unasked = { _ in }
     }
 
-    /// A question asked only `when` the answers so far call for it; when it is not, the record holds nothing there.
+    /// A question asked only `when` the answers so far call for it; when it is not, the record holds nothing there,
+    /// or, with `keepsUnasked`, what it held (a file reference kept when written consent is recorded as verbal).
     init<W>(_ field: Field, _ path: WritableKeyPath<R, W?>, _ converter: Converter<W?>, fillsNew: Bool = false,
-            when asked: @escaping (FormValues, Case?) -> Bool) {
-        self.field = field
+            keepsUnasked: Bool = false, when asked: @escaping (FormValues, Case?) -> Bool) {
+        id = field.id
+        make = { _, _ in field }
         self.fillsNew = fillsNew
         self.asked = asked
         read = { converter.read($0[keyPath: path]) }
         write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, field.id, ctx) }
-        unasked = { r in r[keyPath: path] = nil }
+        unasked = { r in if !keepsUnasked { r[keyPath: path] = nil } }
+    }
+
+    /// Text shown among the questions, worked out from the answers (a child's age); nil shows nothing.
+    init(info id: String, _ label: String, _ text: @escaping (FormValues, Case?) -> String?) {
+        self.id = id
+        make = { v, c in Field(id, label, .info(text(v, c) ?? "")) }
+        fillsNew = false
+        asked = { v, c in text(v, c) != nil }
+        read = { _ in "" }
+        write = { _, _, _ in }
+        unasked = { _ in }
     }
 }
 
@@ -130,12 +153,12 @@ struct FormSpec<R> {
     /// Checks and settles what spans fields, once each is written.
     var finish: (inout R, FormValues, FormContext) throws(FormProblem) -> Void = { _, _, _ in }
 
-    func shown(_ v: FormValues, _ c: Case?) -> [Field] { fields.filter { $0.asked(v, c) }.map(\.field) }
+    func shown(_ v: FormValues, _ c: Case?) -> [Field] { fields.filter { $0.asked(v, c) }.map { $0.make(v, c) } }
 
     /// The answers a form starts with: the record's, or a new record's defaults.
     func values(_ record: R?, _ ctx: FormContext) -> FormValues {
         let r = record ?? blank(ctx)
-        let read = fields.filter { record != nil || $0.fillsNew }.map { ($0.field.id, $0.read(r)) }
+        let read = fields.filter { record != nil || $0.fillsNew }.map { ($0.id, $0.read(r)) }
         return Dictionary(read, uniquingKeysWith: { a, _ in a }).filter { !$0.value.isEmpty }
     }
 

@@ -124,3 +124,117 @@ extension Disclosure {
         set { from = newValue }
     }
 }
+
+/// A consent as its form fills it in: the consent, and the competence checklist answered so far
+/// (a child's assessment is recorded whole or not at all, so its answers wait here until then).
+struct ConsentDraft: Equatable {
+    var consent: Consent
+    var checklist: Checklist
+
+    /// The five criteria of the competence checklist (004), who assessed, and notes.
+    struct Checklist: Equatable {
+        var understandsQuestion, understandsImplications, weighsAlternatives, ownView, consistent: Bool?
+        var assessedBy: String?
+        var note: String?
+    }
+
+    init(_ consent: Consent) {
+        self.consent = consent
+        let a = consent.competence
+        checklist = Checklist(understandsQuestion: a?.understandsQuestion, understandsImplications: a?.understandsImplications,
+                              weighsAlternatives: a?.weighsAlternatives, ownView: a?.ownView, consistent: a?.consistent,
+                              assessedBy: a?.assessedBy, note: a?.note)
+    }
+}
+
+extension Forms {
+    static func childAge(_ v: FormValues, _ c: Case?) -> Int? {
+        (try? v.time("givenAt")).flatMap { $0 }.flatMap { c?.childAge(on: $0.localDay) }
+    }
+
+    static func childUnder16(_ v: FormValues, _ c: Case?) -> Bool { v["givenBy"] == "child" && childAge(v, c).map { $0 < 16 } ?? false }
+
+    static func consent(_ c: Case?) -> FormSpec<ConsentDraft> {
+        let giver = Converter<GivenBy>(read: { $0.description }, write: { v, id, _ throws(FormProblem) in
+            guard let t = v.text(id) else { throw FormProblem(id, "choose who gave or refused consent") }
+            return t == "child" ? .child : .person(t)
+        })
+        let checklist = { (v: FormValues, c: Case?) in childUnder16(v, c) }
+        let written = { (v: FormValues, _: Case?) in v["form"] == "written" }
+        return FormSpec(fields: [
+            FieldSpec(Field("givenBy", "Who gives or refuses consent", .choice([Choice("child", "the child or young person")] + FormCatalog.personChoices(c)),
+                            clears: .givenBy), \.consent.givenBy, giver),
+            FieldSpec(Field("givenAt", "When", .time), \.consent.givenAt, .timeOrNow, fillsNew: true),
+            FieldSpec(info: "age", "Child's age on that date") { v, c in
+                childAge(v, c).map { $0 < 16 ? "\($0): under 16, so a child's own consent needs the competence checklist (004)"
+                                              : "\($0): 16 or over, presumed able to decide (002, 004)" }
+            },
+            FieldSpec(Field("episodeId", "Episode", .choice(FormCatalog.episodeChoices(c)), hint: "Consent is sought afresh for each episode (002)"),
+                      \.consent.episodeId, .requiredChoice("choose the episode; add one first if there is none"), fillsNew: true),
+            FieldSpec(Field.options("decision", "Decision", ConsentDecision.self), \.consent.decision,
+                      .requiredChoice(ConsentDecision.self, "choose the decision"), fillsNew: true),
+            FieldSpec(info: "competence.info", "Competence checklist") { v, c in
+                childUnder16(v, c) ? "The five criteria of the Pan Bedfordshire guide (004)" : nil
+            },
+            FieldSpec(Field.yesNo("competence.understandsQuestion", "Understands the question asked?", clears: .competence),
+                      \.checklist.understandsQuestion, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.understandsImplications", "Understands what would be shared, why, and what follows from sharing or not?"),
+                      \.checklist.understandsImplications, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.weighsAlternatives", "Can weigh up the alternatives?"), \.checklist.weighsAlternatives, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.ownView", "Expresses their own view?"), \.checklist.ownView, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.consistent", "Is consistent in that view?"), \.checklist.consistent, .yesNo, when: checklist),
+            FieldSpec(Field("competence.assessedBy", "Assessed by"), \.checklist.assessedBy, .text, fillsNew: true, when: checklist),
+            FieldSpec(Field("competence.note", "Competence notes"), \.checklist.note, .text, when: checklist),
+            FieldSpec(Field("informed.whatShared", "Explained: what would be shared", clears: .informed), \.consent.informed.whatShared, .text),
+            FieldSpec(Field("informed.why", "Explained: why"), \.consent.informed.why, .text),
+            FieldSpec(Field("informed.withWhom", "Explained: with whom", hint: "Name the agencies or people (002)"), \.consent.informed.withWhom, .text),
+            FieldSpec(Field("informed.implications", "Explained: what follows from sharing, or not"), \.consent.informed.implications, .text),
+            FieldSpec(Field.yesNo("informed.understandingChecked", "Did you check they understood?"), \.consent.informed.understandingChecked, .yesNo),
+            FieldSpec(Field("scope.purposes", "Purposes (one per line)", .multiline(rows: 2)), \.consent.scope.purposes, .lines),
+            FieldSpec(Field("scope.recipients", "Who may receive it (one per line)", .multiline(rows: 2)), \.consent.scope.recipients, .lines),
+            FieldSpec(Field("scope.restrictions", "Who must not receive it (one per line)", .multiline(rows: 2), hint: "e.g. Father, Housing"),
+                      \.consent.scope.restrictions, .lines),
+            FieldSpec(Field.options("form", "Form of consent", ConsentForm.self, hint: "Written is preferred; implied consent is not enough (004)", clears: .form),
+                      \.consent.form, .requiredChoice(ConsentForm.self, "choose the form of consent"), fillsNew: true),
+            FieldSpec(Field.yesNo("copyGivenToPerson", "Copy given to the person?"), \.consent.copyGivenToPerson, .yesNo,
+                      keepsUnasked: true, when: written),
+            FieldSpec(Field("fileReference", "File reference"), \.consent.fileReference, .text, keepsUnasked: true, when: written),
+            FieldSpec(Field("whyNotWritten", "Why it was not in writing", clears: .whyNotWritten), \.consent.whyNotWritten, .text,
+                      keepsUnasked: true, when: { v, _ in v["form"] == "verbal" }),
+            FieldSpec(Field("reviewBy", "Review by", .date, hint: "Consent is time limited (001)"), \.consent.reviewBy, .day),
+            // Only a saved consent has a status to change (a new one is active).
+            FieldSpec(Field.options("status", "Status", ConsentStatus.self), \.consent.optionalStatus, .choice(ConsentStatus.self),
+                      when: { v, _ in v["status"] != nil }),
+        ], blank: { ctx in
+            var d = ConsentDraft(Consent(id: nextId("CN", in: ctx.case), episodeId: FormCatalog.latestEpisode(ctx.case), givenBy: .child,
+                                         givenAt: ctx.now, decision: .given, form: .written))
+            d.checklist.assessedBy = ctx.user
+            return d
+        }, finish: { d, v, ctx throws(FormProblem) in
+            // A child under 16's assessment is recorded whole, or not at all.
+            let answers = [d.checklist.understandsQuestion, d.checklist.understandsImplications, d.checklist.weighsAlternatives,
+                           d.checklist.ownView, d.checklist.consistent]
+            guard childUnder16(v, ctx.case), answers.contains(where: { $0 != nil }) else {
+                d.consent.competence = nil
+                return
+            }
+            let criteria = ["understandsQuestion", "understandsImplications", "weighsAlternatives", "ownView", "consistent"]
+            if let i = answers.firstIndex(where: { $0 == nil }) {
+                throw FormProblem("competence.\(criteria[i])", "answer each of the five criteria, or none")
+            }
+            let a = answers.map { $0! }
+            d.consent.competence = CompetenceAssessment(
+                understandsQuestion: a[0], understandsImplications: a[1], weighsAlternatives: a[2], ownView: a[3], consistent: a[4],
+                assessedBy: d.checklist.assessedBy ?? ctx.user, assessedAt: d.consent.competence?.assessedAt ?? d.consent.givenAt,
+                note: d.checklist.note)
+        })
+    }
+}
+
+extension Consent {
+    /// The status as a question: only ever answered for a saved consent.
+    var optionalStatus: ConsentStatus? {
+        get { status }
+        set { if let newValue { status = newValue } }
+    }
+}

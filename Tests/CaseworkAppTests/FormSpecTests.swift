@@ -19,7 +19,8 @@ struct FormSpecTests {
     /// Reads `record` into its form, checks each shown question is bound, and builds it back.
     static func roundTrip<R: Equatable>(_ spec: FormSpec<R>, _ record: R, _ c: Case, _ what: String) {
         let v = spec.values(record, ctx(c))
-        #expect((try? spec.build(v, editing: record, ctx(c))) == record, "\(what): read and built back differs")
+        let back = try? spec.build(v, editing: record, ctx(c))
+        #expect(back == record, "\(what): read and built back differs\n\(String(describing: back))\n\(record)")
         for field in spec.shown(v, c) {
             var changed = v
             switch field.kind {
@@ -36,7 +37,7 @@ struct FormSpecTests {
         }
     }
 
-    @Test("notes, concerns, people, episodes and disclosures: read and built back unchanged, every question bound")
+    @Test("notes, concerns, people, episodes, disclosures and consents: read and built back unchanged, every question bound")
     func recordsRoundTrip() {
         var counts: [String: Int] = [:]
         for c in Self.cases {
@@ -47,12 +48,13 @@ struct FormSpecTests {
                 case .person(let p): Self.roundTrip(Forms.person(c), p, c, "\(c.id)/\(p.id)")
                 case .episode(let e): Self.roundTrip(Forms.episode(c), e, c, "\(c.id)/\(e.id)")
                 case .disclosure(let x): Self.roundTrip(Forms.disclosure(x.direction == .outgoing, c), x, c, "\(c.id)/\(x.id)")
+                case .consent(let k): Self.roundTrip(Forms.consent(c), ConsentDraft(k), c, "\(c.id)/\(k.id)")
                 default: continue
                 }
                 counts["\(r.kind)", default: 0] += 1
             }
         }
-        for kind in ["note", "concern", "person", "episode", "disclosure"] { #expect(counts[kind, default: 0] >= 5, "\(kind): \(counts)") }
+        for kind in ["note", "concern", "person", "episode", "disclosure", "consent"] { #expect(counts[kind, default: 0] >= 5, "\(kind): \(counts)") }
     }
 
     @Test("a new form starts with the new record's usual values only: the time now, a usual kind; choices that need an answer start unanswered")
