@@ -61,21 +61,7 @@ public enum FormCatalog {
 
     public static func fields(_ kind: FormKind, _ v: FormValues, case c: Case?, isEditing: Bool) -> [Field] {
         switch kind {
-        case .newCase, .caseDetails:
-            var f = [Field("title", "Case title", hint: "A short description, e.g. \"Year 9 pupil, attendance\"")]
-            if kind == .newCase { f.append(Field("id", "Case id", hint: "Letters, digits, '-', e.g. C-0042")) }
-            f += [Field("child.name", "Child's name"), Field("child.dateOfBirth", "Date of birth", .date, hint: "YYYY-MM-DD; leave empty for a pre-birth case"),
-                  Field("child.expectedBirth", "Expected birth (pre-birth cases)", .date),
-                  Field("child.preferredCommunication", "How the child prefers to communicate"),
-                  Field("team", "Team"), Field.yesNo("careOrder", "Is there a care order?", hint: "Then questions of consent go to the local authority holding it (004)")]
-            if kind == .newCase {
-                f.append(Field("episode.reason", "Why work with the family starts (first episode)"))
-            } else {
-                f += [Field("closed", "Closed on", .date), Field("retentionReviewBy", "Review retention by", .date,
-                                                                  hint: "A closed case needs a date to review whether it is still kept (001, 004 'Record')",
-                                                                  clears: .retentionReviewBy)]
-            }
-            return f
+        case .newCase, .caseDetails: return Forms.caseDetails(c).shown(v, c)
         case .note: return Forms.note(c).shown(v, c)
         case .concern: return Forms.concern(c).shown(v, c)
         case .person: return Forms.person(c).shown(v, c)
@@ -97,11 +83,7 @@ public enum FormCatalog {
     public static func values(_ kind: FormKind, editing record: CaseRecord?, case c: Case?, user: String, now: Timestamp) -> FormValues {
         let ctx = FormContext(case: c, user: user, now: now)
         switch record {
-        case .header(let h)?:
-            return ["title": h.title, "child.name": h.child.name, "child.dateOfBirth": h.child.dateOfBirth?.description ?? "",
-                    "child.expectedBirth": h.child.expectedBirth?.description ?? "", "child.preferredCommunication": h.child.preferredCommunication ?? "",
-                    "team": h.team ?? "", "careOrder": yesNo(h.careOrder), "closed": h.closed?.description ?? "",
-                    "retentionReviewBy": h.retentionReviewBy?.description ?? ""]
+        case .header?: return c.map { Forms.caseDetails($0).values(CaseDetailsDraft($0), ctx) } ?? [:]
         case .note(let n)?: return Forms.note(c).values(n, ctx)
         case .concern(let k)?: return Forms.concern(c).values(k, ctx)
         case .person(let p)?: return Forms.person(c).values(p, ctx)
@@ -114,7 +96,7 @@ public enum FormCatalog {
             break
         }
         switch kind {
-        case .newCase: return ["careOrder": "no"]
+        case .newCase: return Forms.caseDetails(nil).values(nil, ctx)
         case .note: return Forms.note(c).values(nil, ctx)
         case .concern: return Forms.concern(c).values(nil, ctx)
         case .person: return Forms.person(c).values(nil, ctx)
@@ -129,31 +111,14 @@ public enum FormCatalog {
 
     public static func build(_ kind: FormKind, _ v: FormValues, case c: Case?, editing recordId: String?, user: User,
                              now: Timestamp) throws(FormProblem) -> FormResult {
-        let ctx = FormContext(case: c, user: user.name, now: now)
+        let ctx = FormContext(case: c, user: user.name, team: user.teams.first, now: now)
         let editing = recordId.flatMap { id in c?.records.first { $0.id == id } }
         switch kind {
         case .newCase:
-            let id = try v.required("id", "A case id")
-            guard CaseValidation.isValidId(id) else { throw FormProblem("id", "use \(CaseValidation.idRule)") }
-            let child = Child(name: try v.required("child.name", "The child's name"), dateOfBirth: try v.day("child.dateOfBirth"),
-                              expectedBirth: try v.day("child.expectedBirth"), preferredCommunication: v.text("child.preferredCommunication"))
-            if child.dateOfBirth == nil && child.expectedBirth == nil {
-                throw FormProblem("child.dateOfBirth", "give a date of birth, or an expected birth date for a pre-birth case")
-            }
-            return .newCase(Case(id: id, title: try v.required("title", "A title"), opened: now.localDay, worker: user.name,
-                                 team: v.text("team") ?? user.teams.first, careOrder: v.bool("careOrder") ?? false, child: child,
-                                 episodes: [Episode(id: "E1", started: now.localDay, reason: v.text("episode.reason"))]))
+            return .newCase(try Forms.caseDetails(nil).build(v, editing: nil, ctx).newCase(on: now.localDay))
         case .caseDetails:
             guard let c else { throw FormProblem("title", "the case is not loaded") }
-            var h = CaseHeader(c)
-            h.title = try v.required("title", "A title")
-            h.child = Child(name: try v.required("child.name", "The child's name"), dateOfBirth: try v.day("child.dateOfBirth"),
-                            expectedBirth: try v.day("child.expectedBirth"), preferredCommunication: v.text("child.preferredCommunication"))
-            h.team = v.text("team")
-            h.careOrder = v.bool("careOrder") ?? false
-            h.closed = try v.day("closed")
-            h.retentionReviewBy = try v.day("retentionReviewBy")
-            return .changes([.header(h)])
+            return .changes([.header(try Forms.caseDetails(c).build(v, editing: CaseDetailsDraft(c), ctx).header)])
         case .note:
             return .changes([.note(try Forms.note(c).build(v, editing: editing.flatMap { if case .note(let n) = $0 { n } else { nil } }, ctx))])
         case .concern:

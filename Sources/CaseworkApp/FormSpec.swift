@@ -3,8 +3,9 @@ import CaseworkCore
 /// What building a record from a form knows besides the answers.
 struct FormContext {
     var `case`: Case?
-    /// Who is filling it in.
+    /// Who is filling it in, and their first team (a new case's, unless the form says another).
     var user: String
+    var team: String? = nil
     var now: Timestamp
 }
 

@@ -238,3 +238,63 @@ extension Consent {
         set { if let newValue { status = newValue } }
     }
 }
+
+/// A case's details as their form fills them in; a new case also says why work with the family starts.
+struct CaseDetailsDraft: Equatable {
+    var header: CaseHeader
+    var firstEpisodeReason: String?
+}
+
+extension Forms {
+    /// The case's own details; with no case yet (`c` nil), a new case, which also asks its id and first episode.
+    static func caseDetails(_ c: Case?) -> FormSpec<CaseDetailsDraft> {
+        let isNew = { (_: FormValues, c: Case?) in c == nil }
+        let isSaved = { (_: FormValues, c: Case?) in c != nil }
+        let caseId = Converter<String?>(read: { $0 ?? "" }, write: { v, id, _ throws(FormProblem) in
+            let given = try v.required(id, "A case id")
+            guard CaseValidation.isValidId(given) else { throw FormProblem(id, "use \(CaseValidation.idRule)") }
+            return given
+        })
+        return FormSpec(fields: [
+            FieldSpec(Field("title", "Case title", hint: "A short description, e.g. \"Year 9 pupil, attendance\""), \.header.title, .required("A title")),
+            FieldSpec(Field("id", "Case id", hint: "Letters, digits, '-', e.g. C-0042"), \.newId, caseId, keepsUnasked: true, when: isNew),
+            FieldSpec(Field("child.name", "Child's name"), \.header.child.name, .required("The child's name")),
+            FieldSpec(Field("child.dateOfBirth", "Date of birth", .date, hint: "YYYY-MM-DD; leave empty for a pre-birth case"), \.header.child.dateOfBirth, .day),
+            FieldSpec(Field("child.expectedBirth", "Expected birth (pre-birth cases)", .date), \.header.child.expectedBirth, .day),
+            FieldSpec(Field("child.preferredCommunication", "How the child prefers to communicate"), \.header.child.preferredCommunication, .text),
+            FieldSpec(Field("team", "Team"), \.header.team, .text),
+            FieldSpec(Field.yesNo("careOrder", "Is there a care order?", hint: "Then questions of consent go to the local authority holding it (004)"),
+                      \.header.careOrder, .yesNo(or: false), fillsNew: true),
+            FieldSpec(Field("episode.reason", "Why work with the family starts (first episode)"), \.firstEpisodeReason, .text, when: isNew),
+            FieldSpec(Field("closed", "Closed on", .date), \.header.closed, .day, when: isSaved),
+            FieldSpec(Field("retentionReviewBy", "Review retention by", .date,
+                            hint: "A closed case needs a date to review whether it is still kept (001, 004 'Record')", clears: .retentionReviewBy),
+                      \.header.retentionReviewBy, .day, when: isSaved),
+        ], blank: { ctx in
+            CaseDetailsDraft(header: CaseHeader(Case(id: "", title: "", opened: ctx.now.localDay, worker: ctx.user, team: ctx.team, careOrder: false,
+                                                     child: Child(name: ""), episodes: [])))
+        }, finish: { d, _, ctx throws(FormProblem) in
+            guard ctx.case == nil else { return }
+            if d.header.child.dateOfBirth == nil && d.header.child.expectedBirth == nil {
+                throw FormProblem("child.dateOfBirth", "give a date of birth, or an expected birth date for a pre-birth case")
+            }
+            d.header.team = d.header.team ?? ctx.team
+        })
+    }
+}
+
+extension CaseDetailsDraft {
+    /// The id a new case asks for (a saved case's id cannot change).
+    var newId: String? {
+        get { header.id.isEmpty ? nil : header.id }
+        set { header.id = newValue ?? "" }
+    }
+
+    init(_ c: Case) { self.init(header: CaseHeader(c), firstEpisodeReason: nil) }
+
+    /// The new case these details start.
+    func newCase(on day: Day) -> Case {
+        Case(id: header.id, title: header.title, opened: day, worker: header.worker, team: header.team, careOrder: header.careOrder,
+             child: header.child, episodes: [Episode(id: "E1", started: day, reason: firstEpisodeReason)])
+    }
+}

@@ -41,6 +41,7 @@ struct FormSpecTests {
     func recordsRoundTrip() {
         var counts: [String: Int] = [:]
         for c in Self.cases {
+            Self.roundTrip(Forms.caseDetails(c), CaseDetailsDraft(c), c, "\(c.id) details")
             for r in c.records {
                 switch r {
                 case .note(let n): Self.roundTrip(Forms.note(c), n, c, "\(c.id)/\(n.id)")
@@ -66,6 +67,25 @@ struct FormSpecTests {
         #expect(Forms.episode(c).values(nil, Self.ctx(c)) == ["started": Screens.now.localDay.description])
         #expect(Forms.disclosure(true, c).values(nil, Self.ctx(c)) == ["when": Screens.now.text, "by": "mia.manager", "scheme": "none", "wholeFile": "no"])
         #expect(Forms.disclosure(false, c).values(nil, Self.ctx(c)) == ["when": Screens.now.text, "scheme": "none"])
+    }
+
+    @Test("a new case: its id, child and first episode asked; a date of birth or an expected birth needed; the team the user's unless given")
+    func newCase() throws {
+        let ctx = FormContext(case: nil, user: "sam.t", team: "Early Help North", now: Screens.now)
+        let spec = Forms.caseDetails(nil)
+        #expect(spec.shown([:], nil).map(\.id) == ["title", "id", "child.name", "child.dateOfBirth", "child.expectedBirth",
+                                                   "child.preferredCommunication", "team", "careOrder", "episode.reason"])
+        var v = spec.values(nil, ctx)
+        #expect(v == ["careOrder": "no"])
+        v["title"] = "Year 9"; v["id"] = "C-0042"; v["child.name"] = "Mina"; v["episode.reason"] = "Referral"
+        #expect(throws: FormProblem("child.dateOfBirth", "give a date of birth, or an expected birth date for a pre-birth case")) {
+            try spec.build(v, editing: nil, ctx)
+        }
+        v["child.expectedBirth"] = "2026-06-01"
+        let made = try spec.build(v, editing: nil, ctx).newCase(on: Screens.now.localDay)
+        #expect(made.id == "C-0042" && made.team == "Early Help North" && made.worker == "sam.t" && made.episodes.map(\.reason) == ["Referral"])
+        v["id"] = "no spaces"
+        #expect(throws: FormProblem.self) { try spec.build(v, editing: nil, ctx) }
     }
 
     @Test("an answer to a question no longer asked is not kept: identity checked goes with the phone, reasons with the refusal")
