@@ -259,8 +259,8 @@ public enum App {
         var f: FormState
         if case .decision(let d) = record {
             f = FormState(kind: .walkthrough, caseId: c.id, recordId: d.id, isEditing: true, values: Walkthrough.values(from: d, in: c),
-                          step: d.outcome == nil ? "concern" : "decision")
-            if d.outcome != nil { f.visited = Walkthrough.path(f.values).filter { $0 != "decision" && $0 != "disclosure" } }
+                          step: d.outcome == nil ? .concern : .decision)
+            if d.outcome != nil { f.visited = Walkthrough.path(f.values).filter { !$0.records } }
         } else {
             f = FormState(kind: kind, caseId: c.id, recordId: id, isEditing: true,
                           values: FormCatalog.values(kind, editing: record, case: c, user: s.user.name, now: s.now))

@@ -61,7 +61,7 @@ enum CaseViewScreen {
 
     static func startWalkthrough(_ s: AppState, _ c: Case, concern: String?) -> FormState {
         var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false,
-                          values: Walkthrough.starting(c, concern: concern), step: "concern")
+                          values: Walkthrough.starting(c, concern: concern), step: .concern)
         f.focus(nil, c)
         return App.restoring(f, s)
     }

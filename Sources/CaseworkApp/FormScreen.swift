@@ -14,8 +14,8 @@ public struct FormState: Sendable, Codable {
     public var values: FormValues
     public var focusId: String?
     /// The walkthrough's current step and the steps behind it.
-    public var step: String?
-    public var visited: [String] = []
+    public var step: WalkthroughStep?
+    public var visited: [WalkthroughStep] = []
     var editor: TextBuffer?
     /// Asking why, before an amendment is saved.
     var reason: TextBuffer?
@@ -26,7 +26,7 @@ public struct FormState: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey { case kind, caseId, recordId, isEditing, values, focusId, step, visited }
 
-    public init(kind: FormKind, caseId: String?, recordId: String?, isEditing: Bool, values: FormValues, step: String? = nil) {
+    public init(kind: FormKind, caseId: String?, recordId: String?, isEditing: Bool, values: FormValues, step: WalkthroughStep? = nil) {
         self.kind = kind; self.caseId = caseId; self.recordId = recordId; self.isEditing = isEditing
         self.values = values; self.step = step
     }
@@ -154,7 +154,7 @@ struct FormUpdate {
                 }
                 return leaving(&f)
             case .save:
-                if f.kind == .walkthrough && f.step != "decision" && f.step != "disclosure" {
+                if f.kind == .walkthrough && f.step?.records != true {
                     return nextStep(&f, c, message: &message) + leaving(&f)
                 }
                 return save(&f, c, message: &message)
@@ -205,7 +205,7 @@ struct FormUpdate {
     /// Enter on a field: the next field, or on a walkthrough step's last field, the next step.
     func advance(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
         if f.kind == .walkthrough && f.isOnLastField(c) {
-            if f.step == "decision" || f.step == "disclosure" {
+            if f.step?.records == true {
                 if Walkthrough.next(after: f.step!, f.values) == nil { return save(&f, c, message: &message) }
             }
             return nextStep(&f, c, message: &message)
@@ -218,7 +218,7 @@ struct FormUpdate {
 
     func nextStep(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
         guard f.kind == .walkthrough, let step = f.step, let c else { return [] }
-        if step == "consent", f.values["consent.kind"] == "seek-now" {
+        if step == .consent, f.values["consent.kind"] == "seek-now" {
             f.awaitingConsent = true
             var form = FormState(kind: .consent, caseId: c.id, recordId: nil, isEditing: false,
                                  values: FormCatalog.values(.consent, editing: nil, case: c, user: user.name, now: now))

@@ -17,7 +17,7 @@ enum FormView {
         var focusRange = 0..<0
         let focused = form.focusedField(c)
 
-        if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step) {
+        if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step.rawValue) {
             rows.append(("Step \(text.number) of \(Walkthrough.steps.count) · \(text.title)", 1, .bold))
             for l in Wrap.lines(text.question, width: w - 4) { rows.append((l, 2, .bold)) }
             for l in Wrap.lines("Reminder: \(text.reminder) (Source: \(text.source))", width: w - 4) { rows.append((l, 2, .dim)) }
@@ -108,7 +108,7 @@ enum FormView {
         }
         if form.showHelp {
             var lines: [String] = []
-            if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step) {
+            if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step.rawValue) {
                 lines += [text.help, "", "Source: \(text.source)", ""]
             }
             if let hint = focused?.hint { lines += [hint, ""] }

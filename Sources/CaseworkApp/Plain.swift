@@ -299,11 +299,11 @@ public final class PlainWorkbook {
             guide(step)
             v[fieldId] = try answer(field, current: v[fieldId])
         } else {
-            var step: String? = "concern"
+            var step: WalkthroughStep? = .concern
             while let s = step {
                 guide(s)
                 try fill({ Walkthrough.fields(step: s, $0, case: c) }, &v)
-                if s == "consent", v["consent.kind"] == "seek-now" {
+                if s == .consent, v["consent.kind"] == "seek-now" {
                     say("Record the consent now; the walkthrough then goes on.")
                     _ = try runForm(.consent, in: c, editing: nil)
                     c = try store.viewCase(c.id, by: user.name)
@@ -341,9 +341,9 @@ public final class PlainWorkbook {
     }
 
     /// A step's title, its reminder and where the guidance says so, before its questions.
-    func guide(_ step: String) {
+    func guide(_ step: WalkthroughStep) {
         say()
-        guard let text = guidance.step(step) else { return }
+        guard let text = guidance.step(step.rawValue) else { return }
         say("Step \(text.number) of \(Walkthrough.steps.count) · \(text.title)")
         say("\(text.reminder) (Source: \(text.source))")
     }

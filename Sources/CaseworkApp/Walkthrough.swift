@@ -1,46 +1,54 @@
 import CaseworkCore
 
+/// A step of the walkthrough, by its id in `walkthrough.md` and the guidance resources.
+public enum WalkthroughStep: String, CaseIterable, Codable, Sendable {
+    case concern, purpose, identifiable, consent, lawfulBasis = "lawful-basis", advice, what, whoHow = "who-how", transparency,
+         decision, disclosure
+
+    /// The last two steps record: the decision, and the disclosure that carries it out.
+    public var records: Bool { self == .decision || self == .disclosure }
+}
+
 /// The guided decision of `shared/spec/walkthrough.md`: which fields each
 /// step asks, which step comes next given the answers, and the records the
 /// answers make. Pure.
 public enum Walkthrough {
-    public static let steps = ["concern", "purpose", "identifiable", "consent", "lawful-basis", "advice", "what", "who-how",
-                               "transparency", "decision", "disclosure"]
+    public static let steps = WalkthroughStep.allCases
 
     /// Every field id a step can ask, visible or not (for discarding answers that no longer apply).
-    static let stepFields: [String: [String]] = [
-        "concern": ["concernId", "concern.summary", "concern.category", "concern.riskLevel", "childProtection"],
-        "purpose": ["purpose.legitimate", "purpose.why", "purpose.outcomeSought", "purpose.achievableWithoutSharing"],
-        "identifiable": ["identifiesIndividual"],
-        "consent": ["consent.kind", "consent.id", "consent.reason", "consent.note"],
-        "lawful-basis": ["lawfulBasis", "specialCategory", "specialCategoryCondition", "publicInterest"],
-        "advice": ["advice.sought", "advice.from", "advice.advice", "advice.outcome"],
-        "what": ["items", "wholeFile"],
-        "who-how": ["to.name", "to.role", "to.agency", "method", "recipientIdentityChecked", "restrictions"],
-        "transparency": ["familyInformed", "notInformedReason"],
-        "decision": ["outcome", "rationale"],
-        "disclosure": ["disclosure.when", "recipientAdvisedNoConsent", "disclosure.reasons"],
+    static let stepFields: [WalkthroughStep: [String]] = [
+        .concern: ["concernId", "concern.summary", "concern.category", "concern.riskLevel", "childProtection"],
+        .purpose: ["purpose.legitimate", "purpose.why", "purpose.outcomeSought", "purpose.achievableWithoutSharing"],
+        .identifiable: ["identifiesIndividual"],
+        .consent: ["consent.kind", "consent.id", "consent.reason", "consent.note"],
+        .lawfulBasis: ["lawfulBasis", "specialCategory", "specialCategoryCondition", "publicInterest"],
+        .advice: ["advice.sought", "advice.from", "advice.advice", "advice.outcome"],
+        .what: ["items", "wholeFile"],
+        .whoHow: ["to.name", "to.role", "to.agency", "method", "recipientIdentityChecked", "restrictions"],
+        .transparency: ["familyInformed", "notInformedReason"],
+        .decision: ["outcome", "rationale"],
+        .disclosure: ["disclosure.when", "recipientAdvisedNoConsent", "disclosure.reasons"],
     ]
 
-    public static func next(after step: String, _ v: FormValues) -> String? {
+    public static func next(after step: WalkthroughStep, _ v: FormValues) -> WalkthroughStep? {
         switch step {
-        case "concern": return "purpose"
-        case "purpose": return v["purpose.legitimate"] == "no" ? "decision" : "identifiable"
-        case "identifiable": return v["identifiesIndividual"] == "no" ? "what" : "consent"
-        case "consent": return v["consent.kind"] == "have" ? "advice" : "lawful-basis"
-        case "lawful-basis": return v["lawfulBasis"] == "none" ? "decision" : "advice"
-        case "advice": return "what"
-        case "what": return "who-how"
-        case "who-how": return "transparency"
-        case "transparency": return "decision"
-        case "decision": return ["share", "share-limited"].contains(v["outcome"] ?? "") ? "disclosure" : nil
-        default: return nil
+        case .concern: .purpose
+        case .purpose: v["purpose.legitimate"] == "no" ? .decision : .identifiable
+        case .identifiable: v["identifiesIndividual"] == "no" ? .what : .consent
+        case .consent: v["consent.kind"] == "have" ? .advice : .lawfulBasis
+        case .lawfulBasis: v["lawfulBasis"] == "none" ? .decision : .advice
+        case .advice: .what
+        case .what: .whoHow
+        case .whoHow: .transparency
+        case .transparency: .decision
+        case .decision: ["share", "share-limited"].contains(v["outcome"] ?? "") ? .disclosure : nil
+        case .disclosure: nil
         }
     }
 
     /// The steps the answers lead through, from the first.
-    public static func path(_ v: FormValues) -> [String] {
-        var out = ["concern"]
+    public static func path(_ v: FormValues) -> [WalkthroughStep] {
+        var out: [WalkthroughStep] = [.concern]
         while let n = next(after: out.last!, v), !out.contains(n) { out.append(n) }
         return out
     }
@@ -54,7 +62,7 @@ public enum Walkthrough {
             let ids = stepFields[step] ?? []
             if ids.contains(where: { !(v[$0] ?? "").isEmpty }) {
                 for id in ids { v[id] = nil }
-                cleared.append(guidance.step(step)?.title ?? step)
+                cleared.append(guidance.step(step.rawValue)?.title ?? step.rawValue)
             }
         }
         return cleared
@@ -70,9 +78,9 @@ public enum Walkthrough {
         return c.consents.filter { $0.status == .active && $0.decision != .refused && $0.episodeId == ep }
     }
 
-    public static func fields(step: String, _ v: FormValues, case c: Case) -> [Field] {
+    public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {
         switch step {
-        case "concern":
+        case .concern:
             var f = [Field("concernId", "The concern", .choice(c.concerns.map { Choice($0.id, "\($0.id) \($0.category.label), \($0.riskLevel.label)") }
                                                                  + [Choice("new", "a new concern")]))]
             if v["concernId"] == "new" {
@@ -85,13 +93,13 @@ public enum Walkthrough {
                 f.append(Field("cp.info", "", .info("You do not need consent to share, and should not seek it where asking would put the child or anyone else at greater risk (golden rule 3, 000; 004).")))
             }
             return f
-        case "purpose":
+        case .purpose:
             return [Field.yesNo("purpose.legitimate", "Is there a clear and legitimate purpose for sharing?"),
                     Field("purpose.why", "Why share?"), Field("purpose.outcomeSought", "What outcome do you want?"),
                     Field.yesNo("purpose.achievableWithoutSharing", "Could that be achieved without sharing?")]
-        case "identifiable":
+        case .identifiable:
             return [Field.yesNo("identifiesIndividual", "Does the information identify someone?")]
-        case "consent":
+        case .consent:
             var f: [Field] = []
             if childProtection(v) {
                 f.append(Field("cp.info", "", .info("This concern is child protection: consent is not needed, and seeking it may increase the risk.")))
@@ -119,7 +127,7 @@ public enum Walkthrough {
             }
             f.append(Field("consent.note", "Notes on consent"))
             return f
-        case "lawful-basis":
+        case .lawfulBasis:
             var f = [Field("lawfulBasis", "Lawful basis (UK GDPR)", .choice(
                 [LawfulBasis.publicTask, .legalObligation, .legitimateInterests, .vitalInterests].map { Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) }
                 + [Choice("none", "none: do not share")]), hint: "Public bodies: public task or legal obligation; voluntary and private sector: legitimate interests (000)",
@@ -128,40 +136,38 @@ public enum Walkthrough {
             if v["specialCategory"] == "yes" { f.append(Field("specialCategoryCondition", "Which condition (Art. 9 / DPA 2018 Sch. 1)?", clears: .specialCategoryCondition)) }
             f.append(Field("publicInterest", "Public interest: what might happen if you share, and if you do not?", .multiline(rows: 2)))
             return f
-        case "advice":
+        case .advice:
             var f = [Field.yesNo("advice.sought", "Did you seek advice?")]
             if v["advice.sought"] == "yes" {
                 f += [Field("advice.from", "From whom (role)"), Field("advice.advice", "The advice"), Field("advice.outcome", "The outcome", clears: .advice)]
             }
             return f
-        case "what":
+        case .what:
             return [Field("items", "Items to share, one per line", .multiline(rows: 4), hint: "Start each with fact:, opinion: or historical:"),
                     Field.yesNo("wholeFile", "Are you sharing the whole case file?", hint: "It is rarely needed (004)")]
-        case "who-how":
+        case .whoHow:
             var f = [Field("to.name", "Recipient's name"), Field("to.role", "Their role"), Field("to.agency", "Their agency"),
                      Field.options("method", "How", SharingMethod.self)]
             if v["method"] == "phone" { f.append(Field.yesNo("recipientIdentityChecked", "Did you check their identity and entitlement?")) }
             f.append(Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)))
             return f
-        case "transparency":
+        case .transparency:
             var f = [Field("familyInformed", "Will the child or family be told?", .choice([Choice("yes"), Choice("no"), Choice("later")]))]
             if v["familyInformed"] == "no" || v["familyInformed"] == "later" {
                 f.append(Field("notInformedReason", "Why not (now)?", clears: .notInformedReason))
             }
             return f
-        case "decision":
+        case .decision:
             return [Field("summary", "Your answers", .info(summary(v, c))),
                     Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) }), clears: .outcome),
                     Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale)]
-        case "disclosure":
+        case .disclosure:
             var f = [Field("disclosure.when", "When it happened", .time, hint: "Now, or the time it actually took place")]
             if ["not-sought", "refused"].contains(v["consent.kind"] ?? "") {
                 f += [Field("disclosure.reasons", "Why shared without consent", .multiline(rows: 2)),
                       Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?")]
             }
             return f
-        default:
-            return []
         }
     }
 
@@ -177,12 +183,12 @@ public enum Walkthrough {
 
     /// Answers filled in on arriving at `step`: a decision not to share where there is no purpose or lawful
     /// basis, and the disclosure's time (now) and reasons (from the consent step).
-    public static func prepare(_ step: String, _ v: inout FormValues, now: Timestamp) {
-        if step == "decision", v["outcome"] == nil, v["purpose.legitimate"] == "no" || v["lawfulBasis"] == "none" {
+    public static func prepare(_ step: WalkthroughStep, _ v: inout FormValues, now: Timestamp) {
+        if step == .decision, v["outcome"] == nil, v["purpose.legitimate"] == "no" || v["lawfulBasis"] == "none" {
             v["outcome"] = Outcome.doNotShare.rawValue
         }
-        if step == "disclosure", v["disclosure.when"] == nil { v["disclosure.when"] = now.text }
-        if step == "disclosure", v["disclosure.reasons"] == nil {
+        if step == .disclosure, v["disclosure.when"] == nil { v["disclosure.when"] = now.text }
+        if step == .disclosure, v["disclosure.reasons"] == nil {
             v["disclosure.reasons"] = [v["consent.reason"].map { $0.replacingOccurrences(of: "-", with: " ") }, v["consent.note"]]
                 .compactMap { $0 }.joined(separator: ": ")
         }
@@ -198,7 +204,7 @@ public enum Walkthrough {
     }
 
     /// The step and field that fill `target`, searching the steps in order with the answers given.
-    static func locate(_ target: RecordField, _ v: FormValues, _ c: Case) -> (step: String, field: String)? {
+    static func locate(_ target: RecordField, _ v: FormValues, _ c: Case) -> (step: WalkthroughStep, field: String)? {
         for step in steps {
             if let field = fields(step: step, v, case: c).first(where: { $0.clears == target }) { return (step, field.id) }
         }

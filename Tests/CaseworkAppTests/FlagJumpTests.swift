@@ -76,7 +76,7 @@ struct FlagJumpTests {
                         "\(what): a concern waiting for a decision starts the walkthrough on it")
             } else {
                 let focused = form.focusedField(c)
-                #expect(focused?.clears == target, "\(what): focus on \(form.focusId ?? "nothing") at step \(form.step ?? "-")")
+                #expect(focused?.clears == target, "\(what): focus on \(form.focusId ?? "nothing") at step \(form.step?.rawValue ?? "-")")
                 #expect(App.view(s).cursor != nil, "\(what): the cursor is shown")
             }
             rules.insert(flag.rule)
@@ -98,7 +98,7 @@ struct FlagJumpTests {
         Screens.open(&s, c)
         _ = Screens.apply(&s, App.editRecord(&s, c, flag.recordId, focus: flag.recordField))
         guard case .form(let form) = s.screen else { Issue.record("no form"); return }
-        #expect(form.step == "advice" && form.focusId == "advice.outcome")
+        #expect(form.step == .advice && form.focusId == "advice.outcome")
         let frame = App.view(s)
         #expect(frame.text.contains("Step 6 of 11 · Advice"))
         #expect(frame.cursor.map { frame.line($0.y - 1).contains("> The outcome") } == true, "the cursor in the empty outcome field, under its label")

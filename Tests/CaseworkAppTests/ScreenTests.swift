@@ -78,7 +78,7 @@ struct ScreenTests {
         Screens.check(App.view(s), "case-view-flags")
         Screens.keys(&s, [.enter])
         guard case .form(let form) = s.screen else { Issue.record("no form opened"); return }
-        #expect(form.kind == .walkthrough && form.step == "decision" && form.focusId == "rationale")
+        #expect(form.kind == .walkthrough && form.step == .decision && form.focusId == "rationale")
         let f = App.view(s)
         Screens.check(f, "walkthrough-from-flag")
         #expect(f.cursor?.x == 7, "after the three spaces of the blank rationale")
@@ -199,10 +199,10 @@ struct ScreenTests {
         Screens.keys(&s, [.char("w"), .ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n"), .char("n"), .ctrl("n")])
         Screens.keys(&s, [.char("p")])  // lawful basis: public task
         guard case .form(let f1) = s.screen else { Issue.record("no form at lawful basis"); return }
-        #expect(f1.step == "lawful-basis" && f1.values["lawfulBasis"] == "public-task")
+        #expect(f1.step == .lawfulBasis && f1.values["lawfulBasis"] == "public-task")
         Screens.keys(&s, [.ctrl("b"), .ctrl("b"), .char("n"), .ctrl("n")])  // identifies nobody
         guard case .form(let f2) = s.screen else { Issue.record("no form after going back"); return }
-        #expect(f2.step == "what")
+        #expect(f2.step == .what)
         #expect(f2.values["lawfulBasis"] == nil && f2.values["consent.kind"] == nil)
         #expect(s.message?.text == "Answers that no longer apply were cleared: Consent, Lawful basis")
         #expect(App.view(s).text.contains("Answers that no longer apply were cleared: Consent, Lawful basis"), "said on screen")
@@ -217,7 +217,7 @@ struct ScreenTests {
             var s = Screens.state(Size(width: 80, height: 24))
             Screens.open(&s, Screens.example("recorded-well"))
             Screens.keys(&s, [.char("w"), .ctrl("n")] + keys)
-            guard case .form(let f) = s.screen, f.step == "purpose" else { Issue.record("not on the purpose step"); return (nil, App.view(s)) }
+            guard case .form(let f) = s.screen, f.step == .purpose else { Issue.record("not on the purpose step"); return (nil, App.view(s)) }
             return (f.values["purpose.legitimate"], App.view(s))
         }
         let fresh = purpose([])
