@@ -79,13 +79,18 @@ public enum App {
                 s.screen = .form(form)
             }
             return []
-        case .historyLoaded(let versions):
-            if case .history(var h) = s.screen {
-                h.versions = versions
-                s.screen = .history(h)
-            } else if case .record(var r) = s.screen {
-                r.versions = versions
-                s.screen = .record(r)
+        case .historyLoaded(let caseId, let recordId, let versions):
+            // To the screens showing that record, wherever they are in the stack.
+            for i in s.stack.indices {
+                switch s.stack[i] {
+                case .history(var h) where h.caseId == caseId && h.recordId == recordId:
+                    h.versions = versions
+                    s.stack[i] = .history(h)
+                case .record(var r) where r.caseId == caseId && r.recordId == recordId:
+                    r.versions = versions
+                    s.stack[i] = .record(r)
+                default: break
+                }
             }
             return []
         case .saved(let caseId, let message):

@@ -80,7 +80,7 @@ public final class AppRunner {
                 let flags = try store.flags(FlagQuery(caseId: id, on: state.today), by: me).map(\.flag)
                 return ([.caseLoaded(c, flags)], true)
             case .loadHistory(let caseId, let recordId):
-                return ([.historyLoaded(try store.history(caseId: caseId, recordId: recordId, by: me))], true)
+                return ([.historyLoaded(caseId: caseId, recordId: recordId, try store.history(caseId: caseId, recordId: recordId, by: me))], true)
             case .loadDrafts:
                 let removed = try store.tidyDrafts(now: state.now, by: me)
                 return ([.draftsLoaded(try store.drafts(by: me)), .draftsRemoved(removed)], true)

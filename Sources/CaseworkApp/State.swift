@@ -145,7 +145,8 @@ public enum Msg: Sendable {
     /// The id the store suggests for a new case.
     case newCaseId(String)
     case caseLoaded(Case, [Flag])
-    case historyLoaded([RecordVersion])
+    /// Every version of one record, for the screens showing that record.
+    case historyLoaded(caseId: String, recordId: String, [RecordVersion])
     case draftsLoaded([Draft])
     case saved(caseId: String, message: String)
     case created(caseId: String)

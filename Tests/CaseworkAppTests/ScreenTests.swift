@@ -101,7 +101,9 @@ struct ScreenTests {
         fixed.recipientIdentityChecked = true
         let v2 = RecordVersion(caseId: c.id, recordId: "X2", version: 2, record: .disclosure(fixed), author: "sam.t",
                                at: Timestamp("2026-03-07T08:00:00Z")!, reason: "checked the officer's identity by calling back")
-        _ = App.update(&s, .historyLoaded([v1, v2]))
+        _ = App.update(&s, .historyLoaded(caseId: c.id, recordId: "X1", [v1]))
+        if case .history(let shown) = s.screen { #expect(shown.versions == nil, "another record's history is not shown as this one's") }
+        _ = App.update(&s, .historyLoaded(caseId: c.id, recordId: "X2", [v1, v2]))
         let h = App.view(s)
         Screens.check(h, "history")
         #expect(h.text.contains("Version 2 · 2026-03-07 08:00 · by sam.t"))
