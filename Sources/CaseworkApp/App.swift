@@ -178,8 +178,9 @@ public enum App {
                 return e
             case .report(var r):
                 switch key {
-                case .down, .char("j"): r.scroll += 1
-                case .up, .char("k"): r.scroll = max(0, r.scroll - 1)
+                case .down, .char("j"), .up, .char("k"):
+                    let delta = key == .down || key == .char("j") ? 1 : -1
+                    r.scroll = Scrolling.moved(r.scroll, by: delta, lines: ReportScreen.lines(s, r).count, height: s.size.height - 4)
                 case .escape, .char("q"): return [.pop]
                 default: break
                 }

@@ -47,8 +47,8 @@ enum RecordScreen {
         }
         guard let action = recordKeys.action(for: key) else { return [] }
         switch action {
-        case .up: r.scroll = max(0, r.scroll - 1)
-        case .down: r.scroll += 1
+        case .up, .down:
+            r.scroll = Scrolling.moved(r.scroll, by: action == .up ? -1 : 1, lines: lines(s, r).count, height: s.size.height - 4)
         case .edit:
             guard let c = App.loadedCase(s, r.caseId) else { return [] }
             return App.editRecord(&s, c, r.recordId, focus: nil)
@@ -73,9 +73,9 @@ enum RecordScreen {
         return []
     }
 
-    static func view(_ s: AppState, _ r: RecordState) -> Frame {
-        var f = Chrome.frame(s, title: "\(r.caseId) · \(r.recordId)", hints: recordKeys.hintLine)
-        guard let c = App.loadedCase(s, r.caseId) else { return f }
+    /// What the record screen shows, line by line, at this width.
+    static func lines(_ s: AppState, _ r: RecordState) -> [(String, Style)] {
+        guard let c = App.loadedCase(s, r.caseId) else { return [] }
         let w = s.size.width - 4
         var lines: [(String, Style)] = []
         for (i, l) in PlainCaseView.describe(r.recordId, in: c).enumerated() {
@@ -97,8 +97,15 @@ enum RecordScreen {
                 lines.append(("  Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \($0)" } ?? ""), .dim))
             }
         }
-        let height = s.size.height - 4
-        let first = min(r.scroll, max(0, lines.count - height))
+        return lines
+    }
+
+    static func view(_ s: AppState, _ r: RecordState) -> Frame {
+        var f = Chrome.frame(s, title: "\(r.caseId) · \(r.recordId)", hints: recordKeys.hintLine)
+        guard App.loadedCase(s, r.caseId) != nil else { return f }
+        let w = s.size.width - 4
+        let lines = lines(s, r), height = s.size.height - 4
+        let first = Scrolling.moved(r.scroll, lines: lines.count, height: height)
         for (i, line) in lines.dropFirst(first).prefix(height).enumerated() {
             f.put(line.0, x: 2, y: 2 + i, width: w, style: line.1)
         }
@@ -122,26 +129,25 @@ enum RecordScreen {
 
 enum HistoryScreen {
     static func update(_ s: inout AppState, _ h: inout HistoryState, _ key: Key) -> [Effect] {
+        let page = s.size.height - 5
+        let delta: Int
         switch key {
-        case .up, .char("k"): h.scroll = max(0, h.scroll - 1)
-        case .down, .char("j"): h.scroll += 1
-        case .pageDown: h.scroll += s.size.height - 5
-        case .pageUp: h.scroll = max(0, h.scroll - (s.size.height - 5))
+        case .up, .char("k"): delta = -1
+        case .down, .char("j"): delta = 1
+        case .pageDown: delta = page
+        case .pageUp: delta = -page
         case .escape, .char("q"): return [.pop]
-        default: break
+        default: return []
         }
+        h.scroll = Scrolling.moved(h.scroll, by: delta, lines: lines(s, h).count, height: s.size.height - 4)
         return []
     }
 
-    static func view(_ s: AppState, _ h: HistoryState) -> Frame {
-        var f = Chrome.frame(s, title: "History of \(h.caseId)/\(h.recordId)", hints: "↑/↓ scroll  Esc back")
-        guard let versions = h.versions else {
-            f.put("Loading…", x: 2, y: 2)
-            return f
-        }
+    /// Every version, newest first, line by line at this width.
+    static func lines(_ s: AppState, _ h: HistoryState) -> [(String, Style)] {
         let w = s.size.width - 4
         var lines: [(String, Style)] = []
-        for v in versions.reversed() {
+        for v in (h.versions ?? []).reversed() {
             lines.append(("Version \(v.version) · \(v.at.short) · by \(v.author)", .bold))
             if let why = v.reason { lines += Wrap.lines("Why: \(why)", width: w).map { ($0, Style.plain) } }
             let c = App.loadedCase(s, h.caseId).map { $0.replacing(v.record) }
@@ -150,8 +156,18 @@ enum HistoryScreen {
             }
             lines.append(("", .plain))
         }
-        let height = s.size.height - 4
-        let first = min(h.scroll, max(0, lines.count - height))
+        return lines
+    }
+
+    static func view(_ s: AppState, _ h: HistoryState) -> Frame {
+        var f = Chrome.frame(s, title: "History of \(h.caseId)/\(h.recordId)", hints: "↑/↓ scroll  Esc back")
+        guard h.versions != nil else {
+            f.put("Loading…", x: 2, y: 2)
+            return f
+        }
+        let w = s.size.width - 4
+        let lines = lines(s, h), height = s.size.height - 4
+        let first = Scrolling.moved(h.scroll, lines: lines.count, height: height)
         for (i, line) in lines.dropFirst(first).prefix(height).enumerated() { f.put(line.0, x: 2, y: 2 + i, width: w, style: line.1) }
         f.cursor = Point(x: 2, y: 2)
         return f

@@ -89,12 +89,9 @@ enum QueueScreen {
 }
 
 enum ReportScreen {
-    static func view(_ s: AppState, _ r: ReportState) -> Frame {
-        var f = Chrome.frame(s, title: "Team report", hints: "↑/↓ scroll  Esc back")
-        guard let report = r.report else {
-            f.put("Counting…", x: 2, y: 2)
-            return f
-        }
+    /// The report line by line at this width.
+    static func lines(_ s: AppState, _ r: ReportState) -> [(String, Style)] {
+        guard let report = r.report else { return [] }
         let w = s.size.width
         var lines: [(String, Style)] = []
         lines.append(("Cases: \(report.cases) · open flags: \(report.openFlags)", .bold))
@@ -110,8 +107,18 @@ enum ReportScreen {
             lines += TeamReport.Count.bars(counts, barWidth: max(5, w - labelW - 15), glyph: "█").map { ($0, .plain) }
             if counts.isEmpty { lines.append(("  none", .dim)) }
         }
-        let height = s.size.height - 4
-        for (i, line) in lines.dropFirst(min(r.scroll, max(0, lines.count - height))).prefix(height).enumerated() {
+        return lines
+    }
+
+    static func view(_ s: AppState, _ r: ReportState) -> Frame {
+        var f = Chrome.frame(s, title: "Team report", hints: "↑/↓ scroll  Esc back")
+        guard r.report != nil else {
+            f.put("Counting…", x: 2, y: 2)
+            return f
+        }
+        let w = s.size.width
+        let lines = lines(s, r), height = s.size.height - 4
+        for (i, line) in lines.dropFirst(Scrolling.moved(r.scroll, lines: lines.count, height: height)).prefix(height).enumerated() {
             f.put(line.0, x: 1, y: 2 + i, width: w - 2, style: line.1)
         }
         f.cursor = Point(x: 1, y: 2)

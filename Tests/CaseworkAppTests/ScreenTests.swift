@@ -414,3 +414,31 @@ struct CursorTests {
         expectCursor(empty, on: "2026-03-10 09:30  note on C-0002", "the drafts prompt")
     }
 }
+
+@Suite("Scrolling long screens")
+struct ScrollingTests {
+    @Test("scrolling past the end stops there: the first key back moves the text, on a record and its history")
+    func boundedScroll() {
+        var c = Screens.example("gaps")
+        let long = (1...80).map { "Line \($0) of what the school said" }.joined(separator: "\n")
+        c.notes.append(CaseNote(id: "N9", at: Screens.now, by: "sam.t", kind: .phone, text: long))
+        var s = Screens.state(Size(width: 80, height: 24), cases: [c])
+        Screens.open(&s, c)
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "N9")))
+        Screens.keys(&s, Array(repeating: .down, count: 200))
+        let bottom = App.view(s).text
+        #expect(bottom.contains("Line 80 of what the school said"))
+        Screens.keys(&s, [.up])
+        #expect(App.view(s).text != bottom, "one key up after scrolling past the end moves the text")
+        Screens.keys(&s, Array(repeating: .up, count: 200))
+        #expect(App.view(s).text.contains("Line 1 of what the school said"))
+
+        let v = RecordVersion(caseId: c.id, recordId: "N9", version: 1, record: .note(c.notes.last!), author: "sam.t", at: Screens.now, reason: nil)
+        s.stack.append(.history(HistoryState(caseId: c.id, recordId: "N9")))
+        _ = App.update(&s, .historyLoaded(caseId: c.id, recordId: "N9", [v, v, v]))
+        Screens.keys(&s, Array(repeating: .pageDown, count: 40))
+        let end = App.view(s).text
+        Screens.keys(&s, [.up])
+        #expect(App.view(s).text != end)
+    }
+}
