@@ -163,8 +163,12 @@ struct WorkbookCrashTests {
                                                        ready: { db in try String.fetchAll(db, sql: "SELECT payload FROM draft ORDER BY id") == before.drafts },
                                                        finished: { Date() > end || (try? Self.held(store)).map { $0.drafts.first?.contains("on the phone") == true } == true }).killed
             guard caught else {
+                print("WorkbookCrashTests: no draft write caught in attempt \(attempt); trying again")
+                // Back from the form to the case, back to the list, and quit there (q quits only the list).
                 try t.keys("Escape")
                 try t.wait(for: "FLAGS")
+                try t.keys("Escape")
+                try t.wait(for: "q quit")
                 try t.keys("q")
                 try t.waitUntilDead()
                 // Start again from no drafts.
