@@ -110,16 +110,13 @@ public enum App {
             s.message = Message(problem, isError: true)
             return []
         case .navigated(let n):
-            switch n {
-            case .openForm(let f): s.stack.append(.form(f))
-            case .closeForm: if case .form = s.screen { s.stack.removeLast() }
-            case .pop: if s.stack.count > 1 { s.stack.removeLast() }
-            case .push(let screen): s.stack.append(screen)
-            case .quit: s.quitting = true
-            }
+            navigate(&s, n)
             return []
         case .draftSaved(let d):
             if let i = s.drafts.firstIndex(where: { $0.id == d.id }) { s.drafts[i] = d } else { s.drafts.append(d) }
+            return []
+        case .draftDeleted(let id):
+            s.drafts.removeAll { $0.id == id }
             return []
         case .samplesImported(let n):
             s.message = Message("Loaded \(n) invented sample cases")
@@ -132,104 +129,59 @@ public enum App {
             return update(&s, .saved(caseId: caseId, message: message))
         case .editReady(let caseId, let recordId, let field):
             guard let c = loadedCase(s, caseId) else { return [] }
-            return editRecord(&s, c, recordId, focus: field)
+            return settle(&s, editRecord(s, c, recordId, focus: field))
         case .key(let key):
             // Too small to show anything: only `q` acts (quitting keeps any draft).
             if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return key == .char("q") ? [.quit] : [] }
-            if s.showHelp || isFormHelp(s) {
-                switch key {
-                case .down, .char("j"): s.helpScroll += 1
-                case .up, .char("k"): s.helpScroll = max(0, s.helpScroll - 1)
-                case .pageDown, .char(" "): s.helpScroll += 10
-                case .pageUp: s.helpScroll = max(0, s.helpScroll - 10)
-                default:
-                    s.showHelp = false
-                    if case .form(var form) = s.screen { form.showHelp = false; s.screen = .form(form) }
-                }
+            if let scroll = s.help {
+                // The shared movements (and Space) scroll the help; any other key closes it.
+                let move = key == .char(" ") ? .pageDown : Movement.keys.action(for: key)
+                s.help = move.map { help(s).scrolled(scroll, $0, size: s.size) }
                 return []
             }
-            s.helpScroll = 0
             if key == .ctrl("l") { return [] }
             if key != .tab && key != .escape, case .caseList = s.screen {} else { s.message = nil }
-            switch s.screen {
-            case .caseList(var l):
-                let e = CaseListScreen.update(&s, &l, key)
-                replaceTop(&s, .caseList(l), ifStill: { if case .caseList = $0 { true } else { false } })
-                return e
-            case .caseView(var v):
-                let e = CaseViewScreen.update(&s, &v, key)
-                replaceTop(&s, .caseView(v), ifStill: { if case .caseView(let x) = $0 { x.caseId == v.caseId } else { false } })
-                return e
-            case .record(var r):
-                let e = RecordScreen.update(&s, &r, key)
-                replaceTop(&s, .record(r), ifStill: { if case .record = $0 { true } else { false } })
-                return e
-            case .history(var h):
-                let e = HistoryScreen.update(&s, &h, key)
-                replaceTop(&s, .history(h), ifStill: { if case .history = $0 { true } else { false } })
-                return e
-            case .resume(var r):
-                let e = ResumeScreen.update(&s, &r, key)
-                replaceTop(&s, .resume(r), ifStill: { if case .resume = $0 { true } else { false } })
-                return e
-            case .queue(var q):
-                let e = QueueScreen.update(&s, &q, key)
-                replaceTop(&s, .queue(q), ifStill: { if case .queue = $0 { true } else { false } })
-                return e
-            case .report(var r):
-                switch key {
-                case .down, .char("j"), .up, .char("k"):
-                    let delta = key == .down || key == .char("j") ? 1 : -1
-                    r.scroll = Scrolling.moved(r.scroll, by: delta, lines: ReportScreen.lines(s, r).count, height: s.size.height - 4)
-                case .escape, .char("q"): return [.pop]
-                default: break
-                }
-                s.screen = .report(r)
-                return []
-            case .form(var form):
-                let c = form.caseId.flatMap { loadedCase(s, $0) }
-                var message = s.message
-                let e = FormUpdate(user: s.user, now: s.now, guidance: s.guidance, width: s.size.width).handle(&form, key, c, message: &message)
-                s.message = message
-                s.screen = .form(form)
-                return e
-            }
+            let (screen, effects) = s.screen.update(s, key)
+            s.screen = screen
+            return settle(&s, effects)
         }
     }
 
-    static func isFormHelp(_ s: AppState) -> Bool {
-        if case .form(let f) = s.screen { return f.showHelp }
-        return false
+    /// Makes the changes of screen (and messages, and help) at the head of `effects`, which
+    /// need nothing from the store; returns the rest, from the first that does, for the runner.
+    /// A change after a store effect waits for it: a form whose save fails stays open.
+    static func settle(_ s: inout AppState, _ effects: [Effect]) -> [Effect] {
+        var rest = effects[...]
+        while let e = rest.first, let n = e.navigation {
+            navigate(&s, n)
+            rest.removeFirst()
+        }
+        return Array(rest)
     }
 
-    /// Writes a screen's new state back, unless the key pushed another screen on top.
-    static func replaceTop(_ s: inout AppState, _ screen: Screen, ifStill same: (Screen) -> Bool) {
-        for i in s.stack.indices.reversed() where same(s.stack[i]) {
-            s.stack[i] = screen
-            return
+    static func navigate(_ s: inout AppState, _ n: Navigation) {
+        switch n {
+        case .openForm(let f): s.stack.append(.form(f))
+        case .closeForm: if case .form = s.screen { s.stack.removeLast() }
+        case .pop: if s.stack.count > 1 { s.stack.removeLast() }
+        case .push(let screen): s.stack.append(screen)
+        case .quit: s.quitting = true
+        case .say(let m): s.message = m
+        case .showHelp: s.help = 0
         }
+    }
+
+    /// The help overlay for the screen on top: its keys, then the golden rules (a form's help is its own).
+    static func help(_ s: AppState) -> Overlay {
+        if case .form = s.screen { return Overlay(title: "Help", lines: s.screen.help(s)) }
+        let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
+        return Overlay(title: "Help", lines: ["Keys:"] + s.screen.help(s) + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden)
     }
 
     public static func view(_ s: AppState) -> Frame {
         if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return Chrome.tooSmall(s.size) }
-        var f: Frame
-        var help: [String] = []
-        switch s.screen {
-        case .caseList(let l): f = CaseListScreen.view(s, l); help = caseListKeys.helpLines
-        case .caseView(let v): f = CaseViewScreen.view(s, v); help = caseViewKeys.helpLines
-        case .record(let r): f = RecordScreen.view(s, r); help = recordKeys.helpLines
-        case .history(let h): f = HistoryScreen.view(s, h)
-        case .resume(let r): f = ResumeScreen.view(s, r)
-        case .form(let form): f = FormView.view(s, form)
-        case .queue(let q): f = QueueScreen.view(s, q); help = ["Enter  open the item: record, rule, source, history; R/A/X/S act on it",
-                                                               "s      filter by severity", "p      filter by practitioner", "u      filter by rule", "c      filter by case", "Esc    back"]
-        case .report(let r): f = ReportScreen.view(s, r)
-        }
-        if s.showHelp {
-            let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
-            Chrome.overlay(&f, title: "Help", lines: ["Keys:"] + help + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden,
-                           scroll: s.helpScroll)
-        }
+        var f = s.screen.view(s)
+        if let scroll = s.help { help(s).draw(&f, scroll: scroll) }
         return f
     }
 
@@ -254,10 +206,9 @@ public enum App {
 
     /// Opens the form that changes a saved record, on the step and field that fill `field` if given.
     /// A concern waiting for a decision starts the walkthrough on it.
-    static func editRecord(_ s: inout AppState, _ c: Case, _ id: String, focus field: RecordField?) -> [Effect] {
+    static func editRecord(_ s: AppState, _ c: Case, _ id: String, focus field: RecordField?) -> [Effect] {
         guard let record = c.records.first(where: { $0.id == id }), let kind = FormKind.editing(record) else {
-            s.message = Message("Reviews are changed by a manager's review actions", isError: true)
-            return []
+            return [.say(Message("Reviews are changed by a manager's review actions", isError: true))]
         }
         if case .concern(let k) = record, field == .decision {
             return [.openForm(CaseViewScreen.startWalkthrough(s, c, concern: k.id))]

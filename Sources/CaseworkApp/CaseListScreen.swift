@@ -1,15 +1,19 @@
 import CaseworkCore
 import TerminalKit
 
-enum CaseListAction: Hashable, Sendable { case up, down, top, bottom, pageUp, pageDown, open, search, newCase, mine, flagged, drafts, samples, review, report, help, quit }
+public struct CaseListState: Hashable, Sendable {
+    public var selected = 0
+    /// Typing a search after `/`.
+    public var search: TextBuffer?
+    public var query = ""
+    public var mineOnly = false
+    public var flaggedOnly = false
+    public init() {}
+}
 
-let caseListKeys = KeyMap<CaseListAction>([
-    KeyBinding([.up, .char("k")], .up, "Move up"),
-    KeyBinding([.down, .char("j")], .down, "Move down"),
-    KeyBinding([.char("g"), .home], .top, "First case"),
-    KeyBinding([.char("G"), .end], .bottom, "Last case"),
-    KeyBinding([.pageUp], .pageUp, "Page up"),
-    KeyBinding([.pageDown], .pageDown, "Page down"),
+enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, newCase, mine, flagged, drafts, samples, review, report, help, quit }
+
+let caseListKeys = KeyMap<CaseListAction>(moving: CaseListAction.move, [
     KeyBinding([.enter], .open, "Open the case", hint: "open"),
     KeyBinding([.char("/")], .search, "Search by child's name or case id", hint: "search"),
     KeyBinding([.char("n")], .newCase, "New case", hint: "new"),
@@ -74,12 +78,23 @@ enum CaseListScreen {
         return w.lowerBound < page.query.offset || end > page.query.offset + page.entries.count
     }
 
-    static func update(_ s: inout AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
-        let effects = handle(&s, &l, key)
+    static func update(_ s: AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
+        let effects = handle(s, &l, key)
         return needsLoad(s, l) ? effects + [.loadCases] : effects
     }
 
-    static func handle(_ s: inout AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
+    /// Why a key cannot act now, for the status line and the help.
+    static func disabled(_ s: AppState, _ l: CaseListState, _ action: CaseListAction) -> String? {
+        switch action {
+        case .report where !Access.may(s.user, .teamReport): "Only a manager runs the team report"
+        case .samples where !(s.caseList.isEmptyStore && s.samplesAvailable): "The sample cases load only into an empty store"
+        case .drafts where s.drafts.isEmpty: "No unfinished drafts"
+        case .open where listing(s, l).total == 0: "No case to open"
+        default: nil
+        }
+    }
+
+    static func handle(_ s: AppState, _ l: inout CaseListState, _ key: Key) -> [Effect] {
         if var search = l.search {
             switch key {
             case .enter: l.search = nil
@@ -92,38 +107,32 @@ enum CaseListScreen {
             l.selected = 0
             return []
         }
-        let count = listing(s, l).total
-        let page = max(1, s.size.height - 6)
-        guard let action = caseListKeys.action(for: key) else { return [] }
+        switch caseListKeys.press(key, disabled: { disabled(s, l, $0) }) {
+        case .unbound: return []
+        case .refused(let why): return [.say(Message(why))]
+        case .act(let action): return act(s, &l, action)
+        }
+    }
+
+    static func act(_ s: AppState, _ l: inout CaseListState, _ action: CaseListAction) -> [Effect] {
         switch action {
-        case .up: l.selected = max(0, l.selected - 1)
-        case .down: l.selected = min(max(0, count - 1), l.selected + 1)
-        case .top: l.selected = 0
-        case .bottom: l.selected = max(0, count - 1)
-        case .pageUp: l.selected = max(0, l.selected - page)
-        case .pageDown: l.selected = min(max(0, count - 1), l.selected + page)
+        case .move(let m):
+            l.selected = Selection.moved(l.selected, m, count: listing(s, l).total, page: max(1, s.size.height - 6))
         case .open:
             guard let id = listing(s, l).entry(l.selected)?.summary.id else { return [] }
-            s.stack.append(.caseView(CaseViewState(caseId: id)))
-            return [.loadCase(id)]
+            return [.push(.caseView(CaseViewState(caseId: id))), .loadCase(id)]
         case .search: l.search = TextBuffer(l.query)
         case .newCase:
             return [.startNewCase]
         case .mine: l.mineOnly.toggle(); l.selected = 0
         case .flagged: l.flaggedOnly.toggle(); l.selected = 0
-        case .drafts:
-            if s.drafts.isEmpty { s.message = Message("No unfinished drafts") } else { s.stack.append(.resume(ResumeState(drafts: s.drafts))) }
-        case .samples:
-            guard s.caseList.isEmptyStore, s.samplesAvailable else { return [] }
-            return [.importSamples]
+        case .drafts: return [.push(.resume(ResumeState(drafts: s.drafts)))]
+        case .samples: return [.importSamples]
         case .review:
             let q = QueueState(returnedOnly: s.user.role != .manager)
-            s.stack.append(.queue(q))
-            return [.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)]
-        case .report:
-            s.stack.append(.report(ReportState()))
-            return [.loadReport]
-        case .help: s.showHelp = true
+            return [.push(.queue(q)), .loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)]
+        case .report: return [.push(.report(ReportState())), .loadReport]
+        case .help: return [.showHelp]
         case .quit: return [.quit]
         }
         return []
@@ -132,7 +141,7 @@ enum CaseListScreen {
     static func view(_ s: AppState, _ l: CaseListState) -> Frame {
         let filter = [l.mineOnly ? "mine" : "all cases", l.flaggedOnly ? "with open flags" : nil, l.query.isEmpty ? nil : "matching \"\(l.query)\""]
             .compactMap { $0 }.joined(separator: ", ")
-        var f = Chrome.frame(s, title: "Cases (\(filter))", hints: caseListKeys.hintLine)
+        var f = Chrome.frame(s, title: "Cases (\(filter))", hints: caseListKeys.hintLine { disabled(s, l, $0) })
         let w = s.size.width
         let flagsW = 26, workerW = 12, dateW = w >= 100 ? 16 : 10, idW = 8
         let childW = max(10, w - 2 - idW - workerW - dateW - flagsW - 4)
@@ -166,7 +175,7 @@ enum CaseListScreen {
             f.put("No case matches.", x: 2, y: 3)
             f.cursor = Point(x: 2, y: 3)
         }
-        let first = max(0, min(l.selected - height + 1, max(0, list.total - height)))
+        let first = Selection.firstShown(l.selected, count: list.total, rows: height)
         for i in first..<min(list.total, first + height) {
             guard let e = list.entry(i) else { continue }
             let y = top + i - first

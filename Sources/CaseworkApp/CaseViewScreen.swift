@@ -1,16 +1,26 @@
 import CaseworkCore
 import TerminalKit
 
+public struct CaseViewState: Sendable {
+    public var caseId: String
+    public var loaded: Case?
+    public var flags: [Flag] = []
+    public var selected = 0
+    public var scroll = 0
+    public var flagsFocused = false
+    public var flagSelected = 0
+    /// Choosing what to add (after `a`).
+    public var adding = false
+
+    public init(caseId: String) { self.caseId = caseId }
+}
+
 enum CaseViewAction: Hashable, Sendable {
-    case up, down, top, bottom, open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
+    case move(Movement), open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
          details, history, back, help, handover, signOff
 }
 
-let caseViewKeys = KeyMap<CaseViewAction>([
-    KeyBinding([.up, .char("k")], .up, "Move up"),
-    KeyBinding([.down, .char("j")], .down, "Move down"),
-    KeyBinding([.char("g"), .home], .top, "First line"),
-    KeyBinding([.char("G"), .end], .bottom, "Last line"),
+let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
     KeyBinding([.enter], .open, "Open the record; on a flag, go to the field that clears it", hint: "open"),
     KeyBinding([.tab], .switchPanel, "Switch between the chronology and the flags", hint: "flags"),
     KeyBinding([.char("w")], .walkthrough, "Should I share? Start the walkthrough", hint: "share?"),
@@ -73,58 +83,56 @@ enum CaseViewScreen {
         return App.restoring(f, s)
     }
 
-    static func update(_ s: inout AppState, _ v: inout CaseViewState, _ key: Key) -> [Effect] {
+    /// Why a key cannot act on this case now, for the status line and the help.
+    static func disabled(_ s: AppState, _ v: CaseViewState, _ action: CaseViewAction) -> String? {
+        switch action {
+        case .signOff where s.user.role != .manager: "Only a manager signs off a case"
+        default: nil
+        }
+    }
+
+    static func update(_ s: AppState, _ v: inout CaseViewState, _ key: Key) -> [Effect] {
         guard let c = v.loaded else { return key == .escape ? [.pop] : [] }
         if v.adding {
             v.adding = false
             let map: [Key: CaseViewAction] = [.char("n"): .note, .char("k"): .concern, .char("c"): .consent, .char("o"): .outgoing,
                                               .char("i"): .incoming, .char("p"): .person, .char("e"): .episode, .char("w"): .walkthrough]
             guard let action = map[key] else { return [] }
-            return act(&s, &v, c, action)
+            return act(s, &v, c, action)
         }
-        guard let action = caseViewKeys.action(for: key) else { return [] }
-        return act(&s, &v, c, action)
+        switch caseViewKeys.press(key, disabled: { disabled(s, v, $0) }) {
+        case .unbound: return []
+        case .refused(let why): return [.say(Message(why, isError: true))]
+        case .act(let action): return act(s, &v, c, action)
+        }
     }
 
-    static func act(_ s: inout AppState, _ v: inout CaseViewState, _ c: Case, _ action: CaseViewAction) -> [Effect] {
+    static func act(_ s: AppState, _ v: inout CaseViewState, _ c: Case, _ action: CaseViewAction) -> [Effect] {
         let list = lines(c, v.flags)
         let selectable = list.indices.filter { list[$0].recordId != nil }
         switch action {
-        case .up, .down, .top, .bottom:
+        case .move(let m):
             if v.flagsFocused {
-                let n = v.flags.count
-                switch action {
-                case .up: v.flagSelected = max(0, v.flagSelected - 1)
-                case .down: v.flagSelected = min(max(0, n - 1), v.flagSelected + 1)
-                case .top: v.flagSelected = 0
-                default: v.flagSelected = max(0, n - 1)
-                }
-            } else {
+                v.flagSelected = Selection.moved(v.flagSelected, m, count: v.flags.count, page: 5)
+            } else if !selectable.isEmpty {
                 let pos = selectable.firstIndex(of: v.selected) ?? 0
-                let target: Int
-                switch action {
-                case .up: target = max(0, pos - 1)
-                case .down: target = min(selectable.count - 1, pos + 1)
-                case .top: target = 0
-                default: target = selectable.count - 1
-                }
-                v.selected = selectable.isEmpty ? 0 : selectable[target]
+                v.selected = selectable[Selection.moved(pos, m, count: selectable.count, page: max(1, s.size.height / 2))]
             }
         case .switchPanel:
             v.flagsFocused = !v.flagsFocused && !v.flags.isEmpty
         case .open:
             if v.flagsFocused, v.flagSelected < v.flags.count {
                 let flag = v.flags[v.flagSelected]
-                return App.editRecord(&s, c, flag.recordId, focus: flag.recordField)
+                return App.editRecord(s, c, flag.recordId, focus: flag.recordField)
             }
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
             if let d = c.decision(id), d.outcome == nil || d.rationale.isBlank {
-                return App.editRecord(&s, c, id, focus: nil)
+                return App.editRecord(s, c, id, focus: nil)
             }
-            s.stack.append(.record(RecordState(caseId: c.id, recordId: id)))
+            return [.push(.record(RecordState(caseId: c.id, recordId: id)))]
         case .add:
             v.adding = true
-            s.message = Message("Add: n note · k concern · w decision (walkthrough) · c consent · o shared · i received · p person · e episode")
+            return [.say(Message("Add: n note · k concern · w decision (walkthrough) · c consent · o shared · i received · p person · e episode"))]
         case .walkthrough:
             let concern = v.selected < list.count ? list[v.selected].recordId.flatMap { c.concern($0)?.id } : nil
             return [.openForm(startWalkthrough(s, c, concern: concern))]
@@ -135,18 +143,17 @@ enum CaseViewScreen {
         case .incoming: return [.openForm(openForm(.disclosureIn, s, c))]
         case .person: return [.openForm(openForm(.person, s, c))]
         case .episode: return [.openForm(openForm(.episode, s, c))]
-        case .details: return App.editRecord(&s, c, c.id, focus: nil)
+        case .details: return App.editRecord(s, c, c.id, focus: nil)
         case .history:
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
-            s.stack.append(.history(HistoryState(caseId: c.id, recordId: id)))
-            return [.loadHistory(caseId: c.id, recordId: id)]
+            return [.push(.history(HistoryState(caseId: c.id, recordId: id))), .loadHistory(caseId: c.id, recordId: id)]
         case .back: return [.pop, .loadCases, .loadReturned]
-        case .help: s.showHelp = true
+        case .help: return [.showHelp]
         case .handover: return [.exportHandover(c.id)]
         case .signOff:
             var r = RecordState(caseId: c.id, recordId: c.id)
             r.prompt = ReviewPrompt(action: .signedOff, rule: nil)
-            s.stack.append(.record(r))
+            return [.push(.record(r))]
         }
         return []
     }
@@ -157,7 +164,7 @@ enum CaseViewScreen {
             f.put("Opening \(v.caseId)…", x: 2, y: 2)
             return f
         }
-        var f = Chrome.frame(s, title: "\(c.id) · \(c.child.name)", hints: caseViewKeys.hintLine)
+        var f = Chrome.frame(s, title: "\(c.id) · \(c.child.name)", hints: caseViewKeys.hintLine { disabled(s, v, $0) })
         let w = s.size.width
         var head = "\(c.title) · worker \(c.worker)\(c.team.map { " · \($0)" } ?? "")"
         if let dob = c.child.dateOfBirth { head += " · age \(dob.years(until: s.today))" }
@@ -166,7 +173,7 @@ enum CaseViewScreen {
         let flagRows = v.flags.isEmpty ? 2 : min(max(4, body / 3), v.flags.count * 2 + 1)
         let listRows = body - flagRows - 1
         let list = lines(c, v.flags)
-        let first = max(0, min(v.selected - listRows + 1, max(0, list.count - listRows)))
+        let first = Selection.firstShown(v.selected, count: list.count, rows: listRows)
         for (i, line) in list.enumerated().dropFirst(first).prefix(listRows) {
             let y = 2 + i - first
             let selected = i == v.selected && !v.flagsFocused
@@ -188,7 +195,7 @@ enum CaseViewScreen {
               x: 1, y: panelTop, style: .bold)
         let perFlag = 2
         let shown = max(1, (flagRows - 1) / perFlag)
-        let firstFlag = max(0, min(v.flagSelected - shown + 1, max(0, v.flags.count - shown)))
+        let firstFlag = Selection.firstShown(v.flagSelected, count: v.flags.count, rows: shown)
         for (i, flag) in v.flags.enumerated().dropFirst(firstFlag).prefix(shown) {
             let y = panelTop + 1 + (i - firstFlag) * perFlag
             let selected = v.flagsFocused && i == v.flagSelected

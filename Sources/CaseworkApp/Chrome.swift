@@ -3,7 +3,7 @@ import TerminalKit
 
 /// The parts every screen shares: the title bar (where you are), the key
 /// hints, the status bar (who you are, your open flags, the last message),
-/// the help overlay and the "terminal too small" notice.
+/// and the "terminal too small" notice.
 enum Chrome {
     static let minimum = Size(width: 80, height: 24)
 
@@ -27,6 +27,23 @@ enum Chrome {
         return f
     }
 
+    /// A screen that shows one long text with the scroll keys, or `waiting` until it is loaded.
+    static func textScreen(_ s: AppState, title: String, lines: [(String, Style)]?, scroll: Int, x: Int, waiting: String) -> Frame {
+        var f = frame(s, title: title, hints: scrollKeys.hintLine)
+        if let lines { body(&f, lines, scroll: scroll, x: x) } else { f.put(waiting, x: 2, y: 2) }
+        return f
+    }
+
+    /// A long text between the title and the hints, from `scroll` (never past where its end fills
+    /// the view), `x` columns in; the cursor on its first line shown.
+    static func body(_ f: inout Frame, _ lines: [(String, Style)], scroll: Int, x: Int) {
+        let height = f.size.height - 4
+        for (i, line) in lines.dropFirst(Scrolling.moved(scroll, lines: lines.count, height: height)).prefix(height).enumerated() {
+            f.put(line.0, x: x, y: 2 + i, width: f.size.width - 2 * x, style: line.1)
+        }
+        f.cursor = Point(x: x, y: 2)
+    }
+
     static func tooSmall(_ size: Size) -> Frame {
         var f = Frame(size: size)
         let lines = ["Terminal too small", "Casework needs \(minimum.width)x\(minimum.height); this is \(size.width)x\(size.height).",
@@ -35,28 +52,6 @@ enum Chrome {
             f.put(line, x: 0, y: i)
         }
         return f
-    }
-
-    /// A box over the screen with `lines` (wrapped) from `scroll`; ↑/↓ scroll, any other key closes.
-    static func overlay(_ f: inout Frame, title: String, lines: [String], scroll: Int = 0) {
-        let w = min(f.size.width - 4, 100), x = (f.size.width - w) / 2
-        let body = lines.flatMap { $0.isEmpty ? [""] : Wrap.lines($0, width: w - 4) }
-        let h = min(f.size.height - 4, body.count + 4), y = max(1, (f.size.height - h) / 2)
-        for row in y..<(y + h) {
-            f.put(String(repeating: " ", count: w), x: x, y: row)
-            f.put("|", x: x, y: row)
-            f.put("|", x: x + w - 1, y: row)
-        }
-        f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y)
-        f.put("+" + String(repeating: "-", count: w - 2) + "+", x: x, y: y + h - 1)
-        f.put(" \(title) ", x: x + 2, y: y, style: .bold)
-        let first = max(0, min(scroll, body.count - (h - 4)))
-        for (i, line) in body.dropFirst(first).prefix(h - 4).enumerated() { f.put(line, x: x + 2, y: y + 2 + i, width: w - 4) }
-        let more = body.count > h - 4 ? " ↑/↓ scroll ·" : ""
-        let footer = "\(more) any other key closes "
-        f.put(footer, x: x + w - 2 - DisplayWidth.of(footer), y: y + h - 1, style: .dim)
-        // On the overlay's first line, where a screen reader starts reading it.
-        f.cursor = Point(x: x + 2, y: body.isEmpty ? y : y + 2)
     }
 
     /// "missing 6 check 6 advice 1": the case list's counts, only those above zero.

@@ -111,6 +111,20 @@ let walkthroughKeys = KeyMap<FormAction>([
     KeyBinding([.function(1), .ctrl("g")], .help, "The longer guidance for this step", hint: "guidance"),
 ])
 
+/// A form, or the walkthrough, on top of the case it is about.
+enum FormScreen {
+    static func update(_ s: AppState, _ form: inout FormState, _ key: Key) -> [Effect] {
+        let c = form.caseId.flatMap { App.loadedCase(s, $0) }
+        var message = s.message
+        var effects = FormUpdate(user: s.user, now: s.now, guidance: s.guidance, width: s.size.width).handle(&form, key, c, message: &message)
+        if form.showHelp {
+            form.showHelp = false
+            effects.insert(.showHelp, at: 0)
+        }
+        return message == s.message ? effects : [.say(message)] + effects
+    }
+}
+
 /// What a key does to a form, given the case it is about.
 struct FormUpdate {
     var user: User

@@ -106,16 +106,20 @@ enum FormView {
             f.put(reason.text, x: 1 + used, y: s.size.height - 2, width: w - used - 2)
             f.cursor = Point(x: min(w - 1, 1 + used + reason.cursorPosition(width: 10_000).column), y: s.size.height - 2)
         }
-        if form.showHelp {
-            var lines: [String] = []
-            if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step.rawValue) {
-                lines += [text.help, "", "Source: \(text.source)", ""]
-            }
-            if let hint = focused?.hint { lines += [hint, ""] }
-            lines += ["Keys:"] + keys.helpLines + ["Choices: Space or ←/→ to change", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
-            Chrome.overlay(&f, title: "Help", lines: lines, scroll: s.helpScroll)
-        }
         return f
+    }
+
+    /// The help for the form: the step's guidance and its source, the focused question's hint, the keys.
+    static func help(_ s: AppState, _ form: FormState) -> [String] {
+        let c = form.caseId.flatMap { App.loadedCase(s, $0) }
+        var lines: [String] = []
+        if form.kind == .walkthrough, let step = form.step, let text = s.guidance.step(step.rawValue) {
+            lines += [text.help, "", "Source: \(text.source)", ""]
+        }
+        if let hint = form.focusedField(c)?.hint { lines += [hint, ""] }
+        let keys = form.kind == .walkthrough ? walkthroughKeys : formKeys
+        return lines + ["Keys:"] + keys.helpLines
+            + ["Choices: Space or ←/→ to change; y/n answer a yes/no", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
     }
 
     static func charsSkipped(_ text: String, columns: Int) -> Int {

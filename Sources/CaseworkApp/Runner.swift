@@ -95,7 +95,7 @@ public final class AppRunner {
                 return ([.draftSaved(d)], true)
             case .deleteDraft(let id):
                 try store.deleteDraft(id, by: me)
-                return ([], true)
+                return ([.draftDeleted(id)], true)
             case .importSamples:
                 let mine = samples.map { c -> Case in
                     var c = c
@@ -105,11 +105,8 @@ public final class AppRunner {
                 }
                 _ = try store.importCases(mine, replace: false, by: me)
                 return ([.samplesImported(count: mine.count), .casesLoaded(try store.caseList(CaseListScreen.query(state), by: me))], true)
-            case .quit: return ([.navigated(.quit)], true)
-            case .openForm(let f): return ([.navigated(.openForm(f))], true)
-            case .closeForm: return ([.navigated(.closeForm)], true)
-            case .pop: return ([.navigated(.pop)], true)
-            case .push(let screen): return ([.navigated(.push(screen))], true)
+            case .quit, .openForm, .closeForm, .pop, .push, .say, .showHelp:
+                return (effect.navigation.map { [.navigated($0)] } ?? [], true)
             case .loadQueue(let q, let returnedOnly):
                 return ([.queueLoaded(returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
             case .loadReturned:

@@ -19,9 +19,8 @@ public struct AppState: Sendable {
     public var message: Message?
     /// Invented sample cases are available to load on first run.
     public var samplesAvailable: Bool
-    public var showHelp = false
-    /// How far the help overlay is scrolled.
-    public var helpScroll = 0
+    /// The help overlay for the screen on top, when open: how far it is scrolled.
+    public var help: Int?
     public var quitting = false
 
     public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {
@@ -35,6 +34,8 @@ public struct AppState: Sendable {
         get { stack[stack.count - 1] }
         set { stack[stack.count - 1] = newValue }
     }
+
+    public var showHelp: Bool { help != nil }
 }
 
 /// A line for the status bar: information, or a problem to act on.
@@ -42,95 +43,6 @@ public struct Message: Hashable, Sendable {
     public var text: String
     public var isError: Bool
     public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
-}
-
-/// One screen of the workbook; screens stack, Esc goes back.
-public enum Screen: Sendable {
-    case caseList(CaseListState)
-    case caseView(CaseViewState)
-    case record(RecordState)
-    case history(HistoryState)
-    case form(FormState)
-    case resume(ResumeState)
-    case queue(QueueState)
-    case report(ReportState)
-}
-
-/// The manager's review queue, or a practitioner's returned items.
-public struct QueueState: Sendable {
-    public var returnedOnly: Bool
-    public var items: [FlagEntry]?
-    public var selected = 0
-    public var worker: String?
-    public var severity: Severity?
-    public var rule: String?
-    public var caseId: String?
-    /// Every item before filters, for cycling through the values present.
-    public var unfiltered: [FlagEntry] = []
-    public init(returnedOnly: Bool) { self.returnedOnly = returnedOnly }
-}
-
-public struct ReportState: Sendable {
-    public var report: TeamReport?
-    public var scroll = 0
-}
-
-/// A review action being written: its note, and for an escalation, to whom.
-public struct ReviewPrompt: Sendable {
-    public var action: ReviewAction
-    public var rule: String?
-    public var note = TextBuffer()
-    public var escalateTo: EscalationTarget = .designatedSafeguardingLead
-}
-
-public struct CaseListState: Hashable, Sendable {
-    public var selected = 0
-    /// Typing a search after `/`.
-    public var search: TextBuffer?
-    public var query = ""
-    public var mineOnly = false
-    public var flaggedOnly = false
-    public init() {}
-}
-
-public struct CaseViewState: Sendable {
-    public var caseId: String
-    public var loaded: Case?
-    public var flags: [Flag] = []
-    public var selected = 0
-    public var scroll = 0
-    public var flagsFocused = false
-    public var flagSelected = 0
-    /// Choosing what to add (after `a`).
-    public var adding = false
-
-    public init(caseId: String) { self.caseId = caseId }
-}
-
-public struct RecordState: Sendable {
-    public var caseId: String
-    public var recordId: String
-    public var scroll = 0
-    /// The flag this record was opened for from the queue, if any.
-    public var rule: String?
-    public var versions: [RecordVersion]?
-    public var prompt: ReviewPrompt?
-
-    public init(caseId: String, recordId: String, rule: String? = nil) {
-        self.caseId = caseId; self.recordId = recordId; self.rule = rule
-    }
-}
-
-public struct HistoryState: Sendable {
-    public var caseId: String
-    public var recordId: String
-    public var versions: [RecordVersion]?
-    public var scroll = 0
-}
-
-public struct ResumeState: Hashable, Sendable {
-    public var drafts: [Draft]
-    public var selected = 0
 }
 
 /// What `update` is told.
@@ -158,6 +70,7 @@ public enum Msg: Sendable {
     /// the effects before it succeeded: a form whose save failed stays open).
     case navigated(Navigation)
     case draftSaved(Draft)
+    case draftDeleted(String)
     case samplesImported(count: Int)
     case handoverWritten(path: String)
     /// A manager's review was recorded: the record screen it was made from closes.
@@ -169,6 +82,10 @@ public enum Msg: Sendable {
 /// The changes of screen that effects carry in order.
 public enum Navigation: Sendable {
     case openForm(FormState), closeForm, pop, push(Screen), quit
+    /// A line for the status bar (nil clears it).
+    case say(Message?)
+    /// The help overlay for the screen on top.
+    case showHelp
 }
 
 /// What `update` asks the edge to do: store reads and writes, and quitting.
@@ -194,6 +111,10 @@ public enum Effect: Sendable {
     case pop
     /// A new screen on top.
     case push(Screen)
+    /// A line for the status bar (nil clears it).
+    case say(Message?)
+    /// The help overlay for the screen on top.
+    case showHelp
     case loadQueue(FlagQuery, returnedOnly: Bool)
     case loadReturned
     case loadReport
@@ -202,4 +123,20 @@ public enum Effect: Sendable {
     case raiseFlag(caseId: String, recordId: String, reason: String)
     /// Once the case is loaded, open the form that fixes `recordId` at `field`.
     case editAfterLoad(caseId: String, recordId: String, field: RecordField?)
+}
+
+extension Effect {
+    /// The change of screen this effect is, if it is one.
+    var navigation: Navigation? {
+        switch self {
+        case .openForm(let f): .openForm(f)
+        case .closeForm: .closeForm
+        case .pop: .pop
+        case .push(let screen): .push(screen)
+        case .quit: .quit
+        case .say(let m): .say(m)
+        case .showHelp: .showHelp
+        default: nil
+        }
+    }
 }

@@ -50,9 +50,11 @@ public struct KeyBinding<Action: Hashable & Sendable>: Hashable, Sendable {
     public var help: String
     /// A word or two for the footer hint line; nil keeps it out of the footer.
     public var hint: String?
+    /// How the footer names the keys, when not by the first of them ("↑/↓").
+    public var hintKeys: String?
 
-    public init(_ keys: [Key], _ action: Action, _ help: String, hint: String? = nil) {
-        self.keys = keys; self.action = action; self.help = help; self.hint = hint
+    public init(_ keys: [Key], _ action: Action, _ help: String, hint: String? = nil, hintKeys: String? = nil) {
+        self.keys = keys; self.action = action; self.help = help; self.hint = hint; self.hintKeys = hintKeys
     }
 
     public var label: String { keys.map(\.description).joined(separator: "/") }
@@ -64,18 +66,50 @@ public struct KeyMap<Action: Hashable & Sendable>: Sendable {
 
     public init(_ bindings: [KeyBinding<Action>]) { self.bindings = bindings }
 
+    /// The shared movements (`Movement.keys`), as `wrap` names them, then the screen's own bindings;
+    /// `hint` names the movements in the footer ("↑/↓ scroll").
+    public init(moving wrap: (Movement) -> Action, hint: String? = nil, _ bindings: [KeyBinding<Action>]) {
+        self.init(Movement.keys.bindings.map {
+            KeyBinding($0.keys, wrap($0.action), $0.help, hint: $0.action == .up ? hint : nil, hintKeys: "↑/↓")
+        } + bindings)
+    }
+
     public func action(for key: Key) -> Action? { bindings.first { $0.keys.contains(key) }?.action }
 
-    /// "label  help" lines for the help overlay.
-    public var helpLines: [String] {
-        let width = bindings.map { DisplayWidth.of($0.label) }.max() ?? 0
-        return bindings.map { $0.label + String(repeating: " ", count: max(1, width - DisplayWidth.of($0.label) + 2)) + $0.help }
+    /// What `key` does now: its action, or, when `disabled` gives a reason the action cannot be
+    /// taken (for this user, on this item), that reason to show instead.
+    public func press(_ key: Key, disabled: (Action) -> String? = { _ in nil }) -> KeyPress<Action> {
+        guard let action = action(for: key) else { return .unbound }
+        if let reason = disabled(action) { return .refused(reason) }
+        return .act(action)
     }
 
-    /// The short footer line, e.g. "Enter open  / search  ? help".
-    public var hintLine: String {
-        bindings.compactMap { b in b.hint.map { "\(b.keys.first.map(\.description) ?? "") \($0)" } }.joined(separator: "  ")
+    /// "label  help" lines for the help overlay; a binding not usable now says why.
+    public func helpLines(disabled: (Action) -> String? = { _ in nil }) -> [String] {
+        let width = bindings.map { DisplayWidth.of($0.label) }.max() ?? 0
+        return bindings.map { b in
+            b.label + String(repeating: " ", count: max(1, width - DisplayWidth.of(b.label) + 2)) + b.help
+                + (disabled(b.action).map { " (not now: \($0.prefix(1).lowercased() + $0.dropFirst()))" } ?? "")
+        }
     }
+
+    public var helpLines: [String] { helpLines() }
+
+    /// The short footer line, e.g. "Enter open  / search  ? help", of the bindings usable now.
+    public func hintLine(disabled: (Action) -> String? = { _ in nil }) -> String {
+        bindings.compactMap { b in disabled(b.action) != nil ? nil : b.hint.map { "\(b.hintKeys ?? b.keys.first.map(\.description) ?? "") \($0)" } }
+            .joined(separator: "  ")
+    }
+
+    public var hintLine: String { hintLine() }
+}
+
+/// What a key press comes to on a screen.
+public enum KeyPress<Action: Sendable>: Sendable {
+    case act(Action)
+    /// Bound, but not usable now; the reason is for the status line.
+    case refused(String)
+    case unbound
 }
 
 

@@ -42,12 +42,3 @@ public enum Wrap {
         return out
     }
 }
-
-/// How far a long text is scrolled: never before its start, nor past the point where its end
-/// fills the view, so the key that scrolls back always moves it.
-public enum Scrolling {
-    /// `offset` moved by `delta` lines, for `lines` lines shown `height` at a time.
-    public static func moved(_ offset: Int, by delta: Int = 0, lines: Int, height: Int) -> Int {
-        max(0, min(offset + delta, max(0, lines - height)))
-    }
-}

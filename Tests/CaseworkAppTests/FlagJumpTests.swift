@@ -69,7 +69,7 @@ struct FlagJumpTests {
             guard let target = flag.recordField else { Issue.record("\(what): not a RecordField"); continue }
             var s = Screens.state(Size(width: 80, height: 24), cases: [c])
             Screens.open(&s, c)
-            _ = Screens.apply(&s, App.editRecord(&s, c, flag.recordId, focus: target))
+            _ = Screens.apply(&s, App.editRecord(s, c, flag.recordId, focus: target))
             guard case .form(let form) = s.screen else { Issue.record("\(what): no form opened"); continue }
             if target == .decision {
                 #expect(form.kind == .walkthrough && !form.isEditing && form.values["concernId"] == flag.recordId,
@@ -96,7 +96,7 @@ struct FlagJumpTests {
         guard let flag = Screens.flags(c).first(where: { $0.rule == "advice-outcome-missing" }) else { Issue.record("not raised"); return }
         var s = Screens.state(Size(width: 80, height: 24), cases: [c])
         Screens.open(&s, c)
-        _ = Screens.apply(&s, App.editRecord(&s, c, flag.recordId, focus: flag.recordField))
+        _ = Screens.apply(&s, App.editRecord(s, c, flag.recordId, focus: flag.recordField))
         guard case .form(let form) = s.screen else { Issue.record("no form"); return }
         #expect(form.step == .advice && form.focusId == "advice.outcome")
         let frame = App.view(s)

@@ -112,7 +112,14 @@ struct ReviewScreenTests {
         runner.send(.key(.enter))
         guard case .record(let r) = runner.state.screen else { Issue.record("no record screen"); return }
         #expect(r.recordId == "X1")
-        for k in [Key.char("A")] + "fine".map { Key.char($0) } + [.enter] { runner.send(.key(k)) }
+        // The workbook refuses the key and says why; no prompt opens.
+        runner.send(.key(.char("A")))
+        #expect(runner.state.message?.isError == true)
+        #expect(runner.state.message?.text == "Only a manager reviews")
+        guard case .record(let after) = runner.state.screen else { Issue.record("the record screen closed"); return }
+        #expect(after.prompt == nil)
+        // And the same review asked of the store directly, as a changed client would, is refused there.
+        runner.run([.review(ReviewRequest(caseId: "C-0002", action: .accepted, recordId: "X1", rule: r.rule, note: "fine", escalateTo: nil))])
         #expect(runner.state.message?.isError == true)
         #expect(runner.state.message?.text == "only a manager can accept a flag (you are a worker)")
         #expect(try store.exportCase("C-0002", by: "mia.manager").reviews.isEmpty)

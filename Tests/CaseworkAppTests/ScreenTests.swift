@@ -441,4 +441,56 @@ struct ScrollingTests {
         Screens.keys(&s, [.up])
         #expect(App.view(s).text != end)
     }
+
+    @Test("help on every screen is its key map, shared movements included, and scrolls no further than its end")
+    func helpEverywhere() {
+        let c = Screens.example("gaps")
+        var s = Screens.state(Size(width: 80, height: 24))
+        Screens.open(&s, c)
+        let v = RecordVersion(caseId: c.id, recordId: "X1", version: 1, record: c.records.first { $0.id == "X1" }!, author: "sam.t", at: Screens.now, reason: nil)
+        let screens: [Screen] = [.caseList(CaseListState()), .caseView({ var v = CaseViewState(caseId: c.id); v.loaded = c; return v }()),
+                                 .record(RecordState(caseId: c.id, recordId: "X1")),
+                                 .history({ var h = HistoryState(caseId: c.id, recordId: "X1"); h.versions = [v]; return h }()),
+                                 .resume(ResumeState(drafts: [Draft(id: "C-0002/note/new", caseId: "C-0002", kind: "note", title: "note on C-0002", payload: "{}", updatedAt: Screens.now)])),
+                                 .queue({ var q = QueueState(returnedOnly: false); q.items = []; return q }()),
+                                 .report(ReportState())]
+        for screen in screens {
+            var t = s
+            t.stack.append(screen)
+            Screens.keys(&t, [.char("?")])
+            #expect(t.showHelp, "\(screen) has help on ?")
+            let lines = App.help(t).lines
+            #expect(lines.contains { $0.hasPrefix("↑/k") && $0.hasSuffix("Move up") }, "\(screen)'s help lists the shared movements")
+            Screens.keys(&t, Array(repeating: .down, count: 100))
+            let end = App.view(t).text
+            Screens.keys(&t, [.up])
+            #expect(App.view(t).text != end, "one key up after scrolling the help past its end moves it (\(screen))")
+            Screens.keys(&t, [.char("x")])
+            #expect(!t.showHelp, "any other key closes the help")
+        }
+    }
+
+    @Test("a key a practitioner may not use says why, is not in the footer, and opens nothing", arguments: Screens.sizes)
+    func refusedKeys(size: Size) {
+        let c = Screens.example("gaps")
+        var s = Screens.state(size)
+        s.user = User(name: "sam.t", role: .worker)
+        Screens.open(&s, c)
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: "X1")))
+        let footer = App.view(s).line(size.height - 2)
+        #expect(!footer.contains("R return") && !footer.contains("A accept") && footer.contains("e change"))
+        for key in [Key.char("R"), .char("A"), .char("X"), .char("S")] {
+            Screens.keys(&s, [key])
+            #expect(s.message == Message("Only a manager reviews", isError: true))
+            guard case .record(let r) = s.screen else { Issue.record("the record screen closed"); return }
+            #expect(r.prompt == nil, "no review prompt opens for a practitioner")
+        }
+        Screens.keys(&s, [.char("W")])
+        #expect(s.message == Message("Only a consent can be withdrawn", isError: true))
+        Screens.keys(&s, [.escape, .escape, .char("R")])
+        guard case .caseList = s.screen else { Issue.record("not back at the case list"); return }
+        #expect(s.message == Message("Only a manager runs the team report"))
+        Screens.keys(&s, [.char("?")])
+        #expect(App.help(s).lines.contains { $0.contains("Team report with charts (managers) (not now: only a manager runs the team report)") })
+    }
 }

@@ -120,4 +120,64 @@ struct KeyMapTests {
         #expect(m.helpLines == ["Enter  Open the case", "q      Quit"])
         #expect(m.hintLine == "Enter open")
     }
+
+    @Test("a binding not usable now says why, in the help and when pressed, and leaves the footer")
+    func refusals() {
+        let m = KeyMap<A>([KeyBinding([.enter], .open, "Open the case", hint: "open"), KeyBinding([.char("q")], .quit, "Quit", hint: "quit")])
+        let why = { (a: A) in a == .open ? "No case to open" : nil }
+        guard case .refused("No case to open") = m.press(.enter, disabled: why) else { Issue.record("Enter was not refused"); return }
+        guard case .act(.quit) = m.press(.char("q"), disabled: why) else { Issue.record("q did not act"); return }
+        guard case .unbound = m.press(.char("x"), disabled: why) else { Issue.record("x acted"); return }
+        #expect(m.helpLines(disabled: why) == ["Enter  Open the case (not now: no case to open)", "q      Quit"])
+        #expect(m.hintLine(disabled: why) == "q quit")
+    }
+
+    @Test("every list shares the movement keys, with their help, ahead of its own")
+    func movements() {
+        enum B: Hashable, Sendable { case move(Movement), open }
+        let m = KeyMap<B>(moving: B.move, hint: "scroll", [KeyBinding([.enter], .open, "Open")])
+        #expect(m.action(for: .char("j")) == .move(.down) && m.action(for: .end) == .move(.bottom) && m.action(for: .enter) == .open)
+        #expect(Movement.keys.bindings.allSatisfy { b in m.helpLines.contains { $0.hasPrefix(b.label) && $0.hasSuffix(b.help) } })
+        #expect(m.hintLine == "↑/↓ scroll")
+    }
+}
+
+@Suite("Lists and long texts stop at their ends")
+struct MovementTests {
+    @Test("a selection stays on an item whatever the movement, and on 0 in an empty list")
+    func selection() {
+        #expect(Selection.moved(0, .up, count: 5, page: 3) == 0)
+        #expect(Selection.moved(4, .down, count: 5, page: 3) == 4)
+        #expect(Selection.moved(1, .pageDown, count: 5, page: 3) == 4)
+        #expect(Selection.moved(4, .pageUp, count: 5, page: 3) == 1)
+        #expect(Selection.moved(2, .top, count: 5, page: 3) == 0 && Selection.moved(2, .bottom, count: 5, page: 3) == 4)
+        for move in [Movement.up, .down, .top, .bottom, .pageUp, .pageDown] { #expect(Selection.moved(0, move, count: 0, page: 3) == 0) }
+        #expect(Selection.firstShown(9, count: 10, rows: 4) == 6 && Selection.firstShown(0, count: 10, rows: 4) == 0)
+        #expect(Selection.firstShown(2, count: 3, rows: 10) == 0, "a short list starts at its top")
+    }
+
+    @Test("a long text scrolls no further than where its end fills the view")
+    func scrolling() {
+        var offset = 0
+        for _ in 0..<50 { offset = Scrolling.moved(offset, .down, lines: 30, height: 10) }
+        #expect(offset == 20)
+        #expect(Scrolling.moved(offset, .up, lines: 30, height: 10) == 19, "the first key back moves it")
+        #expect(Scrolling.moved(0, .bottom, lines: 5, height: 10) == 0)
+    }
+
+    @Test("an overlay scrolls within its lines; past the end the first key back moves it; the cursor is on its first line")
+    func overlay() {
+        let o = Overlay(title: "Help", lines: (1...60).map { "Line \($0)" })
+        let size = Size(width: 80, height: 24)
+        var scroll = 0
+        for _ in 0..<100 { scroll = o.scrolled(scroll, .down, size: size) }
+        var f = Frame(size: size)
+        o.draw(&f, scroll: scroll)
+        #expect(f.text.contains("Line 60") && !f.text.contains("Line 1 "))
+        let back = o.scrolled(scroll, .up, size: size)
+        #expect(back == scroll - 1)
+        var g = Frame(size: size)
+        o.draw(&g, scroll: 0)
+        #expect(g.cursor.map { String(g.line($0.y).dropFirst($0.x)).hasPrefix("Line 1") } == true)
+    }
 }
