@@ -48,13 +48,8 @@ extension SQLiteCaseStore {
 
     static func manualFlags(_ db: Database, caseIds: [String], now: Timestamp) throws -> [String: [ManualFlag]] {
         var out: [String: [ManualFlag]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM manualFlag WHERE caseId IN (\(placeholders(caseIds.count)))",
-                                       arguments: StatementArguments(caseIds))
-        while let row = try rows.next() {
-            out[row["caseId"], default: []].append(
-                ManualFlag(recordId: row["recordId"], severity: try Stored.severity(row["severity"], "manualFlag"), reason: row["reason"],
-                           raisedBy: row["raisedBy"], raisedAt: try Stored.time(row["raisedAt"], "manualFlag", "raisedAt")))
-        }
+        let rows = try ManualFlagRecord.filter(caseIds.contains(ManualFlagRecord.Columns.caseId)).fetchCursor(db)
+        while let m = try rows.next() { out[m.caseId, default: []].append(m.flag) }
         return out
     }
 

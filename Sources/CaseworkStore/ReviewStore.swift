@@ -52,7 +52,7 @@ extension SQLiteCaseStore {
                 ON CONFLICT (caseId, recordId, raisedBy) DO UPDATE SET severity = excluded.severity, reason = excluded.reason,
                     raisedAt = excluded.raisedAt
                 """,
-                           arguments: [caseId, recordId, severity.rawValue, reason, w.actor.name, w.now.text])
+                           arguments: [caseId, recordId, severity, reason, w.actor.name, w.now])
             try w.audit(db, .flagRaise, caseId: caseId, recordId: recordId)
             w.touched.insert(caseId)
         }
@@ -96,8 +96,8 @@ extension SQLiteCaseStore {
             _ = try Self.visibleCase(db, caseId, w.actor)
             let c = try Self.loadCase(db, caseId)
             guard let closed = c.closed else { throw StoreError.invalid("case \(caseId) is open; only a closed case can be disposed of") }
-            try db.execute(sql: "INSERT INTO tombstone (caseId, opened, closed, retentionReviewBy, disposedAt, disposedBy, reason) VALUES (?,?,?,?,?,?,?)",
-                           arguments: [caseId, c.opened.description, closed.description, c.retentionReviewBy?.description, w.now.text, w.actor.name, reason])
+            try TombstoneRecord(caseId: caseId, opened: c.opened, closed: closed, retentionReviewBy: c.retentionReviewBy, disposedAt: w.now,
+                                disposedBy: w.actor.name, reason: reason).insert(db)
             // The one audited exception to amend-only: the guard is lifted for this case inside this transaction.
             guard let guardSQL = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'recordVersion_no_delete'") else {
                 throw StoreError.storage("the record-version guard is missing; run `casework check`")
@@ -106,7 +106,7 @@ extension SQLiteCaseStore {
             for table in ["recordVersion", "flag", "manualFlag", "caseMember", "record"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE caseId = ?", arguments: [caseId])
             }
-            try db.execute(sql: "DELETE FROM draft WHERE caseId = ?", arguments: [caseId])
+            _ = try DraftRecord.filter(DraftRecord.Columns.caseId == caseId).deleteAll(db)
             try db.execute(sql: "DELETE FROM caseFile WHERE id = ?", arguments: [caseId])
             try db.execute(sql: guardSQL)
             try w.audit(db, .dispose, caseId: caseId)

@@ -38,14 +38,9 @@ public final class SQLiteCaseStore: CaseStore {
     /// date and its flags in line with the policy and guidance in force.
     /// `sqlTrace` is given every statement run, to read (with its values) only
     /// when wanted: for benchmarks that replay the same SQL elsewhere, never for logs.
-    public init(_ location: StoreLocation, settings: FlagSettings, create: Bool = false, busyTimeout: TimeInterval = 5,
-                clock: @escaping @Sendable () -> Date = { Date() },
-                sqlTrace: (@Sendable (_ sql: () -> String) -> Void)? = nil) throws(StoreError) {
-        self.location = location
-        self.clock = clock
-        self.settings = settings
-        self.engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
-        self.anchor = AuditAnchor(directory: location.configDirectory)
+    public convenience init(_ location: StoreLocation, settings: FlagSettings, create: Bool = false, busyTimeout: TimeInterval = 5,
+                            clock: @escaping @Sendable () -> Date = { Date() },
+                            sqlTrace: (@Sendable (_ sql: () -> String) -> Void)? = nil) throws(StoreError) {
         Protection.restrictNewFiles()
         try Protection.requireSingleUser(location.file)
         if !location.exists {
@@ -57,13 +52,7 @@ public final class SQLiteCaseStore: CaseStore {
         var limitation: Limitation? = location.exists && !Protection.canWrite(location.file) ? .readOnly : nil
         // A -shm or -wal left unwritable by an earlier read-only open must not keep a writable store read-only.
         if location.exists && limitation == nil { Protection.makePrivate(location.file) }
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        config.busyMode = .timeout(busyTimeout)
-        config.prepareDatabase { db in
-            db.add(function: Self.contains)
-            if let sqlTrace { db.trace { if case .statement(let s) = $0 { sqlTrace { s.expandedSQL } } } }
-        }
+        var config = Self.configuration(busyTimeout: busyTimeout, sqlTrace: sqlTrace)
         var opened: (any DatabaseWriter)?
         do {
             if limitation == nil {
@@ -81,7 +70,51 @@ public final class SQLiteCaseStore: CaseStore {
                 let wal = (try? FileManager.default.attributesOfItem(atPath: location.file.path + "-wal")[.size] as? Int) ?? 0
                 opened = try DatabaseQueue(path: wal > 0 ? location.file.path : Self.immutableURI(location.file), configuration: config)
             }
-            guard let opened else { throw StoreError.storage("cannot open \(location.file.path)") }
+        } catch {
+            throw Self.map(error, path: location.file.path)
+        }
+        guard let opened else { throw StoreError.storage("cannot open \(location.file.path)") }
+        try self.init(writer: opened, location: location, settings: settings, limitation: limitation, clock: clock)
+        if limitation == nil { Protection.makePrivate(location.file) }
+    }
+
+    /// A store in memory, gone when it is released: for tests of the store's rules without a file.
+    /// Its audit anchor is kept in `configDirectory`.
+    public static func inMemory(settings: FlagSettings, configDirectory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) -> SQLiteCaseStore {
+        let location = StoreLocation(file: URL(fileURLWithPath: ":memory:"), configDirectory: configDirectory)
+        do {
+            let queue = try DatabaseQueue(configuration: configuration(busyTimeout: 5, sqlTrace: nil))
+            return try SQLiteCaseStore(writer: queue, location: location, settings: settings, limitation: nil, clock: clock)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw map(error, path: location.file.path)
+        }
+    }
+
+    /// Foreign keys on, a busy timeout, and the functions the store's SQL uses.
+    static func configuration(busyTimeout: TimeInterval, sqlTrace: (@Sendable (_ sql: () -> String) -> Void)?) -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.prepareDatabase { db in
+            db.add(function: Self.contains)
+            if let sqlTrace { db.trace { if case .statement(let s) = $0 { sqlTrace { s.expandedSQL } } } }
+        }
+        return config
+    }
+
+    /// The store over a database already open (a file's pool, or a queue in memory): checks it is
+    /// a Casework store this version can read, brings its schema up to date unless `limitation`
+    /// keeps it from being written, and its flags in line with the policy and guidance in force.
+    init(writer opened: any DatabaseWriter, location: StoreLocation, settings: FlagSettings, limitation: Limitation?,
+         clock: @escaping @Sendable () -> Date) throws(StoreError) {
+        self.location = location
+        self.clock = clock
+        self.settings = settings
+        self.engineBox = Mutex(FlagEngine(policy: settings.defaultPolicy, guidance: settings.guidance))
+        self.anchor = AuditAnchor(directory: location.configDirectory)
+        do {
             try opened.read { db in
                 let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
                 if !tables.isEmpty && !tables.contains("grdb_migrations") {
@@ -100,14 +133,10 @@ public final class SQLiteCaseStore: CaseStore {
         } catch {
             throw Self.map(error, path: location.file.path)
         }
-        pool = opened!
+        pool = opened
         self.limitation = limitation
-        guard limitation == nil else {
-            try read { db in try followStoredPolicy(db) }
-            return
-        }
-        Protection.makePrivate(location.file)
         try read { db in try followStoredPolicy(db) }
+        guard limitation == nil else { return }
         if storeId != nil, try read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'flagsFingerprint'") }) != fingerprint {
             _ = try recomputeAll()
         }
@@ -276,10 +305,11 @@ public final class SQLiteCaseStore: CaseStore {
         guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") != nil else {
             throw StoreError.invalid("the store is not initialised: run `casework init` first")
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT role FROM user WHERE name = ?", arguments: [name]),
-              let role = Role(rawValue: row["role"]) else { throw StoreError.notRegistered(user: name) }
-        let teams = try String.fetchAll(db, sql: "SELECT team FROM userTeam WHERE user = ? ORDER BY team", arguments: [name])
-        return User(name: name, role: role, teams: teams)
+        // Hand-written: every request starts here, and the query interface would first read the schema.
+        guard let known = try UserRecord.fetchOne(db, sql: "SELECT * FROM user WHERE name = ?", arguments: [name]) else {
+            throw StoreError.notRegistered(user: name)
+        }
+        return try known.user(db)
     }
 
     /// `Access.canSee` as an SQL condition over rows with `worker` and `team`
@@ -384,8 +414,7 @@ extension SQLiteCaseStore {
                 guard try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'storeId'") == nil else { return nil }
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('storeId', ?), ('created', ?)",
                                arguments: [UUID().uuidString.lowercased(), now.text])
-                try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?, 'manager', ?, ?)",
-                               arguments: [user, now.text, user])
+                try UserRecord(name: user, role: .manager, addedAt: now, addedBy: user).insert(db)
                 let head = try AuditChain.append(db, at: now.text, user: user, action: .initialise)
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('flagBasis', ?)", arguments: [settings.basis.text])
                 try followStoredPolicy(db)
@@ -412,11 +441,10 @@ extension SQLiteCaseStore {
             guard Access.canManageUsers(w.actor) else {
                 throw StoreError.forbidden("only a manager can add users (you are a \(w.actor.role.rawValue))")
             }
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [user.name]) != nil {
+            if try UserRecord.exists(db, key: user.name) {
                 throw StoreError.invalid("user \(user.name) already exists")
             }
-            try db.execute(sql: "INSERT INTO user (name, role, addedAt, addedBy) VALUES (?,?,?,?)",
-                           arguments: [user.name, user.role.rawValue, w.now.text, w.actor.name])
+            try UserRecord(name: user.name, role: user.role, addedAt: w.now, addedBy: w.actor.name).insert(db)
             for team in Set(user.teams) {
                 try db.execute(sql: "INSERT INTO userTeam (user, team) VALUES (?,?)", arguments: [user.name, team])
             }
@@ -427,12 +455,7 @@ extension SQLiteCaseStore {
     public func users(by actor: String) throws(StoreError) -> [User] {
         try read { db in
             _ = try Self.requireUser(db, actor)
-            let rows = try Row.fetchAll(db, sql: "SELECT name, role FROM user ORDER BY name")
-            return try rows.map { row in
-                let name: String = row["name"]
-                let teams = try String.fetchAll(db, sql: "SELECT team FROM userTeam WHERE user = ? ORDER BY team", arguments: [name])
-                return User(name: name, role: try Stored.value(row["role"], Role.init(rawValue:), "user", "role"), teams: teams)
-            }
+            return try UserRecord.order(UserRecord.Columns.name).fetchAll(db).map { try $0.user(db) }
         }
     }
 
@@ -713,25 +736,22 @@ extension SQLiteCaseStore {
         try run {
             try immediate { db in
                 _ = try Self.requireUser(db, actor)
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO draft (user, id, caseId, kind, title, payload, updatedAt) VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [actor, draft.id, draft.caseId, draft.kind, draft.title, draft.payload, draft.updatedAt.text])
+                // Rewritten, a draft is new again: no longer on its last chance.
+                var d = draft
+                d.lastOfferedAt = nil
+                try DraftRecord(user: actor, draft: d).insert(db, onConflict: .replace)
             }
         }
     }
 
     public func drafts(by actor: String) throws(StoreError) -> [Draft] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM draft WHERE user = ? ORDER BY updatedAt DESC", arguments: [actor]).map { row in
-                Draft(id: row["id"], caseId: row["caseId"], kind: row["kind"], title: row["title"], payload: row["payload"],
-                      updatedAt: try Stored.time(row["updatedAt"], "draft", "updatedAt"),
-                      lastOfferedAt: try Stored.optional(row["lastOfferedAt"], Timestamp.init, "draft", "lastOfferedAt"))
-            }
+            try DraftRecord.of(actor).order(DraftRecord.Columns.updatedAt.desc).fetchAll(db).map(\.draft)
         }
     }
 
     public func deleteDraft(_ id: String, by actor: String) throws(StoreError) {
-        try run { try immediate { db in try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ?", arguments: [actor, id]) } }
+        try run { try immediate { db in _ = try DraftRecord.of(actor).filter(DraftRecord.Columns.id == id).deleteAll(db) } }
     }
 
     public func tidyDrafts(before cutoff: Timestamp, now: Timestamp, by actor: String) throws(StoreError) -> Int {
@@ -742,12 +762,12 @@ extension SQLiteCaseStore {
             try immediate { db in
                 var removed = 0
                 for d in stale {
+                    // Only the draft as read: one rewritten meanwhile is kept.
+                    let same = DraftRecord.of(actor).filter(DraftRecord.Columns.id == d.id && DraftRecord.Columns.updatedAt == d.updatedAt)
                     if d.lastOfferedAt != nil {
-                        try db.execute(sql: "DELETE FROM draft WHERE user = ? AND id = ? AND updatedAt = ?", arguments: [actor, d.id, d.updatedAt.text])
-                        removed += db.changesCount
+                        removed += try same.deleteAll(db)
                     } else {
-                        try db.execute(sql: "UPDATE draft SET lastOfferedAt = ? WHERE user = ? AND id = ? AND updatedAt = ?",
-                                       arguments: [now.text, actor, d.id, d.updatedAt.text])
+                        try same.updateAll(db, DraftRecord.Columns.lastOfferedAt.set(to: now))
                     }
                 }
                 return removed
