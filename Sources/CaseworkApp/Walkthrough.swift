@@ -15,21 +15,6 @@ public enum WalkthroughStep: String, CaseIterable, Codable, Sendable {
 public enum Walkthrough {
     public static let steps = WalkthroughStep.allCases
 
-    /// Every field id a step can ask, visible or not (for discarding answers that no longer apply).
-    static let stepFields: [WalkthroughStep: [String]] = [
-        .concern: ["concernId", "concern.summary", "concern.category", "concern.riskLevel", "childProtection"],
-        .purpose: ["purpose.legitimate", "purpose.why", "purpose.outcomeSought", "purpose.achievableWithoutSharing"],
-        .identifiable: ["identifiesIndividual"],
-        .consent: ["consent.kind", "consent.id", "consent.reason", "consent.note"],
-        .lawfulBasis: ["lawfulBasis", "specialCategory", "specialCategoryCondition", "publicInterest"],
-        .advice: ["advice.sought", "advice.from", "advice.advice", "advice.outcome"],
-        .what: ["items", "wholeFile"],
-        .whoHow: ["to.name", "to.role", "to.agency", "method", "recipientIdentityChecked", "restrictions"],
-        .transparency: ["familyInformed", "notInformedReason"],
-        .decision: ["outcome", "rationale"],
-        .disclosure: ["disclosure.when", "recipientAdvisedNoConsent", "disclosure.reasons"],
-    ]
-
     public static func next(after step: WalkthroughStep, _ v: FormValues) -> WalkthroughStep? {
         switch step {
         case .concern: .purpose
@@ -59,7 +44,7 @@ public enum Walkthrough {
         let onPath = Set(path(v))
         var cleared: [String] = []
         for step in steps where !onPath.contains(step) {
-            let ids = stepFields[step] ?? []
+            let ids = WalkthroughForm.questions(step, nil).map(\.id)
             if ids.contains(where: { !(v[$0] ?? "").isEmpty }) {
                 for id in ids { v[id] = nil }
                 cleared.append(guidance.step(step.rawValue)?.title ?? step.rawValue)
@@ -79,96 +64,7 @@ public enum Walkthrough {
     }
 
     public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {
-        switch step {
-        case .concern:
-            var f = [Field("concernId", "The concern", .choice(c.concerns.map { Choice($0.id, "\($0.id) \($0.category.label), \($0.riskLevel.label)") }
-                                                                 + [Choice("new", "a new concern")]))]
-            if v["concernId"] == "new" {
-                f += [Field("concern.summary", "What worries you", .multiline(rows: 2)),
-                      Field("concern.category", "Category", .choice(ConcernCategory.allCases.map { Choice($0.rawValue, $0.label) })),
-                      Field("concern.riskLevel", "Level of risk", .choice(RiskLevel.allCases.map { Choice($0.rawValue, $0.label) }))]
-            }
-            f.append(Field.yesNo("childProtection", "Is the child suffering, or likely to suffer, significant harm?"))
-            if childProtection(v) {
-                f.append(Field("cp.info", "", .info("You do not need consent to share, and should not seek it where asking would put the child or anyone else at greater risk (golden rule 3, 000; 004).")))
-            }
-            return f
-        case .purpose:
-            return [Field.yesNo("purpose.legitimate", "Is there a clear and legitimate purpose for sharing?"),
-                    Field("purpose.why", "Why share?"), Field("purpose.outcomeSought", "What outcome do you want?"),
-                    Field.yesNo("purpose.achievableWithoutSharing", "Could that be achieved without sharing?")]
-        case .identifiable:
-            return [Field.yesNo("identifiesIndividual", "Does the information identify someone?")]
-        case .consent:
-            var f: [Field] = []
-            if childProtection(v) {
-                f.append(Field("cp.info", "", .info("This concern is child protection: consent is not needed, and seeking it may increase the risk.")))
-            }
-            f.append(Field("consent.kind", "Consent", .choice([Choice("have", "have consent"), Choice("not-sought", "not sought"),
-                                                              Choice("refused", "refused"), Choice("seek-now", "seek it now")])))
-            switch v["consent.kind"] {
-            case "have":
-                let usable = usableConsents(c)
-                f.append(Field("consent.id", "Which consent", .choice(usable.map { k in
-                    Choice(k.id, "\(k.id) recipients: \(k.scope.recipients.isEmpty ? "none named" : k.scope.recipients.joined(separator: ", "))")
-                })))
-                let others = c.consents.filter { k in !usable.contains(k) }.map { k in
-                    "\(k.id) not offered: " + (k.decision == .refused ? "refused" : k.status != .active ? k.status.rawValue : "from episode \(k.episodeId)")
-                }
-                if !others.isEmpty { f.append(Field("consent.others", "", .info(others.joined(separator: "; ")))) }
-            case "not-sought":
-                f.append(Field("consent.reason", "Why not sought", .choice(NotSoughtReason.allCases.filter { $0 != .notIdentifying }.map {
-                    Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) })))
-            case "refused":
-                f.append(Field("consent.info", "", .info("A refusal is recorded and does not end the question: you may still share where the law allows (002).")))
-            case "seek-now":
-                f.append(Field("consent.info", "", .info("Ctrl-N opens the consent form; you come back here when it is saved.")))
-            default: break
-            }
-            f.append(Field("consent.note", "Notes on consent"))
-            return f
-        case .lawfulBasis:
-            var f = [Field("lawfulBasis", "Lawful basis (UK GDPR)", .choice(
-                [LawfulBasis.publicTask, .legalObligation, .legitimateInterests, .vitalInterests].map { Choice($0.rawValue, $0.rawValue.replacingOccurrences(of: "-", with: " ")) }
-                + [Choice("none", "none: do not share")]), hint: "Public bodies: public task or legal obligation; voluntary and private sector: legitimate interests (000)",
-                clears: .lawfulBasis),
-                     Field.yesNo("specialCategory", "Is any of it special category (health, sexual life, ethnicity, religion...)?")]
-            if v["specialCategory"] == "yes" { f.append(Field("specialCategoryCondition", "Which condition (Art. 9 / DPA 2018 Sch. 1)?", clears: .specialCategoryCondition)) }
-            f.append(Field("publicInterest", "Public interest: what might happen if you share, and if you do not?", .multiline(rows: 2)))
-            return f
-        case .advice:
-            var f = [Field.yesNo("advice.sought", "Did you seek advice?")]
-            if v["advice.sought"] == "yes" {
-                f += [Field("advice.from", "From whom (role)"), Field("advice.advice", "The advice"), Field("advice.outcome", "The outcome", clears: .advice)]
-            }
-            return f
-        case .what:
-            return [Field("items", "Items to share, one per line", .multiline(rows: 4), hint: "Start each with fact:, opinion: or historical:"),
-                    Field.yesNo("wholeFile", "Are you sharing the whole case file?", hint: "It is rarely needed (004)")]
-        case .whoHow:
-            var f = [Field("to.name", "Recipient's name"), Field("to.role", "Their role"), Field("to.agency", "Their agency"),
-                     Field.options("method", "How", SharingMethod.self)]
-            if v["method"] == "phone" { f.append(Field.yesNo("recipientIdentityChecked", "Did you check their identity and entitlement?")) }
-            f.append(Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)))
-            return f
-        case .transparency:
-            var f = [Field("familyInformed", "Will the child or family be told?", .choice([Choice("yes"), Choice("no"), Choice("later")]))]
-            if v["familyInformed"] == "no" || v["familyInformed"] == "later" {
-                f.append(Field("notInformedReason", "Why not (now)?", clears: .notInformedReason))
-            }
-            return f
-        case .decision:
-            return [Field("summary", "Your answers", .info(summary(v, c))),
-                    Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) }), clears: .outcome),
-                    Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale)]
-        case .disclosure:
-            var f = [Field("disclosure.when", "When it happened", .time, hint: "Now, or the time it actually took place")]
-            if ["not-sought", "refused"].contains(v["consent.kind"] ?? "") {
-                f += [Field("disclosure.reasons", "Why shared without consent", .multiline(rows: 2)),
-                      Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?")]
-            }
-            return f
-        }
+        FormSpec(fields: WalkthroughForm.questions(step, c), blank: { _ in WalkthroughAnswers() }).shown(v, c)
     }
 
     /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection.
@@ -231,25 +127,7 @@ public enum Walkthrough {
 
     /// Answers to fill in when reopening a saved decision.
     public static func values(from d: SharingDecision, in c: Case) -> FormValues {
-        var v: FormValues = ["concernId": d.concernId ?? "", "purpose.why": d.purpose.why ?? "", "purpose.outcomeSought": d.purpose.outcomeSought ?? "",
-                             "purpose.achievableWithoutSharing": yesNo(d.purpose.achievableWithoutSharing),
-                             "identifiesIndividual": yesNo(d.identifiesIndividual), "outcome": d.outcome?.rawValue ?? "",
-                             "rationale": d.rationale ?? "", "familyInformed": d.familyInformed?.rawValue ?? "",
-                             "notInformedReason": d.notInformedReason ?? "", "specialCategory": yesNo(d.specialCategory),
-                             "specialCategoryCondition": d.specialCategoryCondition ?? "", "publicInterest": d.publicInterest ?? ""]
-        if let k = d.concernId.flatMap({ c.concern($0) }) { v["childProtection"] = yesNo(k.childProtection) }
-        if d.purpose.why != nil { v["purpose.legitimate"] = "yes" }
-        if let p = d.consentPosition {
-            v["consent.kind"] = p.kind.rawValue
-            v["consent.id"] = p.consentId ?? ""
-            v["consent.reason"] = p.reason?.rawValue ?? ""
-            v["consent.note"] = p.note ?? ""
-        }
-        if let b = d.lawfulBasis, b != .consent { v["lawfulBasis"] = b.rawValue }
-        if let a = d.advice.first {
-            v["advice.sought"] = "yes"; v["advice.from"] = a.from; v["advice.advice"] = a.advice ?? ""; v["advice.outcome"] = a.outcome ?? ""
-        }
-        return v.filter { !$0.value.isEmpty }
+        WalkthroughForm.spec(c).values(WalkthroughAnswers(d, in: c), FormContext(case: c, user: d.decidedBy, now: d.decidedAt))
     }
 
     /// The decision (and, for a completed decision to share with a rationale,
@@ -257,73 +135,69 @@ public enum Walkthrough {
     /// `complete` false keeps the outcome empty: a draft.
     public static func build(_ v: FormValues, case c: Case, decisionId: String, user: User, now: Timestamp,
                              complete: Bool) throws(FormProblem) -> [CaseRecord] {
+        let a = try WalkthroughForm.spec(c).build(v, editing: nil, FormContext(case: c, user: user.name, now: now))
+        return try records(a, case: c, decisionId: decisionId, user: user, now: now, complete: complete)
+    }
+
+    /// The records the answers make: what spans the questions (a new concern made whole or not at all,
+    /// consent as the lawful basis, no sharing without one, the disclosure that carries out a decision to share).
+    static func records(_ a: WalkthroughAnswers, case c: Case, decisionId: String, user: User, now: Timestamp,
+                        complete: Bool) throws(FormProblem) -> [CaseRecord] {
         var out: [CaseRecord] = []
-        var concernId = v.text("concernId")
+        var concernId = a.concernId
         if concernId == "new" {
-            if let cat = v.choice("concern.category", ConcernCategory.self), let risk = v.choice("concern.riskLevel", RiskLevel.self),
-               let summary = v.text("concern.summary") {
+            if let cat = a.newConcernCategory, let risk = a.newConcernRisk, let summary = a.newConcernSummary {
                 let id = nextId("K", in: c)
                 out.append(.concern(Concern(id: id, recorded: now, summary: summary, category: cat, riskLevel: risk,
-                                            childProtection: childProtection(v))))
+                                            childProtection: a.childProtection == true)))
                 concernId = id
             } else if complete {
                 throw FormProblem("concern.summary", "describe the new concern, its category and level of risk")
             } else {
                 concernId = nil
             }
-        } else if let id = concernId, var k = c.concern(id), let cp = v.bool("childProtection"), k.childProtection != cp {
+        } else if let id = concernId, var k = c.concern(id), let cp = a.childProtection, k.childProtection != cp {
             k.childProtection = cp
             out.append(.concern(k))
         }
-        let consentKind = v.choice("consent.kind", ConsentPositionKind.self)
+        let consentKind = a.consentKind.flatMap(ConsentPositionKind.init(rawValue:))
         var position: ConsentPosition?
-        if v["identifiesIndividual"] == "no" {
-            position = ConsentPosition(kind: .notNeeded, reason: .notIdentifying, note: v.text("consent.note"))
+        if a.identifiesIndividual == false {
+            position = ConsentPosition(kind: .notNeeded, reason: .notIdentifying, note: a.consentNote)
         } else if let consentKind {
-            position = ConsentPosition(kind: consentKind, consentId: consentKind == .have ? v.text("consent.id") : nil,
-                                       reason: consentKind == .notSought ? v.choice("consent.reason", NotSoughtReason.self) : nil,
-                                       note: v.text("consent.note"))
-        }
-        var lawful: LawfulBasis? = v.choice("lawfulBasis", LawfulBasis.self)
-        if consentKind == .have { lawful = .consent }
-        var outcome = complete ? v.choice("outcome", Outcome.self) : nil
-        if complete && outcome == nil { throw FormProblem("outcome", "choose share, share limited or do not share") }
-        if complete, v["lawfulBasis"] == "none", outcome?.isShare == true {
-            throw FormProblem("outcome", "with no lawful basis the decision is do not share (001 flowchart)")
-        }
-        if !complete { outcome = nil }
-        var advice: [AdviceEntry] = []
-        if v["advice.sought"] == "yes" {
-            advice.append(AdviceEntry(from: v.text("advice.from") ?? "not recorded", at: now, advice: v.text("advice.advice"),
-                                      outcome: v.text("advice.outcome")))
+            position = ConsentPosition(kind: consentKind, consentId: consentKind == .have ? a.consentId : nil,
+                                       reason: consentKind == .notSought ? a.consentReason : nil, note: a.consentNote)
         }
         let existing = c.decision(decisionId)
+        // With consent had, the basis step is not asked: the basis recorded stays (consent does not choose it, 000), or is consent.
+        var lawful = a.lawfulBasis.flatMap(LawfulBasis.init(rawValue:))
+        if consentKind == .have { lawful = lawful ?? existing?.lawfulBasis ?? .consent }
+        let outcome = complete ? a.outcome : nil
+        if complete && outcome == nil { throw FormProblem("outcome", "choose share, share limited or do not share") }
+        if complete, a.lawfulBasis == "none", outcome?.isShare == true {
+            throw FormProblem("outcome", "with no lawful basis the decision is do not share (001 flowchart)")
+        }
+        let advice = a.adviceSought == true ? [AdviceEntry(from: a.adviceFrom ?? "not recorded", at: now, advice: a.advice, outcome: a.adviceOutcome)] : []
         let decision = SharingDecision(
             id: decisionId, concernId: concernId, episodeId: existing?.episodeId ?? episodeId(c), decidedAt: existing?.decidedAt ?? now,
-            decidedBy: existing?.decidedBy ?? user.name,
-            purpose: Purpose(why: v.text("purpose.why"), outcomeSought: v.text("purpose.outcomeSought"),
-                             achievableWithoutSharing: v.bool("purpose.achievableWithoutSharing")),
-            identifiesIndividual: v.bool("identifiesIndividual"), consentPosition: position, lawfulBasis: lawful,
-            specialCategory: v.bool("specialCategory"), specialCategoryCondition: v.text("specialCategoryCondition"),
-            publicInterest: v.text("publicInterest"), outcome: outcome, rationale: v.text("rationale"),
-            familyInformed: v.choice("familyInformed", FamilyInformed.self), notInformedReason: v.text("notInformedReason"), advice: advice)
+            decidedBy: existing?.decidedBy ?? user.name, purpose: a.purpose, identifiesIndividual: a.identifiesIndividual,
+            consentPosition: position, lawfulBasis: lawful, specialCategory: a.specialCategory,
+            specialCategoryCondition: a.specialCategoryCondition, publicInterest: a.publicInterest, outcome: outcome, rationale: a.rationale,
+            familyInformed: a.familyInformed, notInformedReason: a.notInformedReason, advice: advice)
         out.append(.decision(decision))
-        if complete, let o = outcome, o.isShare, v.text("rationale") != nil, !c.disclosures.contains(where: { $0.decisionId == decisionId }) {
+        if complete, let o = outcome, o.isShare, a.rationale != nil, !c.disclosures.contains(where: { $0.decisionId == decisionId }) {
             let without = consentKind == .notSought || consentKind == .refused
-            let method = v.choice("method", SharingMethod.self)
-            let casePlusDecision = c.replacing(.decision(decision))
             out.append(.disclosure(Disclosure(
-                id: nextId("X", in: casePlusDecision), direction: .outgoing, decisionId: decisionId,
-                when: try v.time("disclosure.when") ?? now, by: user.name,
-                to: Party(name: v.text("to.name"), role: v.text("to.role"), agency: v.text("to.agency")), method: method,
-                recipientIdentityChecked: method == .phone ? v.bool("recipientIdentityChecked") : nil,
-                items: ItemsText.parse(v["items"] ?? ""), wholeFile: v.bool("wholeFile"),
+                id: nextId("X", in: c.replacing(.decision(decision))), direction: .outgoing, decisionId: decisionId,
+                when: a.disclosureWhen ?? now, by: user.name, to: a.to, method: a.method,
+                recipientIdentityChecked: a.method == .phone ? a.recipientIdentityChecked : nil,
+                items: a.items, wholeFile: a.wholeFile,
                 consentStatus: consentKind == .have ? .withConsent : consentKind == .refused ? .refused : consentKind == .notSought ? .notSought : nil,
-                consentId: consentKind == .have ? v.text("consent.id") : nil,
-                reasons: without ? (v.text("disclosure.reasons") ?? v.text("consent.note")) : nil,
+                consentId: consentKind == .have ? a.consentId : nil,
+                reasons: without ? (a.disclosureReasons ?? a.consentNote) : nil,
                 lawfulBasis: without ? lawful : nil,
-                recipientAdvisedNoConsent: without ? v.bool("recipientAdvisedNoConsent") : nil,
-                restrictions: v.lines("restrictions"), scheme: .none)))
+                recipientAdvisedNoConsent: without ? a.recipientAdvisedNoConsent : nil,
+                restrictions: a.restrictions, scheme: .none)))
         }
         return out
     }
