@@ -64,7 +64,7 @@ public enum Walkthrough {
     }
 
     public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {
-        FormSpec(fields: WalkthroughForm.questions(step, c), blank: { _ in WalkthroughAnswers() }).shown(v, c)
+        FormSpec(fields: WalkthroughForm.questions(step, c), blank: WalkthroughAnswers.init).shown(v, c)
     }
 
     /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection.
@@ -135,7 +135,9 @@ public enum Walkthrough {
     /// `complete` false keeps the outcome empty: a draft.
     public static func build(_ v: FormValues, case c: Case, decisionId: String, user: User, now: Timestamp,
                              complete: Bool) throws(FormProblem) -> [CaseRecord] {
-        let a = try WalkthroughForm.spec(c).build(v, editing: nil, FormContext(case: c, user: user.name, now: now))
+        // From the saved decision, if any, so what no question asks is kept.
+        let saved = c.decision(decisionId).map { WalkthroughAnswers($0, in: c) }
+        let a = try WalkthroughForm.spec(c).build(v, editing: saved, FormContext(case: c, user: user.name, now: now))
         return try records(a, case: c, decisionId: decisionId, user: user, now: now, complete: complete)
     }
 
@@ -162,7 +164,7 @@ public enum Walkthrough {
         }
         let consentKind = a.consentKind.flatMap(ConsentPositionKind.init(rawValue:))
         var position: ConsentPosition?
-        if a.identifiesIndividual == false {
+        if a.decision.identifiesIndividual == false {
             position = ConsentPosition(kind: .notNeeded, reason: .notIdentifying, note: a.consentNote)
         } else if let consentKind {
             position = ConsentPosition(kind: consentKind, consentId: consentKind == .have ? a.consentId : nil,
@@ -172,32 +174,37 @@ public enum Walkthrough {
         // With consent had, the basis step is not asked: the basis recorded stays (consent does not choose it, 000), or is consent.
         var lawful = a.lawfulBasis.flatMap(LawfulBasis.init(rawValue:))
         if consentKind == .have { lawful = lawful ?? existing?.lawfulBasis ?? .consent }
-        let outcome = complete ? a.outcome : nil
+        let outcome = complete ? a.decision.outcome : nil
         if complete && outcome == nil { throw FormProblem("outcome", "choose share, share limited or do not share") }
         if complete, a.lawfulBasis == "none", outcome?.isShare == true {
             throw FormProblem("outcome", "with no lawful basis the decision is do not share (001 flowchart)")
         }
-        let advice = a.adviceSought == true ? [AdviceEntry(from: a.adviceFrom ?? "not recorded", at: now, advice: a.advice, outcome: a.adviceOutcome)] : []
-        let decision = SharingDecision(
-            id: decisionId, concernId: concernId, episodeId: existing?.episodeId ?? episodeId(c), decidedAt: existing?.decidedAt ?? now,
-            decidedBy: existing?.decidedBy ?? user.name, purpose: a.purpose, identifiesIndividual: a.identifiesIndividual,
-            consentPosition: position, lawfulBasis: lawful, specialCategory: a.specialCategory,
-            specialCategoryCondition: a.specialCategoryCondition, publicInterest: a.publicInterest, outcome: outcome, rationale: a.rationale,
-            familyInformed: a.familyInformed, notInformedReason: a.notInformedReason, advice: advice)
+        var decision = a.decision
+        decision.id = decisionId
+        decision.concernId = concernId
+        decision.episodeId = existing?.episodeId ?? episodeId(c)
+        decision.decidedAt = existing?.decidedAt ?? now
+        decision.decidedBy = existing?.decidedBy ?? user.name
+        decision.consentPosition = position
+        decision.lawfulBasis = lawful
+        decision.outcome = outcome
+        decision.advice = a.adviceSought == true ? [AdviceEntry(from: a.adviceFrom ?? "not recorded", at: now, advice: a.advice, outcome: a.adviceOutcome)] : []
         out.append(.decision(decision))
-        if complete, let o = outcome, o.isShare, a.rationale != nil, !c.disclosures.contains(where: { $0.decisionId == decisionId }) {
+        if complete, let o = outcome, o.isShare, decision.rationale != nil, !c.disclosures.contains(where: { $0.decisionId == decisionId }) {
             let without = consentKind == .notSought || consentKind == .refused
-            out.append(.disclosure(Disclosure(
-                id: nextId("X", in: c.replacing(.decision(decision))), direction: .outgoing, decisionId: decisionId,
-                when: a.disclosureWhen ?? now, by: user.name, to: a.to, method: a.method,
-                recipientIdentityChecked: a.method == .phone ? a.recipientIdentityChecked : nil,
-                items: a.items, wholeFile: a.wholeFile,
-                consentStatus: consentKind == .have ? .withConsent : consentKind == .refused ? .refused : consentKind == .notSought ? .notSought : nil,
-                consentId: consentKind == .have ? a.consentId : nil,
-                reasons: without ? (a.disclosureReasons ?? a.consentNote) : nil,
-                lawfulBasis: without ? lawful : nil,
-                recipientAdvisedNoConsent: without ? a.recipientAdvisedNoConsent : nil,
-                restrictions: a.restrictions, scheme: .none)))
+            var x = a.disclosure
+            x.id = nextId("X", in: c.replacing(.decision(decision)))
+            x.direction = .outgoing
+            x.decisionId = decisionId
+            x.when = x.when ?? now
+            x.by = user.name
+            if x.method != .phone { x.recipientIdentityChecked = nil }
+            x.consentStatus = consentKind == .have ? .withConsent : consentKind == .refused ? .refused : consentKind == .notSought ? .notSought : nil
+            x.consentId = consentKind == .have ? a.consentId : nil
+            x.reasons = without ? (x.reasons ?? a.consentNote) : nil
+            x.lawfulBasis = without ? lawful : nil
+            if !without { x.recipientAdvisedNoConsent = nil }
+            out.append(.disclosure(x))
         }
         return out
     }

@@ -1,8 +1,12 @@
 import CaseworkCore
 
-/// The walkthrough's answers as one typed value: what each question fills, before the decision,
-/// a new or changed concern and the disclosure are made from it (`Walkthrough.records`).
+/// The walkthrough's answers as one typed value. A question about the decision or the disclosure
+/// fills that record's own field, so a new such question is one line in its step; the answers kept
+/// apart (the concern, consent, the lawful basis, advice) are settled across questions in `Walkthrough.records`.
 struct WalkthroughAnswers: Equatable {
+    var decision: SharingDecision
+    /// The disclosure that carries out a decision to share.
+    var disclosure = Disclosure(id: "", direction: .outgoing)
     /// A concern of the case, or "new".
     var concernId: String?
     var newConcernSummary: String?
@@ -10,8 +14,6 @@ struct WalkthroughAnswers: Equatable {
     var newConcernRisk: RiskLevel?
     var childProtection: Bool?
     var purposeLegitimate: Bool?
-    var purpose = Purpose()
-    var identifiesIndividual: Bool?
     /// have, not-sought, refused or seek-now.
     var consentKind: String?
     var consentId: String?
@@ -19,36 +21,21 @@ struct WalkthroughAnswers: Equatable {
     var consentNote: String?
     /// A lawful basis, or "none": do not share.
     var lawfulBasis: String?
-    var specialCategory: Bool?
-    var specialCategoryCondition: String?
-    var publicInterest: String?
     var adviceSought: Bool?
     var adviceFrom: String?
     var advice: String?
     var adviceOutcome: String?
-    var items: [SharedItem] = []
-    var wholeFile: Bool?
-    var to = Party()
-    var method: SharingMethod?
-    var recipientIdentityChecked: Bool?
-    var restrictions: [String] = []
-    var familyInformed: FamilyInformed?
-    var notInformedReason: String?
-    var outcome: Outcome?
-    var rationale: String?
-    var disclosureWhen: Timestamp?
-    var disclosureReasons: String?
-    var recipientAdvisedNoConsent: Bool?
 
-    init() {}
+    init(_ ctx: FormContext) {
+        decision = SharingDecision(id: "", episodeId: "", decidedAt: ctx.now, decidedBy: ctx.user)
+    }
 
     /// The answers a saved decision gives, to reopen it.
     init(_ d: SharingDecision, in c: Case) {
+        decision = d
         concernId = d.concernId
         childProtection = d.concernId.flatMap { c.concern($0) }?.childProtection
-        purpose = d.purpose
         if d.purpose.why != nil { purposeLegitimate = true }
-        identifiesIndividual = d.identifiesIndividual
         if let p = d.consentPosition {
             consentKind = p.kind.rawValue
             consentId = p.consentId
@@ -56,19 +43,12 @@ struct WalkthroughAnswers: Equatable {
             consentNote = p.note
         }
         if let b = d.lawfulBasis, b != .consent { lawfulBasis = b.rawValue }
-        specialCategory = d.specialCategory
-        specialCategoryCondition = d.specialCategoryCondition
-        publicInterest = d.publicInterest
         if let a = d.advice.first {
             adviceSought = true
             adviceFrom = a.from
             advice = a.advice
             adviceOutcome = a.outcome
         }
-        familyInformed = d.familyInformed
-        notInformedReason = d.notInformedReason
-        outcome = d.outcome
-        rationale = d.rationale
     }
 }
 
@@ -101,12 +81,12 @@ enum WalkthroughForm {
         case .purpose:
             return [
                 Question(Field.yesNo("purpose.legitimate", "Is there a clear and legitimate purpose for sharing?"), \.purposeLegitimate, .yesNo),
-                Question(Field("purpose.why", "Why share?"), \.purpose.why, .text),
-                Question(Field("purpose.outcomeSought", "What outcome do you want?"), \.purpose.outcomeSought, .text),
-                Question(Field.yesNo("purpose.achievableWithoutSharing", "Could that be achieved without sharing?"), \.purpose.achievableWithoutSharing, .yesNo),
+                Question(Field("purpose.why", "Why share?"), \.decision.purpose.why, .text),
+                Question(Field("purpose.outcomeSought", "What outcome do you want?"), \.decision.purpose.outcomeSought, .text),
+                Question(Field.yesNo("purpose.achievableWithoutSharing", "Could that be achieved without sharing?"), \.decision.purpose.achievableWithoutSharing, .yesNo),
             ]
         case .identifiable:
-            return [Question(Field.yesNo("identifiesIndividual", "Does the information identify someone?"), \.identifiesIndividual, .yesNo)]
+            return [Question(Field.yesNo("identifiesIndividual", "Does the information identify someone?"), \.decision.identifiesIndividual, .yesNo)]
         case .consent:
             let kind = { (k: String) in { (v: FormValues, _: Case?) in v["consent.kind"] == k } }
             let usable = c.map(Walkthrough.usableConsents) ?? []
@@ -145,11 +125,11 @@ enum WalkthroughForm {
                         + [Choice("none", "none: do not share")]),
                                hint: "Public bodies: public task or legal obligation; voluntary and private sector: legitimate interests (000)",
                                clears: .lawfulBasis), \.lawfulBasis, .text),
-                Question(Field.yesNo("specialCategory", "Is any of it special category (health, sexual life, ethnicity, religion...)?"), \.specialCategory, .yesNo),
+                Question(Field.yesNo("specialCategory", "Is any of it special category (health, sexual life, ethnicity, religion...)?"), \.decision.specialCategory, .yesNo),
                 Question(Field("specialCategoryCondition", "Which condition (Art. 9 / DPA 2018 Sch. 1)?", clears: .specialCategoryCondition),
-                         \.specialCategoryCondition, .text, when: yes("specialCategory")),
+                         \.decision.specialCategoryCondition, .text, when: yes("specialCategory")),
                 Question(Field("publicInterest", "Public interest: what might happen if you share, and if you do not?", .multiline(rows: 2)),
-                         \.publicInterest, .text),
+                         \.decision.publicInterest, .text),
             ]
         case .advice:
             let sought = yes("advice.sought")
@@ -162,46 +142,46 @@ enum WalkthroughForm {
         case .what:
             return [
                 Question(Field("items", "Items to share, one per line", .multiline(rows: 4), hint: "Start each with fact:, opinion: or historical:"),
-                         \.items, .items),
-                Question(Field.yesNo("wholeFile", "Are you sharing the whole case file?", hint: "It is rarely needed (004)"), \.wholeFile, .yesNo),
+                         \.disclosure.items, .items),
+                Question(Field.yesNo("wholeFile", "Are you sharing the whole case file?", hint: "It is rarely needed (004)"), \.disclosure.wholeFile, .yesNo),
             ]
         case .whoHow:
             return [
-                Question(Field("to.name", "Recipient's name"), \.to.name, .text),
-                Question(Field("to.role", "Their role"), \.to.role, .text),
-                Question(Field("to.agency", "Their agency"), \.to.agency, .text),
-                Question(Field.options("method", "How", SharingMethod.self), \.method, .choice(SharingMethod.self)),
-                Question(Field.yesNo("recipientIdentityChecked", "Did you check their identity and entitlement?"), \.recipientIdentityChecked, .yesNo,
+                Question(Field("to.name", "Recipient's name"), \.disclosure.toParty.name, .text),
+                Question(Field("to.role", "Their role"), \.disclosure.toParty.role, .text),
+                Question(Field("to.agency", "Their agency"), \.disclosure.toParty.agency, .text),
+                Question(Field.options("method", "How", SharingMethod.self), \.disclosure.method, .choice(SharingMethod.self)),
+                Question(Field.yesNo("recipientIdentityChecked", "Did you check their identity and entitlement?"), \.disclosure.recipientIdentityChecked, .yesNo,
                          when: { v, _ in v["method"] == SharingMethod.phone.rawValue }),
-                Question(Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)), \.restrictions, .lines),
+                Question(Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)), \.disclosure.restrictions, .lines),
             ]
         case .transparency:
             return [
                 Question(Field("familyInformed", "Will the child or family be told?", .choice([Choice("yes"), Choice("no"), Choice("later")])),
-                         \.familyInformed, .choice(FamilyInformed.self)),
-                Question(Field("notInformedReason", "Why not (now)?", clears: .notInformedReason), \.notInformedReason, .text,
+                         \.decision.familyInformed, .choice(FamilyInformed.self)),
+                Question(Field("notInformedReason", "Why not (now)?", clears: .notInformedReason), \.decision.notInformedReason, .text,
                          when: { v, _ in v["familyInformed"] == "no" || v["familyInformed"] == "later" }),
             ]
         case .decision:
             return [
                 Question(info: "summary", "Your answers") { v, c in c.map { Walkthrough.summary(v, $0) } ?? "" },
                 Question(Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) }), clears: .outcome),
-                         \.outcome, .choice(Outcome.self)),
-                Question(Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale), \.rationale, .text),
+                         \.decision.outcome, .choice(Outcome.self)),
+                Question(Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale), \.decision.rationale, .text),
             ]
         case .disclosure:
             let without = { (v: FormValues, _: Case?) in ["not-sought", "refused"].contains(v["consent.kind"] ?? "") }
             return [
-                Question(Field("disclosure.when", "When it happened", .time, hint: "Now, or the time it actually took place"), \.disclosureWhen, .time),
-                Question(Field("disclosure.reasons", "Why shared without consent", .multiline(rows: 2)), \.disclosureReasons, .text, when: without),
+                Question(Field("disclosure.when", "When it happened", .time, hint: "Now, or the time it actually took place"), \.disclosure.when, .time),
+                Question(Field("disclosure.reasons", "Why shared without consent", .multiline(rows: 2)), \.disclosure.reasons, .text, when: without),
                 Question(Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?"),
-                         \.recipientAdvisedNoConsent, .yesNo, when: without),
+                         \.disclosure.recipientAdvisedNoConsent, .yesNo, when: without),
             ]
         }
     }
 
     /// Every question of every step, as one form.
     static func spec(_ c: Case?) -> FormSpec<WalkthroughAnswers> {
-        FormSpec(fields: WalkthroughStep.allCases.flatMap { questions($0, c) }, blank: { _ in WalkthroughAnswers() })
+        FormSpec(fields: WalkthroughStep.allCases.flatMap { questions($0, c) }, blank: WalkthroughAnswers.init)
     }
 }
