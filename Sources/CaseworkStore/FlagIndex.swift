@@ -82,20 +82,13 @@ extension SQLiteCaseStore {
         let stored = storedFlags(try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ?", arguments: [c.id]))
         if unchanged(stored, c, flags) { return false }
         try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [c.id])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO flag (caseId, recordId, rule, severity, severityRank, field, message, source, dueFrom,
-                              raisedAt, since, worker, team, status, reviewId, returnedIn)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
         for f in flags {
             let raisedAt = stored[flagKey(f.rule, f.recordId)]?.raisedAt ?? now.text
-            var since = raisedAt
-            if let due = f.dueFrom, let r = Timestamp(raisedAt), due.startDate.timeIntervalSince1970 > r.instant {
-                since = "\(due)T00:00:00Z"
+            var since = Timestamp(raisedAt) ?? now
+            if let due = f.dueFrom, due.startDate.timeIntervalSince1970 > since.instant, let start = Timestamp("\(due)T00:00:00Z") {
+                since = start
             }
-            try insert.execute(arguments: [c.id, f.recordId, f.rule, f.severity.rawValue, f.severity.rank, f.field,
-                                           f.message, f.source, f.dueFrom?.description, raisedAt, since, c.worker, c.team,
-                                           f.status.rawValue, f.reviewId, f.returnedIn])
+            try FlagRecord(f, worker: c.worker, team: c.team, raisedAt: raisedAt, since: since).insert(db)
         }
         return true
     }
@@ -237,7 +230,7 @@ extension SQLiteCaseStore {
     /// The flags `q` asks for, among those `user` may see.
     static func flagEntries(_ db: Database, _ q: FlagQuery, for user: User) throws -> [FlagEntry] {
         var sql = """
-            SELECT \(entryColumns), record.body FROM flag
+            SELECT \(entryColumns), record.body AS returnedBody FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
             WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.returnedOnly))
             """
@@ -260,18 +253,13 @@ extension SQLiteCaseStore {
     }
 
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).
-    static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, since"
+    static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, raisedAt, since"
 
-    /// A flag from a row of `entryColumns` and, after them, the body of the review that returned it (or NULL).
+    /// A flag from a row of `entryColumns` and the body of the review that returned it (`returnedBody`, or NULL).
     static func entry(_ row: Row) throws -> FlagEntry {
-        let flag = Flag(rule: row[2], severity: try Stored.severity(row[3], "flag"), caseId: row[0],
-                        recordId: row[1], field: row[4], message: row[5], source: row[6],
-                        dueFrom: try Stored.optional(row[7], Day.init, "flag", "dueFrom"),
-                        status: try Stored.value(row[8], FlagStatus.init(rawValue:), "flag", "status"), reviewId: row[9], returnedIn: row[10])
-        var returned: Review?
-        if let body = row[14] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
-        return FlagEntry(flag: flag, worker: row[11], team: row[12],
-                         since: try Stored.time(row[13], "flag", "since"), returned: returned)
+        var entry = try FlagRecord(row: row).entry
+        if let body = row["returnedBody"] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { entry.returned = r }
+        return entry
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {

@@ -142,3 +142,62 @@ struct TombstoneRecord: PersistableRecord {
         container[Columns.reason] = reason
     }
 }
+
+extension FlagStatus: DatabaseValueConvertible {}
+
+/// One open or accepted flag as the `flag` table holds it: the flag, the case's owner and team
+/// (so the queue filters without a join), when it was first raised and since when it has been due.
+struct FlagRecord: FetchableRecord, PersistableRecord {
+    static let databaseTableName = "flag"
+    enum Columns {
+        static let caseId = Column("caseId"), recordId = Column("recordId"), rule = Column("rule"), severity = Column("severity")
+        static let severityRank = Column("severityRank"), field = Column("field"), message = Column("message"), source = Column("source")
+        static let dueFrom = Column("dueFrom"), raisedAt = Column("raisedAt"), since = Column("since"), worker = Column("worker")
+        static let team = Column("team"), status = Column("status"), reviewId = Column("reviewId"), returnedIn = Column("returnedIn")
+    }
+
+    var flag: Flag
+    var worker: String
+    var team: String?
+    /// Kept as stored: a flag raised again keeps the time it was first raised.
+    var raisedAt: String
+    var since: Timestamp
+
+    init(_ flag: Flag, worker: String, team: String?, raisedAt: String, since: Timestamp) {
+        self.flag = flag; self.worker = worker; self.team = team; self.raisedAt = raisedAt; self.since = since
+    }
+
+    init(row: Row) throws {
+        let table = Self.databaseTableName
+        flag = Flag(rule: row[Columns.rule], severity: try Stored.severity(row[Columns.severity], table), caseId: row[Columns.caseId],
+                    recordId: row[Columns.recordId], field: row[Columns.field], message: row[Columns.message], source: row[Columns.source],
+                    dueFrom: try Stored.optional(row[Columns.dueFrom], Day.init, table, "dueFrom"),
+                    status: try Stored.value(row[Columns.status], FlagStatus.init(rawValue:), table, "status"),
+                    reviewId: row[Columns.reviewId], returnedIn: row[Columns.returnedIn])
+        worker = row[Columns.worker]
+        team = row[Columns.team]
+        raisedAt = row[Columns.raisedAt]
+        since = try Stored.time(row[Columns.since], table, "since")
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container[Columns.caseId] = flag.caseId
+        container[Columns.recordId] = flag.recordId
+        container[Columns.rule] = flag.rule
+        container[Columns.severity] = flag.severity
+        container[Columns.severityRank] = flag.severity.rank
+        container[Columns.field] = flag.field
+        container[Columns.message] = flag.message
+        container[Columns.source] = flag.source
+        container[Columns.dueFrom] = flag.dueFrom
+        container[Columns.raisedAt] = raisedAt
+        container[Columns.since] = since
+        container[Columns.worker] = worker
+        container[Columns.team] = team
+        container[Columns.status] = flag.status
+        container[Columns.reviewId] = flag.reviewId
+        container[Columns.returnedIn] = flag.returnedIn
+    }
+
+    var entry: FlagEntry { FlagEntry(flag: flag, worker: worker, team: team, since: since) }
+}

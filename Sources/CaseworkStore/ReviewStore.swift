@@ -10,7 +10,7 @@ extension SQLiteCaseStore {
             // Sight before role: a case the user may not see is answered as a missing one.
             let o = try Self.visibleCase(db, request.caseId, w.actor)
             let c = try Self.loadCase(db, request.caseId)
-            let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
+            let open = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns), NULL AS returnedBody FROM flag WHERE caseId = ? AND \(Self.openOn(byCase: true))",
                                         arguments: [c.id, w.now.localDay.description]).map { try Self.entry($0).flag }
             let result = ReviewRules.review(request, by: w.actor, ownership: o, case: c, openFlags: open,
                                             id: ReviewRules.nextId(in: c), at: w.now)
