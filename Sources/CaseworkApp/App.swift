@@ -40,20 +40,21 @@ public enum App {
         case .returnedLoaded(let items):
             s.returned = items
             return []
-        case .queueLoaded(let items):
-            for i in s.stack.indices.reversed() {
-                if case .queue(var q) = s.stack[i] {
+        case .queueLoaded(let query, let items):
+            for i in s.stack.indices {
+                if case .queue(var q) = s.stack[i], QueueScreen.query(s, q) == query {
                     q.items = items
-                    q.selected = min(q.selected, max(0, items.count - 1))
+                    q.selected = Selection.clamped(q.selected, count: items.count)
                     s.stack[i] = .queue(q)
-                    break
                 }
             }
             return []
         case .reportLoaded(let report):
-            if case .report(var r) = s.screen {
-                r.report = report
-                s.screen = .report(r)
+            for i in s.stack.indices {
+                if case .report(var r) = s.stack[i] {
+                    r.report = report
+                    s.stack[i] = .report(r)
+                }
             }
             return []
         case .draftsLoaded(let drafts):

@@ -108,7 +108,7 @@ public final class AppRunner {
             case .quit, .openForm, .closeForm, .pop, .push, .say, .showHelp:
                 return (effect.navigation.map { [.navigated($0)] } ?? [], true)
             case .loadQueue(let q, let returnedOnly):
-                return ([.queueLoaded(returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
+                return ([.queueLoaded(q, returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
             case .loadReturned:
                 return ([.returnedLoaded(try store.flags(FlagQuery(on: state.today, returnedOnly: true), by: me))], true)
             case .loadReport:

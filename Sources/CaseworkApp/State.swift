@@ -63,7 +63,8 @@ public enum Msg: Sendable {
     case saved(caseId: String, message: String)
     case created(caseId: String)
     case failed(String)
-    case queueLoaded([FlagEntry])
+    /// The items for a queue, with the query they answer: only the queue asking it takes them.
+    case queueLoaded(FlagQuery, [FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
     /// A change of screen asked for among other effects, made by `update` in its turn (after

@@ -73,7 +73,7 @@ struct LongQueueTests {
                       worker: "sam.t", team: nil, since: Screens.now)
         }
         s.stack.append(.queue(QueueState(returnedOnly: false)))
-        _ = App.update(&s, .queueLoaded(items))
+        _ = App.update(&s, .queueLoaded(ReviewScreenTests.shownQuery(s), items))
         let f = App.view(s)
         #expect(f.text.contains("More than 1000 items: the worst and oldest 1000 shown"))
         #expect(!f.text.contains("missing 1000,"))

@@ -23,12 +23,38 @@ struct ReviewScreenTests {
         return Screens.flags(c).filter { $0.severity != .advice }.map { FlagEntry(flag: $0, worker: c.worker, team: c.team, since: Screens.now) }
     }
 
+    /// The query the queue on top asks.
+    static func shownQuery(_ s: AppState) -> FlagQuery {
+        guard case .queue(let q) = s.screen else { return FlagQuery(on: s.today) }
+        return QueueScreen.query(s, q)
+    }
+
+    @Test("a queue takes only the answer to the query it asked: an answer for other filters, or for the returned items, is not shown")
+    func queueIdentity() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        Screens.keys(&s, [.char("r")])
+        let asked = Self.shownQuery(s)
+        var other = asked
+        other.rule = "rationale-missing"
+        _ = App.update(&s, .queueLoaded(other, Self.entries()))
+        guard case .queue(let stale) = s.screen else { Issue.record("no queue"); return }
+        #expect(stale.items == nil, "an answer to other filters is not this queue's")
+        var returned = asked
+        returned.returnedOnly = true
+        _ = App.update(&s, .queueLoaded(returned, Self.entries()))
+        guard case .queue(let still) = s.screen else { Issue.record("no queue"); return }
+        #expect(still.items == nil)
+        _ = App.update(&s, .queueLoaded(asked, Self.entries()))
+        guard case .queue(let shown) = s.screen else { Issue.record("no queue"); return }
+        #expect(shown.items?.count == Self.entries().count)
+    }
+
     @Test("the review queue: worst first, with counts and filters", arguments: Screens.sizes)
     func queue(size: Size) {
         var s = Screens.state(size)
         let effects = Screens.keys(&s, [.char("r")])
         #expect(effects.contains { if case .loadQueue(_, false) = $0 { true } else { false } })
-        _ = App.update(&s, .queueLoaded(Self.entries()))
+        _ = App.update(&s, .queueLoaded(Self.shownQuery(s), Self.entries()))
         let f = App.view(s)
         Screens.check(f, "review-queue")
         #expect(f.text.contains("12 items (missing 6, check 6, advice 0)"))
@@ -36,7 +62,7 @@ struct ReviewScreenTests {
         let filtered = Screens.keys(&s, [.char("u")])
         guard case .loadQueue(let q, false)? = filtered.first else { Issue.record("no reload"); return }
         #expect(q.rule == "consent-no-parental-responsibility", "the first rule in order")
-        _ = App.update(&s, .queueLoaded(Self.entries().filter { $0.flag.rule == q.rule }))
+        _ = App.update(&s, .queueLoaded(q, Self.entries().filter { $0.flag.rule == q.rule }))
         #expect(App.view(s).text.contains("1 items (missing 0, check 1, advice 0) · rule consent-no-parental"))
         let open = Screens.keys(&s, [.enter])
         #expect(open.contains { if case .loadHistory("C-0002", _) = $0 { true } else { false } })
@@ -55,7 +81,7 @@ struct ReviewScreenTests {
         Screens.check(list, "case-list-returned")
         #expect(list.line(1).contains("Returned to you: 1 (press r)"))
         Screens.keys(&s, [.char("r")])
-        _ = App.update(&s, .queueLoaded([e]))
+        _ = App.update(&s, .queueLoaded(ReviewScreenTests.shownQuery(s), [e]))
         let f = App.view(s)
         Screens.check(f, "returned-items")
         #expect(f.text.contains("mia.manager: Please write why you shared with CAMHS"))
