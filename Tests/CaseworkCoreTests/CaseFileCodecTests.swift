@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import CaseworkCore
 
-@Suite("Case file format v1")
+@Suite("Case file format v1 (read, and written as v2)")
 struct CaseFileCodecTests {
     @Test("both example files import", arguments: ["recorded-well", "gaps"])
     func examplesDecode(name: String) throws {

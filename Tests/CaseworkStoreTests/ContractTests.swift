@@ -47,6 +47,33 @@ struct ContractTests {
         #expect(try h.store(as: h.manager).cases(visibleTo: h.manager).map(\.id) == ["C-0001", "C-0002"])
     }
 
+    @Test("a version 2 case (the spec's examples) goes in and comes out the same, every version 2 answer kept, on both stores", arguments: Backend.allCases)
+    func version2RoundTrip(_ backend: Backend) throws {
+        let h = try StoreHarness(backend, settings: Fixtures.settings)
+        let manager = try h.store(as: h.manager)
+        for name in ["recorded-well", "gaps"] {
+            var c = try CaseFileCodec.decode(Data(contentsOf: Repository.fixtures.appendingPathComponent("cases-v2/\(name).json")))
+            c.id = name == "gaps" ? "C-0902" : "C-0901"
+            // The answers version 2 added, all given, so a store that dropped one would show.
+            c.careOrder = true
+            c.careOrderFrom = Day("2025-06-01")
+            c.decisions[0].proposedRecipient = Party(name: "Ms Example", role: "Housing officer", agency: "Housing")
+            c.decisions[0].requesterTold = true
+            c.decisions[0].statutoryGateway = .ca2004s11
+            c.decisions[0].necessaryAndProportionate = true
+            if !c.consents.isEmpty {
+                c.consents[0].statusChangedAt = Timestamp("2026-03-01T09:00:00Z")
+                c.consents[0].capacity = CapacityAssessment(decision: "sharing with CAMHS", lacksCapacity: false, assessedBy: "sam.t",
+                                                            assessedAt: Timestamp("2026-02-01T10:00:00Z")!, actingAs: .bestInterests)
+            }
+            c.disclosures[0].reasonExplainedToRecipient = true
+            _ = try manager.importCases([c], replace: false, by: h.manager)
+            let back = try manager.exportCase(c.id, by: h.manager)
+            #expect(back == c, "\(name)")
+            #expect(CaseFileCodec.encode(back) == CaseFileCodec.encode(c))
+        }
+    }
+
     @Test("records are amend-only: a new version with who and why, the old one kept; no reason, no change, no removal", arguments: Backend.allCases)
     func amendOnly(_ backend: Backend) throws {
         let h = try team(backend)

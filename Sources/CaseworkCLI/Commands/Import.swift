@@ -5,7 +5,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import case files (format casework-case/1). All files go in, or none.")
+        abstract: "Import case files (format casework-case/2, or /1). All files go in, or none.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("Case files to import.", valueName: "file")) var files: [String]
     @ArgumentParser.Flag(help: "Amend cases that already exist from the files (recorded as amendments).") var replace = false

@@ -1,9 +1,11 @@
 import Foundation
 import TerminalKit
 
-/// The document of case-file format version 1: `{"format": "casework-case/1", "case": {...}}`.
+/// A case file: `{"format": "casework-case/2", "case": {...}}`. Version 2 is version 1 with keys added
+/// (`../shared/spec/case-file-v2.md`); files are written as version 2 and read in either.
 public struct CaseFile: Codable, Sendable {
-    public static let formatName = "casework-case/1"
+    public static let formatName = "casework-case/2"
+    public static let version1 = "casework-case/1"
     public var format: String
     public var `case`: Case
 
@@ -19,11 +21,53 @@ public struct CaseFile: Codable, Sendable {
 public enum CaseFileCodec {
     public static func decode(_ data: Data) throws(CaseFileError) -> Case {
         let file = try strict(CaseFile.self, data)
-        guard file.format == CaseFile.formatName else {
-            throw CaseFileError(path: "format", "unsupported value \(Quoted(file.format)) (expected \"\(CaseFile.formatName)\")")
+        switch file.format {
+        case CaseFile.formatName: break
+        case CaseFile.version1:
+            // A version 1 file is read as version 2 with every added key absent; one that has them says the wrong version.
+            if let tree = try? JSONSerialization.jsonObject(with: data), let added = firstVersion2Key(tree) { throw added }
+        default:
+            throw CaseFileError(path: "format", "unsupported value \(Quoted(file.format)) (expected \"\(CaseFile.formatName)\" or \"\(CaseFile.version1)\")")
         }
         try CaseValidation.validate(file.case)
         return file.case
+    }
+
+    /// The keys version 2 added, by the object that holds them (case-file-v2.md).
+    static let version2Keys: [String: Set<String>] = [
+        "case": ["careOrderFrom"],
+        "decision": ["proposedRecipient", "requesterTold", "confidential", "statutoryGateway", "necessaryAndProportionate"],
+        "consent": ["capacity", "statusChangedAt"],
+        "competence": ["weighsAspects", "conclusion"],
+        "disclosure": ["reasonExplainedToRecipient"],
+    ]
+
+    /// The first key (or not-sought reason) of version 2 in a file's tree, as an error naming its path.
+    static func firstVersion2Key(_ tree: Any) -> CaseFileError? {
+        func added(_ object: Any?, _ kind: String, _ path: String) -> CaseFileError? {
+            guard let object = object as? [String: Any] else { return nil }
+            let key = object.keys.sorted().first { version2Keys[kind, default: []].contains($0) }
+            return key.map { CaseFileError(path: "\(path).\($0)", "is a version 2 key, but the file says \"\(CaseFile.version1)\"") }
+        }
+        func items(_ object: Any?, _ key: String) -> [(Int, Any)] { Array(((object as? [String: Any])?[key] as? [Any] ?? []).enumerated()) }
+        let c = (tree as? [String: Any])?["case"]
+        if let e = added(c, "case", "case") { return e }
+        for (i, d) in items(c, "decisions") {
+            let path = "case.decisions[\(i)]"
+            if let e = added(d, "decision", path) { return e }
+            if let reason = ((d as? [String: Any])?["consentPosition"] as? [String: Any])?["reason"] as? String,
+               NotSoughtReason(rawValue: reason)?.isVersion2 == true {
+                return CaseFileError(path: "\(path).consentPosition.reason", "\(Quoted(reason)) is a version 2 value, but the file says \"\(CaseFile.version1)\"")
+            }
+        }
+        for (i, k) in items(c, "consents") {
+            let path = "case.consents[\(i)]"
+            if let e = added(k, "consent", path) ?? added((k as? [String: Any])?["competence"], "competence", "\(path).competence") { return e }
+        }
+        for (i, x) in items(c, "disclosures") {
+            if let e = added(x, "disclosure", "case.disclosures[\(i)]") { return e }
+        }
+        return nil
     }
 
     /// Decodes any format value strictly: invalid JSON, a wrong type or value,

@@ -11,6 +11,8 @@ public struct Case: Codable, Hashable, Sendable {
     public var team: String?
     public var retentionReviewBy: Day?
     public var careOrder: Bool
+    /// When the care order began (004); with `careOrder`. Version 2.
+    public var careOrderFrom: Day?
     public var child: Child
     public var people: [Person]
     public var episodes: [Episode]
@@ -23,19 +25,19 @@ public struct Case: Codable, Hashable, Sendable {
 
     public init(
         id: String, title: String, opened: Day, closed: Day? = nil, worker: String, team: String? = nil,
-        retentionReviewBy: Day? = nil, careOrder: Bool = false, child: Child, people: [Person] = [],
+        retentionReviewBy: Day? = nil, careOrder: Bool = false, careOrderFrom: Day? = nil, child: Child, people: [Person] = [],
         episodes: [Episode] = [], notes: [CaseNote] = [], concerns: [Concern] = [], consents: [Consent] = [],
         decisions: [SharingDecision] = [], disclosures: [Disclosure] = [], reviews: [Review] = []
     ) {
         self.id = id; self.title = title; self.opened = opened; self.closed = closed
         self.worker = worker; self.team = team; self.retentionReviewBy = retentionReviewBy
-        self.careOrder = careOrder; self.child = child; self.people = people; self.episodes = episodes
+        self.careOrder = careOrder; self.careOrderFrom = careOrderFrom; self.child = child; self.people = people; self.episodes = episodes
         self.notes = notes; self.concerns = concerns; self.consents = consents; self.decisions = decisions
         self.disclosures = disclosures; self.reviews = reviews
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, opened, closed, worker, team, retentionReviewBy, careOrder, child, people, episodes
+        case id, title, opened, closed, worker, team, retentionReviewBy, careOrder, careOrderFrom, child, people, episodes
         case notes, concerns, consents, decisions, disclosures, reviews
     }
 
@@ -50,6 +52,7 @@ public struct Case: Codable, Hashable, Sendable {
         team = try c.decodeIfPresent(String.self, forKey: .team)
         retentionReviewBy = try c.decodeIfPresent(Day.self, forKey: .retentionReviewBy)
         careOrder = try c.decodeIfPresent(Bool.self, forKey: .careOrder) ?? false
+        careOrderFrom = try c.decodeIfPresent(Day.self, forKey: .careOrderFrom)
         child = try c.decode(Child.self, forKey: .child)
         people = try c.decode([Person].self, forKey: .people)
         episodes = try c.decode([Episode].self, forKey: .episodes)

@@ -61,12 +61,36 @@ public struct CompetenceAssessment: Codable, Hashable, Sendable {
     public var assessedBy: String
     public var assessedAt: Timestamp
     public var note: String?
+    /// Version 2: the sixth question of 004, "weigh up one aspect of the situation against another".
+    public var weighsAspects: Bool?
+    /// Version 2.
+    public var conclusion: CompetenceConclusion?
 
     public init(understandsQuestion: Bool, understandsImplications: Bool, weighsAlternatives: Bool, ownView: Bool,
-                consistent: Bool, assessedBy: String, assessedAt: Timestamp, note: String? = nil) {
+                consistent: Bool, assessedBy: String, assessedAt: Timestamp, note: String? = nil,
+                weighsAspects: Bool? = nil, conclusion: CompetenceConclusion? = nil) {
         self.understandsQuestion = understandsQuestion; self.understandsImplications = understandsImplications
         self.weighsAlternatives = weighsAlternatives; self.ownView = ownView; self.consistent = consistent
         self.assessedBy = assessedBy; self.assessedAt = assessedAt; self.note = note
+        self.weighsAspects = weighsAspects; self.conclusion = conclusion
+    }
+}
+
+/// A young person's (16 or over) capacity for one specific decision (Mental Capacity Act; 004, 001:
+/// capacity is decision-specific, never a general yes or no). Version 2.
+public struct CapacityAssessment: Codable, Hashable, Sendable {
+    public var decision: String
+    public var lacksCapacity: Bool
+    public var supportGiven: String?
+    public var assessedBy: String
+    public var assessedAt: Timestamp
+    public var actingAs: CapacityActing?
+    public var bestInterests: String?
+
+    public init(decision: String, lacksCapacity: Bool, supportGiven: String? = nil, assessedBy: String, assessedAt: Timestamp,
+                actingAs: CapacityActing? = nil, bestInterests: String? = nil) {
+        self.decision = decision; self.lacksCapacity = lacksCapacity; self.supportGiven = supportGiven
+        self.assessedBy = assessedBy; self.assessedAt = assessedAt; self.actingAs = actingAs; self.bestInterests = bestInterests
     }
 }
 
@@ -87,16 +111,20 @@ public struct Consent: Codable, Hashable, Sendable {
     public var reviewBy: Day?
     public var status: ConsentStatus
     public var withdrawnAt: Timestamp?
+    /// Version 2.
+    public var capacity: CapacityAssessment?
+    /// Version 2: when it expired or was superseded.
+    public var statusChangedAt: Timestamp?
 
     public init(id: String, episodeId: String, givenBy: GivenBy, givenAt: Timestamp, decision: ConsentDecision,
                 form: ConsentForm, copyGivenToPerson: Bool? = nil, fileReference: String? = nil,
                 whyNotWritten: String? = nil, informed: ConsentInformed = .init(), scope: ConsentScope = .init(),
                 competence: CompetenceAssessment? = nil, reviewBy: Day? = nil, status: ConsentStatus = .active,
-                withdrawnAt: Timestamp? = nil) {
+                withdrawnAt: Timestamp? = nil, capacity: CapacityAssessment? = nil, statusChangedAt: Timestamp? = nil) {
         self.id = id; self.episodeId = episodeId; self.givenBy = givenBy; self.givenAt = givenAt
         self.decision = decision; self.form = form; self.copyGivenToPerson = copyGivenToPerson
         self.fileReference = fileReference; self.whyNotWritten = whyNotWritten; self.informed = informed
         self.scope = scope; self.competence = competence; self.reviewBy = reviewBy; self.status = status
-        self.withdrawnAt = withdrawnAt
+        self.withdrawnAt = withdrawnAt; self.capacity = capacity; self.statusChangedAt = statusChangedAt
     }
 }

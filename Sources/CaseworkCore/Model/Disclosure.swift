@@ -44,18 +44,21 @@ public struct Disclosure: Codable, Hashable, Sendable {
     public var restrictions: [String]
     public var scheme: DisclosureScheme
     public var undertakingSigned: Bool?
+    /// Version 2: pre-birth sharing, whether the reason was explained to the recipient (004).
+    public var reasonExplainedToRecipient: Bool?
 
     public init(id: String, direction: Direction, decisionId: String? = nil, when: Timestamp? = nil, by: String? = nil,
                 to: Party? = nil, from: Party? = nil, method: SharingMethod? = nil, recipientIdentityChecked: Bool? = nil,
                 items: [SharedItem] = [], wholeFile: Bool? = nil, consentStatus: DisclosureConsentStatus? = nil,
                 consentId: String? = nil, reasons: String? = nil, lawfulBasis: LawfulBasis? = nil,
                 recipientAdvisedNoConsent: Bool? = nil, restrictions: [String] = [], scheme: DisclosureScheme = .none,
-                undertakingSigned: Bool? = nil) {
+                undertakingSigned: Bool? = nil, reasonExplainedToRecipient: Bool? = nil) {
         self.id = id; self.direction = direction; self.decisionId = decisionId; self.when = when; self.by = by
         self.to = to; self.from = from; self.method = method; self.recipientIdentityChecked = recipientIdentityChecked
         self.items = items; self.wholeFile = wholeFile; self.consentStatus = consentStatus; self.consentId = consentId
         self.reasons = reasons; self.lawfulBasis = lawfulBasis; self.recipientAdvisedNoConsent = recipientAdvisedNoConsent
         self.restrictions = restrictions; self.scheme = scheme; self.undertakingSigned = undertakingSigned
+        self.reasonExplainedToRecipient = reasonExplainedToRecipient
     }
 }
 

@@ -55,17 +55,31 @@ public struct SharingDecision: Codable, Hashable, Sendable {
     public var familyInformed: FamilyInformed?
     public var notInformedReason: String?
     public var advice: [AdviceEntry]
+    // Version 2 (case-file-v2.md):
+    /// For *do not share*: with whom it was not shared (000: record what was or was not shared, with whom).
+    public var proposedRecipient: Party?
+    /// For *do not share*: whether the person who asked was told why (000).
+    public var requesterTold: Bool?
+    /// Whether the information was given in confidence (002, 004 "Confidentiality").
+    public var confidential: Bool?
+    public var statutoryGateway: StatutoryGateway?
+    /// Step 7's check: is sharing this, with them, necessary and proportionate (001 principles)?
+    public var necessaryAndProportionate: Bool?
 
     public init(id: String, concernId: String? = nil, episodeId: String, decidedAt: Timestamp, decidedBy: String,
                 purpose: Purpose = .init(), identifiesIndividual: Bool? = nil, consentPosition: ConsentPosition? = nil,
                 lawfulBasis: LawfulBasis? = nil, specialCategory: Bool? = nil, specialCategoryCondition: String? = nil,
                 publicInterest: String? = nil, outcome: Outcome? = nil, rationale: String? = nil,
-                familyInformed: FamilyInformed? = nil, notInformedReason: String? = nil, advice: [AdviceEntry] = []) {
+                familyInformed: FamilyInformed? = nil, notInformedReason: String? = nil, advice: [AdviceEntry] = [],
+                proposedRecipient: Party? = nil, requesterTold: Bool? = nil, confidential: Bool? = nil,
+                statutoryGateway: StatutoryGateway? = nil, necessaryAndProportionate: Bool? = nil) {
         self.id = id; self.concernId = concernId; self.episodeId = episodeId; self.decidedAt = decidedAt
         self.decidedBy = decidedBy; self.purpose = purpose; self.identifiesIndividual = identifiesIndividual
         self.consentPosition = consentPosition; self.lawfulBasis = lawfulBasis; self.specialCategory = specialCategory
         self.specialCategoryCondition = specialCategoryCondition; self.publicInterest = publicInterest
         self.outcome = outcome; self.rationale = rationale; self.familyInformed = familyInformed
         self.notInformedReason = notInformedReason; self.advice = advice
+        self.proposedRecipient = proposedRecipient; self.requesterTold = requesterTold; self.confidential = confidential
+        self.statutoryGateway = statutoryGateway; self.necessaryAndProportionate = necessaryAndProportionate
     }
 }

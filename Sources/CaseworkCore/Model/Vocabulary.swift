@@ -58,7 +58,26 @@ public enum NotSoughtReason: String, CaseFileEnum {
     case cannotGive = "cannot-give"
     case statutoryDutyOrOrder = "statutory-duty-or-order"
     case notIdentifying = "not-identifying"
+    /// Version 2: you would share anyway, so asking would not be a real choice (004).
+    case noRealChoice = "no-real-choice"
+    /// Version 2: no one with parental responsibility can be reached in time (000).
+    case notPracticable = "not-practicable"
+
+    /// The reasons a version 1 case file may not give.
+    public var isVersion2: Bool { self == .noRealChoice || self == .notPracticable }
 }
+
+/// A statute that gives a gateway to share (001 "Legislation"). Version 2.
+public enum StatutoryGateway: String, CaseFileEnum {
+    case ca1989s47 = "ca1989-s47", ca2004s10 = "ca2004-s10", ca2004s11 = "ca2004-s11", cda1998s115 = "cda1998-s115"
+    case ea2002s175 = "ea2002-s175", courtOrder = "court-order", other
+}
+
+/// The conclusion of a competence assessment (004). Version 2.
+public enum CompetenceConclusion: String, CaseFileEnum { case competent, notCompetent = "not-competent" }
+
+/// Who acts for a young person of 16 or over who lacks capacity for a decision (Mental Capacity Act; 004, 001). Version 2.
+public enum CapacityActing: String, CaseFileEnum { case bestInterests = "best-interests", attorney, deputy }
 
 /// UK GDPR Article 6 lawful bases (001 "The GDPR and Data Protection Act 2018").
 public enum LawfulBasis: String, CaseFileEnum {

@@ -15,11 +15,12 @@ public struct CaseHeader: Codable, Hashable, Sendable {
     public var team: String?
     public var retentionReviewBy: Day?
     public var careOrder: Bool
+    public var careOrderFrom: Day?
     public var child: Child
 
     public init(_ c: Case) {
         id = c.id; title = c.title; opened = c.opened; closed = c.closed; worker = c.worker
-        team = c.team; retentionReviewBy = c.retentionReviewBy; careOrder = c.careOrder; child = c.child
+        team = c.team; retentionReviewBy = c.retentionReviewBy; careOrder = c.careOrder; careOrderFrom = c.careOrderFrom; child = c.child
     }
 }
 
@@ -173,7 +174,7 @@ extension Case {
     public init?(records: [CaseRecord]) {
         guard case .header(let h)? = records.first(where: { $0.kind == .case }) else { return nil }
         self.init(id: h.id, title: h.title, opened: h.opened, closed: h.closed, worker: h.worker, team: h.team,
-                  retentionReviewBy: h.retentionReviewBy, careOrder: h.careOrder, child: h.child)
+                  retentionReviewBy: h.retentionReviewBy, careOrder: h.careOrder, careOrderFrom: h.careOrderFrom, child: h.child)
         for r in records {
             switch r {
             case .header: break
