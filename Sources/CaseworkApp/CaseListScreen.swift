@@ -107,11 +107,8 @@ enum CaseListScreen {
             l.selected = 0
             return []
         }
-        switch caseListKeys.press(key, disabled: { disabled(s, l, $0) }) {
-        case .unbound: return []
-        case .refused(let why): return [.say(Message(why))]
-        case .act(let action): return act(s, &l, action)
-        }
+        let state = l
+        return caseListKeys.effects(for: key, refusalIsError: false, disabled: { disabled(s, state, $0) }) { act(s, &l, $0) }
     }
 
     static func act(_ s: AppState, _ l: inout CaseListState, _ action: CaseListAction) -> [Effect] {

@@ -100,11 +100,8 @@ enum CaseViewScreen {
             guard let action = map[key] else { return [] }
             return act(s, &v, c, action)
         }
-        switch caseViewKeys.press(key, disabled: { disabled(s, v, $0) }) {
-        case .unbound: return []
-        case .refused(let why): return [.say(Message(why, isError: true))]
-        case .act(let action): return act(s, &v, c, action)
-        }
+        let state = v
+        return caseViewKeys.effects(for: key, disabled: { disabled(s, state, $0) }) { act(s, &v, c, $0) }
     }
 
     static func act(_ s: AppState, _ v: inout CaseViewState, _ c: Case, _ action: CaseViewAction) -> [Effect] {

@@ -33,6 +33,9 @@ public struct FormState: Sendable, Codable {
 
     public var draftId: String { "\(caseId ?? "new")/\(kind.rawValue)/\(recordId ?? "new")" }
 
+    /// The walkthrough's keys, or a record form's.
+    var keys: KeyMap<FormAction> { kind == .walkthrough ? walkthroughKeys : formKeys }
+
     public var draftTitle: String {
         switch kind {
         case .walkthrough: "decision \(recordId ?? "") on \(caseId ?? "")"
@@ -137,7 +140,7 @@ struct FormUpdate {
 
     func handle(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
         if f.reason != nil { return handleReason(&f, key, c, message: &message) }
-        let keys = f.kind == .walkthrough ? walkthroughKeys : formKeys
+        let keys = f.keys
         let field = f.focusedField(c)
         if f.focusId == nil { f.focus(field?.id, c) }
         var effects: [Effect] = []

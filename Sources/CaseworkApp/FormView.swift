@@ -4,7 +4,7 @@ import TerminalKit
 enum FormView {
     static func view(_ s: AppState, _ form: FormState) -> Frame {
         let c = form.caseId.flatMap { App.loadedCase(s, $0) }
-        let keys = form.kind == .walkthrough ? walkthroughKeys : formKeys
+        let keys = form.keys
         var title = form.kind.title + (form.caseId.map { " · \($0)" } ?? "")
         if form.isEditing, let id = form.recordId { title += " · changing \(id)" }
         if form.kind == .walkthrough, let id = form.recordId { title += " · decision \(id)" }
@@ -117,8 +117,7 @@ enum FormView {
             lines += [text.help, "", "Source: \(text.source)", ""]
         }
         if let hint = form.focusedField(c)?.hint { lines += [hint, ""] }
-        let keys = form.kind == .walkthrough ? walkthroughKeys : formKeys
-        return lines + ["Keys:"] + keys.helpLines
+        return lines + ["Keys:"] + form.keys.helpLines
             + ["Choices: Space or ←/→ to change; y/n answer a yes/no", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
     }
 

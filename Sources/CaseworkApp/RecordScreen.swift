@@ -46,7 +46,7 @@ enum RecordScreen {
         if [.returnFlag, .accept, .escalate, .signOff].contains(action), s.user.role != .manager { return "Only a manager reviews" }
         switch action {
         case .returnFlag, .accept:
-            return r.rule != nil || App.loadedFlags(s, r.caseId).contains { $0.recordId == r.recordId } ? nil : "No open flag on this record"
+            return flagRule(s, r) == nil ? "No open flag on this record" : nil
         case .withdraw:
             guard let k = c?.consent(r.recordId) else { return "Only a consent can be withdrawn" }
             return k.status == .withdrawn ? "This consent is already withdrawn" : nil
@@ -55,6 +55,11 @@ enum RecordScreen {
             return nil
         default: return nil
         }
+    }
+
+    /// The flag a review of this record is about: the one it was opened for from the queue, or its first open flag.
+    static func flagRule(_ s: AppState, _ r: RecordState) -> String? {
+        r.rule ?? App.loadedFlags(s, r.caseId).first { $0.recordId == r.recordId }?.rule
     }
 
     static func update(_ s: AppState, _ r: inout RecordState, _ key: Key) -> [Effect] {
@@ -80,12 +85,11 @@ enum RecordScreen {
             }
             return []
         }
-        let action: RecordAction
-        switch recordKeys.press(key, disabled: { disabled(s, r, $0) }) {
-        case .unbound: return []
-        case .refused(let why): return [.say(Message(why, isError: true))]
-        case .act(let a): action = a
-        }
+        let state = r
+        return recordKeys.effects(for: key, disabled: { disabled(s, state, $0) }) { act(s, &r, $0) }
+    }
+
+    static func act(_ s: AppState, _ r: inout RecordState, _ action: RecordAction) -> [Effect] {
         switch action {
         case .move(let m):
             r.scroll = Scrolling.moved(r.scroll, m, lines: lines(s, r).count, height: s.size.height - 4)
@@ -104,8 +108,7 @@ enum RecordScreen {
         case .help: return [.showHelp]
         case .returnFlag, .accept, .escalate, .signOff:
             let a: ReviewAction = action == .returnFlag ? .returned : action == .accept ? .accepted : action == .escalate ? .escalated : .signedOff
-            let rule = a == .signedOff ? nil : (r.rule ?? App.loadedFlags(s, r.caseId).first { $0.recordId == r.recordId }?.rule)
-            r.prompt = ReviewPrompt(action: a, rule: rule)
+            r.prompt = ReviewPrompt(action: a, rule: a == .signedOff ? nil : flagRule(s, r))
         case .raise:
             r.prompt = ReviewPrompt(action: .escalated, rule: "manual-raise")
         }

@@ -58,6 +58,17 @@ extension Screen {
     }
 }
 
+extension KeyMap {
+    /// What `key` does on a screen: `act`'s effects for its action, or the reason it is refused, said on the status line.
+    func effects(for key: Key, refusalIsError: Bool = true, disabled: (Action) -> String?, _ act: (Action) -> [Effect]) -> [Effect] {
+        switch press(key, disabled: disabled) {
+        case .unbound: []
+        case .refused(let why): [.say(Message(why, isError: refusalIsError))]
+        case .act(let action): act(action)
+        }
+    }
+}
+
 /// The actions of a screen that only shows a long text: scroll it, or go back.
 enum ScrollAction: Hashable, Sendable { case move(Movement), back, help }
 

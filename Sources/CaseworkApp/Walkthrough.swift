@@ -64,7 +64,7 @@ public enum Walkthrough {
     }
 
     public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {
-        FormSpec(fields: WalkthroughForm.questions(step, c), blank: WalkthroughAnswers.init).shown(v, c)
+        WalkthroughForm.spec(c, steps: [step]).shown(v, c)
     }
 
     /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection.

@@ -180,8 +180,8 @@ enum WalkthroughForm {
         }
     }
 
-    /// Every question of every step, as one form.
-    static func spec(_ c: Case?) -> FormSpec<WalkthroughAnswers> {
-        FormSpec(fields: WalkthroughStep.allCases.flatMap { questions($0, c) }, blank: WalkthroughAnswers.init)
+    /// The questions of `steps` (every step unless given), as one form.
+    static func spec(_ c: Case?, steps: [WalkthroughStep] = WalkthroughStep.allCases) -> FormSpec<WalkthroughAnswers> {
+        FormSpec(fields: steps.flatMap { questions($0, c) }, blank: WalkthroughAnswers.init)
     }
 }
