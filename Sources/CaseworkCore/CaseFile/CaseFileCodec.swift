@@ -20,12 +20,12 @@ public struct CaseFile: Codable, Sendable {
 /// that is not there is refused, naming the JSON path.
 public enum CaseFileCodec {
     public static func decode(_ data: Data) throws(CaseFileError) -> Case {
-        let file = try strict(CaseFile.self, data)
+        let (file, tree) = try strictly(CaseFile.self, data)
         switch file.format {
         case CaseFile.formatName: break
         case CaseFile.version1:
             // A version 1 file is read as version 2 with every added key absent; one that has them says the wrong version.
-            if let tree = try? JSONSerialization.jsonObject(with: data), let added = firstVersion2Key(tree) { throw added }
+            if let added = firstVersion2Key(tree) { throw added }
         default:
             throw CaseFileError(path: "format", "unsupported value \(Quoted(file.format)) (expected \"\(CaseFile.formatName)\" or \"\(CaseFile.version1)\")")
         }
@@ -73,6 +73,11 @@ public enum CaseFileCodec {
     /// Decodes any format value strictly: invalid JSON, a wrong type or value,
     /// or a key the type does not have is refused, naming the path.
     public static func strict<T: Decodable>(_ type: T.Type, _ data: Data) throws(CaseFileError) -> T {
+        try strictly(type, data).value
+    }
+
+    /// As `strict`, with the JSON tree it was read from.
+    static func strictly<T: Decodable>(_ type: T.Type, _ data: Data) throws(CaseFileError) -> (value: T, tree: Any) {
         let tree: Any
         do { tree = try JSONSerialization.jsonObject(with: data) } catch {
             throw CaseFileError(path: "", "not valid JSON (\(describeJSONError(error)))")
@@ -84,7 +89,7 @@ public enum CaseFileCodec {
             throw CaseFileError(e)
         } catch { throw CaseFileError(path: "", "could not be read") }
         if let unknown = firstUnknownKey(json: tree, value: value, path: "") { throw unknown }
-        return value
+        return (value, tree)
     }
 
     /// A key given twice in one object (JSON readers silently keep one of
