@@ -14,7 +14,7 @@ extension SQLiteCaseStore {
 
     static func fingerprint(of e: FlagEngine) -> String {
         let texts = e.guidance.ruleOrder.compactMap { e.guidance.rules[$0] }.map { "\($0.id)\u{1F}\($0.message)\u{1F}\($0.source)" }
-        let digest = SHA256.hash(data: Data((e.policy.canonical + "\u{1E}" + texts.joined(separator: "\u{1E}")).utf8))
+        let digest = SHA256.hash(data: Data(("rules \(Rules.version)\u{1E}" + e.policy.canonical + "\u{1E}" + texts.joined(separator: "\u{1E}")).utf8))
         return AuditChain.hex(digest)
     }
 

@@ -69,10 +69,10 @@ public struct FlagSettings: Sendable {
     public var basis: FlagBasis { FlagBasis(defaultPolicy: defaultPolicy, guidance: guidance) }
 
     /// The engine a store computes its flags with: the basis it holds (or,
-    /// in a store from before bases were kept, this copy's), under the
-    /// policy override it holds.
+    /// in a store from before bases were kept, or one kept for older rules,
+    /// this copy's), under the policy override it holds.
     func engine(basis stored: String?, policy override: String?) throws(StoreError) -> FlagEngine {
-        let basis = stored.flatMap(FlagBasis.decode) ?? self.basis
+        let basis = stored.flatMap(FlagBasis.decode).flatMap { $0.predatesRules ? nil : $0 } ?? self.basis
         var policy = basis.defaultPolicy
         if let override {
             do { policy = try Policy.decodeOverride(Data(override.utf8), over: basis.defaultPolicy) } catch {

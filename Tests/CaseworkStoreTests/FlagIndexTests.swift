@@ -33,6 +33,28 @@ struct FlagIndexTests {
         #expect(try open(t).count == 12)
     }
 
+    @Test("an upgrade to newer rules recomputes stored flags on open: a basis kept for older rules gives way to the installed one")
+    func upgradeRecomputes() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps")], replace: false, by: "mia.manager")
+        // As a version 1 store held it: no rules version, older words, and flags computed under them.
+        var old = try #require(FlagBasis.decode(try t.raw().read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'flagBasis'") }!))
+        old.rulesVersion = nil
+        old.rules = old.rules.map { var r = $0; r.message = "Old words for {record}."; return r }
+        try t.raw().write { db in
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'flagBasis'", arguments: [old.text.replacingOccurrences(of: ",\"rulesVersion\":null", with: "")])
+            try db.execute(sql: "UPDATE meta SET value = 'computed under version 1' WHERE key = 'flagsFingerprint'")
+            try db.execute(sql: "UPDATE flag SET message = 'Old words.'")
+        }
+        #expect(FlagBasis.decode(old.text)?.predatesRules == true)
+        let reopened = try SQLiteCaseStore(t.location, settings: Fixtures.settings, create: false, clock: { Date(timeIntervalSince1970: 1_773_100_800) })
+        let flags = try reopened.flags(FlagQuery(on: Self.day), by: "mia.manager")
+        #expect(!flags.isEmpty && flags.allSatisfy { !$0.flag.message.hasPrefix("Old words") }, "recomputed with the installed rules' words")
+        #expect(Set(flags.map { "\($0.flag.rule)@\($0.flag.recordId)" }).contains("decision-incomplete@D2"))
+        // A basis kept for the running rules is the store's own, and stays.
+        #expect(FlagBasis.decode(Fixtures.settings.basis.text)?.predatesRules == false)
+    }
+
     @Test("a time-based flag appears on a later day with no write at all")
     func timeBased() throws {
         let t = try TempStore()
@@ -41,8 +63,9 @@ struct FlagIndexTests {
                                   category: .abuse, riskLevel: .suspected, childProtection: true))
         _ = try t.store.importCases([c], replace: false, by: "mia.manager")
         let audit = try t.raw().read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit") }
-        #expect(try open(t, FlagQuery(on: Day("2026-03-03")!)).isEmpty)
-        #expect(try open(t, FlagQuery(on: Day("2026-03-04")!)) == ["concern-undecided@K2"])
+        // Recorded at 16:00 UTC on 1 March: with the default of 0 days it falls due the next day (policy days + 1).
+        #expect(try open(t, FlagQuery(on: Day("2026-03-01")!)).isEmpty)
+        #expect(try open(t, FlagQuery(on: Day("2026-03-02")!)) == ["concern-undecided@K2"])
         #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit") } == audit)
     }
 

@@ -90,6 +90,7 @@ struct ReviewTests {
         var d2 = c.decision("D2")!
         d2.outcome = .doNotShare
         d2.rationale = "Housing already know; no need to share."
+        d2.proposedRecipient = Party(agency: "Housing")
         var x2 = c.disclosure("X2")!
         x2.decisionId = "D1"
         x2.reasons = "Overcrowding affects the child's sleep"

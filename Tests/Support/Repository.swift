@@ -29,3 +29,21 @@ public func sh(_ command: String) -> Int32 {
     p.waitUntilExit()
     return p.terminationStatus
 }
+
+/// The tables of an EXPECTED-FLAGS.md (the spec's examples README, copied) read as data: each
+/// example's name (without `.json`) to its flags as "rule@record".
+public enum ExpectedFlags {
+    public static func read(_ dir: String) throws -> [String: Set<String>] {
+        let text = String(decoding: try Data(contentsOf: Repository.fixtures.appendingPathComponent("\(dir)/EXPECTED-FLAGS.md")), as: UTF8.self)
+        var out: [String: Set<String>] = [:]
+        var current: String?
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("## ") { current = String(line.dropFirst(3)).replacingOccurrences(of: ".json", with: ""); out[current!] = [] }
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let current, cells.count == 2, cells[0] != "rule", !cells[0].hasPrefix("-") {
+                out[current]!.insert("\(cells[0])@\(cells[1])")
+            }
+        }
+        return out
+    }
+}

@@ -46,8 +46,11 @@ struct Server: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let applied = try attempt { try PostgresServer.migrate(address: try Server.address(options), basis: try StoreOptions.settings(options.location).basis) }
-            write(applied.isEmpty ? "The team store's schema is up to date.\n" : "Applied \(applied.joined(separator: ", ")).\n")
+            let done = try attempt { try PostgresServer.migrate(address: try Server.address(options), basis: try StoreOptions.settings(options.location).basis) }
+            write(done.applied.isEmpty ? "The team store's schema is up to date.\n" : "Applied \(done.applied.joined(separator: ", ")).\n")
+            if done.basisUpgraded {
+                write("The flag rules are now version \(Rules.version): a manager runs `casework flags recompute` so every case's stored flags follow them (each case's flags also follow on its next change).\n")
+            }
         }
     }
 

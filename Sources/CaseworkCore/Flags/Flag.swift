@@ -76,11 +76,12 @@ public struct Flag: Hashable, Sendable, Codable {
 public enum RecordField: String, CaseIterable, Hashable, Sendable {
     // A decision
     case outcome, rationale, specialCategoryCondition, notInformedReason, advice, lawfulBasis
+    case proposedRecipient, specialCategory, publicInterest
     // A disclosure
     case decisionId, when, by, to, from, method, items, wholeFile, consentStatus, consentId, reasons
     case recipientAdvisedNoConsent, recipientIdentityChecked, undertakingSigned
     // A consent
-    case givenBy, competence, informed, form, whyNotWritten
+    case givenBy, competence, informed, form, whyNotWritten, capacity
     // A concern: the decision it is waiting for
     case decision
     // The case

@@ -8,11 +8,20 @@ import Foundation
 public struct FlagBasis: Codable, Hashable, Sendable {
     public var defaultPolicy: Policy
     public var rules: [RuleText]
+    /// The version of the rules (`Rules.version`) these texts and this policy
+    /// were written for; absent in bases kept before version 2, so 1.
+    public var rulesVersion: Int?
 
     public init(defaultPolicy: Policy, guidance: Guidance) {
         self.defaultPolicy = defaultPolicy
         rules = guidance.ruleOrder.compactMap { guidance.rules[$0] }
+        rulesVersion = Rules.version
     }
+
+    /// Whether this basis was written for older rules than the ones running:
+    /// its texts describe rules that have since changed, so an upgraded
+    /// Casework computes with its own basis instead (a guidance change).
+    public var predatesRules: Bool { (rulesVersion ?? 1) < Rules.version }
 
     /// The stored form: stable for equal bases.
     public var text: String {

@@ -24,6 +24,14 @@ public struct WalkthroughStepText: Hashable, Sendable, Codable {
     public var help: String
 }
 
+/// A reminder shown outside the walkthrough (a child's words, a pre-birth case) or a myth the
+/// guidance busts, with where the guidance says so.
+public struct PromptText: Hashable, Sendable, Codable {
+    public var id: String
+    public var text: String
+    public var source: String
+}
+
 /// One of the seven golden rules, summarised.
 public struct GoldenRule: Hashable, Sendable, Codable {
     public var number: Int
@@ -38,9 +46,16 @@ public struct Guidance: Sendable {
     public var steps: [WalkthroughStepText]
     public var goldenRules: [GoldenRule]
     public var goldenRulesSource: String
+    /// Prompts outside the walkthrough, by id (`childs-words`, `pre-birth`, `pre-birth-due`).
+    public var prompts: [String: PromptText] = [:]
+    /// The myths the guidance busts (001 section 6; 004), for the help screen.
+    public var myths: [PromptText] = []
 
     struct RulesFile: Codable { var format: String; var note: String?; var rules: [RuleText] }
-    struct StepsFile: Codable { var format: String; var note: String?; var steps: [WalkthroughStepText] }
+    struct StepsFile: Codable {
+        var format: String; var note: String?; var steps: [WalkthroughStepText]
+        var prompts: [PromptText]?; var myths: [PromptText]?
+    }
     struct GoldenFile: Codable {
         struct Set: Codable { var source: String; var rules: [GoldenRule] }
         var format: String; var note: String?; var current: String; var sets: [String: Set]
@@ -60,8 +75,12 @@ public struct Guidance: Sendable {
             map[t.id] = t
         }
         return Guidance(rules: map, ruleOrder: r.rules.map(\.id), steps: s.steps, goldenRules: set.rules,
-                        goldenRulesSource: set.source)
+                        goldenRulesSource: set.source, prompts: Dictionary((s.prompts ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }),
+                        myths: s.myths ?? [])
     }
 
     public func step(_ id: String) -> WalkthroughStepText? { steps.first { $0.id == id } }
+
+    /// A prompt's words with their source, if the guidance has it.
+    public func prompt(_ id: String) -> String? { prompts[id].map { "\($0.text) (\($0.source))" } }
 }

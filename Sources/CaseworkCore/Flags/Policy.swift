@@ -16,12 +16,30 @@ public struct Policy: Hashable, Sendable, Codable {
     public static let formatName = "casework-policy/1"
     public var format: String
     public var concernUndecidedDays: Int
+    /// Which lawful basis the walkthrough suggests (000: public bodies usually public task
+    /// or legal obligation; voluntary and private organisations legitimate interests).
+    public var organisationSector: OrganisationSector
     public var adviceInReviewQueue: Bool
     /// How long an unfinished draft is kept: older ones are offered once more, then removed.
     public var draftKeepDays: Int
     public var rules: [String: RuleSetting]
 
     public func setting(_ rule: String) -> RuleSetting? { rules[rule] }
+
+    enum CodingKeys: String, CodingKey {
+        case format, concernUndecidedDays, organisationSector, adviceInReviewQueue, draftKeepDays, rules
+    }
+
+    /// A policy kept in a store by an earlier version has no sector: it reads as public.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        concernUndecidedDays = try c.decode(Int.self, forKey: .concernUndecidedDays)
+        organisationSector = try c.decodeIfPresent(OrganisationSector.self, forKey: .organisationSector) ?? .public
+        adviceInReviewQueue = try c.decode(Bool.self, forKey: .adviceInReviewQueue)
+        draftKeepDays = try c.decode(Int.self, forKey: .draftKeepDays)
+        rules = try c.decode([String: RuleSetting].self, forKey: .rules)
+    }
 
     /// A stable text of the policy, for noticing when it changed.
     public var canonical: String {
@@ -50,6 +68,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var p = base
         if let d = o.concernUndecidedDays { p.concernUndecidedDays = d }
         if let a = o.adviceInReviewQueue { p.adviceInReviewQueue = a }
+        if let s = o.organisationSector { p.organisationSector = s }
         if let d = o.draftKeepDays { p.draftKeepDays = d }
         for (id, r) in o.rules ?? [:] {
             guard var s = p.rules[id] else { throw CaseFileError(path: "rules.\(id)", "unknown rule") }
@@ -69,6 +88,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var format: String?
         var concernUndecidedDays: Int?
         var adviceInReviewQueue: Bool?
+        var organisationSector: OrganisationSector?
         var draftKeepDays: Int?
         var rules: [String: Rule]?
     }
@@ -88,4 +108,18 @@ public struct Policy: Hashable, Sendable, Codable {
         }
     }
 
+}
+
+/// The kind of organisation using Casework, for the lawful basis the walkthrough suggests (000).
+public enum OrganisationSector: String, CaseFileEnum {
+    case `public`, voluntary, `private`
+
+    /// The Art. 6 bases such organisations usually rely on, most usual first (000
+    /// "Understanding what is meant by the lawful basis to share information").
+    public var usualBases: [LawfulBasis] {
+        switch self {
+        case .public: [.publicTask, .legalObligation]
+        case .voluntary, .private: [.legitimateInterests]
+        }
+    }
 }

@@ -6,29 +6,41 @@
 public enum Rules {
     public typealias Check = @Sendable (Case, Policy) -> [Finding]
 
+    /// The version of `flags.md` these rules implement. A store whose flags
+    /// were computed by an older version recomputes them (a guidance change).
+    public static let version = 2
+
     /// Rule id and its check, in the order of the spec's table.
     public static let all: [(id: String, check: Check)] = [
         ("rationale-missing", rationaleMissing),
         ("decision-incomplete", decisionIncomplete),
+        ("decision-recipient-missing", decisionRecipientMissing),
         ("disclosure-without-decision", disclosureWithoutDecision),
         ("disclosure-fields-missing", disclosureFieldsMissing),
+        ("disclosure-consent-status-missing", disclosureConsentStatusMissing),
         ("no-consent-reasons-missing", noConsentReasonsMissing),
         ("lawful-basis-missing", lawfulBasisMissing),
+        ("lawful-basis-contradicts-consent", lawfulBasisContradictsConsent),
         ("recipient-not-advised", recipientNotAdvised),
         ("special-category-condition-missing", specialCategoryConditionMissing),
+        ("special-category-unanswered", specialCategoryUnanswered),
+        ("public-interest-missing", publicInterestMissing),
         ("family-not-informed-reason-missing", familyNotInformedReasonMissing),
         ("advice-outcome-missing", adviceOutcomeMissing),
         ("incoming-fields-missing", incomingFieldsMissing),
         ("consent-competence-missing", consentCompetenceMissing),
+        ("competence-not-established", competenceNotEstablished),
         ("consent-not-informed", consentNotInformed),
         ("consent-implied", consentImplied),
         ("consent-verbal-unexplained", consentVerbalUnexplained),
         ("consent-no-parental-responsibility", consentNoParentalResponsibility),
         ("consent-parent-for-16-plus", consentParentFor16Plus),
+        ("capacity-best-interests-missing", capacityBestInterestsMissing),
         ("consent-under-care-order", consentUnderCareOrder),
         ("consent-not-valid-at-disclosure", consentNotValidAtDisclosure),
         ("consent-out-of-scope", consentOutOfScope),
         ("consent-previous-episode", consentPreviousEpisode),
+        ("restriction-breached", restrictionBreached),
         ("insecure-method", insecureMethod),
         ("recipient-identity-unchecked", recipientIdentityUnchecked),
         ("scheme-undertaking-missing", schemeUndertakingMissing),
@@ -59,9 +71,36 @@ public enum Rules {
             .map { Finding($0.id, field: .specialCategoryCondition) }
     }
 
+    /// A decision to share that may identify someone (`identifiesIndividual` not `false`).
+    static func sharesIdentifying(_ d: SharingDecision) -> Bool {
+        d.outcome?.isShare == true && d.identifiesIndividual != false
+    }
+
+    /// Consent refused or not sought: the decision does not rest on anyone's agreement.
+    static func withoutConsent(_ d: SharingDecision) -> Bool {
+        d.consentPosition?.kind == .refused || d.consentPosition?.kind == .notSought
+    }
+
+    static func decisionRecipientMissing(_ c: Case, _: Policy) -> [Finding] {
+        c.decisions.filter { d in
+            d.outcome != nil && (d.proposedRecipient?.isEmpty ?? true)
+                && !outgoing(c).contains { $0.decisionId == d.id && !($0.to?.isEmpty ?? true) }
+        }.map { Finding($0.id, field: .proposedRecipient, detail: $0.outcome == .doNotShare ? "was not shared" : "is shared") }
+    }
+
+    static func specialCategoryUnanswered(_ c: Case, _: Policy) -> [Finding] {
+        c.decisions.filter { sharesIdentifying($0) && $0.specialCategory == nil }.map { Finding($0.id, field: .specialCategory) }
+    }
+
+    static func publicInterestMissing(_ c: Case, _: Policy) -> [Finding] {
+        c.decisions.filter { d in
+            d.outcome?.isShare == true && d.confidential == true && withoutConsent(d) && d.publicInterest.isBlank
+        }.map { Finding($0.id, field: .publicInterest, detail: $0.consentPosition?.kind == .refused ? "consent was refused" : "consent was not sought") }
+    }
+
     static func familyNotInformedReasonMissing(_ c: Case, _: Policy) -> [Finding] {
-        c.decisions.filter { $0.familyInformed == .no && $0.notInformedReason.isBlank }
-            .map { Finding($0.id, field: .notInformedReason) }
+        c.decisions.filter { ($0.familyInformed == .no || $0.familyInformed == .later) && $0.notInformedReason.isBlank }
+            .map { Finding($0.id, field: .notInformedReason, detail: $0.familyInformed == .later ? "only later" : "not") }
     }
 
     static func adviceOutcomeMissing(_ c: Case, _: Policy) -> [Finding] {
@@ -72,22 +111,32 @@ public enum Rules {
         }
     }
 
+    /// Consent as the basis while the concern records a risk of harm (established or
+    /// suspected) or child protection: consent is rarely the right basis then (000, 003).
     static func consentReliedOnInChildProtection(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.filter { d in
-            d.lawfulBasis == .consent && d.concernId.flatMap { c.concern($0) }?.childProtection == true
+            guard d.lawfulBasis == .consent, let k = d.concernId.flatMap({ c.concern($0) }) else { return false }
+            return k.childProtection || k.riskLevel == .established || k.riskLevel == .suspected
         }.map { Finding($0.id, field: .lawfulBasis) }
     }
 
-    /// Decisions to share that do not rest on consent, and outgoing disclosures
-    /// made without it, must name a lawful basis.
+    /// Every decision to share identifying information names its Art. 6 basis, consent
+    /// or not (having consent does not choose the basis, 000); so does every outgoing
+    /// disclosure made without consent.
     static func lawfulBasisMissing(_ c: Case, _: Policy) -> [Finding] {
-        let decisions = c.decisions.filter { d in
-            guard let o = d.outcome, o.isShare, d.lawfulBasis == nil else { return false }
-            let kind = d.consentPosition?.kind
-            return kind != .have && kind != .notNeeded
-        }.map { Finding($0.id, field: .lawfulBasis, detail: "decision") }
+        let decisions = c.decisions.filter { sharesIdentifying($0) && $0.lawfulBasis == nil }
+            .map { Finding($0.id, field: .lawfulBasis, detail: "decision") }
         let disclosures = outgoing(c).filter { withoutConsent($0) && $0.lawfulBasis == nil }
             .map { Finding($0.id, field: .lawfulBasis, detail: "disclosure") }
+        return decisions + disclosures
+    }
+
+    /// Consent named as the basis where there is no consent.
+    static func lawfulBasisContradictsConsent(_ c: Case, _: Policy) -> [Finding] {
+        let decisions = c.decisions.filter { withoutConsent($0) && $0.lawfulBasis == .consent }
+            .map { Finding($0.id, field: .lawfulBasis, detail: $0.consentPosition?.kind == .refused ? "was refused" : "was not sought") }
+        let disclosures = outgoing(c).filter { withoutConsent($0) && $0.lawfulBasis == .consent }
+            .map { Finding($0.id, field: .lawfulBasis, detail: $0.consentStatus == .refused ? "was refused" : "was not sought") }
         return decisions + disclosures
     }
 
@@ -111,6 +160,10 @@ public enum Rules {
         }
     }
 
+    static func disclosureConsentStatusMissing(_ c: Case, _: Policy) -> [Finding] {
+        outgoing(c).filter { $0.consentStatus == nil }.map { Finding($0.id, field: .consentStatus) }
+    }
+
     static func noConsentReasonsMissing(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).filter { withoutConsent($0) && $0.reasons.isBlank }
             .map { Finding($0.id, field: .reasons, detail: $0.consentStatus == .refused ? "consent refused" : "consent not sought") }
@@ -129,8 +182,22 @@ public enum Rules {
     }
 
     static func recipientIdentityUnchecked(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.method == .phone && $0.recipientIdentityChecked != true }
-            .map { Finding($0.id, field: .recipientIdentityChecked) }
+        outgoing(c).compactMap { x in
+            guard let m = x.method, let check = m.recipientCheck, x.recipientIdentityChecked != true else { return nil }
+            return Finding(x.id, field: .recipientIdentityChecked, detail: check)
+        }
+    }
+
+    /// An incoming disclosure received at or before this one whose restrictions name its recipient (002).
+    static func restrictionBreached(_ c: Case, _: Policy) -> [Finding] {
+        let incoming = c.disclosures.filter { $0.direction == .incoming && !$0.restrictions.isEmpty }
+        guard !incoming.isEmpty else { return [] }
+        return outgoing(c).compactMap { x in
+            guard let when = x.when, let y = incoming.first(where: { y in
+                y.when.map { $0 <= when } == true && matches(x.to, y.restrictions)
+            }) else { return nil }
+            return Finding(x.id, field: .to, detail: y.id)
+        }
     }
 
     static func factOpinionUnmarked(_ c: Case, _: Policy) -> [Finding] {
@@ -145,11 +212,8 @@ public enum Rules {
     }
 
     static func schemeUndertakingMissing(_ c: Case, _: Policy) -> [Finding] {
-        c.disclosures.filter { $0.scheme.needsUndertaking && $0.undertakingSigned != true }.map { x in
-            let name = ["dvds-right-to-ask": "the DVDS (right to ask)", "dvds-right-to-know": "the DVDS (right to know)",
-                        "csod": "the Child Sex Offender Disclosure Scheme"][x.scheme.rawValue] ?? x.scheme.rawValue
-            return Finding(x.id, field: .undertakingSigned, detail: name)
-        }
+        c.disclosures.filter { $0.scheme.needsUndertaking && $0.undertakingSigned != true }
+            .map { Finding($0.id, field: .undertakingSigned, detail: "the Child Sex Offender Disclosure Scheme") }
     }
 
     // MARK: Consent relied on by an outgoing disclosure
@@ -168,8 +232,8 @@ public enum Rules {
             guard let k = reliedOnConsent(x, in: c) else { return nil }
             var why: String?
             if k.decision == .refused { why = "was refused" }
-            else if k.status == .expired { why = "had expired" }
-            else if k.status == .superseded { why = "had been superseded" }
+            else if k.status == .expired, changedBy(k, x) { why = "had expired" }
+            else if k.status == .superseded, changedBy(k, x) { why = "had been superseded" }
             else if k.status == .withdrawn, k.withdrawnAt.map({ w in x.when.map { w <= $0 } ?? true }) ?? true {
                 why = "had been withdrawn"
             } else if let when = x.when {
@@ -178,6 +242,13 @@ public enum Rules {
             }
             return why.map { Finding(x.id, field: .consentId, detail: "\(k.id), which \($0) at the time") }
         }
+    }
+
+    /// Whether a consent's expiry or supersession counts against a disclosure: it does
+    /// unless its recorded time is after the disclosure's.
+    static func changedBy(_ k: Consent, _ x: Disclosure) -> Bool {
+        guard let changed = k.statusChangedAt, let when = x.when else { return true }
+        return changed <= when
     }
 
     /// Matching per flags.md: any of the recipient's agency, role or name equal
@@ -220,6 +291,21 @@ public enum Rules {
         }
     }
 
+    /// A child under 16 gave consent although the assessment does not find them competent.
+    static func competenceNotEstablished(_ c: Case, _: Policy) -> [Finding] {
+        c.consents.compactMap { k in
+            guard k.givenBy == .child, k.decision != .refused, let a = k.competence,
+                  let age = c.childAge(on: k.givenAt.localDay), age < 16 else { return nil }
+            switch a.conclusion {
+            case .notCompetent?: return Finding(k.id, field: .competence, detail: "concludes the child is not competent")
+            case .competent?: return nil
+            case nil:
+                let failed = a.criteria.filter { $0.answer == false }.count
+                return failed == 0 ? nil : Finding(k.id, field: .competence, detail: failed == 1 ? "answers 1 question no" : "answers \(failed) questions no")
+            }
+        }
+    }
+
     static func consentNotInformed(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             let i = k.informed
@@ -239,21 +325,34 @@ public enum Rules {
 
     static func consentNoParentalResponsibility(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
-            guard let pid = k.givenBy.personId, let p = c.person(pid), p.parentalResponsibility != .yes else { return nil }
+            guard k.decision != .refused, let pid = k.givenBy.personId, let p = c.person(pid), p.parentalResponsibility != .yes else { return nil }
             return Finding(k.id, field: .givenBy, detail: p.id)
         }
     }
 
+    /// A parent's consent for a young person of 16 or over, unless the young person was
+    /// assessed as lacking capacity for this decision (then someone acts for them).
     static func consentParentFor16Plus(_ c: Case, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
-            guard let pid = k.givenBy.personId, let age = c.childAge(on: k.givenAt.localDay), age >= 16 else { return nil }
+            guard k.decision != .refused, let pid = k.givenBy.personId, let age = c.childAge(on: k.givenAt.localDay), age >= 16,
+                  k.capacity?.lacksCapacity != true else { return nil }
             return Finding(k.id, field: .givenBy, detail: pid)
         }
     }
 
+    static func capacityBestInterestsMissing(_ c: Case, _: Policy) -> [Finding] {
+        c.consents.filter { $0.capacity?.lacksCapacity == true && ($0.capacity?.bestInterests).isBlank }
+            .map { Finding($0.id, field: .capacity) }
+    }
+
+    /// A family member's consent given at or after the care order's start (any time, with no start recorded).
     static func consentUnderCareOrder(_ c: Case, _: Policy) -> [Finding] {
         guard c.careOrder else { return [] }
-        return c.consents.compactMap { k in k.givenBy.personId.map { Finding(k.id, field: .givenBy, detail: $0) } }
+        return c.consents.compactMap { k in
+            guard k.decision != .refused, let pid = k.givenBy.personId else { return nil }
+            if let from = c.careOrderFrom, k.givenAt.localDay < from { return nil }
+            return Finding(k.id, field: .givenBy, detail: pid)
+        }
     }
 
     // MARK: Incoming

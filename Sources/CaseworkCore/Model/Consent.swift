@@ -76,6 +76,18 @@ public struct CompetenceAssessment: Codable, Hashable, Sendable {
     }
 }
 
+extension CompetenceAssessment {
+    /// The six questions of 004, in its order, with their answers (`nil`: not asked, a version 1 record).
+    public var criteria: [(question: String, answer: Bool?)] {
+        [("understands the question being asked", understandsQuestion),
+         ("understands the implications of sharing or not", understandsImplications),
+         ("can appreciate and consider the alternatives", weighsAlternatives),
+         ("can weigh up one aspect of the situation against another", weighsAspects),
+         ("can express their own view", ownView),
+         ("is consistent in their view", consistent)]
+    }
+}
+
 /// A young person's (16 or over) capacity for one specific decision (Mental Capacity Act; 004, 001:
 /// capacity is decision-specific, never a general yes or no). Version 2.
 public struct CapacityAssessment: Codable, Hashable, Sendable {

@@ -55,6 +55,19 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return era * 146097 + doe - 719468
     }
 
+    /// The UK calendar date of an instant: GMT, or BST (UTC+1) from 01:00 UTC on the
+    /// last Sunday of March to 01:00 UTC on the last Sunday of October (the rule since 1996).
+    public static func inLondon(_ instant: Double) -> Day {
+        let utc = Day(ordinal: Int((instant / 86400).rounded(.down)))
+        func lastSunday(_ month: Int) -> Double {
+            let last = Day(year: utc.year, month: month, day: 31)!.ordinal
+            let weekday = ((last + 4) % 7 + 7) % 7  // 0 is Sunday; 1970-01-01 was a Thursday
+            return Double(last - weekday) * 86400 + 3600
+        }
+        let summer = instant >= lastSunday(3) && instant < lastSunday(10)
+        return summer ? Day(ordinal: Int(((instant + 3600) / 86400).rounded(.down))) : utc
+    }
+
     public init(ordinal z0: Int) {
         let z = z0 + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
@@ -116,8 +129,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public let text: String
     /// Seconds since 1970-01-01T00:00:00Z.
     public let instant: Double
-    /// The calendar day as written (in the record's own offset): the day that
-    /// matters for ages and birthdays.
+    /// The calendar day in UK local time (Europe/London), whatever offset the
+    /// record was written with: the day that matters for ages, birthdays and
+    /// "by the end of the day" (flags.md "Dates").
     public let localDay: Day
 
     public init?(_ text: String) {
@@ -159,8 +173,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             return nil
         }
         self.text = text
-        self.localDay = day
-        self.instant = Double(day.ordinal) * 86400 + Double(hh * 3600 + mm * 60) + seconds - Double(offset)
+        let instant = Double(day.ordinal) * 86400 + Double(hh * 3600 + mm * 60) + seconds - Double(offset)
+        self.instant = instant
+        self.localDay = Day.inLondon(instant)
     }
 
     /// A UTC timestamp for `date`, to the second.

@@ -108,8 +108,19 @@ public enum SharingMethod: String, CaseFileEnum {
     case securePortal = "secure-portal"
     case fax, voicemail
 
-    /// Methods the guidance says not to use for personal information (001 "Sharing information securely").
-    public var isInsecure: Bool { self == .unencryptedEmail || self == .fax || self == .voicemail }
+    /// Methods the guidance says not to use for personal information: unencrypted email
+    /// (001 "Sharing information securely") and voicemail (004). Fax is allowed with checks.
+    public var isInsecure: Bool { self == .unencryptedEmail || self == .voicemail }
+
+    /// What must be confirmed before sharing this way (001 "Sharing information securely"), if anything.
+    public var recipientCheck: String? {
+        switch self {
+        case .phone: "the recipient's identity and entitlement"
+        case .fax: "the fax number and that the recipient is waiting"
+        case .letter: "the address"
+        default: nil
+        }
+    }
 }
 
 /// How an item shared is to be read (the "accurate" principle: fact apart from opinion).
@@ -128,7 +139,8 @@ public enum DisclosureScheme: String, CaseFileEnum {
     case dvdsRightToKnow = "dvds-right-to-know"
     case csod
 
-    public var needsUndertaking: Bool { self != .none }
+    /// Only the child sex offender disclosure scheme asks for a signed undertaking (001, 002); DVDS does not.
+    public var needsUndertaking: Bool { self == .csod }
 }
 
 public enum ReviewAction: String, CaseFileEnum {

@@ -84,8 +84,9 @@ public struct DemoGenerator: RandomNumberGenerator {
                 decidedBy: c.worker, purpose: Purpose(why: "To get the child support", outcomeSought: "An assessment", achievableWithoutSharing: false),
                 identifiesIndividual: true,
                 consentPosition: withConsent ? ConsentPosition(kind: .have, consentId: "CN1") : ConsentPosition(kind: .notSought, reason: .riskToChild),
-                lawfulBasis: withConsent ? .consent : .publicTask, specialCategory: false, outcome: outcome,
-                rationale: gaps && chance(0.3) ? nil : "Recorded reasons for decision \(i + 1).", familyInformed: .yes)
+                lawfulBasis: .publicTask, specialCategory: false, outcome: outcome,
+                rationale: gaps && chance(0.3) ? nil : "Recorded reasons for decision \(i + 1).", familyInformed: .yes,
+                proposedRecipient: Party(role: Self.agencies[2].1, agency: Self.agencies[2].2), necessaryAndProportionate: true)
             c.decisions.append(d)
             guard let o = outcome, o.isShare else { continue }
             for _ in 0..<int(0...6) where xid < 20 {

@@ -652,7 +652,7 @@ extension PostgresCaseStore {
         do { _ = try Policy.decodeOverride(override, over: settings.defaultPolicy) } catch {
             throw .invalid("the policy file is invalid: \(error); nothing changed")
         }
-        try transaction { db in try db.query("SELECT casework.set_policy($1)", [String(decoding: override, as: UTF8.self)]) }
+        _ = try transaction { db in try db.query("SELECT casework.set_policy($1)", [String(decoding: override, as: UTF8.self)]) }
         let me = try user(named: sessionUser)
         // An administrator sees no case; the managers' next recompute (or `check`) follows the new policy.
         return Access.may(me, .recomputeAll) ? try recomputeAll() : RecomputeSummary(cases: 0)

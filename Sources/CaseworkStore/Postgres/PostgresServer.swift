@@ -92,9 +92,17 @@ public enum PostgresServer {
         }
     }
 
-    /// Applies the migrations the store has not had, in one transaction; returns their ids.
-    /// A store from before flag bases were kept takes the migrating Casework's.
-    public static func migrate(address: String, basis: FlagBasis) throws(StoreError) -> [String] {
+    /// What `migrate` did: the schema migrations applied, and whether the
+    /// store's flag basis was replaced because it was kept for older rules.
+    public struct Migration: Sendable {
+        public var applied: [String] = []
+        public var basisUpgraded = false
+    }
+
+    /// Applies the migrations the store has not had, in one transaction.
+    /// A store from before flag bases were kept, or holding one kept for older
+    /// rules than this Casework's, takes the migrating Casework's.
+    public static func migrate(address: String, basis: FlagBasis) throws(StoreError) -> Migration {
         let db = try superuser(address, doing: "migrate the team store")
         do {
             guard try db.query("SELECT to_regnamespace('casework') IS NOT NULL").scalar == "t" else {
@@ -108,9 +116,14 @@ public enum PostgresServer {
             }
             let pending = PostgresSchema.migrations.filter { !applied.contains($0.id) }
             try apply(db, pending)
-            try db.query("INSERT INTO casework.meta (key, value) VALUES ('flagBasis', $1) ON CONFLICT (key) DO NOTHING", [basis.text])
+            var done = Migration(applied: pending.map(\.id))
+            let stored = try db.query("SELECT value FROM casework.meta WHERE key = 'flagBasis'").scalar
+            if stored == nil || stored.flatMap(FlagBasis.decode)?.predatesRules == true {
+                try db.query("INSERT INTO casework.meta (key, value) VALUES ('flagBasis', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [basis.text])
+                done.basisUpgraded = stored != nil
+            }
             try db.query("COMMIT")
-            return pending.map(\.id)
+            return done
         } catch {
             _ = try? db.query("ROLLBACK")
             throw PostgresCaseStore.map(error)
