@@ -176,7 +176,9 @@ public enum App {
     static func help(_ s: AppState) -> Overlay {
         if case .form = s.screen { return Overlay(title: "Help", lines: s.screen.help(s)) }
         let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
-        return Overlay(title: "Help", lines: ["Keys:"] + s.screen.help(s) + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden)
+        let myths = s.guidance.myths.map { "- \($0.text) (\($0.source))" }
+        return Overlay(title: "Help", lines: ["Keys:"] + s.screen.help(s) + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden
+                       + (myths.isEmpty ? [] : ["", "Myths that stop people sharing, and what the guidance says:"] + myths))
     }
 
     public static func view(_ s: AppState) -> Frame {

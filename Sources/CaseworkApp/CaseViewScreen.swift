@@ -71,7 +71,7 @@ enum CaseViewScreen {
 
     static func startWalkthrough(_ s: AppState, _ c: Case, concern: String?) -> FormState {
         var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false,
-                          values: Walkthrough.starting(c, concern: concern), step: .concern)
+                          values: Walkthrough.starting(c, concern: concern, sector: s.sector), step: .concern)
         f.focus(nil, c)
         return App.restoring(f, s)
     }
@@ -155,6 +155,12 @@ enum CaseViewScreen {
         return []
     }
 
+    /// A pre-birth case's reminder (004): involve the parents-to-be; once the expected date has passed, record the birth.
+    static func preBirthPrompt(_ s: AppState, _ c: Case) -> String? {
+        guard c.child.dateOfBirth == nil, let expected = c.child.expectedBirth else { return nil }
+        return s.guidance.prompt(expected < s.today ? "pre-birth-due" : "pre-birth")
+    }
+
     static func view(_ s: AppState, _ v: CaseViewState) -> Frame {
         guard let c = v.loaded else {
             var f = Chrome.frame(s, title: v.caseId, hints: "Esc back")
@@ -166,13 +172,16 @@ enum CaseViewScreen {
         var head = "\(c.title) · worker \(c.worker)\(c.team.map { " · \($0)" } ?? "")"
         if let dob = c.child.dateOfBirth { head += " · age \(dob.years(until: s.today))" }
         f.put(head, x: 1, y: 1, width: w - 2, style: .bold)
-        let body = s.size.height - 4
+        let prompt = preBirthPrompt(s, c)
+        if let prompt { f.put(prompt, x: 1, y: 2, width: w - 2, style: .dim) }
+        let top = prompt == nil ? 2 : 3
+        let body = s.size.height - 2 - top
         let flagRows = v.flags.isEmpty ? 2 : min(max(4, body / 3), v.flags.count * 2 + 1)
         let listRows = body - flagRows - 1
         let list = lines(c, v.flags)
         let first = Selection.firstShown(v.selected, count: list.count, rows: listRows)
         for (i, line) in list.enumerated().dropFirst(first).prefix(listRows) {
-            let y = 2 + i - first
+            let y = top + i - first
             let selected = i == v.selected && !v.flagsFocused
             if line.recordId == nil {
                 f.put(line.text, x: 1, y: y, style: .bold)
@@ -187,7 +196,7 @@ enum CaseViewScreen {
             }
             if selected { f.cursor = Point(x: 2, y: y) }
         }
-        let panelTop = 2 + listRows
+        let panelTop = top + listRows
         f.put(v.flags.isEmpty ? "FLAGS: none open" : "FLAGS (\(v.flags.count) open; Tab to choose, Enter goes to the field)",
               x: 1, y: panelTop, style: .bold)
         let perFlag = 2

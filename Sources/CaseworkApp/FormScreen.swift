@@ -193,7 +193,9 @@ struct FormUpdate {
                 f.values[field.id] = values[(under + step + values.count) % values.count]
                 f.dirty = true
             case .char(let ch):
-                if let i = options.firstIndex(where: { $0.label.lowercased().hasPrefix(String(ch).lowercased()) }) {
+                // The first option starting with the letter; pressed again, the next one.
+                let matches = options.indices.filter { options[$0].label.lowercased().hasPrefix(String(ch).lowercased()) }
+                if let i = matches.first(where: { $0 > (current ?? -1) && matches.contains(current ?? -1) }) ?? matches.first {
                     f.values[field.id] = values[i]
                     f.dirty = true
                 }
@@ -235,6 +237,11 @@ struct FormUpdate {
 
     func nextStep(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
         guard f.kind == .walkthrough, let step = f.step, let c else { return [] }
+        if step == .consent, f.values["consent.kind"] == "seek-now", !Walkthrough.offersSeekNow(f.values) {
+            message = Message("You would share anyway, so asking would not be a real choice (004): choose not sought, and why", isError: true)
+            f.focus("consent.kind", c)
+            return []
+        }
         if step == .consent, f.values["consent.kind"] == "seek-now" {
             f.awaitingConsent = true
             var form = FormState(kind: .consent, caseId: c.id, recordId: nil, isEditing: false,
@@ -249,7 +256,7 @@ struct FormUpdate {
         if !cleared.isEmpty { message = Message("Answers that no longer apply were cleared: \(cleared.joined(separator: ", "))") }
         f.visited.append(step)
         f.step = next
-        Walkthrough.prepare(next, &f.values, now: now)
+        Walkthrough.prepare(next, &f.values, now: now, case: c)
         f.focus(nil, c)
         f.dirty = true
         return []

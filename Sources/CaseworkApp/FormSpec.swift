@@ -133,6 +133,19 @@ struct FieldSpec<R> {
         unasked = { r in if !keepsUnasked { r[keyPath: path] = nil } }
     }
 
+    /// A question whose wording or choices follow the answers so far (the consents offered once a
+    /// recipient is known), asked only `when` they call for it.
+    init<W>(_ id: String, _ make: @escaping (FormValues, Case?) -> Field, _ path: WritableKeyPath<R, W?>, _ converter: Converter<W?>,
+            when asked: @escaping (FormValues, Case?) -> Bool = { _, _ in true }) {
+        self.id = id
+        self.make = make
+        fillsNew = false
+        self.asked = asked
+        read = { converter.read($0[keyPath: path]) }
+        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, id, ctx) }
+        unasked = { r in r[keyPath: path] = nil }
+    }
+
     /// Text shown among the questions, worked out from the answers (a child's age); nil shows nothing.
     init(info id: String, _ label: String, _ text: @escaping (FormValues, Case?) -> String?) {
         self.id = id

@@ -23,6 +23,10 @@ enum FormView {
             for l in Wrap.lines("Reminder: \(text.reminder) (Source: \(text.source))", width: w - 4) { rows.append((l, 2, .dim)) }
             rows.append(("", 0, .plain))
         }
+        if let prompt = prompt(s, form, c) {
+            for l in Wrap.lines(prompt, width: w - 4) { rows.append((l, 2, .dim)) }
+            rows.append(("", 0, .plain))
+        }
         for field in form.fields(c) {
             let isFocused = field.id == focused?.id
             let start = rows.count
@@ -107,6 +111,17 @@ enum FormView {
             f.cursor = Point(x: min(w - 1, 1 + used + reason.cursorPosition(width: 10_000).column), y: s.size.height - 2)
         }
         return f
+    }
+
+    /// A reminder the guidance gives for what is being recorded (walkthrough.md, "Prompts outside the
+    /// walkthrough"): never promise a child secrecy, on a child's-words note; involving the parents-to-be,
+    /// when sharing on a pre-birth case.
+    static func prompt(_ s: AppState, _ form: FormState, _ c: Case?) -> String? {
+        if form.kind == .note, form.values["kind"] == NoteKind.childsWords.rawValue { return s.guidance.prompt("childs-words") }
+        if form.kind == .walkthrough || form.kind == .disclosureOut, let c, c.child.dateOfBirth == nil, c.child.expectedBirth != nil {
+            return s.guidance.prompt("pre-birth")
+        }
+        return nil
     }
 
     /// The help for the form: the step's guidance and its source, the focused question's hint, the keys.

@@ -45,7 +45,7 @@ enum Forms {
                                     hint: "One person with PR can consent; check who holds it (004)"),
                       \.parentalResponsibility, .choice(ParentalResponsibility.self, or: .unknown), fillsNew: true),
             FieldSpec(Field.yesNo("livesWithChild", "Lives with the child?"), \.livesWithChild, .yesNo(or: false)),
-            FieldSpec(Field.yesNo("lacksCapacity", "Lacks capacity (Mental Capacity Act, 16 and over)?"), \.lacksCapacity, .yesNo),
+            // Capacity is decision-specific, never a general yes or no (001): it is assessed on the consent it concerns.
         ], blank: { ctx in
             Person(id: nextId("P", in: ctx.case), name: "", relationship: "", parentalResponsibility: .unknown, livesWithChild: false,
                    lacksCapacity: nil)
@@ -76,10 +76,13 @@ extension Forms {
             FieldSpec(Field("to.name", "To: name", clears: .to), \.toParty.name, .text, when: out),
             FieldSpec(Field("to.role", "To: role"), \.toParty.role, .text, when: out),
             FieldSpec(Field("to.agency", "To: agency"), \.toParty.agency, .text, when: out),
-            FieldSpec(Field.options("method", "How", SharingMethod.self, hint: "Unencrypted email, fax and voicemail are not secure (001)", clears: .method),
+            FieldSpec(Field.options("method", "How", SharingMethod.self, hint: "Unencrypted email and voicemail are not secure; fax and letters need checks (001)",
+                                    clears: .method),
                       \.method, .choice(SharingMethod.self), when: out),
-            FieldSpec(Field.yesNo("recipientIdentityChecked", "Did you check the recipient's identity and entitlement?", clears: .recipientIdentityChecked),
-                      \.recipientIdentityChecked, .yesNo, when: { v, _ in outgoing && v["method"] == "phone" }),
+            FieldSpec("recipientIdentityChecked", { v, _ in
+                Field.yesNo("recipientIdentityChecked", "Did you confirm \(v.choice("method", SharingMethod.self)?.recipientCheck ?? "the recipient")?",
+                            clears: .recipientIdentityChecked)
+            }, \.recipientIdentityChecked, .yesNo, when: { v, _ in outgoing && v.choice("method", SharingMethod.self)?.recipientCheck != nil }),
             FieldSpec(Field("from.name", "From: name", clears: .from), \.fromParty.name, .text, when: inward),
             FieldSpec(Field("from.role", "From: role"), \.fromParty.role, .text, when: inward),
             FieldSpec(Field("from.agency", "From: agency"), \.fromParty.agency, .text, when: inward),
@@ -92,12 +95,19 @@ extension Forms {
                             clears: .consentId), \.consentId, .text, when: { v, _ in outgoing && v["consentStatus"] == "with-consent" }),
             FieldSpec(Field("reasons", outgoing ? "Why it was shared without consent" : "Reasons given (if known)", .multiline(rows: 2), clears: .reasons),
                       \.reasons, .text, when: { v, _ in without(v) }),
-            // Asked of every disclosure out, with consent too: a basis recorded is never dropped by an edit.
-            FieldSpec(Field.options("lawfulBasis", "Lawful basis", LawfulBasis.self, clears: .lawfulBasis),
-                      \.lawfulBasis, .choice(LawfulBasis.self), when: out),
+            // Asked of every disclosure out, with consent too: a basis recorded is never dropped by an edit. Without
+            // consent, consent and contract are not offered (kept, and flagged, if a saved record names one).
+            FieldSpec("lawfulBasis", { v, _ in
+                let offered = LawfulBasis.allCases.filter { b in !without(v) || (b != .consent && b != .contract) || v["lawfulBasis"] == b.rawValue }
+                return Field("lawfulBasis", "Lawful basis (UK GDPR Art. 6)", .choice(offered.map { Choice($0.rawValue, $0.label) }), clears: .lawfulBasis)
+            }, \.lawfulBasis, .choice(LawfulBasis.self), when: out),
             FieldSpec(Field.yesNo("recipientAdvisedNoConsent", "Did you tell the recipient consent was refused or not sought?", clears: .recipientAdvisedNoConsent),
                       \.recipientAdvisedNoConsent, .yesNo, when: { v, _ in outgoing && without(v) }),
-            FieldSpec(Field("restrictions", "Restrictions on onward use (one per line)", .multiline(rows: 2)), \.restrictions, .lines),
+            FieldSpec(Field("restrictions", outgoing ? "Restrictions on onward use (one per line)" : "Who it must not go to, or other restrictions (one per line)",
+                            .multiline(rows: 2), hint: outgoing ? nil : "Name them as the case would, e.g. Housing; sharing with them is then flagged (002)"),
+                      \.restrictions, .lines),
+            FieldSpec(Field.yesNo("reasonExplainedToRecipient", "Did you tell the recipient why it was shared before the birth?", hint: "004 'pre-birth'"),
+                      \.reasonExplainedToRecipient, .yesNo, when: { _, c in outgoing && c.map { $0.child.dateOfBirth == nil && $0.child.expectedBirth != nil } == true }),
             FieldSpec(Field.options("scheme", "Disclosure scheme", DisclosureScheme.self), \.scheme, .choice(DisclosureScheme.self, or: .none), fillsNew: true),
             FieldSpec(Field.yesNo("undertakingSigned", "Was the undertaking signed?", clears: .undertakingSigned),
                       \.undertakingSigned, .yesNo, when: { v, _ in (v["scheme"] ?? "none") != "none" && !(v["scheme"] ?? "").isEmpty }),
@@ -125,25 +135,41 @@ extension Disclosure {
     }
 }
 
-/// A consent as its form fills it in: the consent, and the competence checklist answered so far
-/// (a child's assessment is recorded whole or not at all, so its answers wait here until then).
+/// A consent as its form fills it in: the consent, the competence checklist and the capacity
+/// assessment answered so far (each is recorded whole or not at all, so its answers wait here until then).
 struct ConsentDraft: Equatable {
     var consent: Consent
     var checklist: Checklist
+    var capacity: Capacity
 
-    /// The five criteria of the competence checklist (004), who assessed, and notes.
+    /// The six questions of the competence checklist (004), the conclusion, who assessed, and notes.
     struct Checklist: Equatable {
-        var understandsQuestion, understandsImplications, weighsAlternatives, ownView, consistent: Bool?
+        var understandsQuestion, understandsImplications, weighsAlternatives, weighsAspects, ownView, consistent: Bool?
+        var conclusion: CompetenceConclusion?
         var assessedBy: String?
         var note: String?
+    }
+
+    /// A young person's capacity for this one decision (Mental Capacity Act; 001, 004).
+    struct Capacity: Equatable {
+        var assessed: Bool?
+        var decision: String?
+        var lacksCapacity: Bool?
+        var supportGiven: String?
+        var assessedBy: String?
+        var actingAs: CapacityActing?
+        var bestInterests: String?
     }
 
     init(_ consent: Consent) {
         self.consent = consent
         let a = consent.competence
         checklist = Checklist(understandsQuestion: a?.understandsQuestion, understandsImplications: a?.understandsImplications,
-                              weighsAlternatives: a?.weighsAlternatives, ownView: a?.ownView, consistent: a?.consistent,
-                              assessedBy: a?.assessedBy, note: a?.note)
+                              weighsAlternatives: a?.weighsAlternatives, weighsAspects: a?.weighsAspects, ownView: a?.ownView,
+                              consistent: a?.consistent, conclusion: a?.conclusion, assessedBy: a?.assessedBy, note: a?.note)
+        let m = consent.capacity
+        capacity = Capacity(assessed: m == nil ? nil : true, decision: m?.decision, lacksCapacity: m?.lacksCapacity,
+                            supportGiven: m?.supportGiven, assessedBy: m?.assessedBy, actingAs: m?.actingAs, bestInterests: m?.bestInterests)
     }
 }
 
@@ -154,37 +180,87 @@ extension Forms {
 
     static func childUnder16(_ v: FormValues, _ c: Case?) -> Bool { v["givenBy"] == "child" && childAge(v, c).map { $0 < 16 } ?? false }
 
+    /// A young person of 16 or 17, whose capacity for this decision may be assessed (Mental Capacity Act; 001, 004).
+    static func youngPerson(_ v: FormValues, _ c: Case?) -> Bool { childAge(v, c).map { (16...17).contains($0) } ?? false }
+
+    /// Who may give consent, for the person chosen and the case (004): one person with parental
+    /// responsibility suffices, separated parents included; a care order shares it with the local authority.
+    static func whoMayConsent(_ v: FormValues, _ c: Case?) -> String? {
+        guard let c, let pid = v["givenBy"], pid != "child", let p = c.person(pid) else { return nil }
+        var parts: [String] = []
+        switch p.parentalResponsibility {
+        case .yes: parts.append("\(p.relationship) has parental responsibility: one person with it can consent, even where parents are separated (004).")
+        case .no: parts.append("\(p.relationship) has no parental responsibility, so cannot consent for the child (004).")
+        case .unknown: parts.append("Check whether \(p.relationship.lowercased()) has parental responsibility before relying on their consent (004).")
+        }
+        if c.careOrder {
+            parts.append("There is a care order: the local authority shares parental responsibility; liaise with it on consent (004).")
+        }
+        if let age = childAge(v, c), age >= 16 {
+            parts.append("At \(age) the young person decides for themselves unless they lack capacity for this decision (002, 004).")
+        }
+        return parts.joined(separator: " ")
+    }
+
     static func consent(_ c: Case?) -> FormSpec<ConsentDraft> {
         let giver = Converter<GivenBy>(read: { $0.description }, write: { v, id, _ throws(FormProblem) in
             guard let t = v.text(id) else { throw FormProblem(id, "choose who gave or refused consent") }
             return t == "child" ? .child : .person(t)
         })
         let checklist = { (v: FormValues, c: Case?) in childUnder16(v, c) }
+        let capacity = { (v: FormValues, c: Case?) in youngPerson(v, c) && v["capacity.assessed"] == "yes" }
+        let lacks = { (v: FormValues, c: Case?) in capacity(v, c) && v["capacity.lacksCapacity"] == "yes" }
         let written = { (v: FormValues, _: Case?) in v["form"] == "written" }
         return FormSpec(fields: [
             FieldSpec(Field("givenBy", "Who gives or refuses consent", .choice([Choice("child", "the child or young person")] + FormCatalog.personChoices(c)),
                             clears: .givenBy), \.consent.givenBy, giver),
             FieldSpec(Field("givenAt", "When", .time), \.consent.givenAt, .timeOrNow, fillsNew: true),
             FieldSpec(info: "age", "Child's age on that date") { v, c in
-                childAge(v, c).map { $0 < 16 ? "\($0): under 16, so a child's own consent needs the competence checklist (004)"
-                                              : "\($0): 16 or over, presumed able to decide (002, 004)" }
+                childAge(v, c).map { age in
+                    guard v["givenBy"] == "child" || v["givenBy"] == nil else { return "\(age)" }
+                    return age < 16 ? "\(age): under 16, so a child's own consent needs the competence checklist (004)"
+                                    : "\(age): 16 or over, presumed able to decide (002, 004)"
+                }
             },
+            FieldSpec(info: "who.info", "Who may consent") { v, c in whoMayConsent(v, c) },
             FieldSpec(Field("episodeId", "Episode", .choice(FormCatalog.episodeChoices(c)), hint: "Consent is sought afresh for each episode (002)"),
                       \.consent.episodeId, .requiredChoice("choose the episode; add one first if there is none"), fillsNew: true),
             FieldSpec(Field.options("decision", "Decision", ConsentDecision.self), \.consent.decision,
                       .requiredChoice(ConsentDecision.self, "choose the decision"), fillsNew: true),
             FieldSpec(info: "competence.info", "Competence checklist") { v, c in
-                childUnder16(v, c) ? "The five criteria of the Pan Bedfordshire guide (004)" : nil
+                childUnder16(v, c) ? "The six questions of the Pan Bedfordshire guide (004), then your conclusion" : nil
             },
-            FieldSpec(Field.yesNo("competence.understandsQuestion", "Understands the question asked?", clears: .competence),
+            FieldSpec(Field.yesNo("competence.understandsQuestion", "Understands the question being asked?", clears: .competence),
                       \.checklist.understandsQuestion, .yesNo, when: checklist),
             FieldSpec(Field.yesNo("competence.understandsImplications", "Understands what would be shared, why, and what follows from sharing or not?"),
                       \.checklist.understandsImplications, .yesNo, when: checklist),
-            FieldSpec(Field.yesNo("competence.weighsAlternatives", "Can weigh up the alternatives?"), \.checklist.weighsAlternatives, .yesNo, when: checklist),
-            FieldSpec(Field.yesNo("competence.ownView", "Expresses their own view?"), \.checklist.ownView, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.weighsAlternatives", "Can appreciate and consider the alternatives?"), \.checklist.weighsAlternatives, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.weighsAspects", "Can weigh up one aspect of the situation against another?"),
+                      \.checklist.weighsAspects, .yesNo, when: checklist),
+            FieldSpec(Field.yesNo("competence.ownView", "Can express their own view?"), \.checklist.ownView, .yesNo, when: checklist),
             FieldSpec(Field.yesNo("competence.consistent", "Is consistent in that view?"), \.checklist.consistent, .yesNo, when: checklist),
+            FieldSpec(Field("competence.conclusion", "Your conclusion", .choice([Choice("competent"), Choice("not-competent", "not competent")])),
+                      \.checklist.conclusion, .choice(CompetenceConclusion.self), when: checklist),
+            FieldSpec(info: "competence.notCompetent", "") { v, c in
+                checklist(v, c) && v["competence.conclusion"] == "not-competent"
+                    ? "Not competent for this decision: ask a person with parental responsibility for consent, and still seek the child's views and record them (004)."
+                    : nil
+            },
             FieldSpec(Field("competence.assessedBy", "Assessed by"), \.checklist.assessedBy, .text, fillsNew: true, when: checklist),
             FieldSpec(Field("competence.note", "Competence notes"), \.checklist.note, .text, when: checklist),
+            FieldSpec(Field.yesNo("capacity.assessed", "Assess the young person's capacity for this decision (Mental Capacity Act)?",
+                                  hint: "At 16 or 17 capacity is presumed; assess it for this one decision, never in general (001, 004)"),
+                      \.capacity.assessed, .yesNo, when: { v, c in youngPerson(v, c) }),
+            FieldSpec(Field("capacity.decision", "The specific decision assessed"), \.capacity.decision, .text, when: capacity),
+            FieldSpec(Field("capacity.supportGiven", "Support given to help them decide"), \.capacity.supportGiven, .text, when: capacity),
+            FieldSpec(Field.yesNo("capacity.lacksCapacity", "Conclusion: do they lack capacity for this decision?"), \.capacity.lacksCapacity, .yesNo,
+                      when: capacity),
+            FieldSpec(Field("capacity.assessedBy", "Assessed by"), \.capacity.assessedBy, .text, when: capacity),
+            FieldSpec(Field("capacity.actingAs", "Who acts for them", .choice([Choice("best-interests", "a best-interests decision"),
+                                                                               Choice("attorney", "an attorney"), Choice("deputy", "a deputy")])),
+                      \.capacity.actingAs, .choice(CapacityActing.self), when: lacks),
+            FieldSpec(Field("capacity.bestInterests", "The best-interests reasoning", .multiline(rows: 3), clears: .capacity),
+                      \.capacity.bestInterests, .text, when: lacks),
             FieldSpec(Field("informed.whatShared", "Explained: what would be shared", clears: .informed), \.consent.informed.whatShared, .text),
             FieldSpec(Field("informed.why", "Explained: why"), \.consent.informed.why, .text),
             FieldSpec(Field("informed.withWhom", "Explained: with whom", hint: "Name the agencies or people (002)"), \.consent.informed.withWhom, .text),
@@ -211,23 +287,50 @@ extension Forms {
             d.checklist.assessedBy = ctx.user
             return d
         }, finish: { d, v, ctx throws(FormProblem) in
-            // A child under 16's assessment is recorded whole, or not at all.
-            let answers = [d.checklist.understandsQuestion, d.checklist.understandsImplications, d.checklist.weighsAlternatives,
-                           d.checklist.ownView, d.checklist.consistent]
-            guard childUnder16(v, ctx.case), answers.contains(where: { $0 != nil }) else {
-                d.consent.competence = nil
-                return
-            }
-            let criteria = ["understandsQuestion", "understandsImplications", "weighsAlternatives", "ownView", "consistent"]
-            if let i = answers.firstIndex(where: { $0 == nil }) {
-                throw FormProblem("competence.\(criteria[i])", "answer each of the five criteria, or none")
-            }
-            let a = answers.map { $0! }
-            d.consent.competence = CompetenceAssessment(
-                understandsQuestion: a[0], understandsImplications: a[1], weighsAlternatives: a[2], ownView: a[3], consistent: a[4],
-                assessedBy: d.checklist.assessedBy ?? ctx.user, assessedAt: d.consent.competence?.assessedAt ?? d.consent.givenAt,
-                note: d.checklist.note)
+            try settleCompetence(&d, v, ctx)
+            try settleCapacity(&d, v, ctx)
         })
+    }
+
+    /// A child under 16's assessment is recorded whole, or not at all.
+    private static func settleCompetence(_ d: inout ConsentDraft, _ v: FormValues, _ ctx: FormContext) throws(FormProblem) {
+        let answers = [d.checklist.understandsQuestion, d.checklist.understandsImplications, d.checklist.weighsAlternatives,
+                       d.checklist.weighsAspects, d.checklist.ownView, d.checklist.consistent]
+        guard childUnder16(v, ctx.case), answers.contains(where: { $0 != nil }) || d.checklist.conclusion != nil else {
+            d.consent.competence = nil
+            return
+        }
+        let criteria = ["understandsQuestion", "understandsImplications", "weighsAlternatives", "weighsAspects", "ownView", "consistent"]
+        if let i = answers.firstIndex(where: { $0 == nil }) {
+            throw FormProblem("competence.\(criteria[i])", "answer each of the six questions, or none")
+        }
+        guard let conclusion = d.checklist.conclusion else {
+            throw FormProblem("competence.conclusion", "give your conclusion: competent or not competent for this decision")
+        }
+        let a = answers.map { $0! }
+        d.consent.competence = CompetenceAssessment(
+            understandsQuestion: a[0], understandsImplications: a[1], weighsAlternatives: a[2], ownView: a[4], consistent: a[5],
+            assessedBy: d.checklist.assessedBy ?? ctx.user, assessedAt: d.consent.competence?.assessedAt ?? d.consent.givenAt,
+            note: d.checklist.note, weighsAspects: a[3], conclusion: conclusion)
+    }
+
+    /// A young person's capacity assessment is recorded with its decision and conclusion, or not at all.
+    private static func settleCapacity(_ d: inout ConsentDraft, _ v: FormValues, _ ctx: FormContext) throws(FormProblem) {
+        let m = d.capacity
+        guard youngPerson(v, ctx.case), m.assessed == true else {
+            d.consent.capacity = nil
+            return
+        }
+        guard let decision = m.decision, !decision.isBlank else {
+            throw FormProblem("capacity.decision", "name the specific decision whose capacity was assessed (001)")
+        }
+        guard let lacks = m.lacksCapacity else {
+            throw FormProblem("capacity.lacksCapacity", "give the conclusion: yes or no")
+        }
+        d.consent.capacity = CapacityAssessment(
+            decision: decision, lacksCapacity: lacks, supportGiven: m.supportGiven, assessedBy: m.assessedBy ?? ctx.user,
+            assessedAt: d.consent.capacity?.assessedAt ?? d.consent.givenAt, actingAs: lacks ? m.actingAs : nil,
+            bestInterests: lacks ? m.bestInterests : nil)
     }
 }
 
@@ -263,8 +366,10 @@ extension Forms {
             FieldSpec(Field("child.expectedBirth", "Expected birth (pre-birth cases)", .date), \.header.child.expectedBirth, .day),
             FieldSpec(Field("child.preferredCommunication", "How the child prefers to communicate"), \.header.child.preferredCommunication, .text),
             FieldSpec(Field("team", "Team"), \.header.team, .text),
-            FieldSpec(Field.yesNo("careOrder", "Is there a care order?", hint: "Then questions of consent go to the local authority holding it (004)"),
+            FieldSpec(Field.yesNo("careOrder", "Is there a care order?", hint: "Then liaise with the local authority holding it on questions of consent (004)"),
                       \.header.careOrder, .yesNo(or: false), fillsNew: true),
+            FieldSpec(Field("careOrderFrom", "The care order's start", .date, hint: "Consent a parent gave before it is not questioned (004)"),
+                      \.header.careOrderFrom, .day, when: { v, _ in v["careOrder"] == "yes" }),
             FieldSpec(Field("episode.reason", "Why work with the family starts (first episode)"), \.firstEpisodeReason, .text, when: isNew),
             FieldSpec(Field("closed", "Closed on", .date), \.header.closed, .day, when: isSaved),
             FieldSpec(Field("retentionReviewBy", "Review retention by", .date,

@@ -289,7 +289,7 @@ public final class PlainWorkbook {
             v = Walkthrough.values(from: existing, in: c)
             id = existing.id
         } else {
-            v = Walkthrough.starting(c, concern: concern)
+            v = Walkthrough.starting(c, concern: concern, sector: (try? store.policy())?.organisationSector ?? .public)
             id = nextId("D", in: c)
         }
         say()
@@ -312,7 +312,7 @@ public final class PlainWorkbook {
                 let cleared = Walkthrough.discardUnused(&v, guidance: guidance)
                 if !cleared.isEmpty { say("Answers that no longer apply were cleared: \(cleared.joined(separator: ", "))") }
                 step = Walkthrough.next(after: s, v)
-                if let next = step { Walkthrough.prepare(next, &v, now: now) }
+                if let next = step { Walkthrough.prepare(next, &v, now: now, case: c) }
             }
         }
         while true {

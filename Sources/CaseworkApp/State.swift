@@ -22,6 +22,8 @@ public struct AppState: Sendable {
     /// The help overlay for the screen on top, when open: how far it is scrolled.
     public var help: Int?
     public var quitting = false
+    /// The organisation's sector from the store's policy: the walkthrough suggests its usual lawful basis.
+    public var sector: OrganisationSector = .public
 
     public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {
         self.user = user; self.today = today; self.now = now; self.size = size; self.guidance = guidance

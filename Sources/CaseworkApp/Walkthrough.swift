@@ -20,7 +20,7 @@ public enum Walkthrough {
         case .concern: .purpose
         case .purpose: v["purpose.legitimate"] == "no" ? .decision : .identifiable
         case .identifiable: v["identifiesIndividual"] == "no" ? .what : .consent
-        case .consent: v["consent.kind"] == "have" ? .advice : .lawfulBasis
+        case .consent: .lawfulBasis
         case .lawfulBasis: v["lawfulBasis"] == "none" ? .decision : .advice
         case .advice: .what
         case .what: .whoHow
@@ -55,21 +55,60 @@ public enum Walkthrough {
 
     static func childProtection(_ v: FormValues) -> Bool { v["childProtection"] == "yes" }
 
+    /// A risk, or a perceived risk, of harm (golden rule 3, 000): the concern's level of risk is
+    /// established or suspected harm, or the child is suffering or likely to suffer significant harm.
+    static func riskOfHarm(_ v: FormValues, _ c: Case?) -> Bool {
+        let level = v["concernId"] == "new" ? v.choice("concern.riskLevel", RiskLevel.self)
+            : v["concernId"].flatMap { c?.concern($0) }?.riskLevel
+        return childProtection(v) || level == .established || level == .suspected
+    }
+
+    /// "Seek it now" only where the practitioner has said the person has a real choice (004).
+    static func offersSeekNow(_ v: FormValues) -> Bool { v["shareAnyway"] == "no" }
+
+    /// The recipient named so far: on the who-and-how step, or on the decision.
+    static func recipient(_ v: FormValues) -> Party {
+        let to = Party(name: v.text("to.name"), role: v.text("to.role"), agency: v.text("to.agency"))
+        return to.isEmpty ? Party(name: v.text("recipient.name"), role: v.text("recipient.role"), agency: v.text("recipient.agency")) : to
+    }
+
     static func episodeId(_ c: Case) -> String { FormCatalog.latestEpisode(c) }
 
-    /// Consents that may be relied on: active, given, in this episode.
-    static func usableConsents(_ c: Case) -> [Consent] {
-        let ep = episodeId(c)
-        return c.consents.filter { $0.status == .active && $0.decision != .refused && $0.episodeId == ep }
+    /// Consents that may be relied on: active, given, in this episode, and, once a recipient is
+    /// known, covering them (named among its recipients, not among those who must not receive it).
+    static func usableConsents(_ c: Case, for recipient: Party = Party()) -> [Consent] {
+        c.consents.filter { unusable($0, c, recipient) == nil }
+    }
+
+    /// The consents not offered, each with why.
+    static func unusableConsents(_ c: Case, for recipient: Party) -> [(consent: Consent, why: String)] {
+        c.consents.compactMap { k in unusable(k, c, recipient).map { (k, $0) } }
+    }
+
+    private static func unusable(_ k: Consent, _ c: Case, _ recipient: Party) -> String? {
+        if k.decision == .refused { return "refused" }
+        if k.status != .active { return k.status.rawValue }
+        if k.episodeId != episodeId(c) { return "from episode \(k.episodeId)" }
+        guard !recipient.isEmpty else { return nil }
+        if Rules.matches(recipient, k.scope.restrictions) { return "names this recipient among those who must not receive it" }
+        if !Rules.matches(recipient, k.scope.recipients) { return "does not cover this recipient" }
+        return nil
+    }
+
+    /// Information received on this case whose restrictions name the recipient (002), by id.
+    static func restrictionNaming(_ recipient: Party, in c: Case) -> String? {
+        guard !recipient.isEmpty else { return nil }
+        return c.disclosures.first { $0.direction == .incoming && Rules.matches(recipient, $0.restrictions) }?.id
     }
 
     public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {
         WalkthroughForm.spec(c, steps: [step]).shown(v, c)
     }
 
-    /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection.
-    public static func starting(_ c: Case, concern: String?) -> FormValues {
-        var values: FormValues = [:]
+    /// The answers a new decision starts from: the concern given, or the latest, and whether it is child protection;
+    /// and the organisation's sector from the policy (kept with the answers, `sector`), whose usual basis step 5 suggests.
+    public static func starting(_ c: Case, concern: String?, sector: OrganisationSector = .public) -> FormValues {
+        var values: FormValues = ["sector": sector.rawValue]
         if let k = concern ?? c.concerns.last?.id {
             values["concernId"] = k
             values["childProtection"] = yesNo(c.concern(k)?.childProtection)
@@ -77,11 +116,22 @@ public enum Walkthrough {
         return values
     }
 
-    /// Answers filled in on arriving at `step`: a decision not to share where there is no purpose or lawful
-    /// basis, and the disclosure's time (now) and reasons (from the consent step).
-    public static func prepare(_ step: WalkthroughStep, _ v: inout FormValues, now: Timestamp) {
+    /// Answers filled in on arriving at `step`: with a risk of harm, the real-choice test answered (you
+    /// would share anyway, 004); advice's time (now); the recipient from the consent's scope; a decision
+    /// not to share where there is no purpose or lawful basis, and its recipient from step 8; the
+    /// disclosure's time (now) and reasons (from the consent step).
+    public static func prepare(_ step: WalkthroughStep, _ v: inout FormValues, now: Timestamp, case c: Case? = nil) {
+        if step == .consent, v["shareAnyway"] == nil, riskOfHarm(v, c) { v["shareAnyway"] = "yes" }
+        if step == .advice, v["advice.at"] == nil { v["advice.at"] = now.text }
+        if step == .whoHow, recipient(v).isEmpty, v["consent.kind"] == "have",
+           let k = v["consent.id"].flatMap({ id in c?.consents.first { $0.id == id } }), let first = k.scope.recipients.first {
+            v["to.agency"] = first
+        }
         if step == .decision, v["outcome"] == nil, v["purpose.legitimate"] == "no" || v["lawfulBasis"] == "none" {
             v["outcome"] = Outcome.doNotShare.rawValue
+        }
+        if step == .decision, v.text("recipient.name") == nil, v.text("recipient.role") == nil, v.text("recipient.agency") == nil {
+            for part in ["name", "role", "agency"] { if let t = v.text("to.\(part)") { v["recipient.\(part)"] = t } }
         }
         if step == .disclosure, v["disclosure.when"] == nil { v["disclosure.when"] = now.text }
         if step == .disclosure, v["disclosure.reasons"] == nil {
@@ -107,21 +157,60 @@ public enum Walkthrough {
         return nil
     }
 
+    /// Every answer so far in words, not codes, for the decision step (walkthrough.md step 10).
     static func summary(_ v: FormValues, _ c: Case) -> String {
         var parts: [String] = []
-        let concern = v["concernId"] == "new" ? "a new concern" : (v["concernId"] ?? "none")
-        parts.append("Concern: \(concern)\(childProtection(v) ? ", child protection" : "")")
-        if let why = v.text("purpose.why") { parts.append("Purpose: \(why)") }
+        let concern: String
+        if v["concernId"] == "new" {
+            concern = "a new concern" + (v.choice("concern.riskLevel", RiskLevel.self).map { ", \($0.label)" } ?? "")
+        } else if let k = v["concernId"].flatMap({ c.concern($0) }) {
+            concern = "\(k.id), \(k.category.label), \(k.riskLevel.label)"
+        } else {
+            concern = "none recorded"
+        }
+        parts.append("Concern: \(concern)\(childProtection(v) ? "; significant harm (child protection)" : "")")
         if v["purpose.legitimate"] == "no" { parts.append("No clear and legitimate purpose") }
-        if v["identifiesIndividual"] == "no" { parts.append("Identifies nobody") }
-        if let k = v.text("consent.kind") { parts.append("Consent: \(k.replacingOccurrences(of: "-", with: " "))\(v.text("consent.id").map { " (\($0))" } ?? "")\(v.text("consent.reason").map { ", \($0)" } ?? "")") }
-        if let b = v.text("lawfulBasis") { parts.append("Lawful basis: \(b)") }
-        if v["advice.sought"] == "yes" { parts.append("Advice from \(v.text("advice.from") ?? "?"): \(v.text("advice.outcome") ?? "no outcome recorded")") }
+        else if let why = v.text("purpose.why") { parts.append("Purpose: \(why)") }
+        if v["identifiesIndividual"] == "no" { parts.append("The information identifies nobody") }
+        switch v["consent.kind"] {
+        case "have":
+            let k = v["consent.id"].flatMap { id in c.consents.first { $0.id == id } }
+            let who = k.map { k in k.givenBy == .child ? "the child" : (k.givenBy.personId.flatMap { c.person($0)?.name } ?? "a person") }
+            parts.append("Consent: given\(who.map { " by \($0)" } ?? "")\(k.map { " (\($0.id))" } ?? "")")
+        case "not-sought":
+            parts.append("Consent: not sought (\(v.choice("consent.reason", NotSoughtReason.self)?.label ?? "no reason given yet"))")
+        case "refused": parts.append("Consent: refused")
+        case "seek-now": parts.append("Consent: to be sought now")
+        default: break
+        }
+        if let b = v["lawfulBasis"] {
+            parts.append(b == "none" ? "No lawful basis" : "Lawful basis: \(LawfulBasis(rawValue: b)?.label ?? b)")
+        }
+        switch v["specialCategory"] {
+        case "yes":
+            let condition = v["specialCategoryCondition"] == "other" ? v.text("specialCategoryCondition.other") : v.text("specialCategoryCondition")
+            parts.append("Special category: yes, \(condition.map(SpecialCategoryConditions.label) ?? "no condition named yet")")
+        case "no": parts.append("Special category: no")
+        default: break
+        }
+        if let g = v.choice("statutoryGateway", StatutoryGateway.self) { parts.append("Gateway: \(g.label)") }
+        if v["confidential"] == "yes" {
+            parts.append("Given in confidence" + (v.text("publicInterest") != nil ? ", public interest weighed" : ""))
+        }
+        if v["advice.sought"] == "yes" { parts.append("Advice from \(v.text("advice.from") ?? "someone not named"): \(v.text("advice.outcome") ?? "no outcome recorded")") }
         let items = ItemsText.parse(v["items"] ?? "")
-        if !items.isEmpty { parts.append("Items: \(items.count)") }
-        let to = [v.text("to.name"), v.text("to.role"), v.text("to.agency")].compactMap { $0 }
-        if !to.isEmpty { parts.append("To: \(to.joined(separator: ", "))\(v.text("method").map { " by \($0)" } ?? "")") }
-        if let f = v.text("familyInformed") { parts.append("Family told: \(f)") }
+        if !items.isEmpty { parts.append(items.count == 1 ? "1 item to share" : "\(items.count) items to share") }
+        if v["necessaryAndProportionate"] == "no" { parts.append("Not necessary and proportionate") }
+        let to = recipient(v).names.reversed()
+        if !to.isEmpty {
+            parts.append("To: \(to.joined(separator: ", "))\(v.choice("method", SharingMethod.self).map { " by \($0.label)" } ?? "")")
+        }
+        switch v["familyInformed"] {
+        case "yes": parts.append("The family will be told")
+        case "no": parts.append("The family will not be told")
+        case "later": parts.append("The family will be told later")
+        default: break
+        }
         return parts.joined(separator: " · ")
     }
 
@@ -171,9 +260,8 @@ public enum Walkthrough {
                                        reason: consentKind == .notSought ? a.consentReason : nil, note: a.consentNote)
         }
         let existing = c.decision(decisionId)
-        // With consent had, the basis step is not asked: the basis recorded stays (consent does not choose it, 000), or is consent.
-        var lawful = a.lawfulBasis.flatMap(LawfulBasis.init(rawValue:))
-        if consentKind == .have { lawful = lawful ?? existing?.lawfulBasis ?? .consent }
+        // The basis is the practitioner's answer, consent or not: having consent does not choose it (000).
+        let lawful = a.lawfulBasis.flatMap(LawfulBasis.init(rawValue:))
         let outcome = complete ? a.decision.outcome : nil
         if complete && outcome == nil { throw FormProblem("outcome", "choose share, share limited or do not share") }
         if complete, a.lawfulBasis == "none", outcome?.isShare == true {
@@ -188,7 +276,11 @@ public enum Walkthrough {
         decision.consentPosition = position
         decision.lawfulBasis = lawful
         decision.outcome = outcome
-        decision.advice = a.adviceSought == true ? [AdviceEntry(from: a.adviceFrom ?? "not recorded", at: now, advice: a.advice, outcome: a.adviceOutcome)] : []
+        decision.specialCategoryCondition = decision.specialCategory == true
+            ? (a.conditionCode == "other" ? a.conditionOther : a.conditionCode) : nil
+        if outcome != .doNotShare { decision.requesterTold = nil }
+        decision.advice = a.adviceSought == true
+            ? [AdviceEntry(from: a.adviceFrom ?? "not recorded", at: a.adviceAt ?? now, advice: a.advice, outcome: a.adviceOutcome)] : []
         out.append(.decision(decision))
         if complete, let o = outcome, o.isShare, decision.rationale != nil, !c.disclosures.contains(where: { $0.decisionId == decisionId }) {
             let without = consentKind == .notSought || consentKind == .refused
@@ -198,7 +290,7 @@ public enum Walkthrough {
             x.decisionId = decisionId
             x.when = x.when ?? now
             x.by = user.name
-            if x.method != .phone { x.recipientIdentityChecked = nil }
+            if x.method?.recipientCheck == nil { x.recipientIdentityChecked = nil }
             x.consentStatus = consentKind == .have ? .withConsent : consentKind == .refused ? .refused : consentKind == .notSought ? .notSought : nil
             x.consentId = consentKind == .have ? a.consentId : nil
             x.reasons = without ? (x.reasons ?? a.consentNote) : nil

@@ -18,6 +18,7 @@ enum Workbook {
         let now = Date()
         var state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
+        state.sector = (try? store.policy())?.organisationSector ?? .public
         switch (store as? SQLiteCaseStore)?.limitation {
         case .readOnly?:
             state.message = Message("The store is read-only: cases are listed, but opening one cannot be recorded, so it is refused.", isError: true)

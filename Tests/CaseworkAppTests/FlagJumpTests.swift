@@ -52,6 +52,23 @@ struct FlagJumpTests {
             { $0.decisions[0].advice.append(AdviceEntry(from: "Caldicott Guardian", at: t("2026-02-02T10:40:00Z"), advice: "Share", outcome: " ")) },
             { $0.decisions[0].specialCategory = true; $0.decisions[0].specialCategoryCondition = "" },
             { $0.consents[0].givenBy = .child; $0.consents[0].givenAt = t("2026-02-03T12:00:00Z") },
+            { $0.consents[0].givenBy = .child
+              $0.consents[0].competence = CompetenceAssessment(understandsQuestion: true, understandsImplications: true, weighsAlternatives: true,
+                                                               ownView: true, consistent: true, assessedBy: "ahmed.k", assessedAt: t("2026-02-03T09:00:00Z"),
+                                                               weighsAspects: true, conclusion: .notCompetent) },
+            { $0.consents[0].givenAt = t("2027-09-20T09:00:00Z"); $0.disclosures[1].when = t("2027-09-21T09:00:00Z")
+              $0.consents[0].capacity = CapacityAssessment(decision: "Sharing with the school nurse", lacksCapacity: true, assessedBy: "ahmed.k",
+                                                           assessedAt: t("2027-09-20T08:30:00Z"), actingAs: .bestInterests) },
+            { $0.decisions[0].confidential = true; $0.decisions[0].publicInterest = nil },
+            { $0.decisions[1].specialCategory = nil },
+            { $0.disclosures[1].consentStatus = nil },
+            { $0.decisions[0].lawfulBasis = .consent },
+            { $0.disclosures[0].lawfulBasis = .consent },
+            { $0.disclosures.append(Disclosure(id: "X3", direction: .incoming, when: t("2026-02-04T10:00:00Z"), by: "ahmed.k",
+                                               from: Party(role: "Head of year", agency: "Northfield School"), method: .meeting,
+                                               items: [SharedItem(text: "Housing situation", kind: .fact)], consentStatus: .notSought,
+                                               restrictions: ["school health"])) },
+            { $0.decisions[1].proposedRecipient = nil; $0.decisions[1].outcome = .doNotShare },
         ]
         return edits.map { edit in
             var c = RuleCases.clean

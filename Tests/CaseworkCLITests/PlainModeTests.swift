@@ -11,15 +11,15 @@ struct PlainModeTests {
     static let walkthroughAnswers = [
         "1", "w",
         "", "",                                                          // 1 concern: K1 as offered, not child protection
-        "1", "Housing may know about overcrowding", "A housing assessment", "2",   // 2 purpose
+        "1", "Housing may know about overcrowding", ".", "A housing assessment", ".", "2",   // 2 purpose
         "1",                                                             // 3 identifies someone
-        "not sought", "risk-to-child", "Asking could alert the father",  // 4 consent
-        "public task", "2", "Overcrowding harms the children", ".",      // 5 lawful basis, not special category, public interest
+        "1", "not sought", "risk-to-child", "Asking could alert the father",  // 4 would share anyway; consent not sought
+        "public task", "2", "", "1", "Overcrowding harms the children", ".",  // 5 basis, not special category, no gateway, in confidence
         "2",                                                             // 6 no advice sought
-        "fact: Family of five in a one-bedroom flat", ".", "2",          // 7 what, not the whole file
+        "fact: Family of five in a one-bedroom flat", ".", "2", "1",     // 7 what, not the whole file, necessary and proportionate
         "Duty officer", "Housing officer", "Housing", "phone", "1", "Not to be passed to the landlord", ".", // 8 who and how
         "1",                                                             // 9 the family will be told
-        "share", "Overcrowding is affecting sleep; housing can assess.", ".", // 10 the decision
+        "share", "", "", "", "Overcrowding is affecting sleep; housing can assess.", ".", // 10 the decision, its recipient as in step 8
         "", "", "1",                                                     // 11 when (now), reasons as offered, recipient told
         "b", "q",
     ]
@@ -29,13 +29,13 @@ struct PlainModeTests {
         "Enter", "w", "C-n",
         "y", "Tab", "Housing may know about overcrowding", "Tab", "A housing assessment", "Tab", "n", "C-n",
         "y", "C-n",
-        "n", "Tab", "r", "Tab", "Asking could alert the father", "C-n",
-        "p", "Tab", "n", "Tab", "Overcrowding harms the children", "C-n",
+        "y", "Tab", "n", "Tab", "r", "Tab", "Asking could alert the father", "C-n",
+        "p", "Tab", "n", "Tab", "Tab", "y", "Tab", "Overcrowding harms the children", "C-n",
         "n", "C-n",
-        "fact: Family of five in a one-bedroom flat", "Tab", "n", "C-n",
+        "fact: Family of five in a one-bedroom flat", "Tab", "n", "Tab", "y", "C-n",
         "Duty officer", "Tab", "Housing officer", "Tab", "Housing", "Tab", "p", "Tab", "y", "Tab", "Not to be passed to the landlord", "C-n",
         "y", "C-n",
-        "s", "Tab", "Overcrowding is affecting sleep; housing can assess.", "C-n",
+        "s", "Tab", "Tab", "Tab", "Tab", "Overcrowding is affecting sleep; housing can assess.", "C-n",
         "Tab", "Tab", "y", "C-s",
     ])
 

@@ -53,6 +53,9 @@ struct ReviewEndToEndTests {
         try worker.wait(for: "Step 2 of 11")
         try worker.keys("n", "C-n")
         try worker.wait(for: "Step 10 of 11")
+        // Who it would have gone to is recorded (000); the rationale is left out.
+        try worker.keys("Tab", "Tab", "Tab")
+        try worker.type("School nurse")
         try worker.keys("C-s")
         try worker.wait(for: "rationale-missing")
         // A worker cannot sign off, by the command line either: the database says no.

@@ -59,26 +59,28 @@ struct WorkbookEndToEndTests {
         try t.wait(for: "Step 3 of 11")
         try t.keys("y", "C-n")
         try t.wait(for: "Step 4 of 11")
-        try t.keys("n", "Tab", "r", "Tab")
+        // With a risk of harm the real-choice test is answered: you would share anyway (004).
+        try t.wait(for: "do not seek consent")
+        try t.keys("Tab", "n", "Tab", "r", "Tab")
         try t.type("Asking the father could put Mina at greater risk")
         try t.keys("C-n")
         try t.wait(for: "Step 5 of 11")
-        try t.keys("p", "Tab", "y", "Tab")
-        try t.type("DPA 2018 Sch. 1 para 18")
-        try t.keys("Tab")
+        try t.wait(for: "Usual for a public body: public task or legal obligation")
+        try t.keys("p", "Tab", "y", "Tab", "s", "Tab", "c", "Tab", "y", "Tab")
         try t.type("Risk of significant harm outweighs confidentiality")
         try t.keys("C-n")
         try t.wait(for: "Step 6 of 11")
+        try t.wait(for: "without naming the child or family")
         try t.keys("y", "Tab")
         try t.type("Designated safeguarding lead")
-        try t.keys("Tab")
+        try t.keys("Tab", "Tab")
         try t.type("Refer today by phone")
         try t.keys("Tab")
         try t.type("Agreed to refer without consent")
         try t.keys("C-n")
         try t.wait(for: "Step 7 of 11")
         try t.type("fact: Bruise on left forearm seen at 09:10\nopinion: She seemed frightened to go home")
-        try t.keys("Tab", "n", "C-n")
+        try t.keys("Tab", "n", "Tab", "y", "C-n")
         try t.wait(for: "Step 8 of 11")
         try t.type("Duty social worker")
         try t.keys("Tab")
@@ -86,7 +88,7 @@ struct WorkbookEndToEndTests {
         try t.keys("Tab")
         try t.type("Children's Social Care")
         try t.keys("Tab", "p")
-        try t.wait(for: "Did you check their identity")
+        try t.wait(for: "Did you confirm the recipient's identity and entitlement?")
         try t.keys("Tab", "y", "Tab")
         try t.type("Not to be shared with the family before the strategy discussion")
         try t.keys("C-n")
@@ -95,7 +97,7 @@ struct WorkbookEndToEndTests {
         try t.type("Social care will decide when the family is told")
         try t.keys("C-n")
         try t.wait(for: "Step 10 of 11")
-        try t.keys("s", "Tab")
+        try t.keys("s", "Tab", "Tab", "Tab", "Tab")
         try t.type("A pattern of injury with an account of being grabbed; consent not sought because it could increase the risk.")
         try t.keys("C-n")
         try t.wait(for: "Step 11 of 11")
@@ -112,6 +114,78 @@ struct WorkbookEndToEndTests {
         #expect(show.contains("Consent: not-sought, reason: risk-to-child"))
     }
 
+    @Test("a decision with consent, through the walkthrough: the Art. 6 basis is the one the practitioner chose, and the special-category question is answered (issue 14)")
+    func consentDecision() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let born = Day(Calendar(identifier: .gregorian).date(byAdding: .year, value: -12, to: Date())!)
+        let file = try cli.file("consent.json", """
+            {"format": "casework-case/2", "case": {"id": "C-0001", "title": "Year 7 pupil, attendance", "opened": "2026-01-05", "worker": "\(ProcessInfo.processInfo.userName)",
+             "careOrder": false, "child": {"name": "Noor Haddad", "dateOfBirth": "\(born)"},
+             "people": [{"id": "P1", "name": "Rania Haddad", "relationship": "mother", "parentalResponsibility": "yes", "livesWithChild": true}],
+             "episodes": [{"id": "E1", "started": "2026-01-05", "reason": "Attendance"}],
+             "notes": [], "concerns": [{"id": "K1", "recorded": "2026-01-05T09:00:00Z", "summary": "Often hungry, late most days",
+               "category": "neglect", "riskLevel": "wellbeing", "childProtection": false}],
+             "consents": [{"id": "CN1", "episodeId": "E1", "givenBy": "P1", "givenAt": "2026-01-06T10:00:00Z", "decision": "given", "form": "written",
+               "copyGivenToPerson": true, "fileReference": "SCAN-1",
+               "informed": {"whatShared": "Attendance", "why": "Support", "withWhom": "School nurse", "implications": "Slower help", "understandingChecked": true},
+               "scope": {"purposes": ["Support"], "recipients": ["School nurse"], "restrictions": []}, "status": "active"}],
+             "decisions": [], "disclosures": [], "reviews": []}}
+            """)
+        #expect(try cli.run("import", file).status == 0)
+        let t = try Tmux(cli, width: 100, height: 40)
+        try t.wait(for: "Noor Haddad")
+        try t.keys("Enter")
+        try t.wait(for: "Year 7 pupil")
+        try t.keys("w")
+        try t.wait(for: "Step 1 of 11")
+        try t.keys("C-n")
+        try t.wait(for: "Step 2 of 11")
+        try t.keys("y", "Tab")
+        try t.type("So the school nurse can check on her health")
+        try t.keys("Tab")
+        try t.type("A health check")
+        try t.keys("Tab", "n", "C-n")
+        try t.wait(for: "Step 3 of 11")
+        try t.keys("y", "C-n")
+        try t.wait(for: "Step 4 of 11")
+        // She has a real choice: seeking consent is offered; consent is had.
+        try t.keys("n", "Tab", "h", "Tab", "c")
+        try t.wait(for: "it does not choose the lawful basis")
+        try t.keys("C-n")
+        try t.wait(for: "Step 5 of 11")
+        try t.wait(for: "Usual for a public body")
+        try t.keys("p", "Tab", "n", "C-n")
+        try t.wait(for: "Step 6 of 11")
+        try t.keys("n", "C-n")
+        try t.wait(for: "Step 7 of 11")
+        try t.type("fact: Late on 12 of 20 days this half term")
+        try t.keys("Tab", "n", "Tab", "y", "C-n")
+        try t.wait(for: "Step 8 of 11")
+        try t.keys("Tab", "Tab", "Tab", "s", "C-n")
+        try t.wait(for: "Step 9 of 11")
+        try t.keys("y", "C-n")
+        try t.wait(for: "Step 10 of 11")
+        try t.wait(for: "Lawful basis: public task")
+        try t.keys("s", "Tab", "Tab", "Tab", "Tab")
+        try t.type("Her mother agreed; the nurse can check her health and help with breakfast club.")
+        try t.keys("C-n")
+        try t.wait(for: "Step 11 of 11")
+        try t.keys("C-s")
+        try t.wait(for: "Decision D1 recorded")
+        try t.wait(for: "FLAGS: none open")
+
+        let file2 = try JSONSerialization.jsonObject(with: Data(try cli.run("export", "C-0001").out.utf8)) as! [String: Any]
+        let exported = file2["case"] as! [String: Any]
+        let d = (exported["decisions"] as! [[String: Any]])[0]
+        #expect(d["lawfulBasis"] as? String == "public-task", "the basis chosen, not consent")
+        #expect(d["specialCategory"] as? Bool == false, "the special-category question answered")
+        #expect((d["consentPosition"] as? [String: Any])?["consentId"] as? String == "CN1")
+        let x = (exported["disclosures"] as! [[String: Any]])[0]
+        #expect((x["to"] as? [String: Any])?["agency"] as? String == "School nurse", "the recipient came from the consent's scope")
+        #expect(try cli.run("flags", "--case", "C-0001", "--json").out == "[]\n")
+    }
+
     @Test("a decision left without a rationale shows rationale-missing on the case")
     func rationaleMissing() throws {
         let cli = try CLI()
@@ -122,6 +196,8 @@ struct WorkbookEndToEndTests {
         try t.wait(for: "Step 2 of 11")
         try t.keys("n", "C-n")
         try t.wait(for: "Step 10 of 11")
+        try t.keys("Tab", "Tab", "Tab")
+        try t.type("Children's Social Care")
         try t.keys("C-s")
         try t.wait(for: "saved without a rationale")
         let s = try t.wait(for: "rationale-missing")
@@ -138,7 +214,8 @@ struct WorkbookEndToEndTests {
         try t.keys("t")
         try t.wait(for: "14: under 16")
         try t.wait(for: "Competence checklist")
-        try t.keys("Tab", times: 11)
+        try t.wait(for: "The six questions")
+        try t.keys("Tab", times: 13)
         try t.type("Attendance and the bruise")
         try t.keys("Tab")
         try t.type("So the school nurse can help")

@@ -96,3 +96,72 @@ extension Outcome {
 extension SharingMethod {
     public var label: String { rawValue.replacingOccurrences(of: "-", with: " ") }
 }
+
+extension NotSoughtReason {
+    /// The reason in words (002, 004, 000), as the walkthrough offers it and a summary says it;
+    /// each starts with a word its first letter picks.
+    public var label: String {
+        switch self {
+        case .riskToChild: "risk to the child: asking would put them at greater risk of significant harm"
+        case .riskToAdult: "risk to an adult of serious harm"
+        case .prejudiceCrimeInvestigation: "prejudice to preventing, detecting or prosecuting a crime"
+        case .unjustifiedDelay: "unjustified delay"
+        case .cannotGive: "cannot give it: the person is unable to consent"
+        case .statutoryDutyOrOrder: "statutory duty or court order"
+        case .notIdentifying: "nothing shared identifies anyone"
+        case .noRealChoice: "no real choice: you would share anyway"
+        case .notPracticable: "not practicable: no one with parental responsibility can be reached in time"
+        }
+    }
+}
+
+extension LawfulBasis {
+    /// The UK GDPR Art. 6 basis in words.
+    public var label: String {
+        switch self {
+        case .publicTask: "public task"
+        case .legalObligation: "legal obligation"
+        case .legitimateInterests: "legitimate interests"
+        case .vitalInterests: "vital interests"
+        case .consent: "consent"
+        case .contract: "contract"
+        }
+    }
+}
+
+extension StatutoryGateway {
+    /// The Act and section (001 "Legislation").
+    public var label: String {
+        switch self {
+        case .ca1989s47: "Children Act 1989 s.47"
+        case .ca2004s10: "Children Act 2004 s.10"
+        case .ca2004s11: "Children Act 2004 s.11"
+        case .cda1998s115: "Crime and Disorder Act 1998 s.115"
+        case .ea2002s175: "Education Act 2002 s.175 / s.157"
+        case .courtOrder: "a court order"
+        case .other: "other"
+        }
+    }
+}
+
+/// The Art. 9 conditions the workbook offers for special category data (case-file-v2.md;
+/// 001 "The GDPR and Data Protection Act 2018"), by the code stored and in words.
+public enum SpecialCategoryConditions {
+    public static let offered: [(code: String, label: String)] = [
+        ("dpa2018-sch1-safeguarding", "safeguarding of children and individuals at risk (DPA 2018 Sch. 1)"),
+        ("explicit-consent", "explicit consent"),
+        ("vital-interests", "vital interests"),
+        ("legal-claims", "legal claims"),
+        ("health-social-care", "health or social care"),
+    ]
+
+    /// A stored condition in words: an offered code's label, or the text written.
+    public static func label(_ condition: String) -> String {
+        offered.first { $0.code == condition }?.label ?? condition
+    }
+}
+
+extension OrganisationSector {
+    /// The sector in words, as the lawful-basis step names it.
+    public var label: String { self == .public ? "public body" : "\(rawValue) sector" }
+}
