@@ -65,6 +65,19 @@ struct TeamServerCommandTests {
         #expect(key.output.contains("case_id,record_id,raised_by"), "\(key.output)")
         let basis = try TeamServer.psql(db, user: "postgres", "SELECT value FROM casework.meta WHERE key = 'flagBasis'")
         #expect(basis.output.contains("\"defaultPolicy\""), "the migrating Casework's basis is kept")
+        #expect(basis.output.contains("\"rulesVersion\":\(Rules.version)"))
+
+        // A basis kept for older rules (version 1 kept none) is replaced by the next migration, which says so.
+        let older = try TeamServer.psql(db, user: "postgres", """
+            UPDATE casework.meta SET value = regexp_replace(value, ',?"rulesVersion":[0-9]+', '') WHERE key = 'flagBasis'
+            """)
+        #expect(older.status == 0, "\(older.output)")
+        let again = try cli.run("server", "migrate", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(again.out.contains("The flag rules are now version \(Rules.version)") && again.out.contains("casework flags recompute"), "\(again.out)")
+        let replaced = try TeamServer.psql(db, user: "postgres", "SELECT value FROM casework.meta WHERE key = 'flagBasis'")
+        #expect(replaced.output.contains("\"rulesVersion\":\(Rules.version)"))
+        let quiet = try cli.run("server", "migrate", "--store", try TeamServer.address(db, user: "postgres"))
+        #expect(quiet.out == "The team store's schema is up to date.\n", "a basis of the running rules stays")
     }
 
     @Test("the administrator adds, re-roles, re-teams and removes people; a manager cannot")
