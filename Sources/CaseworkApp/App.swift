@@ -132,6 +132,15 @@ public enum App {
             guard let c = loadedCase(s, caseId) else { return [] }
             return settle(&s, editRecord(s, c, recordId, focus: field))
         case .key(let key):
+            // Blanked: the key that brings the screen back does nothing else.
+            if s.blanked {
+                s.blanked = false
+                return []
+            }
+            if blankKeys.contains(key) {
+                s.blanked = true
+                return update(&s, .idle)
+            }
             // Too small to show anything: only `q` acts (quitting keeps any draft).
             if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return key == .char("q") ? [.quit] : [] }
             if let scroll = s.help {
@@ -174,14 +183,23 @@ public enum App {
 
     /// The help overlay for the screen on top: its keys, then the golden rules (a form's help is its own).
     static func help(_ s: AppState) -> Overlay {
-        if case .form = s.screen { return Overlay(title: "Help", lines: s.screen.help(s)) }
+        if case .form = s.screen { return Overlay(title: "Help", lines: s.screen.help(s) + ["", blankHelp]) }
         let golden = s.guidance.goldenRules.map { "\($0.number). \($0.summary)" }
         let myths = s.guidance.myths.map { "- \($0.text) (\($0.source))" }
-        return Overlay(title: "Help", lines: ["Keys:"] + s.screen.help(s) + ["", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden
+        return Overlay(title: "Help", lines: ["Keys:"] + s.screen.help(s) + [blankHelp, "", "The seven golden rules (\(s.guidance.goldenRulesSource)):"] + golden
                        + (myths.isEmpty ? [] : ["", "Myths that stop people sharing, and what the guidance says:"] + myths))
     }
 
+    /// Blank the screen at once, from anywhere (issue 15): F12 or Ctrl-\.
+    static let blankKeys: [Key] = [.function(12), .ctrl("\\")]
+    static let blankHelp = "F12 or Ctrl-\\  Blank the screen at once, if someone walks up; any key brings it back"
+
     public static func view(_ s: AppState) -> Frame {
+        if s.blanked {
+            var f = Frame(size: s.size)
+            f.put("Press any key.", x: 1, y: max(0, s.size.height - 1), style: .dim)
+            return f
+        }
         if s.size.width < Chrome.minimum.width || s.size.height < Chrome.minimum.height { return Chrome.tooSmall(s.size) }
         var f = s.screen.view(s)
         if let scroll = s.help { help(s).draw(&f, scroll: scroll) }

@@ -108,7 +108,7 @@ let walkthroughKeys = KeyMap<FormAction>([
     KeyBinding([.tab], .next, "Next question on this step", hint: "next question"),
     KeyBinding([.backTab], .previous, "Previous question"),
     KeyBinding([.ctrl("n"), .pageDown], .nextStep, "Next step", hint: "next step"),
-    KeyBinding([.ctrl("b"), .pageUp], .previousStep, "Back a step (changing an answer may clear later ones)", hint: "back a step"),
+    KeyBinding([.ctrl("b"), .pageUp], .previousStep, "Back a step (changing an answer may clear later ones)", hint: "back"),
     KeyBinding([.ctrl("s")], .save, "Record the decision (on the last step)", hint: "record"),
     KeyBinding([.escape], .back, "Leave; the decision is kept as a draft and resumes here"),
     KeyBinding([.function(1), .ctrl("g")], .help, "The longer guidance for this step", hint: "guidance"),
@@ -264,6 +264,13 @@ struct FormUpdate {
 
     /// Esc: keep what was typed. A walkthrough also saves its decision as a draft record (flagged until finished).
     func leave(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        // A walkthrough left before anything was answered leaves nothing behind: no decision, no flag, no draft.
+        if f.kind == .walkthrough, let c, let id = f.recordId, c.decision(id) == nil, f.visited.isEmpty,
+           f.values == Walkthrough.starting(c, concern: f.values["concernId"],
+                                            sector: f.values["sector"].flatMap(OrganisationSector.init(rawValue:)) ?? .public) {
+            message = Message("Nothing was answered, so no decision was kept")
+            return [.closeForm, .deleteDraft(f.draftId)]
+        }
         var effects: [Effect] = [.saveDraft(f.encodedDraft(now: now)), .closeForm]
         if f.kind == .walkthrough, let c, let id = f.recordId {
             let existing = c.decision(id)

@@ -22,6 +22,8 @@ public struct AppState: Sendable {
     /// The help overlay for the screen on top, when open: how far it is scrolled.
     public var help: Int?
     public var quitting = false
+    /// The screen blanked (someone walked up): a neutral page until any key.
+    public var blanked = false
     /// The organisation's sector from the store's policy: the walkthrough suggests its usual lawful basis.
     public var sector: OrganisationSector = .public
 

@@ -134,6 +134,7 @@ public final class CursesTerminal: Terminal {
             last = nil
             return .key(.ctrl("l"))
         case 1...26: return .key(.ctrl(Character(Unicode.Scalar(UInt8(ch) + 96))))
+        case 28: return .key(.ctrl("\\"))
         default:
             guard let scalar = Unicode.Scalar(UInt32(ch)) else { return .idle }
             return .key(.char(Character(scalar)))

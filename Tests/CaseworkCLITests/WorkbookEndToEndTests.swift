@@ -186,6 +186,21 @@ struct WorkbookEndToEndTests {
         #expect(try cli.run("flags", "--case", "C-0001", "--json").out == "[]\n")
     }
 
+    @Test("F12 and Ctrl-\\ blank the real terminal at once; the next key brings the screen back (issue 15)")
+    func blankScreen() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.wait(for: "Mina Rahman")
+        for key in ["F12", "C-\\"] {
+            try t.keys(key)
+            let blank = try t.wait(for: "Press any key.")
+            #expect(!blank.contains("Mina") && !blank.contains("C-0001") && !blank.contains("Casework"), "\(blank)")
+            try t.keys("x")
+            try t.wait(for: "Mina Rahman")
+        }
+        #expect(!t.screen.contains("Press any key."))
+    }
+
     @Test("a decision left without a rationale shows rationale-missing on the case")
     func rationaleMissing() throws {
         let cli = try CLI()
