@@ -93,7 +93,7 @@ struct ScreenTests {
         let f = App.view(s)
         Screens.check(f, "record")
         #expect(f.text.contains("[missing] no-consent-reasons-missing"))
-        #expect(f.text.contains("Identity checked: no"))
+        #expect(f.text.contains("Confirmed the recipient's identity and entitlement: no"))
         Screens.keys(&s, [.char("h")])
         let v1 = RecordVersion(caseId: c.id, recordId: "X2", version: 1, record: .disclosure(c.disclosures[1]), author: "sam.t",
                                at: Timestamp("2026-03-06T11:05:00Z")!, reason: nil)

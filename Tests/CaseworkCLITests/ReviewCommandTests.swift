@@ -59,6 +59,11 @@ struct ReviewCommandTests {
         #expect(md.contains("## Open flags") && md.contains("**missing** rationale-missing on D1"))
         #expect(md.contains("## Chronology") && md.contains("- Rationale: NOT RECORDED"))
         #expect(!md.contains("\u{1b}") && md.contains("Alex Moreno"))
+        // The handover says who prepared it, lists the episodes, and uses words for codes (issue 15).
+        #expect(md.contains("- **Prepared:** ") && md.contains(" by \(ProcessInfo.processInfo.userName), from the Casework workbook"))
+        #expect(md.contains("## Episodes") && md.contains("- E1: from 2025-01-05 to 2025-06-30; Attendance support") && md.contains("- E2: from 2026-03-01 (open)"))
+        #expect(md.contains("- Consent: given (CN1)") && md.contains("- Consent: not sought") && md.contains("parental responsibility: not known"))
+        for code in ["with-consent", "not-sought", "public-task", "risk-to-child"] { #expect(!md.contains(code), "\(code)") }
     }
 
     @Test("retention: due, keep with a reason, dispose to a tombstone")

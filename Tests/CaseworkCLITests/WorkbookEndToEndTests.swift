@@ -111,7 +111,7 @@ struct WorkbookEndToEndTests {
         let show = try cli.run("show", "C-0001").out
         #expect(show.contains("Mina arrived late and kept her sleeve down.\n        She said: \"dad grabbed me when I dropped the plate\"."))
         #expect(show.contains("Disclosure out to Duty social worker, Social worker, Children's Social Care by phone"))
-        #expect(show.contains("Consent: not-sought, reason: risk-to-child"))
+        #expect(show.contains("Consent: not sought: risk to the child"))
     }
 
     @Test("a decision with consent, through the walkthrough: the Art. 6 basis is the one the practitioner chose, and the special-category question is answered (issue 14)")

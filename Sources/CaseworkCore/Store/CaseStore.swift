@@ -225,7 +225,7 @@ extension CaseStore {
     public func handover(_ caseId: String, on day: Day, by actor: String) throws(StoreError) -> String {
         let c = try exportCase(caseId, by: actor)
         let flags = try self.flags(FlagQuery(caseId: caseId, on: day), by: actor).map(\.flag)
-        return MarkdownCaseView.render(c, flags: flags, today: day)
+        return MarkdownCaseView.render(c, flags: flags, today: day, preparedBy: actor)
     }
 
     @discardableResult

@@ -14,7 +14,7 @@ public enum MarkdownCaseView {
         return out.replacingOccurrences(of: "\n", with: "  \n")
     }
 
-    public static func render(_ c: Case, flags: [Flag], today: Day) -> String {
+    public static func render(_ c: Case, flags: [Flag], today: Day, preparedBy: String? = nil) -> String {
         var out: [String] = []
         out.append("# Case \(c.id): \(md(c.title))")
         out.append("")
@@ -23,14 +23,21 @@ public enum MarkdownCaseView {
         out.append("- **Worker:** \(md(c.worker))" + (c.team.map { " (\(md($0)))" } ?? ""))
         out.append("- **Opened:** \(c.opened)" + (c.closed.map { "; **closed:** \($0)" } ?? ""))
         out.append("- **Care order:** \(c.careOrder ? "yes" : "no"); **retention review by:** \(c.retentionReviewBy?.description ?? "not set")")
-        out.append("- **Prepared:** \(today), from the Casework workbook")
+        out.append("- **Prepared:** \(today)\(preparedBy.map { " by \(md($0))" } ?? ""), from the Casework workbook")
         out.append("")
         out.append("## People")
         out.append("")
         if c.people.isEmpty { out.append("None recorded.") }
         for p in c.people {
-            out.append("- \(p.id): \(md(p.name)), \(md(p.relationship)); parental responsibility: \(p.parentalResponsibility.rawValue)"
+            out.append("- \(p.id): \(md(p.name)), \(md(p.relationship)); parental responsibility: \(p.parentalResponsibility == .yes ? "yes" : p.parentalResponsibility == .no ? "no" : "not known")"
                        + (p.livesWithChild ? "; lives with the child" : ""))
+        }
+        out.append("")
+        out.append("## Episodes")
+        out.append("")
+        if c.episodes.isEmpty { out.append("None recorded.") }
+        for e in c.episodes {
+            out.append("- \(e.id): from \(e.started)" + (e.ended.map { " to \($0)" } ?? " (open)") + (e.reason.map { "; \(md($0))" } ?? ""))
         }
         out.append("")
         out.append("## Open flags")

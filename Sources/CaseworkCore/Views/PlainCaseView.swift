@@ -131,8 +131,25 @@ public enum PlainCaseView {
         b("Recipients allowed", k.scope.recipients.joined(separator: "; "))
         b("Must not receive", k.scope.restrictions.joined(separator: "; "))
         if let c = k.competence {
-            let met = [c.understandsQuestion, c.understandsImplications, c.weighsAlternatives, c.ownView, c.consistent].filter { $0 }.count
-            b("Competence", "\(met) of 5 criteria met, assessed by \(c.assessedBy) at \(c.assessedAt.short)" + (c.note.map { "; \($0)" } ?? ""))
+            let asked = c.criteria.filter { $0.answer != nil }
+            let met = asked.filter { $0.answer == true }.count
+            let conclusion = c.conclusion.map { $0 == .competent ? "; concluded competent" : "; concluded not competent" } ?? ""
+            b("Competence", "\(met) of \(asked.count) questions answered yes\(conclusion), assessed by \(c.assessedBy) at \(c.assessedAt.short)"
+              + (c.note.map { "; \($0)" } ?? ""))
+        }
+        if let m = k.capacity {
+            b("Capacity", "for \"\(m.decision)\": \(m.lacksCapacity ? "lacks capacity" : "has capacity"), assessed by \(m.assessedBy) at \(m.assessedAt.short)"
+              + (m.supportGiven.map { "; support given: \($0)" } ?? ""))
+            if m.lacksCapacity {
+                let who: String? = switch m.actingAs {
+                case .bestInterests?: "a best-interests decision"
+                case .attorney?: "an attorney"
+                case .deputy?: "a deputy"
+                case nil: nil
+                }
+                b("Acting for them", who ?? "not recorded")
+                b("Best interests", m.bestInterests ?? "not recorded")
+            }
         }
         if k.form == .written {
             b("Written", "copy given: \(yesNo(k.copyGivenToPerson) ?? "not recorded")" + (k.fileReference.map { "; file ref \($0)" } ?? ""))
@@ -149,17 +166,33 @@ public enum PlainCaseView {
         b("Achievable without sharing", yesNo(d.purpose.achievableWithoutSharing))
         b("Identifies someone", yesNo(d.identifiesIndividual))
         if let p = d.consentPosition {
-            var s = p.kind.rawValue
+            var s: String = switch p.kind {
+            case .have: "given"
+            case .refused: "refused"
+            case .notSought: "not sought"
+            case .notNeeded: "not needed"
+            }
             if let id = p.consentId { s += " (\(id))" }
-            if let r = p.reason { s += ", reason: \(r.rawValue)" }
+            if let r = p.reason { s += ": \(r.label)" }
             if let n = p.note, !n.isBlank { s += "; \(n)" }
             b("Consent", s)
         }
-        b("Lawful basis", d.lawfulBasis?.rawValue)
-        if d.specialCategory == true { b("Special category", "yes; condition: \(d.specialCategoryCondition ?? "not recorded")") }
+        b("Lawful basis", d.lawfulBasis?.label)
+        switch d.specialCategory {
+        case true?: b("Special category", "yes; condition: \(d.specialCategoryCondition.map(SpecialCategoryConditions.label) ?? "not recorded")")
+        case false?: b("Special category", "no")
+        case nil: break
+        }
+        b("Statutory gateway", d.statutoryGateway?.label)
+        b("Given in confidence", yesNo(d.confidential))
         b("Public interest", d.publicInterest)
+        b("Necessary and proportionate", yesNo(d.necessaryAndProportionate))
+        if let r = d.proposedRecipient, !r.isEmpty {
+            b(d.outcome == .doNotShare ? "Not shared with" : "Shared with", r.names.reversed().joined(separator: ", "))
+        }
+        if d.outcome == .doNotShare { b("Told why", yesNo(d.requesterTold)) }
         b("Rationale", d.rationale.isBlank ? "NOT RECORDED" : d.rationale)
-        b("Family informed", d.familyInformed?.rawValue)
+        b("Family informed", d.familyInformed.map { $0 == .yes ? "yes" : $0 == .no ? "no" : "later" })
         b("Why not informed", d.notInformedReason)
         for a in d.advice {
             b("Advice", "from \(a.from) at \(a.at.short)" + (a.advice.map { ": \($0)" } ?? "") + "; outcome: \(a.outcome ?? "not recorded")")
@@ -169,16 +202,17 @@ public enum PlainCaseView {
     static func disclosureLines(_ x: Disclosure, _ b: (String, String?) -> Void) {
         b("Decision", x.decisionId)
         b("By", x.by)
-        if x.method == .phone { b("Identity checked", yesNo(x.recipientIdentityChecked) ?? "not recorded") }
+        if let check = x.method?.recipientCheck { b("Confirmed \(check)", yesNo(x.recipientIdentityChecked) ?? "not recorded") }
         for item in x.items { b("Item", "[\(item.kind?.rawValue ?? "unmarked")] \(item.text)") }
         if x.wholeFile == true { b("Whole file", "yes") }
-        var consent = x.consentStatus?.rawValue ?? "not recorded"
+        var consent = x.consentStatus?.rawValue.replacingOccurrences(of: "-", with: " ") ?? "not recorded"
         if let id = x.consentId { consent += " (\(id))" }
         b("Consent", consent)
         b("Reasons", x.reasons)
-        b("Lawful basis", x.lawfulBasis?.rawValue)
+        b("Lawful basis", x.lawfulBasis?.label)
         if x.consentStatus?.isWithoutConsent == true { b("Recipient told no consent", yesNo(x.recipientAdvisedNoConsent) ?? "not recorded") }
         b("Restrictions", x.restrictions.joined(separator: "; "))
+        b("Reason explained to the recipient (pre-birth)", yesNo(x.reasonExplainedToRecipient))
         if x.scheme != .none { b("Scheme", "\(x.scheme.rawValue), undertaking signed: \(yesNo(x.undertakingSigned) ?? "not recorded")") }
     }
 }
