@@ -101,6 +101,9 @@ struct PlainModeTests {
         #expect(!flags.contains("rationale-missing"))
         let history = try cli.run("history", "C-0002/D1").out
         #expect(history.contains("rationale written after supervision"))
+        #expect(history.contains("  Rationale: ") && history.contains("  Lawful basis: "), "each version in words (issue 15)")
+        let raw = try cli.run("history", "C-0002/D1", "--json").out
+        #expect(!history.contains("{\"") && raw.contains("{\""), "the stored JSON only with --json")
         #expect(try cli.run("show", "C-0002").out.contains("Rang the school"))
     }
 

@@ -11,15 +11,21 @@ struct History: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("CASE/RECORD, or the case id.", valueName: "record")) var record: String
     @Argument(help: ArgumentHelp("The record id, if not given with the case.", valueName: "id")) var recordId: String?
+    @ArgumentParser.Flag(help: "Each version as its stored JSON instead of in words.") var json = false
 
     func run() throws {
         let (caseId, rid) = splitRecordRef(record, recordId)
         let (store, me) = try options.session()
         let versions = try attempt { try store.history(caseId: caseId, recordId: rid, by: me) }
+        // Each version read in words against the case as it is now, as the workbook's history screen shows it.
+        let current = json ? nil : try? store.viewCase(caseId, by: me)
         for v in versions {
             write("Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \(Sanitiser.clean($0))" } ?? "") + "\n")
-            let body = Sanitiser.clean(v.record.body(), lines: .keep)
-            write("  \(body)\n")
+            if let c = current?.replacing(v.record) {
+                for line in PlainCaseView.describe(v.recordId, in: c) { write("  \(Sanitiser.clean(line, lines: .keep))\n") }
+            } else {
+                write("  \(Sanitiser.clean(v.record.body(), lines: .keep))\n")
+            }
         }
     }
 }
