@@ -157,7 +157,7 @@ enum CaseViewScreen {
 
     /// A pre-birth case's reminder (004): involve the parents-to-be; once the expected date has passed, record the birth.
     static func preBirthPrompt(_ s: AppState, _ c: Case) -> String? {
-        guard c.child.dateOfBirth == nil, let expected = c.child.expectedBirth else { return nil }
+        guard c.child.isUnborn, let expected = c.child.expectedBirth else { return nil }
         return s.guidance.prompt(expected < s.today ? "pre-birth-due" : "pre-birth")
     }
 

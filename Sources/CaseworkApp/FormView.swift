@@ -118,7 +118,7 @@ enum FormView {
     /// when sharing on a pre-birth case.
     static func prompt(_ s: AppState, _ form: FormState, _ c: Case?) -> String? {
         if form.kind == .note, form.values["kind"] == NoteKind.childsWords.rawValue { return s.guidance.prompt("childs-words") }
-        if form.kind == .walkthrough || form.kind == .disclosureOut, let c, c.child.dateOfBirth == nil, c.child.expectedBirth != nil {
+        if form.kind == .walkthrough || form.kind == .disclosureOut, c?.child.isUnborn == true {
             return s.guidance.prompt("pre-birth")
         }
         return nil

@@ -60,7 +60,7 @@ public enum Walkthrough {
     static func riskOfHarm(_ v: FormValues, _ c: Case?) -> Bool {
         let level = v["concernId"] == "new" ? v.choice("concern.riskLevel", RiskLevel.self)
             : v["concernId"].flatMap { c?.concern($0) }?.riskLevel
-        return childProtection(v) || level == .established || level == .suspected
+        return childProtection(v) || level?.isHarm == true
     }
 
     /// "Seek it now" only where the practitioner has said the person has a real choice (004).
@@ -89,16 +89,7 @@ public enum Walkthrough {
         if k.decision == .refused { return "refused" }
         if k.status != .active { return k.status.rawValue }
         if k.episodeId != episodeId(c) { return "from episode \(k.episodeId)" }
-        guard !recipient.isEmpty else { return nil }
-        if Rules.matches(recipient, k.scope.restrictions) { return "names this recipient among those who must not receive it" }
-        if !Rules.matches(recipient, k.scope.recipients) { return "does not cover this recipient" }
-        return nil
-    }
-
-    /// Information received on this case whose restrictions name the recipient (002), by id.
-    static func restrictionNaming(_ recipient: Party, in c: Case) -> String? {
-        guard !recipient.isEmpty else { return nil }
-        return c.disclosures.first { $0.direction == .incoming && Rules.matches(recipient, $0.restrictions) }?.id
+        return recipient.isEmpty ? nil : Rules.scopeProblem(k, for: recipient)
     }
 
     public static func fields(step: WalkthroughStep, _ v: FormValues, case c: Case) -> [Field] {

@@ -217,8 +217,8 @@ enum WalkthroughForm {
                 Question(Field("to.role", "Their role"), \.disclosure.toParty.role, .text),
                 Question(Field("to.agency", "Their agency"), \.disclosure.toParty.agency, .text),
                 Question(info: "restriction.warning", "") { v, c in
-                    guard let c, let x = Walkthrough.restrictionNaming(Walkthrough.recipient(v), in: c) else { return nil }
-                    return "Warning: \(x) was received on condition that it does not go to this recipient (002)."
+                    guard let c, let x = Rules.restriction(on: Walkthrough.recipient(v), in: c) else { return nil }
+                    return "Warning: \(x.id) was received on condition that it does not go to this recipient (002)."
                 },
                 Question(Field.options("method", "How", SharingMethod.self), \.disclosure.method, .choice(SharingMethod.self)),
                 Question("recipientIdentityChecked", { v, _ in

@@ -115,8 +115,7 @@ public enum Rules {
     /// suspected) or child protection: consent is rarely the right basis then (000, 003).
     static func consentReliedOnInChildProtection(_ c: Case, _: Policy) -> [Finding] {
         c.decisions.filter { d in
-            guard d.lawfulBasis == .consent, let k = d.concernId.flatMap({ c.concern($0) }) else { return false }
-            return k.childProtection || k.riskLevel == .established || k.riskLevel == .suspected
+            d.lawfulBasis == .consent && d.concernId.flatMap { c.concern($0) }?.isRiskOfHarm == true
         }.map { Finding($0.id, field: .lawfulBasis) }
     }
 
@@ -190,13 +189,16 @@ public enum Rules {
 
     /// An incoming disclosure received at or before this one whose restrictions name its recipient (002).
     static func restrictionBreached(_ c: Case, _: Policy) -> [Finding] {
-        let incoming = c.disclosures.filter { $0.direction == .incoming && !$0.restrictions.isEmpty }
-        guard !incoming.isEmpty else { return [] }
-        return outgoing(c).compactMap { x in
-            guard let when = x.when, let y = incoming.first(where: { y in
-                y.when.map { $0 <= when } == true && matches(x.to, y.restrictions)
-            }) else { return nil }
+        outgoing(c).compactMap { x in
+            guard let when = x.when, let y = restriction(on: x.to, in: c, receivedBy: when) else { return nil }
             return Finding(x.id, field: .to, detail: y.id)
+        }
+    }
+
+    /// Information received on the case, by `when` if given, whose restrictions name `party` (002).
+    public static func restriction(on party: Party?, in c: Case, receivedBy when: Timestamp? = nil) -> Disclosure? {
+        c.disclosures.first { y in
+            y.direction == .incoming && (when.map { w in y.when.map { $0 <= w } == true } ?? true) && matches(party, y.restrictions)
         }
     }
 
@@ -261,15 +263,17 @@ public enum Rules {
 
     static func consentOutOfScope(_ c: Case, _: Policy) -> [Finding] {
         outgoing(c).compactMap { x in
-            guard let k = reliedOnConsent(x, in: c) else { return nil }
-            if matches(x.to, k.scope.restrictions) {
-                return Finding(x.id, field: .to, detail: "\(k.id), which names this recipient among those who must not receive it")
-            }
-            if !matches(x.to, k.scope.recipients) {
-                return Finding(x.id, field: .to, detail: "\(k.id), which does not cover this recipient")
-            }
-            return nil
+            guard let k = reliedOnConsent(x, in: c), let problem = scopeProblem(k, for: x.to) else { return nil }
+            return Finding(x.id, field: .to, detail: "\(k.id), which \(problem)")
         }
+    }
+
+    /// Why a consent's scope does not cover `party`, if it does not: it names them among those
+    /// who must not receive it, or not among its recipients (002 "with whom").
+    public static func scopeProblem(_ k: Consent, for party: Party?) -> String? {
+        if matches(party, k.scope.restrictions) { return "names this recipient among those who must not receive it" }
+        if !matches(party, k.scope.recipients) { return "does not cover this recipient" }
+        return nil
     }
 
     static func consentPreviousEpisode(_ c: Case, _: Policy) -> [Finding] {

@@ -85,6 +85,9 @@ public struct Child: Codable, Hashable, Sendable {
     public var expectedBirth: Day?
     public var preferredCommunication: String?
 
+    /// A pre-birth case: an expected birth and no date of birth yet (004).
+    public var isUnborn: Bool { dateOfBirth == nil && expectedBirth != nil }
+
     public init(name: String, dateOfBirth: Day? = nil, expectedBirth: Day? = nil, preferredCommunication: String? = nil) {
         self.name = name; self.dateOfBirth = dateOfBirth; self.expectedBirth = expectedBirth
         self.preferredCommunication = preferredCommunication
@@ -151,6 +154,10 @@ public struct Concern: Codable, Hashable, Sendable {
         self.id = id; self.recorded = recorded; self.summary = summary; self.category = category
         self.riskLevel = riskLevel; self.childProtection = childProtection
     }
+
+    /// A risk, or a perceived risk, of harm (golden rule 3, 000): established or suspected harm,
+    /// or significant harm (child protection).
+    public var isRiskOfHarm: Bool { childProtection || riskLevel.isHarm }
 }
 
 extension Case {

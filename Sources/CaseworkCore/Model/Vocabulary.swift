@@ -35,7 +35,12 @@ public enum ConcernCategory: String, CaseFileEnum {
 }
 
 /// The level of risk behind a concern (000: established, suspected or potential, wellbeing need).
-public enum RiskLevel: String, CaseFileEnum { case established, suspected, wellbeing }
+public enum RiskLevel: String, CaseFileEnum {
+    case established, suspected, wellbeing
+
+    /// Established or suspected harm: a risk, or a perceived risk, of harm (000), not a wellbeing need.
+    public var isHarm: Bool { self != .wellbeing }
+}
 
 public enum ConsentDecision: String, CaseFileEnum {
     case given, refused, givenWithRestrictions = "given-with-restrictions"

@@ -161,6 +161,17 @@ public enum SpecialCategoryConditions {
     }
 }
 
+extension CapacityActing {
+    /// Who acts for a young person lacking capacity, in words.
+    public var label: String {
+        switch self {
+        case .bestInterests: "a best-interests decision"
+        case .attorney: "an attorney"
+        case .deputy: "a deputy"
+        }
+    }
+}
+
 extension OrganisationSector {
     /// The sector in words, as the lawful-basis step names it.
     public var label: String { self == .public ? "public body" : "\(rawValue) sector" }

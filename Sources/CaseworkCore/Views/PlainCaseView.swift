@@ -141,13 +141,7 @@ public enum PlainCaseView {
             b("Capacity", "for \"\(m.decision)\": \(m.lacksCapacity ? "lacks capacity" : "has capacity"), assessed by \(m.assessedBy) at \(m.assessedAt.short)"
               + (m.supportGiven.map { "; support given: \($0)" } ?? ""))
             if m.lacksCapacity {
-                let who: String? = switch m.actingAs {
-                case .bestInterests?: "a best-interests decision"
-                case .attorney?: "an attorney"
-                case .deputy?: "a deputy"
-                case nil: nil
-                }
-                b("Acting for them", who ?? "not recorded")
+                b("Acting for them", m.actingAs?.label ?? "not recorded")
                 b("Best interests", m.bestInterests ?? "not recorded")
             }
         }
