@@ -12,7 +12,7 @@ public final class CursesTerminal: Terminal {
     public private(set) var size: Size
 
     /// Takes over the terminal. `color` false for NO_COLOR, TERM=dumb or --no-color.
-    public init(color: Bool, idleMilliseconds: Int32 = 700) throws {
+    public init(color: Bool, idleMilliseconds: Int32 = 200) throws {
         guard cw_start(color ? 1 : 0, idleMilliseconds) == 0 else {
             throw CocoaError(.featureUnsupported)
         }

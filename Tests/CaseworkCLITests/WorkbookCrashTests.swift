@@ -185,4 +185,32 @@ struct WorkbookCrashTests {
         }
         #expect(caught, "no draft write was caught (seed \(Self.seed))")
     }
+
+    @Test("killed with SIGKILL 0.3 s after the last key: the words typed are kept as a draft and the next start offers them (issue 15, item 5)")
+    func killedAfterAPause() throws {
+        let cli = try Self.startedStore()
+        let store = cli.storeFile.path
+        for attempt in 0..<3 {
+            let t = try Self.start(cli)
+            try t.keys("N")
+            try t.wait(for: "Kind of note")
+            try t.keys("Tab", "Tab")
+            let pid = t.programPid
+            let before = try Self.held(store)
+            let text = "Pause \(attempt): the child said it again at lunch"
+            try t.tmux(["send-keys", "-t", "cw", "-l", text])
+            usleep(300_000)
+            kill(pid, SIGKILL)
+            try t.waitUntilDead()
+            let after = try Self.held(store)
+            #expect(after.notes == before.notes, "attempt \(attempt)")
+            #expect(after.drafts.count == 1 && after.drafts[0].contains(text),
+                    "the words typed 0.3 s before the kill were not kept (attempt \(attempt))")
+            if after.drafts.first?.contains(text) == true {
+                try Self.resumeOffered(cli, text: text, notesBefore: before.notes.count)
+            } else {
+                try DatabaseQueue(path: store).write { try $0.execute(sql: "DELETE FROM draft") }
+            }
+        }
+    }
 }
