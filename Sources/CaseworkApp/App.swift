@@ -80,6 +80,14 @@ public enum App {
                 s.screen = .form(form)
             }
             return []
+        case .accessLoaded(let caseId, let events):
+            for i in s.stack.indices {
+                if case .access(var a) = s.stack[i], a.caseId == caseId {
+                    a.events = events
+                    s.stack[i] = .access(a)
+                }
+            }
+            return []
         case .historyLoaded(let caseId, let recordId, let versions):
             // To the screens showing that record, wherever they are in the stack.
             for i in s.stack.indices {
@@ -96,6 +104,14 @@ public enum App {
             return []
         case .saved(let caseId, let message):
             s.message = Message(message)
+            // A review or a raised flag was done: its prompt, kept while it was sent, closes.
+            for i in s.stack.indices {
+                switch s.stack[i] {
+                case .record(var r): r.prompt = nil; s.stack[i] = .record(r)
+                case .queue(var q): q.prompt = nil; s.stack[i] = .queue(q)
+                default: break
+                }
+            }
             s.drafts = s.drafts.filter { d in !s.stack.contains { if case .form(let f) = $0 { f.draftId == d.id } else { false } } }
             var reload: [Effect] = [.loadCase(caseId), .loadCases, .loadDrafts, .loadReturned]
             for screen in s.stack {

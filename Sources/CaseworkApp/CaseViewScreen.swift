@@ -17,7 +17,7 @@ public struct CaseViewState: Sendable {
 
 enum CaseViewAction: Hashable, Sendable {
     case move(Movement), open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
-         details, history, back, help, handover, signOff
+         details, history, back, help, handover, signOff, access
 }
 
 let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
@@ -34,6 +34,7 @@ let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
     KeyBinding([.char("E")], .episode, "Add an episode"),
     KeyBinding([.char("e")], .details, "Edit the case details"),
     KeyBinding([.char("h")], .history, "History of the selected record"),
+    KeyBinding([.char("V")], .access, "Who has seen this case: every view, export and change, by whom and when"),
     KeyBinding([.char("x")], .handover, "Write a handover summary (Markdown) of the case"),
     KeyBinding([.char("S")], .signOff, "Sign off the whole case (managers)"),
     KeyBinding([.escape], .back, "Back to the cases", hint: "back"),
@@ -147,9 +148,10 @@ enum CaseViewScreen {
         case .back: return [.pop, .loadCases, .loadReturned]
         case .help: return [.showHelp]
         case .handover: return [.exportHandover(c.id)]
+        case .access: return [.push(.access(AccessState(caseId: c.id))), .loadAccess(c.id)]
         case .signOff:
             var r = RecordState(caseId: c.id, recordId: c.id)
-            r.prompt = ReviewPrompt(action: .signedOff, rule: nil)
+            r.prompt = ReviewPrompt(action: .signedOff, caseId: c.id, recordId: c.id, rule: nil)
             return [.push(.record(r))]
         }
         return []

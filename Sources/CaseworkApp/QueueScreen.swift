@@ -12,19 +12,45 @@ public struct QueueState: Sendable {
     public var caseId: String?
     /// Every item before filters, for cycling through the values present.
     public var unfiltered: [FlagEntry] = []
+    /// A review action on the selected item being written.
+    public var prompt: ReviewPrompt?
+    /// The rule filter being chosen.
+    public var rulePicker: RulePicker?
     public init(returnedOnly: Bool) { self.returnedOnly = returnedOnly }
 }
 
-enum QueueAction: Hashable, Sendable { case move(Movement), open, severity, practitioner, rule, caseId, back, help }
+/// The rule filter being chosen from the rules in the queue, narrowed by what is typed.
+public struct RulePicker: Sendable {
+    public var typed = TextBuffer()
+    public var selected = 0
+
+    /// "Every rule" first, then each rule in the queue with its count, most items first, narrowed by the typed text.
+    static func options(_ typed: String, _ items: [FlagEntry]) -> [(rule: String?, count: Int)] {
+        var counts: [String: Int] = [:]
+        for e in items { counts[e.flag.rule, default: 0] += 1 }
+        let needle = typed.lowercased().trimmingCharacters(in: .whitespaces)
+        let rules = counts.keys.filter { needle.isEmpty || $0.contains(needle) }.sorted { (counts[$0]!, $1) > (counts[$1]!, $0) }
+        return (needle.isEmpty ? [(nil, items.count)] : []) + rules.map { ($0, counts[$0]!) }
+    }
+}
+
+enum QueueAction: Hashable, Sendable {
+    case move(Movement), open, severity, practitioner, rule, caseId, back, help
+    case returnFlag, accept, escalate, signOff
+}
 
 /// A manager's review queue, or the items a manager returned to a practitioner.
 enum QueueScreen {
     static let reviewKeys = KeyMap<QueueAction>(moving: QueueAction.move, [
-        KeyBinding([.enter], .open, "Open the item: record, rule, source, history; R/A/X/S act on it", hint: "open"),
-        KeyBinding([.char("s")], .severity, "Filter by severity", hint: "severity"),
-        KeyBinding([.char("p")], .practitioner, "Filter by practitioner", hint: "practitioner"),
-        KeyBinding([.char("u")], .rule, "Filter by rule", hint: "rule"),
-        KeyBinding([.char("c")], .caseId, "Filter by case", hint: "case"),
+        KeyBinding([.enter], .open, "Open the item: record, rule, source, history", hint: "open"),
+        KeyBinding([.char("R")], .returnFlag, "Return the selected flag to the practitioner with a note", hint: "return"),
+        KeyBinding([.char("A")], .accept, "Accept the selected check or advice flag with a note", hint: "accept"),
+        KeyBinding([.char("X")], .escalate, "Escalate the selected flag with a note (Tab chooses to whom)"),
+        KeyBinding([.char("S")], .signOff, "Sign off the selected item's decision with a note"),
+        KeyBinding([.char("s")], .severity, "Filter by severity", hint: "filter", hintKeys: "s/p/u/c"),
+        KeyBinding([.char("p")], .practitioner, "Filter by practitioner"),
+        KeyBinding([.char("u")], .rule, "Filter by rule: pick from the rules in the queue, or type part of one"),
+        KeyBinding([.char("c")], .caseId, "Filter by case"),
         KeyBinding([.escape, .char("q")], .back, "Back", hint: "back"),
         KeyBinding([.char("?")], .help, "Help", hint: "help"),
     ])
@@ -40,8 +66,57 @@ enum QueueScreen {
     /// Rows of the list on screen (each item takes two).
     static func rows(_ s: AppState) -> Int { max(1, (s.size.height - 5) / 2) }
 
+    /// Why a key cannot act on the selected item now.
+    static func disabled(_ q: QueueState, _ action: QueueAction) -> String? {
+        guard [.returnFlag, .accept, .escalate, .signOff].contains(action) else { return nil }
+        guard let items = q.items, q.selected < items.count else { return "Nothing selected" }
+        let f = items[q.selected].flag
+        switch action {
+        case .accept: return ReviewRules.acceptRefusal(f).map(sentence)
+        case .signOff:
+            let missing = items.filter { $0.flag.caseId == f.caseId && $0.flag.recordId == f.recordId && $0.flag.severity == .missing }
+            return missing.isEmpty ? nil : "Cannot sign off \(f.recordId) while a missing flag is open on it (\(missing[0].flag.rule))"
+        default: return nil
+        }
+    }
+
     static func update(_ s: AppState, _ q: inout QueueState, _ key: Key) -> [Effect] {
-        guard let action = keys(q).action(for: key) else { return [] }
+        if var p = q.prompt {
+            switch p.handle(key) {
+            case .cancelled: q.prompt = nil
+            case .editing: q.prompt = p
+            case .send(let effects): return effects
+            }
+            return []
+        }
+        if q.rulePicker != nil { return pick(s, &q, key) }
+        let state = q
+        return keys(q).effects(for: key, disabled: { disabled(state, $0) }) { act(s, &q, $0) }
+    }
+
+    /// A key while the rule filter is being chosen: move, type to narrow, Enter picks, Esc leaves it as it was.
+    static func pick(_ s: AppState, _ q: inout QueueState, _ key: Key) -> [Effect] {
+        guard var p = q.rulePicker else { return [] }
+        let options = RulePicker.options(p.typed.text, q.unfiltered)
+        switch key {
+        case .escape: q.rulePicker = nil
+        case .up: p.selected = max(0, p.selected - 1); q.rulePicker = p
+        case .down: p.selected = Selection.clamped(p.selected + 1, count: options.count); q.rulePicker = p
+        case .enter:
+            guard p.selected < options.count else { return [.say(Message("No rule in the queue matches what you typed", isError: true))] }
+            q.rule = options[p.selected].rule
+            q.rulePicker = nil
+            q.selected = 0
+            return [.loadQueue(query(s, q), returnedOnly: q.returnedOnly)]
+        default:
+            p.typed.handle(key, width: 200)
+            p.selected = 0
+            q.rulePicker = p
+        }
+        return []
+    }
+
+    static func act(_ s: AppState, _ q: inout QueueState, _ action: QueueAction) -> [Effect] {
         switch action {
         case .move(let m): q.selected = Selection.moved(q.selected, m, count: q.items?.count ?? 0, page: rows(s))
         case .open:
@@ -60,16 +135,24 @@ enum QueueScreen {
             q.severity = order[((order.firstIndex(of: q.severity) ?? 0) + 1) % order.count]
             q.selected = 0
             return [.loadQueue(query(s, q), returnedOnly: q.returnedOnly)]
+        case .returnFlag, .accept, .escalate, .signOff:
+            guard let items = q.items, q.selected < items.count else { return [] }
+            let f = items[q.selected].flag
+            let a: ReviewAction = action == .returnFlag ? .returned : action == .accept ? .accepted : action == .escalate ? .escalated : .signedOff
+            q.prompt = ReviewPrompt(action: a, caseId: f.caseId, recordId: f.recordId, rule: a == .signedOff ? nil : f.rule)
         case .practitioner, .rule, .caseId:
             let source = q.unfiltered.isEmpty ? (q.items ?? []) : q.unfiltered
             if q.unfiltered.isEmpty { q.unfiltered = source }
+            if action == .rule {
+                q.rulePicker = RulePicker()
+                return []
+            }
             func cycle(_ current: String?, _ values: [String]) -> String? {
                 let order: [String?] = [nil] + Array(Set(values + (current.map { [$0] } ?? []))).sorted()
                 return order[((order.firstIndex(of: current) ?? 0) + 1) % order.count]
             }
             switch action {
             case .practitioner: q.worker = cycle(q.worker, source.map(\.worker))
-            case .rule: q.rule = cycle(q.rule, source.map(\.flag.rule))
             default: q.caseId = cycle(q.caseId, source.map(\.flag.caseId))
             }
             q.selected = 0
@@ -90,7 +173,7 @@ enum QueueScreen {
 
     static func view(_ s: AppState, _ q: QueueState) -> Frame {
         let title = q.returnedOnly ? "Returned to you" : "Review queue"
-        var f = Chrome.frame(s, title: title, hints: keys(q).hintLine)
+        var f = Chrome.frame(s, title: title, hints: keys(q).hintLine { disabled(q, $0) })
         guard let items = q.items else {
             f.put("Loading…", x: 2, y: 2)
             return f
@@ -118,6 +201,26 @@ enum QueueScreen {
             f.put(detail, x: 4, y: y + 1, width: w - 5, style: .dim)
             if selected { f.cursor = Point(x: 2, y: y) }
         }
+        if let p = q.rulePicker { drawPicker(&f, s, p, q.unfiltered) }
+        q.prompt?.draw(&f, s)
         return f
+    }
+
+    /// The rule picker, drawn over the list: what is typed, then the rules that match with their counts.
+    static func drawPicker(_ f: inout Frame, _ s: AppState, _ p: RulePicker, _ items: [FlagEntry]) {
+        let w = s.size.width, top = 2, height = max(3, s.size.height - 5)
+        for y in top..<(top + height) { f.fill(y: y, style: .plain) }
+        let label = "Rule (type to narrow, Enter picks, Esc leaves it): "
+        let used = f.put(label, x: 2, y: top, width: w - 4, style: .bold)
+        f.put(p.typed.text, x: 2 + used, y: top, width: max(1, w - 4 - used))
+        let options = RulePicker.options(p.typed.text, items)
+        if options.isEmpty { f.put("No rule in the queue matches.", x: 4, y: top + 1, width: w - 6, style: .dim) }
+        let rows = height - 1
+        let first = Selection.firstShown(p.selected, count: options.count, rows: rows)
+        for (i, o) in options.enumerated().dropFirst(first).prefix(rows) {
+            let text = (o.rule ?? "every rule") + " (\(o.count))"
+            f.put(text, x: 4, y: top + 1 + i - first, width: w - 6, style: i == p.selected ? .selected : .plain)
+        }
+        f.cursor = Point(x: min(w - 1, 2 + used + DisplayWidth.of(p.typed.text)), y: top)
     }
 }

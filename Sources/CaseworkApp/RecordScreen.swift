@@ -15,21 +15,13 @@ public struct RecordState: Sendable {
     }
 }
 
-/// A review action being written: its note, and for an escalation, to whom.
-public struct ReviewPrompt: Sendable {
-    public var action: ReviewAction
-    public var rule: String?
-    public var note = TextBuffer()
-    public var escalateTo: EscalationTarget = .designatedSafeguardingLead
-}
-
 enum RecordAction: Hashable, Sendable { case move(Movement), edit, history, withdraw, back, help, returnFlag, accept, escalate, signOff, raise }
 
 let recordKeys = KeyMap<RecordAction>(moving: RecordAction.move, hint: "scroll", [
     KeyBinding([.char("e")], .edit, "Change this record (you will be asked why)", hint: "change"),
     KeyBinding([.char("h")], .history, "Every version of this record", hint: "history"),
     KeyBinding([.char("W")], .withdraw, "Record that this consent was withdrawn"),
-    KeyBinding([.char("R")], .returnFlag, "Return the flag to the practitioner with a note (managers)", hint: "return"),
+    KeyBinding([.char("R")], .returnFlag, "Return the flag, or the record if it has none, to the practitioner with a note (managers)", hint: "return"),
     KeyBinding([.char("A")], .accept, "Accept a check or advice flag with a note (managers)", hint: "accept"),
     KeyBinding([.char("X")], .escalate, "Escalate, with a note (managers; Tab chooses to whom)"),
     KeyBinding([.char("S")], .signOff, "Sign off this decision (managers)"),
@@ -45,8 +37,9 @@ enum RecordScreen {
         let c = App.loadedCase(s, r.caseId)
         if [.returnFlag, .accept, .escalate, .signOff].contains(action), s.user.role != .manager { return "Only a manager reviews" }
         switch action {
-        case .returnFlag, .accept:
-            return flagRule(s, r) == nil ? "No open flag on this record" : nil
+        case .accept:
+            guard let rule = flagRule(s, r) else { return "No open flag on this record" }
+            return App.loadedFlags(s, r.caseId).first { $0.recordId == r.recordId && $0.rule == rule }.flatMap(ReviewRules.acceptRefusal).map(sentence)
         case .withdraw:
             guard let k = c?.consent(r.recordId) else { return "Only a consent can be withdrawn" }
             return k.status == .withdrawn ? "This consent is already withdrawn" : nil
@@ -64,24 +57,10 @@ enum RecordScreen {
 
     static func update(_ s: AppState, _ r: inout RecordState, _ key: Key) -> [Effect] {
         if var p = r.prompt {
-            switch key {
-            case .escape: r.prompt = nil
-            case .tab where p.action == .escalated:
-                let all = EscalationTarget.allCases
-                p.escalateTo = all[((all.firstIndex(of: p.escalateTo) ?? 0) + 1) % all.count]
-                r.prompt = p
-            case .enter:
-                let note = p.note.text.trimmingCharacters(in: .whitespaces)
-                guard !note.isEmpty else { return [.say(Message("A review needs a note saying why", isError: true))] }
-                r.prompt = nil
-                if p.rule == "manual-raise" {
-                    return [.raiseFlag(caseId: r.caseId, recordId: r.recordId, reason: note)]
-                }
-                return [.review(ReviewRequest(caseId: r.caseId, action: p.action, recordId: r.recordId, rule: p.rule, note: note,
-                                              escalateTo: p.action == .escalated ? p.escalateTo : nil))]
-            default:
-                p.note.handle(key, width: 200)
-                r.prompt = p
+            switch p.handle(key) {
+            case .cancelled: r.prompt = nil
+            case .editing: r.prompt = p
+            case .send(let effects): return effects
             }
             return []
         }
@@ -108,9 +87,9 @@ enum RecordScreen {
         case .help: return [.showHelp]
         case .returnFlag, .accept, .escalate, .signOff:
             let a: ReviewAction = action == .returnFlag ? .returned : action == .accept ? .accepted : action == .escalate ? .escalated : .signedOff
-            r.prompt = ReviewPrompt(action: a, rule: a == .signedOff ? nil : flagRule(s, r))
+            r.prompt = ReviewPrompt(action: a, caseId: r.caseId, recordId: r.recordId, rule: a == .signedOff ? nil : flagRule(s, r))
         case .raise:
-            r.prompt = ReviewPrompt(action: .escalated, rule: "manual-raise")
+            r.prompt = ReviewPrompt(action: .escalated, caseId: r.caseId, recordId: r.recordId, rule: nil, raisesFlag: true)
         }
         return []
     }
@@ -147,19 +126,7 @@ enum RecordScreen {
         guard App.loadedCase(s, r.caseId) != nil else { return f }
         let w = s.size.width - 4
         Chrome.body(&f, lines(s, r), scroll: r.scroll, x: 2)
-        if let p = r.prompt {
-            let label: String
-            switch (p.rule, p.action) {
-            case ("manual-raise"?, _): label = "Raise a check flag on \(r.recordId), reason: "
-            case (_, .escalated): label = "Escalate to \(p.escalateTo.label) (Tab changes), note: "
-            case (_, .signedOff): label = "Sign off \(r.recordId), note: "
-            default: label = "\(p.action == .returned ? "Return" : "Accept") \(p.rule ?? "flag") on \(r.recordId), note: "
-            }
-            f.fill(y: s.size.height - 2, style: .plain)
-            let used = f.put(label, x: 1, y: s.size.height - 2, style: .bold)
-            f.put(p.note.text, x: 1 + used, y: s.size.height - 2, width: w - used)
-            f.cursor = Point(x: min(s.size.width - 1, 1 + used + p.note.cursorPosition(width: 10_000).column), y: s.size.height - 2)
-        }
+        r.prompt?.draw(&f, s)
         return f
     }
 }

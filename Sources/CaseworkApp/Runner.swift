@@ -81,6 +81,8 @@ public final class AppRunner {
                 return ([.caseLoaded(c, flags)], true)
             case .loadHistory(let caseId, let recordId):
                 return ([.historyLoaded(caseId: caseId, recordId: recordId, try store.history(caseId: caseId, recordId: recordId, by: me))], true)
+            case .loadAccess(let caseId):
+                return ([.accessLoaded(caseId: caseId, try store.caseAccess(caseId, by: me))], true)
             case .loadDrafts:
                 let removed = try store.tidyDrafts(now: state.now, by: me)
                 return ([.draftsLoaded(try store.drafts(by: me)), .draftsRemoved(removed)], true)

@@ -8,6 +8,7 @@ public enum Screen: Sendable {
     case caseView(CaseViewState)
     case record(RecordState)
     case history(HistoryState)
+    case access(AccessState)
     case form(FormState)
     case resume(ResumeState)
     case queue(QueueState)
@@ -23,6 +24,7 @@ extension Screen {
         case .caseView(var v): let e = CaseViewScreen.update(s, &v, key); return (.caseView(v), e)
         case .record(var r): let e = RecordScreen.update(s, &r, key); return (.record(r), e)
         case .history(var h): let e = HistoryScreen.update(s, &h, key); return (.history(h), e)
+        case .access(var a): let e = AccessScreen.update(s, &a, key); return (.access(a), e)
         case .form(var f): let e = FormScreen.update(s, &f, key); return (.form(f), e)
         case .resume(var r): let e = ResumeScreen.update(s, &r, key); return (.resume(r), e)
         case .queue(var q): let e = QueueScreen.update(s, &q, key); return (.queue(q), e)
@@ -36,6 +38,7 @@ extension Screen {
         case .caseView(let v): CaseViewScreen.view(s, v)
         case .record(let r): RecordScreen.view(s, r)
         case .history(let h): HistoryScreen.view(s, h)
+        case .access(let a): AccessScreen.view(s, a)
         case .form(let f): FormView.view(s, f)
         case .resume(let r): ResumeScreen.view(s, r)
         case .queue(let q): QueueScreen.view(s, q)
@@ -49,7 +52,7 @@ extension Screen {
         case .caseList(let l): caseListKeys.helpLines { CaseListScreen.disabled(s, l, $0) }
         case .caseView(let v): caseViewKeys.helpLines { CaseViewScreen.disabled(s, v, $0) }
         case .record(let r): recordKeys.helpLines { RecordScreen.disabled(s, r, $0) }
-        case .history: scrollKeys.helpLines
+        case .history, .access: scrollKeys.helpLines
         case .form(let f): FormView.help(s, f)
         case .resume: resumeKeys.helpLines
         case .queue(let q): QueueScreen.keys(q).helpLines

@@ -63,6 +63,7 @@ public enum Msg: Sendable {
     case caseLoaded(Case, [Flag])
     /// Every version of one record, for the screens showing that record.
     case historyLoaded(caseId: String, recordId: String, [RecordVersion])
+    case accessLoaded(caseId: String, [AccessEvent])
     case draftsLoaded([Draft])
     case saved(caseId: String, message: String)
     case created(caseId: String)
@@ -101,6 +102,8 @@ public enum Effect: Sendable {
     case startNewCase
     case loadCase(String)
     case loadHistory(caseId: String, recordId: String)
+    /// Who has seen the case (audited).
+    case loadAccess(String)
     case loadDrafts
     case createCase(Case, draftId: String?)
     case save(caseId: String, changes: [RecordChange], draftId: String?, message: String)

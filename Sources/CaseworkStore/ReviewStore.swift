@@ -19,6 +19,9 @@ extension SQLiteCaseStore {
             case .success(let r): review = r
             case .failure(let e): throw e
             }
+            if request.returnsByHand {
+                try Self.insertManualFlag(db, caseId: c.id, recordId: review.target.record, severity: .check, reason: request.note, w: &w)
+            }
             let position = (try Int.fetchOne(db, sql: "SELECT MAX(position) FROM record WHERE caseId = ?", arguments: [c.id]) ?? 0) + 1
             try Self.insert(db, .review(review), caseId: c.id, position: position, w: w, reason: nil)
             try Self.upsertSummary(db, c.replacing(.review(review)), now: w.now)
@@ -47,15 +50,19 @@ extension SQLiteCaseStore {
             guard recordId == c.id || c.records.contains(where: { $0.id == recordId }) else {
                 throw StoreError.recordNotFound(caseId: caseId, recordId: recordId)
             }
-            try db.execute(sql: """
-                INSERT INTO manualFlag (caseId, recordId, severity, reason, raisedBy, raisedAt) VALUES (?,?,?,?,?,?)
-                ON CONFLICT (caseId, recordId, raisedBy) DO UPDATE SET severity = excluded.severity, reason = excluded.reason,
-                    raisedAt = excluded.raisedAt
-                """,
-                           arguments: [caseId, recordId, severity, reason, w.actor.name, w.now])
-            try w.audit(db, .flagRaise, caseId: caseId, recordId: recordId)
-            w.touched.insert(caseId)
+            try Self.insertManualFlag(db, caseId: caseId, recordId: recordId, severity: severity, reason: reason, w: &w)
         }
+    }
+
+    static func insertManualFlag(_ db: Database, caseId: String, recordId: String, severity: Severity, reason: String, w: inout Write) throws {
+        try db.execute(sql: """
+            INSERT INTO manualFlag (caseId, recordId, severity, reason, raisedBy, raisedAt) VALUES (?,?,?,?,?,?)
+            ON CONFLICT (caseId, recordId, raisedBy) DO UPDATE SET severity = excluded.severity, reason = excluded.reason,
+                raisedAt = excluded.raisedAt
+            """,
+                       arguments: [caseId, recordId, severity, reason, w.actor.name, w.now])
+        try w.audit(db, .flagRaise, caseId: caseId, recordId: recordId)
+        w.touched.insert(caseId)
     }
 
     public func addMember(caseId: String, user: String, by actor: String) throws(StoreError) {

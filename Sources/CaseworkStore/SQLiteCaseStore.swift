@@ -793,6 +793,20 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func caseAccess(_ caseId: String, by actor: String) throws(StoreError) -> [AccessEvent] {
+        try recordedRead(as: actor) { db, w in
+            _ = try Self.visibleCase(db, caseId, w.actor)
+            let events = try Row.fetchAll(db, sql: "SELECT seq, at, user, action, recordId, version FROM audit WHERE caseId = ? ORDER BY seq",
+                                          arguments: [caseId]).map { row in
+                AccessEvent(seq: row["seq"], at: try Stored.time(row["at"], "audit", "at"), user: row["user"], action: row["action"],
+                            recordId: row["recordId"], version: row["version"])
+            }
+            // Recorded after it is read, as on the team store, where the event joins the chain at commit.
+            try w.audit(db, .accessLog, caseId: caseId)
+            return events
+        }
+    }
+
     public func verifyAudit() throws(StoreError) -> AuditReport {
         try run {
             guard let id = try currentStoreId() else { return AuditReport(events: 0, problem: nil) }

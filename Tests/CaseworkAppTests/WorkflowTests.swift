@@ -51,4 +51,99 @@ struct WorkflowTests {
         Screens.keys(&s, [.char("w")])
         #expect(App.view(s).text.split(separator: "\n").contains { $0.contains("F1 guidance") })
     }
+
+    /// The manager's queue with the gaps example's flags, the first row selected.
+    static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("r")])
+        _ = App.update(&s, .queueLoaded(ReviewScreenTests.shownQuery(s), ReviewScreenTests.entries()))
+        return s
+    }
+
+    static func selected(_ s: AppState) -> FlagEntry? {
+        guard case .queue(let q) = s.screen, let items = q.items, q.selected < items.count else { return nil }
+        return items[q.selected]
+    }
+
+    @Test("R, A, X and S act on the selected queue row without opening it; the note is asked first (issue 15, item 9)",
+          arguments: [(Key.char("R"), ReviewAction.returned), (.char("X"), .escalated)])
+    func actFromTheQueue(key: Key, action: ReviewAction) {
+        var s = Self.queue()
+        Screens.keys(&s, [.down])
+        guard let row = Self.selected(s) else { Issue.record("no row"); return }
+        Screens.keys(&s, [key])
+        Screens.type(&s, "Talk to me about this")
+        let f = App.view(s)
+        let above = f.line(20) + f.line(21)
+        #expect(above.contains("\(row.flag.rule) on \(row.flag.recordId)") && above.trimmingCharacters(in: .whitespaces).hasSuffix("note:"), "\(above)")
+        #expect(f.line(22).contains(" > Talk to me about this"), "\(f.line(22))")
+        let effects = Screens.keys(&s, [.enter])
+        guard case .review(let r)? = effects.first else { Issue.record("no review: \(effects)"); return }
+        #expect(r.caseId == row.flag.caseId && r.recordId == row.flag.recordId && r.rule == row.flag.rule && r.action == action)
+        #expect(r.escalateTo == (action == .escalated ? .designatedSafeguardingLead : nil))
+    }
+
+    @Test("accept on a missing flag is refused when the key is pressed, before any note is typed; on a check flag it asks for the note")
+    func acceptMissingRefusedAtOnce() {
+        var s = Self.queue()
+        guard Self.selected(s)?.flag.severity == .missing else { Issue.record("the first row is not missing"); return }
+        Screens.keys(&s, [.char("A")])
+        #expect(s.message?.isError == true)
+        #expect(s.message?.text.hasPrefix("A missing flag cannot be accepted") == true)
+        guard case .queue(let q) = s.screen else { Issue.record("no queue"); return }
+        #expect(q.prompt == nil, "no note is asked for")
+        #expect(!QueueScreen.keys(q).hintLine { QueueScreen.disabled(q, $0) }.contains("A accept"), "the footer does not offer it")
+        while Self.selected(s)?.flag.severity == .missing { Screens.keys(&s, [.down]) }
+        Screens.keys(&s, [.char("A")])
+        guard case .queue(let after) = s.screen else { Issue.record("no queue"); return }
+        #expect(after.prompt?.action == .accepted)
+    }
+
+    @Test("a review the store refuses keeps its note on screen, to correct or cancel; a review done closes the prompt")
+    func refusedReviewKeepsTheNote() {
+        var s = Self.queue()
+        Screens.keys(&s, [.char("R")])
+        Screens.type(&s, "Please add who was told")
+        Screens.keys(&s, [.enter])
+        _ = App.update(&s, .failed("the store is busy"))
+        #expect(App.view(s).line(22).contains(" > Please add who was told"), "the note is still there")
+        _ = App.update(&s, .reviewed(caseId: "C-0002", message: "Review R1: returned D1"))
+        guard case .queue(let q) = s.screen else { Issue.record("no queue"); return }
+        #expect(q.prompt == nil)
+    }
+
+    @Test("the rule filter is picked from a list or typed: rationale-missing in a few keys, Esc leaves the filter as it was")
+    func rulePicker() {
+        var s = Self.queue()
+        Screens.keys(&s, [.char("u")])
+        let list = App.view(s).text
+        #expect(list.contains("Rule (type to narrow"))
+        #expect(list.contains("rationale-missing ("), "\(list)")
+        Screens.keys(&s, [.escape])
+        guard case .queue(let unchanged) = s.screen else { Issue.record("no queue"); return }
+        #expect(unchanged.rule == nil && unchanged.rulePicker == nil)
+        Screens.keys(&s, [.char("u")])
+        Screens.type(&s, "ration")
+        let effects = Screens.keys(&s, [.enter])
+        guard case .loadQueue(let q, false)? = effects.first else { Issue.record("no reload: \(effects)"); return }
+        #expect(q.rule == "rationale-missing")
+        Screens.keys(&s, [.char("u")])
+        Screens.type(&s, "zzz")
+        #expect(App.view(s).text.contains("No rule in the queue matches."))
+    }
+
+    @Test("a record with no open flag can be returned from its screen: the return names no rule")
+    func returnARecordWithoutAFlag() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        let c = Screens.example("recorded-well")
+        Screens.open(&s, c)
+        let record = c.notes[0].id
+        s.stack.append(.record(RecordState(caseId: c.id, recordId: record)))
+        Screens.keys(&s, [.char("R")])
+        Screens.type(&s, "Say who else was in the room")
+        #expect(App.view(s).line(21).contains("Return \(record) to the practitioner, note:"))
+        let effects = Screens.keys(&s, [.enter])
+        guard case .review(let r)? = effects.first else { Issue.record("no review: \(effects)"); return }
+        #expect(r.rule == nil && r.returnsByHand && r.recordId == record)
+    }
 }

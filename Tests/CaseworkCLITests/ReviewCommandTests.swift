@@ -15,8 +15,9 @@ struct ReviewCommandTests {
     func queueAndActions() throws {
         let cli = try loaded()
         let q = try cli.run("review", "queue", "--json", "--at", "2026-03-10")
-        let items = try JSONSerialization.jsonObject(with: Data(q.out.utf8)) as! [[String: String]]
-        #expect(items.count == 12 && items.first?["severity"] == "missing" && !items.contains { $0["severity"] == "advice" })
+        let items = try JSONSerialization.jsonObject(with: Data(q.out.utf8)) as! [[String: Any]]
+        #expect(items.count == 12 && items.first?["severity"] as? String == "missing" && !items.contains { $0["severity"] as? String == "advice" })
+        #expect(items.allSatisfy { $0["practitioner"] as? String == "sam.t" && $0["since"] is String && $0["returned"] is NSNull })
         let table = try cli.run("review", "queue", "--at", "2026-03-10").out
         #expect(table.hasPrefix("12 items · missing 6, check 6\nBy practitioner: sam.t 12\n"))
         let ok = try cli.run("review", "accept", "C-0002/X1", "--rule", "insecure-method", "--note", "Recipient confirmed deletion")
@@ -29,6 +30,36 @@ struct ReviewCommandTests {
         #expect(try cli.run("review", "escalate", "C-0002/X2", "--to", "legal", "--note", "No lawful basis recorded").status == 0)
         #expect(try cli.run("review", "signoff", "C-0001", "--note", "Well recorded").status == 0)
         #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    @Test("review return without --rule returns the record itself: the practitioner's returned list has it with the note (issue 15, item 9)")
+    func returnWithoutRule() throws {
+        let cli = try loaded()
+        let r = try cli.run("review", "return", "C-0001/N1", "--note", "Say who else was in the room")
+        #expect(r.status == 0 && r.out == "Returned the record on C-0001/N1 (review R1 on C-0001).\n", "\(r.err)")
+        let flags = try cli.run("flags", "--json", "--case", "C-0001").out
+        #expect(flags.contains("\"rule\": \"manual\"") && flags.contains("Say who else was in the room"), "\(flags)")
+        let queue = try cli.run("review", "queue", "--json", "--case", "C-0001").out
+        #expect(queue.contains("\"record\": \"N1\"") && queue.contains("\"returned\": \"R1\""), "\(queue)")
+        let bad = try cli.run("review", "return", "C-0001/N99", "--note", "x")
+        #expect(bad.status != 0 && bad.err.contains("N99"))
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
+    @Test("audit case lists who viewed, exported and changed a case, in words; --json gives the events; an unknown case is refused (issue 15, item 15)")
+    func auditCase() throws {
+        let cli = try loaded()
+        #expect(try cli.run("show", "C-0001").status == 0)
+        #expect(try cli.run("export", "C-0001").status == 0)
+        let text = try cli.run("audit", "case", "C-0001")
+        #expect(text.status == 0)
+        #expect(text.out.hasPrefix("C-0001: 3 events; read by "), "\(text.out)")
+        #expect(text.out.contains("imported the case") && text.out.contains("viewed the case") && text.out.contains("exported the case"))
+        let json = try cli.run("audit", "case", "C-0001", "--json").out
+        let events = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+        #expect(events.map { $0["action"] as? String } == ["import", "view", "export", "access-log"])
+        let missing = try cli.run("audit", "case", "C-0404")
+        #expect(missing.status != 0 && missing.err == "casework: no case C-0404 that you can see\n")
     }
 
     @Test("report --format json gives the figures of a store with known counts; text draws bars")

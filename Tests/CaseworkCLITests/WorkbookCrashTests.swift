@@ -186,7 +186,7 @@ struct WorkbookCrashTests {
         #expect(caught, "no draft write was caught (seed \(Self.seed))")
     }
 
-    @Test("killed with SIGKILL 0.3 s after the last key: the words typed are kept as a draft and the next start offers them (issue 15, item 5)")
+    @Test("killed with SIGKILL 0.3 s after the last key reached the screen: the words typed are kept as a draft and the next start offers them (issue 15, item 5)")
     func killedAfterAPause() throws {
         let cli = try Self.startedStore()
         let store = cli.storeFile.path
@@ -199,6 +199,9 @@ struct WorkbookCrashTests {
             let before = try Self.held(store)
             let text = "Pause \(attempt): the child said it again at lunch"
             try t.tmux(["send-keys", "-t", "cw", "-l", text])
+            // From the moment the words are on screen (the person has seen them typed), 0.3 s, then the kill.
+            let shown = Date().addingTimeInterval(10)
+            while !t.screen.contains(text), Date() < shown { usleep(5_000) }
             usleep(300_000)
             kill(pid, SIGKILL)
             try t.waitUntilDead()

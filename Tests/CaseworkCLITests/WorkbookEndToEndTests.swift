@@ -201,6 +201,45 @@ struct WorkbookEndToEndTests {
         #expect(!t.screen.contains("Press any key."))
     }
 
+    @Test("the manager acts from the queue on the real binary: the rule picked by typing, accept refused on a missing flag at once, return from the row (issue 15, item 9)")
+    func actFromTheQueue() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        #expect(try cli.run("import", CLI.example("gaps")).status == 0)
+        let t = try Tmux(cli)
+        try t.wait(for: "C-0002")
+        try t.keys("r")
+        try t.wait(for: "Review queue")
+        try t.keys("u")
+        try t.wait(for: "Rule (type to narrow")
+        try t.type("ration")
+        try t.keys("Enter")
+        try t.wait(for: "rule rationale-missing")
+        try t.keys("A")
+        try t.wait(for: "A missing flag cannot be accepted")
+        #expect(!t.screen.contains("note:"), "no note was asked for")
+        try t.keys("R")
+        try t.wait(for: "to the practitioner, note:")
+        try t.type("Please write why you shared")
+        try t.keys("Enter")
+        try t.wait(for: "returned D1")
+        let q = try cli.run("review", "queue", "--json", "--case", "C-0002", "--rule", "rationale-missing").out
+        #expect(q.contains("\"returned\": \"R1\""), "\(q)")
+    }
+
+    @Test("V on a case shows who has seen it, on the real binary; opening the list is itself recorded (issue 15, item 15)")
+    func whoHasSeen() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.wait(for: "Mina Rahman")
+        try t.keys("V")
+        let s = try t.wait(for: "Who has seen C-0001")
+        #expect(s.contains("created the case") && s.contains("viewed the case"), "\(s)")
+        try t.keys("Escape")
+        try t.wait(for: "Mina Rahman")
+        #expect(try cli.run("audit", "case", "C-0001").out.contains("read who has seen the case"))
+    }
+
     @Test("a decision left without a rationale shows rationale-missing on the case")
     func rationaleMissing() throws {
         let cli = try CLI()

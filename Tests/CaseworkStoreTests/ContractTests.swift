@@ -158,6 +158,58 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
+    @Test("a record with no flag is returned with a note in one write: the practitioner sees it with the note, and a refused return changes nothing (issue 15, item 9)",
+          arguments: Backend.allCases)
+    func returnWithoutFlag(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t")
+        let unflagged = try example("gaps").records.map(\.id).first { id in
+            !(try stored(h, "C-0002", as: "sam.t")).contains { $0.hasSuffix(" \(id)") } && id != "C-0002"
+        }
+        guard let record = unflagged else { Issue.record("gaps has no record without a flag"); return }
+        let r = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: record, note: "Say who was present"), by: h.manager)
+        #expect(r.target == ReviewTarget(rule: "manual", record: record))
+        let mine = try sam.flags(FlagQuery(on: Self.day, returnedOnly: true), by: "sam.t")
+        #expect(mine.map(\.flag.recordId) == [record])
+        #expect(mine.first?.returned?.note == "Say who was present")
+        #expect(mine.first?.flag.message == "Raised by \(h.manager): Say who was present")
+        // A return of a record the case does not have is refused, and raises nothing.
+        let before = try mia.exportCase("C-0002", by: h.manager)
+        #expect(throws: StoreError.self) {
+            try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "N99", note: "x"), by: h.manager)
+        }
+        #expect(try mia.exportCase("C-0002", by: h.manager) == before)
+        #expect(try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).filter { $0.flag.rule == "manual" }.map(\.flag.recordId) == [record])
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
+    @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
+          arguments: Backend.allCases)
+    func caseAccess(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t"), olu = try h.store(as: "olu.w")
+        _ = try sam.viewCase("C-0002", by: "sam.t")
+        _ = try mia.exportCase("C-0002", by: h.manager)
+        let first = try sam.caseAccess("C-0002", by: "sam.t")
+        #expect(first.first?.action == "import" && first.first?.user == "sam.t")
+        #expect(first.contains { $0.action == "view" && $0.user == "sam.t" })
+        #expect(first.contains { $0.action == "export" && $0.user == h.manager })
+        #expect(!first.contains { $0.action == "access-log" })
+        #expect(first.map(\.seq) == first.map(\.seq).sorted())
+        let second = try mia.caseAccess("C-0002", by: h.manager)
+        #expect(second.contains { $0.action == "access-log" && $0.user == "sam.t" }, "the first listing was recorded")
+        #expect(second.first { $0.action == "export" }?.words == "exported the case")
+        for attempt in ["C-0002", "C-9999"] {
+            do {
+                _ = try olu.caseAccess(attempt, by: "olu.w")
+                Issue.record("olu.w listed \(attempt)")
+            } catch {
+                #expect(error == .caseNotFound(attempt), "\(error)")
+            }
+        }
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
     @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)
     func manualFlagsByAuthor(_ backend: Backend) throws {
         let h = try team(backend)

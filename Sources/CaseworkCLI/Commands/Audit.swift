@@ -2,9 +2,45 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import TerminalKit
 
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check the audit trail.", subcommands: [Verify.self, Incident.self])
+    static let configuration = CommandConfiguration(abstract: "Check the audit trail, or list who has seen a case.",
+                                                    subcommands: [Verify.self, Incident.self, CaseAccess.self])
+
+    struct CaseAccess: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "case",
+            abstract: "List every view, export and change of one case: who, when and what (the child's record of access).",
+            discussion: """
+                Anyone who may see the case may list it; the listing is itself recorded. Reports and recomputes that read \
+                many cases at once are recorded once for all of them, without case ids, and are not listed here.
+                """)
+        @OptionGroup var options: StoreOptions
+        @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
+        @ArgumentParser.Flag(help: "Print JSON: one object per event.") var json = false
+
+        func run() throws {
+            let (store, me) = try options.session()
+            let events = try attempt { try store.caseAccess(caseId, by: me) }
+            if json {
+                let objects = events.map { e -> String in
+                    let fields: [(String, String)] = [
+                        ("seq", String(e.seq)), ("at", FlagReport.jsonString(e.at.text)), ("user", FlagReport.jsonString(e.user)),
+                        ("action", FlagReport.jsonString(e.action)), ("record", e.recordId.map(FlagReport.jsonString) ?? "null"),
+                        ("version", e.version.map(String.init) ?? "null"),
+                    ]
+                    return "  {" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+                }
+                write(objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n")
+                return
+            }
+            let readers = Set(events.filter(\.isReading).map(\.user)).sorted()
+            write("\(caseId): \(events.count) events; read by \(readers.isEmpty ? "no one" : readers.joined(separator: ", "))\n")
+            let table = TextTable(headers: ["WHEN", "WHO", "WHAT"], rows: events.map { [$0.at.short, $0.user, $0.words] })
+            write(table.render())
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,8 +10,9 @@ enum FlagReport {
         String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
-    /// One object per flag with the keys of flags.md, in its order.
-    static func json(_ entries: [FlagEntry], includeStatus: Bool) -> String {
+    /// One object per flag with the keys of flags.md, in its order; for the review queue, also whose case it is,
+    /// since when it has been open and the review that returned it, as the queue screen shows.
+    static func json(_ entries: [FlagEntry], includeStatus: Bool, queue: Bool = false) -> String {
         let objects = entries.map { e -> String in
             let f = e.flag
             var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
@@ -19,6 +20,11 @@ enum FlagReport {
             if includeStatus {
                 fields.append("\"status\": \(jsonString(f.status.rawValue))")
                 fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
+            }
+            if queue {
+                fields.append("\"practitioner\": \(jsonString(e.worker))")
+                fields.append("\"since\": \(jsonString(e.since.description))")
+                fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
             }
             return "  {" + fields.joined(separator: ", ") + "}"
         }

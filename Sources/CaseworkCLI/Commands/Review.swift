@@ -29,7 +29,7 @@ struct ReviewCommand: ParsableCommand {
                 try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: me)
             }
             if json {
-                write(FlagReport.json(items, includeStatus: false))
+                write(FlagReport.json(items, includeStatus: false, queue: true))
                 return
             }
             let byWorker = Dictionary(grouping: items, by: \.worker).mapValues(\.count)
@@ -63,10 +63,13 @@ struct ReviewCommand: ParsableCommand {
         }
 
         struct Return: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "return", abstract: "Return a flag to the practitioner with a note; it stays open.")
+            static let configuration = CommandConfiguration(
+                commandName: "return",
+                abstract: "Return a flag, or a record with no flag, to the practitioner with a note; it stays open.",
+                discussion: "Without --rule the record itself is returned: a flag is raised on it by hand with the note as its reason.")
             @OptionGroup var t: Target
-            @Option(help: ArgumentHelp("The flag's rule id.", valueName: "id")) var rule: String
-            func run() throws { try t.perform(.returned, rule: rule, done: "Returned \(rule) on \(t.target)") }
+            @Option(help: ArgumentHelp("The flag's rule id; leave out to return the record itself.", valueName: "id")) var rule: String?
+            func run() throws { try t.perform(.returned, rule: rule, done: "Returned \(rule ?? "the record") on \(t.target)") }
         }
 
         struct Accept: ParsableCommand {

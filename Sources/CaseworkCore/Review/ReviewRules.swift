@@ -29,6 +29,10 @@ public struct ReviewRequest: Hashable, Sendable {
         self.caseId = caseId; self.action = action; self.recordId = recordId; self.rule = rule; self.note = note
         self.escalateTo = escalateTo
     }
+
+    /// A return that names no flag: the manager sends the record back with a note. The store raises a flag by hand
+    /// (rule `manual`, the note its reason) and returns that flag, in the same transaction.
+    public var returnsByHand: Bool { action == .returned && rule == nil }
 }
 
 /// What may be done in review, checked the same way whoever asks. Pure.
@@ -52,14 +56,14 @@ public enum ReviewRules {
         }
         var note = r.note
         switch r.action {
+        case .returned where r.returnsByHand:
+            break
         case .returned, .accepted:
             guard let rule = r.rule else { return .failure(.invalid("name the flag's rule (--rule) to \(verb(r.action))")) }
             guard let flag = openFlags.first(where: { $0.rule == rule && $0.recordId == r.recordId }) else {
                 return .failure(.invalid("no open \(rule) flag on \(r.recordId) in case \(c.id)"))
             }
-            if r.action == .accepted, flag.severity == .missing, flag.rule != "manual" {
-                return .failure(.forbidden("a missing flag cannot be accepted: it clears only when the missing entry is written; return it to the practitioner instead"))
-            }
+            if r.action == .accepted, let refusal = acceptRefusal(flag) { return .failure(.forbidden(refusal)) }
         case .escalated:
             guard let to = r.escalateTo else { return .failure(.invalid("say to whom: dsl, caldicott-guardian or legal")) }
             note = "Escalated to \(to.label): \(r.note)"
@@ -72,8 +76,15 @@ public enum ReviewRules {
                 return .failure(.invalid("sign off a decision or the whole case, not \(r.recordId)"))
             }
         }
-        return .success(Review(id: id, by: user.name, at: at, target: ReviewTarget(rule: r.rule, record: r.recordId),
+        return .success(Review(id: id, by: user.name, at: at, target: ReviewTarget(rule: r.returnsByHand ? "manual" : r.rule, record: r.recordId),
                                action: r.action, note: note))
+    }
+
+    /// Why a flag cannot be accepted, if it cannot: a `missing` flag clears only when the entry is written.
+    public static func acceptRefusal(_ flag: Flag) -> String? {
+        flag.severity == .missing && flag.rule != "manual"
+            ? "a missing flag cannot be accepted: it clears only when the missing entry is written; return it to the practitioner instead"
+            : nil
     }
 
     static func verb(_ a: ReviewAction) -> String {

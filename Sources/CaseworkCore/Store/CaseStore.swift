@@ -58,6 +58,47 @@ public enum ImportOutcome: Hashable, Sendable {
     case replaced(caseId: String, amended: Int, added: Int)
 }
 
+/// One event of a case's audit trail: who did what to it, when. Ids only, never record text.
+public struct AccessEvent: Hashable, Sendable {
+    public var seq: Int64
+    public var at: Timestamp
+    public var user: String
+    /// The audit action as stored: view, export, history, create, amend, review, ….
+    public var action: String
+    public var recordId: String?
+    public var version: Int?
+
+    public init(seq: Int64, at: Timestamp, user: String, action: String, recordId: String?, version: Int?) {
+        self.seq = seq; self.at = at; self.user = user; self.action = action; self.recordId = recordId; self.version = version
+    }
+
+    /// Whether the case's content was read (shown or copied out), as against changed.
+    public var isReading: Bool { ["view", "export", "history", "access-log"].contains(action) }
+
+    /// What happened, in words: "viewed the case", "amended N1 (version 2)".
+    public var words: String {
+        let record = recordId.map { " \($0)" } ?? ""
+        switch action {
+        case "view": return "viewed the case"
+        case "export": return "exported the case"
+        case "history": return "read the history of\(record.isEmpty ? " a record" : record)"
+        case "access-log": return "read who has seen the case"
+        case "create": return recordId == nil ? "created the case" : "added\(record)"
+        case "amend": return "amended\(record)" + (version.map { " (version \($0))" } ?? "")
+        case "import": return "imported the case"
+        case "replace": return "replaced the case by an import"
+        case "review": return "wrote review\(record)"
+        case "flag-raise": return "raised a flag on\(record.isEmpty ? " the case" : record)"
+        case "member-add": return "added\(record) as a member of the case"
+        case "retain": return "kept the case past its retention review"
+        case "dispose": return "disposed of the case"
+        case "flags": return "flags recomputed"
+        case "handover": return "wrote a handover summary"
+        default: return action + record
+        }
+    }
+}
+
 /// The result of walking the audit chain.
 public struct AuditReport: Hashable, Sendable {
     public var events: Int
@@ -160,6 +201,9 @@ public protocol CaseStore: Sendable {
     /// Writes a new version of an existing record, with the reason. Returns the new version number.
     func amend(_ record: CaseRecord, inCase caseId: String, reason: String, by actor: String) throws(StoreError) -> Int
     func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion]
+    /// Every view, export and change of one case in the audit trail, oldest first, for anyone who may see the case
+    /// (the child's record of access, ISO 27789). The reading is itself recorded.
+    func caseAccess(_ caseId: String, by actor: String) throws(StoreError) -> [AccessEvent]
 
     /// Walks the audit chain; a failure is remembered as an alarm until a manager's incident note.
     func verifyAudit() throws(StoreError) -> AuditReport

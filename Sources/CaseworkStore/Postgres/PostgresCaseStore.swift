@@ -487,6 +487,15 @@ extension PostgresCaseStore {
         }
     }
 
+    public func caseAccess(_ caseId: String, by actor: String) throws(StoreError) -> [AccessEvent] {
+        try transaction { db in
+            try db.query("SELECT seq, at, user_name, action, record_id, version FROM casework.case_access($1)", [caseId]).rows.map { r in
+                AccessEvent(seq: Int64(r[0] ?? "") ?? 0, at: try Stored.time(r[1], "audit", "at"), user: r[2] ?? "", action: r[3] ?? "",
+                            recordId: r[4], version: r[5].flatMap { Int($0) })
+            }
+        }
+    }
+
     public func history(caseId: String, recordId: String, by actor: String) throws(StoreError) -> [RecordVersion] {
         try transaction { db in
             let rows = try db.query("SELECT version, kind, body, author, at, reason FROM casework.read_history($1, $2)", [caseId, recordId]).rows

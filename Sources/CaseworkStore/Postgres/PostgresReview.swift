@@ -19,6 +19,9 @@ extension PostgresCaseStore {
             case .success(let r): review = r
             case .failure(let e): throw e
             }
+            if request.returnsByHand {
+                _ = try db.query("SELECT kind FROM casework.raise_flag($1, $2, $3, $4)", [c.id, review.target.record, Severity.check.rawValue, request.note])
+            }
             let rows = try db.query("SELECT kind, body FROM casework.add_review($1, $2, $3)",
                                     [c.id, review.id, CaseRecord.review(review).body()]).rows
             try storeFlags(db, try Self.decodeCase(rows, c.id))

@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -855,5 +855,20 @@ enum PostgresSchema {
           PERFORM casework.audit_append('flag-raise', p_case, p_record, NULL, NULL);
           RETURN QUERY SELECT * FROM casework.records_of(p_case);
         END $$;
+        """
+
+    /// Who has seen a case (issue 15): its audit events, for anyone who may see the case; the reading is recorded.
+    static let v3 = """
+        CREATE FUNCTION casework.case_access(p_case text)
+            RETURNS TABLE (seq bigint, at text, user_name text, action text, record_id text, version integer)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_visible(p_case);
+          PERFORM casework.audit_append('access-log', p_case, NULL, NULL, NULL);
+          RETURN QUERY SELECT a.seq, a.at, a.user_name, a.action, a.record_id, a.version FROM audit a
+            WHERE a.case_id = p_case ORDER BY a.seq;
+        END $$;
+        REVOKE ALL ON FUNCTION casework.case_access(text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.case_access(text) TO casework_user;
         """
 }
