@@ -24,7 +24,7 @@ enum AccessScreen {
         }
         out.append(("Reports and recomputes that read many cases at once are recorded once for all of them and are not listed.", .dim))
         out.append(("", .plain))
-        for e in events.reversed() { out.append(("\(e.at.short)  \(e.user)  \(e.words)", e.isReading ? .plain : .dim)) }
+        for e in events.reversed() { out.append(("\(s.localTime.spoken(e.at, now: s.now))  \(e.user)  \(e.words)", e.isReading ? .plain : .dim)) }
         return out
     }
 

@@ -33,7 +33,7 @@ public enum App {
             s.auditAlarm = alarm
             return []
         case .newCaseId(let id):
-            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now)
+            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now, zone: s.localTime)
             values["id"] = id
             values["team"] = s.user.teams.first ?? ""
             return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
@@ -252,12 +252,12 @@ public enum App {
         }
         var f: FormState
         if case .decision(let d) = record {
-            f = FormState(kind: .walkthrough, caseId: c.id, recordId: d.id, isEditing: true, values: Walkthrough.values(from: d, in: c),
+            f = FormState(kind: .walkthrough, caseId: c.id, recordId: d.id, isEditing: true, values: Walkthrough.values(from: d, in: c, zone: s.localTime),
                           step: d.outcome == nil ? .concern : .decision)
             if d.outcome != nil { f.visited = Walkthrough.path(f.values).filter { !$0.records } }
         } else {
             f = FormState(kind: kind, caseId: c.id, recordId: id, isEditing: true,
-                          values: FormCatalog.values(kind, editing: record, case: c, user: s.user.name, now: s.now))
+                          values: FormCatalog.values(kind, editing: record, case: c, user: s.user.name, now: s.now, zone: s.localTime))
         }
         f = restoring(f, s)
         var focus = f.focusId

@@ -177,7 +177,8 @@ enum CaseListScreen {
             guard let e = list.entry(i) else { continue }
             let y = top + i - first
             let selected = i == l.selected
-            let date = dateW == 16 ? e.summary.lastActivity.short : String(e.summary.lastActivity.text.prefix(10))
+            let date = dateW == 16 ? s.localTime.spoken(e.summary.lastActivity, now: s.now, briefBeforeThisYear: true)
+                : s.localTime.wall(e.summary.lastActivity).day.description
             row([e.summary.id, e.summary.childName, e.summary.worker, date, Chrome.counts(e.openFlags)], y: y,
                 style: selected ? .selected : .plain)
             if selected { f.cursor = Point(x: 1, y: y) }

@@ -48,7 +48,7 @@ struct CaseLine: Hashable {
 }
 
 enum CaseViewScreen {
-    static func lines(_ c: Case, _ flags: [Flag]) -> [CaseLine] {
+    static func lines(_ s: AppState, _ c: Case, _ flags: [Flag]) -> [CaseLine] {
         var out: [CaseLine] = [CaseLine(recordId: c.id, text: "Case details")]
         out.append(CaseLine(recordId: nil, text: "PEOPLE"))
         for p in c.people {
@@ -58,7 +58,7 @@ enum CaseViewScreen {
         for e in c.episodes { out.append(CaseLine(recordId: e.id, text: "\(e.id)  \(e.started) to \(e.ended?.description ?? "now")  \(e.reason ?? "")")) }
         out.append(CaseLine(recordId: nil, text: "CHRONOLOGY"))
         for entry in c.chronology {
-            out.append(CaseLine(recordId: entry.recordId, text: "\(entry.at?.short ?? "(no time)")  \(entry.recordId)  \(entry.title)"))
+            out.append(CaseLine(recordId: entry.recordId, text: "\(padded(entry.at.map { s.localTime.spoken($0, now: s.now) } ?? "(no time)", 17))  \(entry.recordId)  \(entry.title)"))
         }
         return out
     }
@@ -79,7 +79,7 @@ enum CaseViewScreen {
 
     static func openForm(_ kind: FormKind, _ s: AppState, _ c: Case) -> FormState {
         var f = FormState(kind: kind, caseId: c.id, recordId: nil, isEditing: false,
-                          values: FormCatalog.values(kind, editing: nil, case: c, user: s.user.name, now: s.now))
+                          values: FormCatalog.values(kind, editing: nil, case: c, user: s.user.name, now: s.now, zone: s.localTime))
         f.focus(nil, c)
         return App.restoring(f, s)
     }
@@ -106,7 +106,7 @@ enum CaseViewScreen {
     }
 
     static func act(_ s: AppState, _ v: inout CaseViewState, _ c: Case, _ action: CaseViewAction) -> [Effect] {
-        let list = lines(c, v.flags)
+        let list = lines(s, c, v.flags)
         let selectable = list.indices.filter { list[$0].recordId != nil }
         switch action {
         case .move(let m):
@@ -180,7 +180,7 @@ enum CaseViewScreen {
         let body = s.size.height - 2 - top
         let flagRows = v.flags.isEmpty ? 2 : min(max(4, body / 3), v.flags.count * 2 + 1)
         let listRows = body - flagRows - 1
-        let list = lines(c, v.flags)
+        let list = lines(s, c, v.flags)
         let first = Selection.firstShown(v.selected, count: list.count, rows: listRows)
         for (i, line) in list.enumerated().dropFirst(first).prefix(listRows) {
             let y = top + i - first
@@ -214,4 +214,9 @@ enum CaseViewScreen {
         }
         return f
     }
+}
+
+/// `text` with spaces after it to `width` columns, so a column of times lines up.
+func padded(_ text: String, _ width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
 }

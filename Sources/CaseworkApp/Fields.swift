@@ -16,7 +16,7 @@ public enum FieldKind: Hashable, Sendable {
     case choice([Choice])
     /// YYYY-MM-DD
     case date
-    /// ISO 8601 with offset
+    /// A moment as people type it: "10:05", "yesterday 16:30", "14/3 9:00" (`LocalTime`).
     case time
     /// Text shown, not edited (the child's age, a summary).
     case info(String)
@@ -90,13 +90,14 @@ extension FormValues {
         return d
     }
 
-    func time(_ id: String) throws(FormProblem) -> Timestamp? {
+    /// A time as typed ("10:05", "yesterday 16:30", "14/3 9:00", …) in the form's zone.
+    func time(_ id: String, _ ctx: FormContext) throws(FormProblem) -> Timestamp? {
         guard let t = text(id) else { return nil }
-        if let ts = Timestamp(t) { return ts }
-        // Accept "YYYY-MM-DD HH:MM" as UTC, the way people type it.
-        if let ts = Timestamp(t.replacingOccurrences(of: " ", with: "T") + (t.count == 16 ? ":00Z" : "Z")) { return ts }
-        throw FormProblem(id, "write the time as YYYY-MM-DD HH:MM (UTC) or ISO 8601, e.g. 2026-03-02T10:15:00Z")
+        if let ts = ctx.zone.parse(t, now: ctx.now) { return ts }
+        throw FormProblem(id, Self.timeHelp)
     }
+
+    static let timeHelp = "write the time as people say it: 10:05, yesterday 16:30, 14/3 9:00 or 14/3/2026 9:00 (empty for now)"
 
     func choice<E: CaseFileEnum>(_ id: String, _ type: E.Type) -> E? { self[id].flatMap { E(rawValue: $0) } }
 }

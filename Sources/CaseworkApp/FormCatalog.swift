@@ -80,8 +80,9 @@ public enum FormCatalog {
 
     // MARK: Starting values
 
-    public static func values(_ kind: FormKind, editing record: CaseRecord?, case c: Case?, user: String, now: Timestamp) -> FormValues {
-        let ctx = FormContext(case: c, user: user, now: now)
+    public static func values(_ kind: FormKind, editing record: CaseRecord?, case c: Case?, user: String, now: Timestamp,
+                              zone: LocalTime = .london) -> FormValues {
+        let ctx = FormContext(case: c, user: user, now: now, zone: zone)
         switch record {
         case .header?: return c.map { Forms.caseDetails($0).values(CaseDetailsDraft($0), ctx) } ?? [:]
         case .note(let n)?: return Forms.note(c).values(n, ctx)
@@ -110,8 +111,8 @@ public enum FormCatalog {
     // MARK: Building records
 
     public static func build(_ kind: FormKind, _ v: FormValues, case c: Case?, editing recordId: String?, user: User,
-                             now: Timestamp) throws(FormProblem) -> FormResult {
-        let ctx = FormContext(case: c, user: user.name, team: user.teams.first, now: now)
+                             now: Timestamp, zone: LocalTime = .london) throws(FormProblem) -> FormResult {
+        let ctx = FormContext(case: c, user: user.name, team: user.teams.first, now: now, zone: zone)
         let editing = recordId.flatMap { id in c?.records.first { $0.id == id } }
         switch kind {
         case .newCase:
@@ -134,7 +135,7 @@ public enum FormCatalog {
             guard let id = recordId, var k = c?.consent(id) else { throw FormProblem("withdrawnAt", "no such consent") }
             _ = try v.required("how", "How it was withdrawn")
             k.status = .withdrawn
-            k.withdrawnAt = try v.time("withdrawnAt") ?? now
+            k.withdrawnAt = try v.time("withdrawnAt", ctx) ?? now
             return .changes([.consent(k)])
         case .disclosureOut, .disclosureIn:
             let x = editing.flatMap { if case .disclosure(let x) = $0 { x } else { nil } }

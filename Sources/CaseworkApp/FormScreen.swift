@@ -119,7 +119,7 @@ enum FormScreen {
     static func update(_ s: AppState, _ form: inout FormState, _ key: Key) -> [Effect] {
         let c = form.caseId.flatMap { App.loadedCase(s, $0) }
         var message = s.message
-        var effects = FormUpdate(user: s.user, now: s.now, guidance: s.guidance, width: s.size.width).handle(&form, key, c, message: &message)
+        var effects = FormUpdate(user: s.user, now: s.now, zone: s.localTime, guidance: s.guidance, width: s.size.width).handle(&form, key, c, message: &message)
         if form.showHelp {
             form.showHelp = false
             effects.insert(.showHelp, at: 0)
@@ -132,13 +132,30 @@ enum FormScreen {
 struct FormUpdate {
     var user: User
     var now: Timestamp
+    var zone: LocalTime
     var guidance: Guidance
     var width: Int
 
     /// Width of a text field's editing area for this screen width.
     static func fieldWidth(_ screenWidth: Int) -> Int { max(10, screenWidth - 8) }
 
+    /// A key, then a time field just left written out whole ("yesterday 16:30" as "21/11/2026 16:30"),
+    /// so that a draft resumed another day means the same moment.
     func handle(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
+        let left = f.focusedField(c)
+        var effects = handleKey(&f, key, c, message: &message)
+        guard let left, left.kind == .time, f.focusId != left.id, let text = f.values[left.id],
+              let t = zone.parse(text, now: now), zone.field(t) != text else { return effects }
+        f.values[left.id] = zone.field(t)
+        f.dirty = true
+        if effects.contains(where: { if case .saveDraft = $0 { true } else { false } }) {
+            f.dirty = false
+            effects = effects.map { if case .saveDraft = $0 { .saveDraft(f.encodedDraft(now: now)) } else { $0 } }
+        }
+        return effects
+    }
+
+    func handleKey(_ f: inout FormState, _ key: Key, _ c: Case?, message: inout Message?) -> [Effect] {
         if f.reason != nil { return handleReason(&f, key, c, message: &message) }
         let keys = f.keys
         let field = f.focusedField(c)
@@ -245,7 +262,7 @@ struct FormUpdate {
         if step == .consent, f.values["consent.kind"] == "seek-now" {
             f.awaitingConsent = true
             var form = FormState(kind: .consent, caseId: c.id, recordId: nil, isEditing: false,
-                                 values: FormCatalog.values(.consent, editing: nil, case: c, user: user.name, now: now))
+                                 values: FormCatalog.values(.consent, editing: nil, case: c, user: user.name, now: now, zone: zone))
             form.focus(nil, c)
             return [.saveDraft(f.encodedDraft(now: now)), .openForm(form)]
         }
@@ -274,7 +291,7 @@ struct FormUpdate {
         var effects: [Effect] = [.saveDraft(f.encodedDraft(now: now)), .closeForm]
         if f.kind == .walkthrough, let c, let id = f.recordId {
             let existing = c.decision(id)
-            if existing?.outcome == nil, let records = try? Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: false) {
+            if existing?.outcome == nil, let records = try? Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, zone: zone, complete: false) {
                 let changes = records.compactMap { r -> RecordChange? in
                     guard case .decision = r else { return nil }
                     return existing == nil ? .add(r) : (existing.map { CaseRecord.decision($0) } == r ? nil : .amend(r, reason: "walkthrough answers saved as a draft"))
@@ -296,13 +313,13 @@ struct FormUpdate {
                 guard let c, let id = f.recordId else { return [] }
                 if c.decision(id)?.outcome != nil {
                     // Check the answers build before asking why.
-                    _ = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
+                    _ = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, zone: zone, complete: true)
                     f.reason = TextBuffer()
                     return []
                 }
                 return try walkthroughSave(&f, c, reason: "walkthrough completed", message: &message)
             }
-            let result = try FormCatalog.build(f.kind, f.values, case: c, editing: f.isEditing ? f.recordId : nil, user: user, now: now)
+            let result = try FormCatalog.build(f.kind, f.values, case: c, editing: f.isEditing ? f.recordId : nil, user: user, now: now, zone: zone)
             switch result {
             case .newCase(let newCase):
                 return [.createCase(newCase, draftId: f.draftId)]
@@ -332,7 +349,7 @@ struct FormUpdate {
         if f.values.text("rationale") == nil {
             message = Message("A rationale is required to complete the decision; it is saved and flagged until you write it (golden rule 7)", isError: true)
         }
-        let records = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, complete: true)
+        let records = try Walkthrough.build(f.values, case: c, decisionId: id, user: user, now: now, zone: zone, complete: true)
         let changes = records.map { r -> RecordChange in c.records.contains { $0.id == r.id } ? .amend(r, reason: reason) : .add(r) }
         let note = f.values.text("rationale") == nil ? "Decision \(id) saved without a rationale: flagged" : "Decision \(id) recorded"
         return [.save(caseId: c.id, changes: changes, draftId: f.draftId, message: note), .closeForm]
@@ -355,7 +372,7 @@ struct FormUpdate {
                     return []
                 }
             }
-            guard case .changes(let records)? = try? FormCatalog.build(f.kind, f.values, case: c, editing: f.recordId, user: user, now: now),
+            guard case .changes(let records)? = try? FormCatalog.build(f.kind, f.values, case: c, editing: f.recordId, user: user, now: now, zone: zone),
                   let caseId = f.caseId else { return [] }
             return [.save(caseId: caseId, changes: records.map { .amend($0, reason: why) }, draftId: f.draftId,
                           message: "\(records.first?.id ?? "Record") amended"), .closeForm]

@@ -7,13 +7,28 @@ struct FormContext {
     var user: String
     var team: String? = nil
     var now: Timestamp
+    /// The zone times are shown and typed in.
+    var zone: LocalTime
 }
 
 /// How a field's text becomes a value of the record and back: the one place a field's
 /// conversion, and what its problem says, is written.
 struct Converter<V> {
-    let read: (V) -> String
+    let read: (V, FormContext) -> String
     let write: (FormValues, String, FormContext) throws(FormProblem) -> V
+    /// Text left as the record's value reads keeps that value exactly: a time shown to the minute
+    /// in local time keeps its seconds and the offset it was written with.
+    var keepsUnchanged = false
+
+    init(read: @escaping (V, FormContext) -> String, write: @escaping (FormValues, String, FormContext) throws(FormProblem) -> V,
+         keepsUnchanged: Bool = false) {
+        self.read = read; self.write = write; self.keepsUnchanged = keepsUnchanged
+    }
+
+    /// A conversion whose text does not depend on the time zone.
+    init(read: @escaping (V) -> String, write: @escaping (FormValues, String, FormContext) throws(FormProblem) -> V) {
+        self.read = { v, _ in read(v) }; self.write = write
+    }
 }
 
 extension Converter where V == String? {
@@ -46,11 +61,17 @@ extension Converter where V == Day {
 
 extension Converter where V == Timestamp {
     /// A time, or now when left empty.
-    static var timeOrNow: Self { Self(read: { $0.text }, write: { v, id, ctx throws(FormProblem) in try v.time(id) ?? ctx.now }) }
+    static var timeOrNow: Self {
+        Self(read: { t, ctx in ctx.zone.field(t) }, write: { v, id, ctx throws(FormProblem) in try v.time(id, ctx) ?? ctx.now },
+             keepsUnchanged: true)
+    }
 }
 
 extension Converter where V == Timestamp? {
-    static var time: Self { Self(read: { $0?.text ?? "" }, write: { v, id, _ throws(FormProblem) in try v.time(id) }) }
+    static var time: Self {
+        Self(read: { t, ctx in t.map(ctx.zone.field) ?? "" }, write: { v, id, ctx throws(FormProblem) in try v.time(id, ctx) },
+             keepsUnchanged: true)
+    }
 }
 
 extension Converter where V == Bool? {
@@ -105,7 +126,7 @@ struct FieldSpec<R> {
     /// otherwise it starts unanswered.
     let fillsNew: Bool
     let asked: (FormValues, Case?) -> Bool
-    let read: (R) -> String
+    let read: (R, FormContext) -> String
     let write: (inout R, FormValues, FormContext) throws(FormProblem) -> Void
     let unasked: (inout R) -> Void
 
@@ -115,8 +136,11 @@ struct FieldSpec<R> {
         make = { _, _ in field }
         self.fillsNew = fillsNew
         asked = { _, _ in true }
-        read = { converter.read($0[keyPath: path]) }
-        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, field.id, ctx) }
+        read = { r, ctx in converter.read(r[keyPath: path], ctx) }
+        write = { r, v, ctx throws(FormProblem) in
+            if converter.keepsUnchanged, (v[field.id] ?? "") == converter.read(r[keyPath: path], ctx) { return }
+            r[keyPath: path] = try converter.write(v, field.id, ctx)
+        }
         unasked = { _ in }
     }
 
@@ -128,8 +152,11 @@ struct FieldSpec<R> {
         make = { _, _ in field }
         self.fillsNew = fillsNew
         self.asked = asked
-        read = { converter.read($0[keyPath: path]) }
-        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, field.id, ctx) }
+        read = { r, ctx in converter.read(r[keyPath: path], ctx) }
+        write = { r, v, ctx throws(FormProblem) in
+            if converter.keepsUnchanged, (v[field.id] ?? "") == converter.read(r[keyPath: path], ctx) { return }
+            r[keyPath: path] = try converter.write(v, field.id, ctx)
+        }
         unasked = { r in if !keepsUnasked { r[keyPath: path] = nil } }
     }
 
@@ -141,8 +168,11 @@ struct FieldSpec<R> {
         self.make = make
         fillsNew = false
         self.asked = asked
-        read = { converter.read($0[keyPath: path]) }
-        write = { r, v, ctx throws(FormProblem) in r[keyPath: path] = try converter.write(v, id, ctx) }
+        read = { r, ctx in converter.read(r[keyPath: path], ctx) }
+        write = { r, v, ctx throws(FormProblem) in
+            if converter.keepsUnchanged, (v[id] ?? "") == converter.read(r[keyPath: path], ctx) { return }
+            r[keyPath: path] = try converter.write(v, id, ctx)
+        }
         unasked = { r in r[keyPath: path] = nil }
     }
 
@@ -152,7 +182,7 @@ struct FieldSpec<R> {
         make = { v, c in Field(id, label, .info(text(v, c) ?? "")) }
         fillsNew = false
         asked = { v, c in text(v, c) != nil }
-        read = { _ in "" }
+        read = { _, _ in "" }
         write = { _, _, _ in }
         unasked = { _ in }
     }
@@ -172,7 +202,7 @@ struct FormSpec<R> {
     /// The answers a form starts with: the record's, or a new record's defaults.
     func values(_ record: R?, _ ctx: FormContext) -> FormValues {
         let r = record ?? blank(ctx)
-        let read = fields.filter { record != nil || $0.fillsNew }.map { ($0.id, $0.read(r)) }
+        let read = fields.filter { record != nil || $0.fillsNew }.map { ($0.id, $0.read(r, ctx)) }
         return Dictionary(read, uniquingKeysWith: { a, _ in a }).filter { !$0.value.isEmpty }
     }
 

@@ -100,7 +100,7 @@ enum FormView {
         }
         if let cr = cursorRow, cr >= first, cr - first < height { f.cursor = Point(x: min(w - 1, cursorCol), y: top + cr - first) }
         // A message (a save refused, answers cleared) is shown before the field's hint, which comes back at the next key.
-        if let hint = focused?.hint, form.reason == nil, s.message == nil {
+        if let hint = focused?.hint ?? (focused?.kind == .time ? timeHint : nil), form.reason == nil, s.message == nil {
             f.fill(y: s.size.height - 2, style: .plain)
             f.put(hint, x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
         }
@@ -150,3 +150,6 @@ enum FormView {
 extension Style {
     static let underlineStyle = Style(underline: true)
 }
+
+/// What a time field takes, when its question gives no other hint.
+let timeHint = "Type it as you would say it: 10:05, yesterday 16:30, 14/3 9:00; empty for now"

@@ -175,7 +175,8 @@ struct ConsentDraft: Equatable {
 
 extension Forms {
     static func childAge(_ v: FormValues, _ c: Case?) -> Int? {
-        (try? v.time("givenAt")).flatMap { $0 }.flatMap { c?.childAge(on: $0.localDay) }
+        // The field holds a whole date once left ("yesterday 9:00" is written out then); the day is the UK one.
+        v["givenAt"].flatMap(LocalTime.london.parseWhole).flatMap { c?.childAge(on: $0.localDay) }
     }
 
     static func childUnder16(_ v: FormValues, _ c: Case?) -> Bool { v["givenBy"] == "child" && childAge(v, c).map { $0 < 16 } ?? false }

@@ -19,7 +19,7 @@ enum HistoryScreen {
         let w = s.size.width - 4
         var lines: [(String, Style)] = []
         for v in (h.versions ?? []).reversed() {
-            lines.append(("Version \(v.version) · \(v.at.short) · by \(v.author)", .bold))
+            lines.append(("Version \(v.version) · \(s.localTime.spoken(v.at, now: s.now)) · by \(v.author)", .bold))
             if let why = v.reason { lines += Wrap.lines("Why: \(why)", width: w).map { ($0, Style.plain) } }
             let c = App.loadedCase(s, h.caseId).map { $0.replacing(v.record) }
             for l in (c.map { PlainCaseView.describe(v.recordId, in: $0) } ?? [v.record.body()]).dropFirst() {

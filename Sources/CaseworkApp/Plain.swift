@@ -203,7 +203,7 @@ public final class PlainWorkbook {
             }
             return lines.joined(separator: "\n")
         case .text, .date, .time:
-            let format = field.kind == .date ? " (YYYY-MM-DD)" : field.kind == .time ? " (e.g. 2026-03-10T09:30:00Z)" : ""
+            let format = field.kind == .date ? " (YYYY-MM-DD)" : field.kind == .time ? " (e.g. 10:05, yesterday 16:30, 14/3 9:00; empty for now)" : ""
             let shown = current.flatMap { $0.isEmpty ? nil : " [now: \(Sanitiser.clean($0))]" } ?? ""
             let a = try ask("\(field.label)\(format)\(hint)\(shown)\(current == nil ? "" : "; Enter keeps it, - clears it")")
             if a.isEmpty { return current }

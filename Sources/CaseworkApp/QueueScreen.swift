@@ -194,7 +194,7 @@ enum QueueScreen {
         for (i, e) in items.enumerated().dropFirst(first).prefix(height) {
             let y = 2 + (i - first) * perItem
             let selected = i == q.selected
-            let head = "[\(e.flag.severity.rawValue)] \(e.flag.caseId)/\(e.flag.recordId) \(e.flag.rule) · \(e.worker) · since \(e.since.short)"
+            let head = "[\(e.flag.severity.rawValue)] \(e.flag.caseId)/\(e.flag.recordId) \(e.flag.rule) · \(e.worker) · since \(s.localTime.spoken(e.since, now: s.now))"
                 + (e.flag.returnedIn != nil && !q.returnedOnly ? " · returned" : "")
             f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(bold: true, tone: Chrome.tone(e.flag.severity)))
             let detail = q.returnedOnly ? "\(e.returned?.by ?? "manager"): \(e.returned?.note ?? "")" : e.flag.message

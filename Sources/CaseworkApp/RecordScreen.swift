@@ -80,7 +80,7 @@ enum RecordScreen {
         case .withdraw:
             guard let c = App.loadedCase(s, r.caseId), let k = c.consent(r.recordId) else { return [] }
             var f = FormState(kind: .withdrawConsent, caseId: c.id, recordId: k.id, isEditing: true,
-                              values: FormCatalog.values(.withdrawConsent, editing: .consent(k), case: c, user: s.user.name, now: s.now))
+                              values: FormCatalog.values(.withdrawConsent, editing: .consent(k), case: c, user: s.user.name, now: s.now, zone: s.localTime))
             f.focus(nil, c)
             return [.openForm(f)]
         case .back: return [.pop]
@@ -115,7 +115,7 @@ enum RecordScreen {
             lines.append(("", .plain))
             lines.append(("History:", .bold))
             for v in versions.reversed() {
-                lines.append(("  Version \(v.version) · \(v.at.short) · by \(v.author)" + (v.reason.map { " · why: \($0)" } ?? ""), .dim))
+                lines.append(("  Version \(v.version) · \(s.localTime.spoken(v.at, now: s.now)) · by \(v.author)" + (v.reason.map { " · why: \($0)" } ?? ""), .dim))
             }
         }
         return lines

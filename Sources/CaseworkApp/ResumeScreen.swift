@@ -48,7 +48,7 @@ enum ResumeScreen {
         for (i, d) in r.drafts.enumerated().prefix(s.size.height - 8) {
             let y = 4 + i
             let lastChance = d.lastOfferedAt == nil ? "" : "  (old: removed next time)"
-            f.put("\(d.updatedAt.short)  \(d.title)\(lastChance)", x: 4, y: y, width: s.size.width - 6, style: i == r.selected ? .selected : .plain)
+            f.put("\(s.localTime.spoken(d.updatedAt, now: s.now))  \(d.title)\(lastChance)", x: 4, y: y, width: s.size.width - 6, style: i == r.selected ? .selected : .plain)
             if i == r.selected { f.cursor = Point(x: 4, y: y) }
         }
         return f

@@ -26,6 +26,8 @@ public struct AppState: Sendable {
     public var blanked = false
     /// The organisation's sector from the store's policy: the walkthrough suggests its usual lawful basis.
     public var sector: OrganisationSector = .public
+    /// The zone times are shown and typed in, from the store's policy.
+    public var localTime: LocalTime = .london
 
     public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {
         self.user = user; self.today = today; self.now = now; self.size = size; self.guidance = guidance

@@ -206,18 +206,18 @@ public enum Walkthrough {
     }
 
     /// Answers to fill in when reopening a saved decision.
-    public static func values(from d: SharingDecision, in c: Case) -> FormValues {
-        WalkthroughForm.spec(c).values(WalkthroughAnswers(d, in: c), FormContext(case: c, user: d.decidedBy, now: d.decidedAt))
+    public static func values(from d: SharingDecision, in c: Case, zone: LocalTime = .london) -> FormValues {
+        WalkthroughForm.spec(c).values(WalkthroughAnswers(d, in: c), FormContext(case: c, user: d.decidedBy, now: d.decidedAt, zone: zone))
     }
 
     /// The decision (and, for a completed decision to share with a rationale,
     /// its disclosure log entry and any new or changed concern) from the answers.
     /// `complete` false keeps the outcome empty: a draft.
-    public static func build(_ v: FormValues, case c: Case, decisionId: String, user: User, now: Timestamp,
+    public static func build(_ v: FormValues, case c: Case, decisionId: String, user: User, now: Timestamp, zone: LocalTime = .london,
                              complete: Bool) throws(FormProblem) -> [CaseRecord] {
         // From the saved decision, if any, so what no question asks is kept.
         let saved = c.decision(decisionId).map { WalkthroughAnswers($0, in: c) }
-        let a = try WalkthroughForm.spec(c).build(v, editing: saved, FormContext(case: c, user: user.name, now: now))
+        let a = try WalkthroughForm.spec(c).build(v, editing: saved, FormContext(case: c, user: user.name, now: now, zone: zone))
         return try records(a, case: c, decisionId: decisionId, user: user, now: now, complete: complete)
     }
 

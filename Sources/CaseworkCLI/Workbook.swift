@@ -18,7 +18,9 @@ enum Workbook {
         let now = Date()
         var state = AppState(user: user, today: Day(now), now: Timestamp(now), size: terminal.size, guidance: resources.guidance,
                              samplesAvailable: !samples.isEmpty)
-        state.sector = (try? store.policy())?.organisationSector ?? .public
+        let policy = try? store.policy()
+        state.sector = policy?.organisationSector ?? .public
+        state.localTime = policy?.localTime ?? .london
         switch (store as? SQLiteCaseStore)?.limitation {
         case .readOnly?:
             state.message = Message("The store is read-only: cases are listed, but opening one cannot be recorded, so it is refused.", isError: true)

@@ -9,7 +9,7 @@ import TerminalKit
 /// walkthrough, and the walkthrough's summary in words.
 @Suite("Guidance version 2 on the forms and screens")
 struct GuidanceV2Tests {
-    static func ctx(_ c: Case) -> FormContext { FormContext(case: c, user: "mia.manager", now: Screens.now) }
+    static func ctx(_ c: Case) -> FormContext { FormContext(case: c, user: "mia.manager", now: Screens.now, zone: .london) }
 
     /// The recorded-well example with the child born `years` before the consent and a mother with parental responsibility.
     static func child(aged years: Int) -> Case {

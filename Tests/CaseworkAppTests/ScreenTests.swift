@@ -106,7 +106,7 @@ struct ScreenTests {
         _ = App.update(&s, .historyLoaded(caseId: c.id, recordId: "X2", [v1, v2]))
         let h = App.view(s)
         Screens.check(h, "history")
-        #expect(h.text.contains("Version 2 · 2026-03-07 08:00 · by sam.t"))
+        #expect(h.text.contains("Version 2 · Sat 7 Mar 08:00 · by sam.t"))
         #expect(h.text.contains("Why: checked the officer's identity by calling back"))
     }
 
@@ -281,7 +281,7 @@ struct ScreenTests {
         _ = App.update(&s, .draftsLoaded([form.encodedDraft(now: Screens.now)]))
         let f = App.view(s)
         Screens.check(f, "resume")
-        #expect(f.text.contains("2026-03-10 09:30  case note on C-0001"))
+        #expect(f.text.contains("09:30  case note on C-0001"))
         let effects = Screens.keys(&s, [.enter])
         #expect(effects.count == 1 && { if case .loadCase("C-0001") = effects[0] { true } else { false } }())
         guard case .form(let restored) = s.screen else { Issue.record("not restored"); return }
@@ -297,7 +297,7 @@ struct ScreenTests {
         _ = App.update(&s, .draftsLoaded([old]))
         _ = App.update(&s, .draftsRemoved(2))
         let f = App.view(s)
-        #expect(f.text.contains("2026-01-10 09:30  case note on C-0001  (old: removed next time)"))
+        #expect(f.text.contains("Sat 10 Jan 09:30  case note on C-0001  (old: removed next time)"))
         #expect(f.text.contains("2 old drafts, offered last time and not resumed, were removed."))
         var quiet = Screens.state(size)
         _ = App.update(&quiet, .draftsRemoved(0))
@@ -415,7 +415,7 @@ struct CursorTests {
         expectCursor(s, on: "(*) K1", "the walkthrough's first step")
         _ = App.update(&empty, .draftsLoaded([Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002",
                                                     payload: "{}", updatedAt: Screens.now)]))
-        expectCursor(empty, on: "2026-03-10 09:30  note on C-0002", "the drafts prompt")
+        expectCursor(empty, on: "09:30  note on C-0002", "the drafts prompt")
     }
 }
 

@@ -240,6 +240,28 @@ struct WorkbookEndToEndTests {
         #expect(try cli.run("audit", "case", "C-0001").out.contains("read who has seen the case"))
     }
 
+    @Test("a time typed as people say it: \"yesterday 16:30\" is kept as that UK moment, shown as said, never as ISO 8601 (issue 15, item 2)")
+    func timesAsPeopleSayThem() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.wait(for: "Mina Rahman")
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab")
+        try t.keys("BSpace", times: 16)
+        try t.type("yesterday 16:30")
+        try t.keys("Tab")
+        let left = try t.wait(for: "16:30")
+        let yesterday = LocalTime.london.parse("yesterday 16:30", now: Timestamp(Date()))!
+        #expect(left.contains(LocalTime.london.field(yesterday)), "the field is written out whole once left\n\(left)")
+        try t.type("Rang the school about Mina")
+        try t.keys("C-s")
+        let shown = try t.wait(for: "yesterday 16:30")
+        #expect(shown.range(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d"#, options: .regularExpression) == nil, "no ISO 8601 on screen\n\(shown)")
+        let file = try cli.run("export", "C-0001").out
+        #expect(file.contains("\"at\" : \"\(yesterday.text)\""), "kept as the UK moment with its offset")
+    }
+
     @Test("a decision left without a rationale shows rationale-missing on the case")
     func rationaleMissing() throws {
         let cli = try CLI()

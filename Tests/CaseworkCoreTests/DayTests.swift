@@ -51,3 +51,59 @@ struct DayTests {
         #expect(Timestamp("2026-13-02T10:15:00Z") == nil)
     }
 }
+
+/// Times as people say and type them (issue 15, item 2), in Europe/London unless the policy names another zone.
+@Suite("Local times")
+struct LocalTimeTests {
+    static let winter = Timestamp("2026-11-22T11:00:00Z")!   // a Sunday, GMT
+    static let summer = Timestamp("2026-07-14T11:00:00Z")!   // a Tuesday, BST (12:00 in London)
+    let london = LocalTime.london
+
+    @Test("shown as people say them: the clock today, yesterday, the weekday this year, the year before; never ISO 8601")
+    func spoken() {
+        #expect(london.spoken(Timestamp("2026-11-22T10:05:00Z")!, now: Self.winter) == "10:05")
+        #expect(london.spoken(Timestamp("2026-11-21T16:30:00Z")!, now: Self.winter) == "yesterday 16:30")
+        #expect(london.spoken(Timestamp("2026-03-14T09:00:00Z")!, now: Self.winter) == "Sat 14 Mar 09:00")
+        #expect(london.spoken(Timestamp("2025-03-14T09:00:00Z")!, now: Self.winter) == "14 Mar 2025 09:00")
+        #expect(london.spoken(Timestamp("2026-07-14T09:05:00Z")!, now: Self.summer) == "10:05", "British Summer Time")
+        // Just after midnight in London in summer is still the previous day in UTC.
+        #expect(london.spoken(Timestamp("2026-07-13T23:30:00Z")!, now: Self.summer) == "00:30")
+        #expect(london.spoken(Timestamp("2026-07-14T10:05:00+01:00")!, now: Self.summer) == "10:05", "whatever offset it was written with")
+    }
+
+    @Test("typed as people say them: 10:05, yesterday 16:30, 14/3 9:00, 14/3/2026 9:00, now; written with the local offset",
+          arguments: [
+              ("10:05", "2026-07-14T10:05:00+01:00"), ("9.30", "2026-07-14T09:30:00+01:00"), ("today 0930", "2026-07-14T09:30:00+01:00"),
+              ("yesterday 16:30", "2026-07-13T16:30:00+01:00"), ("Yesterday 16:30", "2026-07-13T16:30:00+01:00"),
+              ("14/3 9:00", "2026-03-14T09:00:00Z"), ("14/3/2026 9:00", "2026-03-14T09:00:00Z"), ("1/7/26 08:15", "2026-07-01T08:15:00+01:00"),
+              ("2026-03-14 09:00", "2026-03-14T09:00:00Z"), ("2026-03-14T09:00:00+02:00", "2026-03-14T09:00:00+02:00"),
+              ("now", "2026-07-14T11:00:00Z"),
+          ])
+    func parsed(text: String, expected: String) {
+        #expect(london.parse(text, now: Self.summer)?.text == expected)
+    }
+
+    @Test("a day and month that would be ahead is last year's; nonsense is refused, not guessed")
+    func refusedOrLastYear() {
+        #expect(london.parse("30/12 10:00", now: Timestamp("2026-01-02T09:00:00Z")!)?.text == "2025-12-30T10:00:00Z")
+        for bad in ["", "25:00", "10:60", "31/2 9:00", "tomorrow 9:00", "9", "14/3", "2026-13-01 09:00", "ten past nine"] {
+            #expect(london.parse(bad, now: Self.summer) == nil, "\(bad)")
+        }
+    }
+
+    @Test("a form's time field holds a whole date, read back to the same minute whichever day it is read")
+    func field() {
+        let t = Timestamp("2026-07-13T15:30:00Z")!
+        #expect(london.field(t) == "13/7/2026 16:30")
+        #expect(london.parse(london.field(t), now: Timestamp("2027-01-01T00:00:00Z")!)?.instant == t.instant)
+        #expect(london.parseWhole("yesterday 16:30") == nil)
+    }
+
+    @Test("another zone, named by the policy, shows and reads its own wall clock")
+    func otherZone() throws {
+        let ny = try #require(LocalTime(identifier: "America/New_York"))
+        #expect(ny.spoken(Self.winter, now: Self.winter) == "06:00")
+        #expect(ny.parse("06:00", now: Self.winter)?.instant == Self.winter.instant)
+        #expect(LocalTime(identifier: "Mars/Olympus") == nil)
+    }
+}

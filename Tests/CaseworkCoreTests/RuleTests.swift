@@ -796,6 +796,7 @@ struct GuidanceTests {
         ("{\"draftKeepDays\": 0}", "draftKeepDays: must be a whole number of days from 1 to 365, not 0"),
         ("{\"format\": \"casework-policy/2\"}", "format: unsupported value \"casework-policy/2\""),
         ("{\"days\": 3}", "days: unknown key"),
+        ("{\"timeZone\": \"Mars/Olympus\"}", "timeZone: unknown time zone \"Mars/Olympus\""),
         ("not json", "not valid JSON"),
     ])
     func invalid(text: String, message: String) {

@@ -22,12 +22,17 @@ public struct Policy: Hashable, Sendable, Codable {
     public var adviceInReviewQueue: Bool
     /// How long an unfinished draft is kept: older ones are offered once more, then removed.
     public var draftKeepDays: Int
+    /// The zone times are shown and typed in (an IANA name); Europe/London unless set.
+    public var timeZone: String = LocalTime.defaultZone
     public var rules: [String: RuleSetting]
+
+    /// How this organisation's times are shown and read.
+    public var localTime: LocalTime { LocalTime(identifier: timeZone) ?? .london }
 
     public func setting(_ rule: String) -> RuleSetting? { rules[rule] }
 
     enum CodingKeys: String, CodingKey {
-        case format, concernUndecidedDays, organisationSector, adviceInReviewQueue, draftKeepDays, rules
+        case format, concernUndecidedDays, organisationSector, adviceInReviewQueue, draftKeepDays, timeZone, rules
     }
 
     /// A policy kept in a store by an earlier version has no sector: it reads as public.
@@ -38,7 +43,20 @@ public struct Policy: Hashable, Sendable, Codable {
         organisationSector = try c.decodeIfPresent(OrganisationSector.self, forKey: .organisationSector) ?? .public
         adviceInReviewQueue = try c.decode(Bool.self, forKey: .adviceInReviewQueue)
         draftKeepDays = try c.decode(Int.self, forKey: .draftKeepDays)
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? LocalTime.defaultZone
         rules = try c.decode([String: RuleSetting].self, forKey: .rules)
+    }
+
+    /// The default zone is left out, so a policy that does not name one reads and compares as before.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(concernUndecidedDays, forKey: .concernUndecidedDays)
+        try c.encode(organisationSector, forKey: .organisationSector)
+        try c.encode(adviceInReviewQueue, forKey: .adviceInReviewQueue)
+        try c.encode(draftKeepDays, forKey: .draftKeepDays)
+        if timeZone != LocalTime.defaultZone { try c.encode(timeZone, forKey: .timeZone) }
+        try c.encode(rules, forKey: .rules)
     }
 
     /// A stable text of the policy, for noticing when it changed.
@@ -70,6 +88,7 @@ public struct Policy: Hashable, Sendable, Codable {
         if let a = o.adviceInReviewQueue { p.adviceInReviewQueue = a }
         if let s = o.organisationSector { p.organisationSector = s }
         if let d = o.draftKeepDays { p.draftKeepDays = d }
+        if let z = o.timeZone { p.timeZone = z }
         for (id, r) in o.rules ?? [:] {
             guard var s = p.rules[id] else { throw CaseFileError(path: "rules.\(id)", "unknown rule") }
             if let e = r.enabled { s.enabled = e }
@@ -90,6 +109,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var adviceInReviewQueue: Bool?
         var organisationSector: OrganisationSector?
         var draftKeepDays: Int?
+        var timeZone: String?
         var rules: [String: Rule]?
     }
 
@@ -102,6 +122,9 @@ public struct Policy: Hashable, Sendable, Codable {
         }
         guard (1...365).contains(draftKeepDays) else {
             throw CaseFileError(path: "draftKeepDays", "must be a whole number of days from 1 to 365, not \(draftKeepDays)")
+        }
+        guard LocalTime(identifier: timeZone) != nil else {
+            throw CaseFileError(path: "timeZone", "unknown time zone \(Quoted(timeZone)) (expected a name such as \"Europe/London\")")
         }
         for id in rules.keys.sorted() where !ruleIds.contains(id) {
             throw CaseFileError(path: "rules.\(id)", "unknown rule")

@@ -52,13 +52,8 @@ extension Case {
 }
 
 extension Timestamp {
-    /// "2026-03-02 10:15", with the offset when it is not UTC.
-    public var short: String {
-        let t = text.replacingOccurrences(of: "T", with: " ")
-        let head = String(t.prefix(16))
-        if text.hasSuffix("Z") || text.hasSuffix("z") { return head }
-        return head + " " + String(text.suffix(6))
-    }
+    /// "2026-03-02 10:15" in UK local time, for the command line, exports and handovers.
+    public var short: String { LocalTime.london.absolute(self) }
 }
 
 extension NoteKind {
