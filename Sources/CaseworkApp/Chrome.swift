@@ -21,8 +21,17 @@ enum Chrome {
             f.put(alarm, x: max(0, s.size.width - DisplayWidth.of(alarm)), y: s.size.height - 1, style: Style(bold: true, tone: .missing))
         }
         if let m = s.message {
+            // The message first; the keys still after it where there is room, so the line after a save still says what to press.
             f.fill(y: s.size.height - 2, style: .plain)
-            f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, style: Style(bold: m.isError, tone: m.isError ? .missing : .ok))
+            let used = f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, width: s.size.width - 2,
+                             style: Style(bold: m.isError, tone: m.isError ? .missing : .ok))
+            var shown = ""
+            for hint in hints.components(separatedBy: "  ") where !hint.isEmpty {
+                let next = shown.isEmpty ? hint : shown + "  " + hint
+                guard DisplayWidth.of(next) <= s.size.width - 2 - used - 3 else { break }
+                shown = next
+            }
+            if !shown.isEmpty { f.put("   " + shown, x: 1 + used, y: s.size.height - 2, style: .dim) }
         }
         return f
     }

@@ -146,4 +146,14 @@ struct WorkflowTests {
         guard case .review(let r)? = effects.first else { Issue.record("no review: \(effects)"); return }
         #expect(r.rule == nil && r.returnsByHand && r.recordId == record)
     }
+
+    @Test("the first footer after a save still shows the keys beside the message (issue 15, item 8)", arguments: Screens.sizes)
+    func footerAfterSave(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        _ = App.update(&s, .saved(caseId: "C-0001", message: "Note N3 saved"))
+        let footer = App.view(s).line(size.height - 2)
+        #expect(footer.hasPrefix(" Note N3 saved"), "\(footer)")
+        #expect(footer.contains("Enter open") && footer.contains("w share?"), "\(footer)")
+    }
 }

@@ -258,6 +258,8 @@ struct WorkbookEndToEndTests {
         try t.keys("C-s")
         let shown = try t.wait(for: "yesterday 16:30")
         #expect(shown.range(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d"#, options: .regularExpression) == nil, "no ISO 8601 on screen\n\(shown)")
+        #expect(shown.split(separator: "\n").contains { $0.contains("saved") && $0.contains("Enter open") },
+                "the first footer after the save still shows the keys (item 8)\n\(shown)")
         let file = try cli.run("export", "C-0001").out
         #expect(file.contains("\"at\" : \"\(yesterday.text)\""), "kept as the UK moment with its offset")
     }
