@@ -23,7 +23,7 @@ enum Chrome {
         if let m = s.message {
             // The message first; the keys still after it where there is room, so the line after a save still says what to press.
             f.fill(y: s.size.height - 2, style: .plain)
-            let used = f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, width: s.size.width - 2,
+            let used = f.put((m.isError ? "! " : "") + m.text, x: 1, y: s.size.height - 2, width: s.size.width - 1,
                              style: Style(bold: m.isError, tone: m.isError ? .missing : .ok))
             var shown = ""
             for hint in hints.components(separatedBy: "  ") where !hint.isEmpty {
