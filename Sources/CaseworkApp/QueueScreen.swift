@@ -74,21 +74,14 @@ enum QueueScreen {
         switch action {
         case .accept: return ReviewRules.acceptRefusal(f).map(sentence)
         case .signOff:
-            let missing = items.filter { $0.flag.caseId == f.caseId && $0.flag.recordId == f.recordId && $0.flag.severity == .missing }
-            return missing.isEmpty ? nil : "Cannot sign off \(f.recordId) while a missing flag is open on it (\(missing[0].flag.rule))"
+            return ReviewRules.signOffRefusal(f.recordId, caseId: f.caseId, openFlags: items.map(\.flag).filter { $0.caseId == f.caseId })
+                .map(sentence)
         default: return nil
         }
     }
 
     static func update(_ s: AppState, _ q: inout QueueState, _ key: Key) -> [Effect] {
-        if var p = q.prompt {
-            switch p.handle(key) {
-            case .cancelled: q.prompt = nil
-            case .editing: q.prompt = p
-            case .send(let effects): return effects
-            }
-            return []
-        }
+        if q.prompt != nil { return ReviewPrompt.update(&q.prompt, key) }
         if q.rulePicker != nil { return pick(s, &q, key) }
         let state = q
         return keys(q).effects(for: key, disabled: { disabled(state, $0) }) { act(s, &q, $0) }
@@ -140,13 +133,12 @@ enum QueueScreen {
             let f = items[q.selected].flag
             let a: ReviewAction = action == .returnFlag ? .returned : action == .accept ? .accepted : action == .escalate ? .escalated : .signedOff
             q.prompt = ReviewPrompt(action: a, caseId: f.caseId, recordId: f.recordId, rule: a == .signedOff ? nil : f.rule)
-        case .practitioner, .rule, .caseId:
+        case .rule:
+            if q.unfiltered.isEmpty { q.unfiltered = q.items ?? [] }
+            q.rulePicker = RulePicker()
+        case .practitioner, .caseId:
             let source = q.unfiltered.isEmpty ? (q.items ?? []) : q.unfiltered
             if q.unfiltered.isEmpty { q.unfiltered = source }
-            if action == .rule {
-                q.rulePicker = RulePicker()
-                return []
-            }
             func cycle(_ current: String?, _ values: [String]) -> String? {
                 let order: [String?] = [nil] + Array(Set(values + (current.map { [$0] } ?? []))).sorted()
                 return order[((order.firstIndex(of: current) ?? 0) + 1) % order.count]

@@ -56,14 +56,7 @@ enum RecordScreen {
     }
 
     static func update(_ s: AppState, _ r: inout RecordState, _ key: Key) -> [Effect] {
-        if var p = r.prompt {
-            switch p.handle(key) {
-            case .cancelled: r.prompt = nil
-            case .editing: r.prompt = p
-            case .send(let effects): return effects
-            }
-            return []
-        }
+        if r.prompt != nil { return ReviewPrompt.update(&r.prompt, key) }
         let state = r
         return recordKeys.effects(for: key, disabled: { disabled(s, state, $0) }) { act(s, &r, $0) }
     }

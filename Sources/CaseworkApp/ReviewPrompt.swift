@@ -20,6 +20,18 @@ public struct ReviewPrompt: Sendable {
         self.action = action; self.caseId = caseId; self.recordId = recordId; self.rule = rule; self.raisesFlag = raisesFlag
     }
 
+    /// A key while a screen's prompt is open: Esc closes it, Enter sends it (the prompt stays until the store
+    /// says it was done), any other key edits it.
+    static func update(_ prompt: inout ReviewPrompt?, _ key: Key) -> [Effect] {
+        guard var p = prompt else { return [] }
+        switch p.handle(key) {
+        case .cancelled: prompt = nil
+        case .editing: prompt = p
+        case .send(let effects): return effects
+        }
+        return []
+    }
+
     /// What a key did to the prompt.
     enum Outcome { case editing, cancelled, send([Effect]) }
 

@@ -69,38 +69,42 @@ public struct LocalTime: Hashable, Sendable {
     public func parse(_ text: String, now: Timestamp) -> Timestamp? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "now" { return now }
-        if let iso = Timestamp(text.trimmingCharacters(in: .whitespaces)) { return iso }
-        let parts = t.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard (1...2).contains(parts.count), let (hour, minute) = Self.clock(parts[parts.count - 1]) else { return nil }
+        let parts = t.split(separator: " ").map(String.init)
         let today = wall(now).day
-        guard parts.count == 2 else { return at(today, hour: hour, minute: minute) }
-        switch parts[0] {
-        case "today": return at(today, hour: hour, minute: minute)
-        case "yesterday": return at(today.adding(days: -1), hour: hour, minute: minute)
-        default:
-            if let d = Day(parts[0]) { return at(d, hour: hour, minute: minute) }
-            let dm = parts[0].split(separator: "/").map { Int($0) }
-            guard (2...3).contains(dm.count), dm.allSatisfy({ $0 != nil }) else { return nil }
-            var year = dm.count == 3 ? dm[2]! : today.year
-            if year < 100 { year += 2000 }
-            guard var day = Day(year: year, month: dm[1]!, day: dm[0]!) else { return nil }
-            if dm.count == 2, at(day, hour: hour, minute: minute).instant > now.instant + 86400,
-               let last = Day(year: year - 1, month: dm[1]!, day: dm[0]!) {
-                day = last
+        if parts.count == 1, let (hour, minute) = Self.clock(parts[0]) { return at(today, hour: hour, minute: minute) }
+        if parts.count == 2, let (hour, minute) = Self.clock(parts[1]) {
+            switch parts[0] {
+            case "today": return at(today, hour: hour, minute: minute)
+            case "yesterday": return at(today.adding(days: -1), hour: hour, minute: minute)
+            default: break
             }
-            return at(day, hour: hour, minute: minute)
         }
+        return named(text, now: now)
     }
 
     /// A time that names its day: ISO 8601, "14/3/2026 9:00" or "2026-03-14 09:00"; nil for anything relative to now.
-    public func parseWhole(_ text: String) -> Timestamp? {
-        if let iso = Timestamp(text.trimmingCharacters(in: .whitespaces)) { return iso }
-        let parts = text.split(separator: " ").map(String.init)
+    public func parseWhole(_ text: String) -> Timestamp? { named(text, now: nil) }
+
+    /// ISO 8601, or a day and a clock: "2026-03-14 09:00", "14/3/2026 9:00", and with `now`, "14/3 9:00"
+    /// (this year, or last year if that would be more than a day ahead of `now`).
+    func named(_ text: String, now: Timestamp?) -> Timestamp? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let iso = Timestamp(trimmed) { return iso }
+        let parts = trimmed.split(separator: " ").map(String.init)
         guard parts.count == 2, let (hour, minute) = Self.clock(parts[1]) else { return nil }
         if let d = Day(parts[0]) { return at(d, hour: hour, minute: minute) }
-        let dmy = parts[0].split(separator: "/").compactMap { Int($0) }
-        guard dmy.count == 3, let d = Day(year: dmy[2] < 100 ? dmy[2] + 2000 : dmy[2], month: dmy[1], day: dmy[0]) else { return nil }
-        return at(d, hour: hour, minute: minute)
+        let dmy = parts[0].split(separator: "/").map { Int($0) }
+        guard dmy.count == 3 || (dmy.count == 2 && now != nil), let day = dmy[0], let month = dmy[1] else { return nil }
+        if dmy.count == 3 {
+            guard let y = dmy[2], let d = Day(year: y < 100 ? y + 2000 : y, month: month, day: day) else { return nil }
+            return at(d, hour: hour, minute: minute)
+        }
+        guard let now else { return nil }
+        let year = wall(now).day.year
+        guard let d = Day(year: year, month: month, day: day) else { return nil }
+        let this = at(d, hour: hour, minute: minute)
+        guard this.instant > now.instant + 86400, let last = Day(year: year - 1, month: month, day: day) else { return this }
+        return at(last, hour: hour, minute: minute)
     }
 
     /// "9:00", "09:00", "9.30", "0930" as hour and minute.

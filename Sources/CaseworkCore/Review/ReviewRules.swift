@@ -68,16 +68,21 @@ public enum ReviewRules {
             guard let to = r.escalateTo else { return .failure(.invalid("say to whom: dsl, caldicott-guardian or legal")) }
             note = "Escalated to \(to.label): \(r.note)"
         case .signedOff:
-            let missing = openFlags.filter { $0.severity == .missing && (r.recordId == c.id || $0.recordId == r.recordId) }
-            if let first = missing.first {
-                return .failure(.forbidden("cannot sign off while \(missing.count) missing flag\(missing.count == 1 ? "" : "s") \(missing.count == 1 ? "is" : "are") open (first: \(first.rule) on \(first.recordId))"))
-            }
+            if let refusal = signOffRefusal(r.recordId, caseId: c.id, openFlags: openFlags) { return .failure(.forbidden(refusal)) }
             if r.recordId != c.id, c.decision(r.recordId) == nil {
                 return .failure(.invalid("sign off a decision or the whole case, not \(r.recordId)"))
             }
         }
         return .success(Review(id: id, by: user.name, at: at, target: ReviewTarget(rule: r.returnsByHand ? "manual" : r.rule, record: r.recordId),
                                action: r.action, note: note))
+    }
+
+    /// Why a decision, or the whole case (`recordId` the case id), cannot be signed off, if it cannot:
+    /// a `missing` flag is open on it.
+    public static func signOffRefusal(_ recordId: String, caseId: String, openFlags: [Flag]) -> String? {
+        let missing = openFlags.filter { $0.severity == .missing && (recordId == caseId || $0.recordId == recordId) }
+        guard let first = missing.first else { return nil }
+        return "cannot sign off while \(missing.count) missing flag\(missing.count == 1 ? "" : "s") \(missing.count == 1 ? "is" : "are") open (first: \(first.rule) on \(first.recordId))"
     }
 
     /// Why a flag cannot be accepted, if it cannot: a `missing` flag clears only when the entry is written.
