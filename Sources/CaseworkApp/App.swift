@@ -60,7 +60,7 @@ public enum App {
         case .draftsLoaded(let drafts):
             s.drafts = drafts
             if !drafts.isEmpty, s.stack.count == 1 {
-                s.stack.append(.resume(ResumeState(drafts: drafts)))
+                s.stack.append(.resume(ResumeState(drafts: drafts, atStart: true)))
             }
             return []
         case .caseLoaded(let c, let flags):

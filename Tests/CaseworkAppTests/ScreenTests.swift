@@ -304,6 +304,51 @@ struct ScreenTests {
         #expect(quiet.message == nil)
     }
 
+    @Test("discarding a draft asks once, a key other than y keeps it, and u brings a discarded draft back (issue 15, item 4)", arguments: Screens.sizes)
+    func discardAsksAndUndoes(size: Size) {
+        var s = Screens.state(size)
+        let note = FormState(kind: .note, caseId: "C-0001", recordId: nil, isEditing: false, values: ["text": "Half a note"])
+            .encodedDraft(now: Timestamp("2026-03-09T16:00:00Z")!)
+        let newer = FormState(kind: .note, caseId: "C-0002", recordId: nil, isEditing: false, values: ["text": "Later note"])
+            .encodedDraft(now: Screens.now)
+        _ = App.update(&s, .draftsLoaded([note, newer]))
+        var f = App.view(s)
+        #expect(f.text.contains("From an earlier session, most recent first. Nothing you typed was lost."))
+        let rows = f.text.components(separatedBy: "\n").filter { $0.contains("case note on") }
+        #expect(rows.first?.contains("C-0002") == true && rows.last?.contains("C-0001") == true, "most recent first")
+        Screens.keys(&s, [.down])
+        var effects = Screens.keys(&s, [.char("x")])
+        #expect(!effects.contains { if case .deleteDraft = $0 { true } else { false } }, "x alone deletes nothing")
+        f = App.view(s)
+        #expect(f.text.contains("Discard case note on C-0001?"))
+        effects = Screens.keys(&s, [.char("n")])
+        #expect(!effects.contains { if case .deleteDraft = $0 { true } else { false } }, "any other key keeps it")
+        #expect(!App.view(s).text.contains("Discard case note on C-0001?"))
+        effects = Screens.keys(&s, [.char("x"), .char("y")])
+        #expect(effects.contains { if case .deleteDraft(note.id) = $0 { true } else { false } })
+        guard case .resume(let r) = s.screen else { Issue.record("the list closed after a discard"); return }
+        #expect(r.drafts.map(\.id) == [newer.id])
+        effects = Screens.keys(&s, [.char("u")])
+        #expect(effects.contains { if case .saveDraft(let d) = $0 { d == note } else { false } }, "the same draft, its text and times, written back")
+        guard case .resume(let back) = s.screen else { Issue.record("not on the list"); return }
+        #expect(back.drafts.map(\.id) == [newer.id, note.id] && back.selected == 1)
+        effects = Screens.keys(&s, [.char("u")])
+        #expect(!effects.contains { if case .saveDraft = $0 { true } else { false } }, "undo once only")
+    }
+
+    @Test("the last draft discarded leaves the list open, saying so, with undo still there")
+    func discardLastDraft() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        let note = FormState(kind: .note, caseId: "C-0001", recordId: nil, isEditing: false, values: ["text": "Half a note"]).encodedDraft(now: Screens.now)
+        s.drafts = [note]
+        s.stack.append(.resume(ResumeState(drafts: s.drafts)))
+        #expect(App.view(s).text.contains("Your unfinished work, most recent first; kept until you discard it."), "worded for the same session")
+        Screens.keys(&s, [.char("x"), .char("y")])
+        #expect(App.view(s).text.contains("No unfinished work."))
+        let effects = Screens.keys(&s, [.char("u")])
+        #expect(effects.contains { if case .saveDraft(note) = $0 { true } else { false } })
+    }
+
     @Test("smaller than 80x24 says so instead of drawing; typed text survives the resize")
     func tooSmall() {
         var s = Screens.state(Size(width: 80, height: 24))

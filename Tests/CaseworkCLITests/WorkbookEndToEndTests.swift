@@ -1,6 +1,7 @@
 import CaseworkTestSupport
 import CaseworkCore
 import Foundation
+import GRDB
 import Testing
 
 /// The practitioner's workbook driven through tmux on the real binary.
@@ -351,6 +352,49 @@ struct WorkbookEndToEndTests {
         try again.wait(for: "case note on C-0001")
         try again.keys("Enter")
         try again.wait(for: "Typed before the window shrank")
+    }
+
+    @Test("a draft discarded from the unfinished-work list is asked about once and brought back with u (issue 15, item 4)")
+    func discardAndUndo() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("N")
+        try t.wait(for: "Kind of note")
+        try t.keys("Tab", "Tab")
+        try t.type("Notes from the school nurse call")
+        try t.keys("Escape")
+        try t.wait(for: "CHRONOLOGY")
+        try t.keys("Escape")
+        try t.wait(for: "C-0001")
+        try t.keys("d")
+        try t.wait(for: "Your unfinished work, most recent first")
+        try t.keys("x")
+        try t.wait(for: "any other key keeps it")
+        try t.keys("Escape")
+        try t.wait(for: "Kept: nothing was discarded.")
+        #expect(try drafts(cli, expecting: 1) == 1)
+        try t.keys("x")
+        try t.wait(for: "any other key keeps it")
+        try t.keys("y")
+        try t.wait(for: "u brings it back")
+        try t.wait(for: "No unfinished work.")
+        #expect(try drafts(cli, expecting: 0) == 0)
+        try t.keys("u")
+        try t.wait(for: "Brought back case note on C-0001")
+        try t.keys("Enter")
+        try t.wait(for: "Notes from the school nurse call")
+        #expect(try drafts(cli, expecting: 1) == 1)
+    }
+
+    /// The drafts the store holds, once the workbook's write has landed (up to 5 s).
+    func drafts(_ cli: CLI, expecting n: Int) throws -> Int {
+        var held = -1
+        for _ in 0..<50 {
+            held = try DatabaseQueue(path: cli.storeFile.path).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") ?? -1 }
+            if held == n { break }
+            usleep(100_000)
+        }
+        return held
     }
 
     @Test("killed mid-form, the next start offers the draft and resumes it")
