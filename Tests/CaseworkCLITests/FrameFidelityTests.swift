@@ -79,10 +79,12 @@ struct FrameFidelityTests {
     }
 
     /// Times differ between the two runs (by seconds, or a minute when one crosses it); each is written
-    /// as the same mark in both, as stored and as shown.
+    /// as the same mark in both, as stored and as shown (a time field's "23/11/2026 00:25", a spoken "00:25").
     static func timeless(_ text: String) -> String {
         text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, with: "<time>", options: .regularExpression)
             .replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d"#, with: "<when>", options: .regularExpression)
+            .replacingOccurrences(of: #"\d\d/\d\d/\d{4} \d\d:\d\d"#, with: "<when>", options: .regularExpression)
+            .replacingOccurrences(of: #"\b\d\d:\d\d\b"#, with: "<hh:mm>", options: .regularExpression)
     }
 
     /// The pane as lines with trailing spaces removed, and where its cursor is (nil: hidden).
