@@ -37,6 +37,9 @@ public enum App {
             values["id"] = id
             values["team"] = s.user.teams.first ?? ""
             return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
+        case .changesLoaded(let asked, let changed):
+            for id in asked { s.changedSinceReview[id] = changed[id] }
+            return []
         case .returnedLoaded(let items):
             s.returned = items
             return []
@@ -270,6 +273,7 @@ public enum App {
             }
         }
         f.focus(focus, c)
+        if field != nil { f.returnedNoteField = f.focusId }
         return [.openForm(f)]
     }
 }

@@ -56,11 +56,21 @@ enum CaseViewScreen {
         }
         out.append(CaseLine(recordId: nil, text: "EPISODES"))
         for e in c.episodes { out.append(CaseLine(recordId: e.id, text: "\(e.id)  \(e.started) to \(e.ended?.description ?? "now")  \(e.reason ?? "")")) }
-        out.append(CaseLine(recordId: nil, text: "CHRONOLOGY"))
+        let changed = s.changedSinceReview[c.id] ?? []
+        if !changed.isEmpty, let reviewed = lastReview(s, c) {
+            out.append(CaseLine(recordId: nil, text: "CHRONOLOGY  (* changed since your review, \(s.localTime.spoken(reviewed, now: s.now)))"))
+        } else {
+            out.append(CaseLine(recordId: nil, text: "CHRONOLOGY"))
+        }
         for entry in c.chronology {
             out.append(CaseLine(recordId: entry.recordId, text: "\(padded(entry.at.map { s.localTime.spoken($0, now: s.now) } ?? "(no time)", 17))  \(entry.recordId)  \(entry.title)"))
         }
         return out
+    }
+
+    /// When the user last reviewed the case, if they have.
+    static func lastReview(_ s: AppState, _ c: Case) -> Timestamp? {
+        c.reviews.filter { $0.by == s.user.name }.map(\.at).max()
     }
 
     static func marker(_ id: String?, _ flags: [Flag]) -> String {
@@ -171,12 +181,15 @@ enum CaseViewScreen {
         }
         var f = Chrome.frame(s, title: "\(c.id) · \(c.child.name)", hints: caseViewKeys.hintLine { disabled(s, v, $0) })
         let w = s.size.width
-        var head = "\(c.title) · worker \(c.worker)\(c.team.map { " · \($0)" } ?? "")"
-        if let dob = c.child.dateOfBirth { head += " · age \(dob.years(until: s.today))" }
-        f.put(head, x: 1, y: 1, width: w - 2, style: .bold)
+        var who = "worker \(c.worker)\(c.team.map { " · \($0)" } ?? "")"
+        if let dob = c.child.dateOfBirth { who += " · age \(dob.years(until: s.today))" }
+        // The title and who holds the case on one line when they fit, else on two: neither is cut at 80 columns.
+        let oneLine = "\(c.title) · \(who)"
+        let head = DisplayWidth.of(oneLine) <= w - 2 ? [oneLine] : [c.title, who]
+        for (i, line) in head.enumerated() { f.put(line, x: 1, y: 1 + i, width: w - 2, style: .bold) }
         let prompt = preBirthPrompt(s, c)
-        if let prompt { f.put(prompt, x: 1, y: 2, width: w - 2, style: .dim) }
-        let top = prompt == nil ? 2 : 3
+        if let prompt { f.put(prompt, x: 1, y: head.count + 1, width: w - 2, style: .dim) }
+        let top = head.count + (prompt == nil ? 1 : 2)
         let body = s.size.height - 2 - top
         let flagRows = v.flags.isEmpty ? 2 : min(max(4, body / 3), v.flags.count * 2 + 1)
         let listRows = body - flagRows - 1
@@ -188,6 +201,9 @@ enum CaseViewScreen {
             if line.recordId == nil {
                 f.put(line.text, x: 1, y: y, style: .bold)
                 continue
+            }
+            if let id = line.recordId, s.changedSinceReview[c.id]?.contains(id) == true {
+                f.put("*", x: 1, y: y, style: Style(bold: true, tone: .accent))
             }
             let mark = marker(line.recordId, v.flags)
             let markW = DisplayWidth.of(mark)

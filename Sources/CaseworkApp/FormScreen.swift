@@ -23,6 +23,8 @@ public struct FormState: Sendable, Codable {
     var dirty = false
     /// A walkthrough waiting for the consent form it opened.
     var awaitingConsent = false
+    /// The field a returned record was opened on, where the manager's note is shown.
+    var returnedNoteField: String?
 
     enum CodingKeys: String, CodingKey { case kind, caseId, recordId, isEditing, values, focusId, step, visited }
 

@@ -30,6 +30,9 @@ enum FormView {
         for field in form.fields(c) {
             let isFocused = field.id == focused?.id
             let start = rows.count
+            if field.id == form.returnedNoteField, let note = returnedNote(s, form, c) {
+                for l in Wrap.lines(note, width: w - 4) { rows.append((l, 2, Style(bold: true, tone: .check))) }
+            }
             if !field.label.isEmpty {
                 rows.append(((isFocused ? "> " : "  ") + field.label, 1, isFocused ? .bold : .plain))
             }
@@ -111,6 +114,14 @@ enum FormView {
             f.cursor = Point(x: min(w - 1, 1 + used + reason.cursorPosition(width: 10_000).column), y: s.size.height - 2)
         }
         return f
+    }
+
+    /// The manager's note on a record returned to the user, whole, for above the field it was opened on.
+    static func returnedNote(_ s: AppState, _ form: FormState, _ c: Case?) -> String? {
+        guard form.isEditing, let c, let id = form.recordId,
+              let returnedIn = App.loadedFlags(s, c.id).first(where: { $0.recordId == id && $0.returnedIn != nil })?.returnedIn,
+              let review = c.reviews.first(where: { $0.id == returnedIn }) else { return nil }
+        return "Returned to you by \(review.by), \(s.localTime.spoken(review.at, now: s.now)): \(review.note)"
     }
 
     /// A reminder the guidance gives for what is being recorded (walkthrough.md, "Prompts outside the

@@ -64,7 +64,11 @@ enum QueueScreen {
     static func keys(_ q: QueueState) -> KeyMap<QueueAction> { q.returnedOnly ? returnedKeys : reviewKeys }
 
     /// Rows of the list on screen (each item takes two).
-    static func rows(_ s: AppState) -> Int { max(1, (s.size.height - 5) / 2) }
+    /// Items that fit on one page: two lines each, above the returned note's panel when it has one.
+    static func rows(_ s: AppState, _ q: QueueState) -> Int { max(1, (s.size.height - 5 - (q.returnedOnly ? notePanel : 0)) / 2) }
+
+    /// Lines kept below a practitioner's returned items for the selected one's note, whole.
+    static let notePanel = 7
 
     /// Why a key cannot act on the selected item now.
     static func disabled(_ q: QueueState, _ action: QueueAction) -> String? {
@@ -111,13 +115,14 @@ enum QueueScreen {
 
     static func act(_ s: AppState, _ q: inout QueueState, _ action: QueueAction) -> [Effect] {
         switch action {
-        case .move(let m): q.selected = Selection.moved(q.selected, m, count: q.items?.count ?? 0, page: rows(s))
+        case .move(let m): q.selected = Selection.moved(q.selected, m, count: q.items?.count ?? 0, page: rows(s, q))
         case .open:
             guard let items = q.items, q.selected < items.count else { return [] }
             let f = items[q.selected].flag
             var effects: [Effect] = [.push(.caseView(CaseViewState(caseId: f.caseId))), .loadCase(f.caseId)]
             if q.returnedOnly {
                 effects.append(.editAfterLoad(caseId: f.caseId, recordId: f.recordId, field: f.recordField))
+                if let review = f.returnedIn { effects.append(.markReturnedRead(caseId: f.caseId, reviewId: review)) }
             } else {
                 effects += [.push(.record(RecordState(caseId: f.caseId, recordId: f.recordId, rule: f.rule))),
                             .loadHistory(caseId: f.caseId, recordId: f.recordId)]
@@ -181,21 +186,40 @@ enum QueueScreen {
         f.put(heading + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }
         let perItem = 2
-        let height = rows(s)
+        let height = rows(s, q)
         let first = Selection.firstShown(q.selected, count: items.count, rows: height)
         for (i, e) in items.enumerated().dropFirst(first).prefix(height) {
             let y = 2 + (i - first) * perItem
             let selected = i == q.selected
             let head = "[\(e.flag.severity.rawValue)] \(e.flag.caseId)/\(e.flag.recordId) \(e.flag.rule) · \(e.worker) · since \(s.localTime.spoken(e.since, now: s.now))"
-                + (e.flag.returnedIn != nil && !q.returnedOnly ? " · returned" : "")
             f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(bold: true, tone: Chrome.tone(e.flag.severity)))
-            let detail = q.returnedOnly ? "\(e.returned?.by ?? "manager"): \(e.returned?.note ?? "")" : e.flag.message
+            let detail = q.returnedOnly ? "\(e.returned?.by ?? "manager"): \(e.returned?.note ?? "")"
+                : (s.changedSinceReview[e.flag.caseId]?.contains(e.flag.recordId) == true ? "* Changed since your review · " : "")
+                    + (e.flag.returnedIn == nil ? "" : sentence(returnedWords(s, e)) + " · ") + e.flag.message
             f.put(detail, x: 4, y: y + 1, width: w - 5, style: .dim)
             if selected { f.cursor = Point(x: 2, y: y) }
         }
+        if q.returnedOnly, q.selected < items.count, let review = items[q.selected].returned { drawNote(&f, s, review) }
         if let p = q.rulePicker { drawPicker(&f, s, p, q.unfiltered) }
         q.prompt?.draw(&f, s)
         return f
+    }
+
+    /// "returned, read 10:05" once the practitioner has opened it, or "returned, not read yet".
+    static func returnedWords(_ s: AppState, _ e: FlagEntry) -> String {
+        e.returnedRead.map { "returned, read \(s.localTime.spoken($0, now: s.now))" } ?? "returned, not read yet"
+    }
+
+    /// The selected returned item's note, whole (wrapped), in the panel above the hints.
+    static func drawNote(_ f: inout Frame, _ s: AppState, _ review: Review) {
+        let w = s.size.width, top = s.size.height - 2 - notePanel
+        f.put("Note from \(review.by), \(s.localTime.spoken(review.at, now: s.now)):", x: 2, y: top, width: w - 4, style: .bold)
+        let lines = Wrap.lines(review.note, width: max(1, w - 6))
+        let room = notePanel - 1
+        for (i, line) in lines.prefix(room).enumerated() {
+            let cut = i == room - 1 && lines.count > room
+            f.put(cut ? line + " … (Enter opens it; the note is on the form)" : line, x: 4, y: top + 1 + i, width: w - 6)
+        }
     }
 
     /// The rule picker, drawn over the list: what is typed, then the rules that match with their counts.

@@ -78,7 +78,8 @@ public final class AppRunner {
             case .loadCase(let id):
                 let c = try store.viewCase(id, by: me)
                 let flags = try store.flags(FlagQuery(caseId: id, on: state.today), by: me).map(\.flag)
-                return ([.caseLoaded(c, flags)], true)
+                guard state.user.role == .manager else { return ([.caseLoaded(c, flags)], true) }
+                return ([.caseLoaded(c, flags), .changesLoaded(asked: [id], try store.changedSinceReview([id], by: me))], true)
             case .loadHistory(let caseId, let recordId):
                 return ([.historyLoaded(caseId: caseId, recordId: recordId, try store.history(caseId: caseId, recordId: recordId, by: me))], true)
             case .loadAccess(let caseId):
@@ -110,7 +111,10 @@ public final class AppRunner {
             case .quit, .openForm, .closeForm, .pop, .push, .say, .showHelp:
                 return (effect.navigation.map { [.navigated($0)] } ?? [], true)
             case .loadQueue(let q, let returnedOnly):
-                return ([.queueLoaded(q, returnedOnly ? try store.flags(q, by: me) : try store.reviewQueue(q, by: me))], true)
+                if returnedOnly { return ([.queueLoaded(q, try store.flags(q, by: me))], true) }
+                let items = try store.reviewQueue(q, by: me)
+                let cases = Array(Set(items.map(\.flag.caseId))).sorted()
+                return ([.queueLoaded(q, items), .changesLoaded(asked: cases, try store.changedSinceReview(cases, by: me))], true)
             case .loadReturned:
                 return ([.returnedLoaded(try store.flags(FlagQuery(on: state.today, returnedOnly: true), by: me))], true)
             case .loadReport:
@@ -131,6 +135,9 @@ public final class AppRunner {
                 return ([.handoverWritten(path: file.path)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
                 return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
+            case .markReturnedRead(let caseId, let reviewId):
+                try store.markReturnedRead(caseId: caseId, reviewId: reviewId, by: me)
+                return ([], true)
             }
         } catch let e as StoreError {
             let text: String

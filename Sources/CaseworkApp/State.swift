@@ -13,6 +13,8 @@ public struct AppState: Sendable {
     /// Flags a manager returned to this user, with their notes.
     public var returned: [FlagEntry] = []
     public var drafts: [Draft] = []
+    /// Records changed since the user last reviewed each case, for the cases on screen (managers).
+    public var changedSinceReview: [String: Set<String>] = [:]
     /// A failed verification of the audit trail no manager has answered yet.
     public var auditAlarm: AuditAlarm?
     public var stack: [Screen]
@@ -74,6 +76,8 @@ public enum Msg: Sendable {
     case queueLoaded(FlagQuery, [FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
+    /// Which records changed since the user's last review of each of `asked`.
+    case changesLoaded(asked: [String], [String: Set<String>])
     /// A change of screen asked for among other effects, made by `update` in its turn (after
     /// the effects before it succeeded: a form whose save failed stays open).
     case navigated(Navigation)
@@ -133,6 +137,8 @@ public enum Effect: Sendable {
     case raiseFlag(caseId: String, recordId: String, reason: String)
     /// Once the case is loaded, open the form that fixes `recordId` at `field`.
     case editAfterLoad(caseId: String, recordId: String, field: RecordField?)
+    /// The practitioner opened an item returned to them (recorded once, for the manager's queue).
+    case markReturnedRead(caseId: String, reviewId: String)
 }
 
 extension Effect {

@@ -12,6 +12,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose, incident
     case basisAdopt = "basis-adopt"
     case accessLog = "access-log"
+    case returnedRead = "returned-read"
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one

@@ -230,7 +230,10 @@ extension SQLiteCaseStore {
     /// The flags `q` asks for, among those `user` may see.
     static func flagEntries(_ db: Database, _ q: FlagQuery, for user: User) throws -> [FlagEntry] {
         var sql = """
-            SELECT \(entryColumns), record.body AS returnedBody FROM flag
+            SELECT \(entryColumns), record.body AS returnedBody,
+                CASE WHEN flag.returnedIn IS NULL THEN NULL ELSE (SELECT MIN(a.at) FROM audit a WHERE a.caseId = flag.caseId
+                    AND a.action = '\(AuditAction.returnedRead.rawValue)' AND a.recordId = flag.returnedIn) END AS returnedRead
+            FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
             WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.returnedOnly))
             """
@@ -255,10 +258,12 @@ extension SQLiteCaseStore {
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).
     static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, raisedAt, since"
 
-    /// A flag from a row of `entryColumns` and the body of the review that returned it (`returnedBody`, or NULL).
+    /// A flag from a row of `entryColumns`, the body of the review that returned it (`returnedBody`, or NULL)
+    /// and when the practitioner read it (`returnedRead`, absent or NULL).
     static func entry(_ row: Row) throws -> FlagEntry {
         var entry = try FlagRecord(row: row).entry
         if let body = row["returnedBody"] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { entry.returned = r }
+        if let read = row["returnedRead"] as String? { entry.returnedRead = try Stored.time(read, "audit", "at") }
         return entry
     }
 

@@ -147,7 +147,11 @@ public final class SQLiteCaseStore: CaseStore {
 
     /// The schema migrations applied to this store, oldest first.
     public func appliedMigrations() throws(StoreError) -> [String] {
-        try run { try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }.sorted() }
+        // In the migrator's order: sorted as text, "v10" would come before "v2".
+        try run {
+            let applied = try pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
+            return Schema.migrator.migrations.filter(applied.contains)
+        }
     }
 
     // MARK: - Plumbing
@@ -804,6 +808,44 @@ extension SQLiteCaseStore {
             // Recorded after it is read, as on the team store, where the event joins the chain at commit.
             try w.audit(db, .accessLog, caseId: caseId)
             return events
+        }
+    }
+
+    public func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError) {
+        try write(as: actor) { db, w in
+            let summary = try Self.visibleCase(db, caseId, w.actor)
+            guard summary.worker == w.actor.name,
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM flag WHERE caseId = ? AND returnedIn = ?)", arguments: [caseId, reviewId]) == true,
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit WHERE caseId = ? AND action = ? AND recordId = ?)",
+                                    arguments: [caseId, AuditAction.returnedRead.rawValue, reviewId]) == false
+            else { return }
+            try w.audit(db, .returnedRead, caseId: caseId, recordId: reviewId)
+        }
+    }
+
+    public func changedSinceReview(_ caseIds: [String], by actor: String) throws(StoreError) -> [String: Set<String>] {
+        guard !caseIds.isEmpty else { return [:] }
+        return try read { db in
+            let user = try Self.requireUser(db, actor)
+            // By the audit trail's order, not by time: a change in the same second as the review still counts.
+            var sql = """
+                WITH mine AS (SELECT caseId, MAX(seq) AS seq FROM audit
+                              WHERE action = 'review' AND user = ? AND caseId IN (\(Self.placeholders(caseIds.count))) GROUP BY caseId)
+                SELECT DISTINCT a.caseId, a.recordId FROM mine
+                JOIN audit a ON a.caseId = mine.caseId
+                JOIN caseFile ON caseFile.id = a.caseId
+                WHERE a.action IN ('create', 'amend') AND a.seq > mine.seq AND a.recordId IS NOT NULL AND a.user <> ?
+                """
+            var args: [DatabaseValueConvertible?] = [user.name] + caseIds + [user.name]
+            if let v = Self.visibility(user, caseColumn: "a.caseId") {
+                sql += " AND " + v.sql
+                args += v.arguments
+            }
+            var changed: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) {
+                changed[row[0], default: []].insert(row[1])
+            }
+            return changed
         }
     }
 

@@ -183,6 +183,11 @@ enum Schema {
                 CREATE INDEX flag_queue ON flag(status, severityRank, since, caseId, recordId, rule);
                 """)
         }
+        // One case's audit events without reading the whole trail: who has seen the case,
+        // and whether a returned item was read.
+        m.registerMigration("v10-audit-by-case") { db in
+            try db.execute(sql: "CREATE INDEX audit_case ON audit(caseId, action, recordId)")
+        }
         return m
     }
 

@@ -52,6 +52,83 @@ struct WorkflowTests {
         #expect(App.view(s).text.split(separator: "\n").contains { $0.contains("F1 guidance") })
     }
 
+    @Test("a returned item: its note shows whole, Enter opens the form on the field with the note above it and records the reading; the manager sees whether it was read (issue 15, item 6)",
+          arguments: Screens.sizes)
+    func returnedInOneStep(size: Size) {
+        let note = "Please write why you shared with CAMHS without the mother's consent, what the risk was that day, "
+            + "and who you spoke to at the school before the referral: the record has to stand on its own."
+        var s = Screens.state(size)
+        s.user = User(name: "sam.t", role: .worker)
+        let c = Screens.example("gaps")
+        var e = ReviewScreenTests.entries().first { $0.flag.recordId == "D1" && $0.flag.rule == "rationale-missing" }!
+        e.flag.returnedIn = "R9"
+        let review = Review(id: "R9", by: "mia.manager", at: Screens.now, target: ReviewTarget(rule: e.flag.rule, record: "D1"), action: .returned, note: note)
+        e.returned = review
+        Screens.keys(&s, [.char("r")])
+        _ = App.update(&s, .queueLoaded(ReviewScreenTests.shownQuery(s), [e]))
+        let list = App.view(s)
+        Screens.check(list, "returned-note-whole")
+        let shown = list.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let from = shown.firstIndex { $0.hasPrefix("Note from mia.manager") }!
+        #expect(shown[(from + 1)...].prefix(5).joined(separator: " ").hasPrefix(note.trimmingCharacters(in: .whitespaces)), "every word of the note, wrapped")
+        let effects = Screens.keys(&s, [.enter])
+        #expect(effects.contains { if case .markReturnedRead("C-0002", "R9") = $0 { true } else { false } })
+        guard effects.contains(where: { if case .editAfterLoad("C-0002", "D1", _) = $0 { true } else { false } }) else {
+            Issue.record("the form to fix it is not opened"); return
+        }
+        // The store answers: the case (with the review) and its flags, then the form opens on the field.
+        var returnedCase = c
+        returnedCase.reviews.append(review)
+        var flags = Screens.flags(c)
+        for i in flags.indices where flags[i].recordId == "D1" && flags[i].rule == "rationale-missing" { flags[i].returnedIn = "R9" }
+        _ = App.update(&s, .caseLoaded(returnedCase, flags))
+        _ = Screens.apply(&s, App.update(&s, .editReady(caseId: "C-0002", recordId: "D1", field: e.flag.recordField)))
+        guard case .form(let form) = s.screen else { Issue.record("no form"); return }
+        #expect(form.recordId == "D1")
+        let formText = App.view(s).text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(formText.contains("Returned to you by mia.manager, 09:30: Please write why you shared"))
+
+        var m = WorkflowTests.queue(size)
+        guard case .queue(var q) = m.screen else { return }
+        var unread = e, read = e
+        unread.flag.rule = "consent-no-parental-responsibility"
+        read.returnedRead = Timestamp("2026-03-10T09:45:00Z")!
+        q.items = [read, unread]
+        m.screen = .queue(q)
+        let text = App.view(m).text
+        #expect(text.contains("Returned, read 09:45 · "))
+        #expect(text.contains("Returned, not read yet · "))
+    }
+
+    @Test("records changed since the manager's last review are starred in the case view and the queue; the case header is never cut (issue 15, items 11 and 8)",
+          arguments: Screens.sizes)
+    func changedSinceReview(size: Size) {
+        var s = Screens.state(size)
+        var c = Screens.example("gaps")
+        c.reviews.append(Review(id: "R9", by: "mia.manager", at: Screens.now, target: ReviewTarget(rule: "rationale-missing", record: "D1"),
+                                action: .returned, note: "Write why"))
+        Screens.open(&s, c)
+        _ = App.update(&s, .changesLoaded(asked: ["C-0002"], ["C-0002": ["D1"]]))
+        let f = App.view(s)
+        Screens.check(f, "case-view-changed")
+        #expect(f.text.contains("CHRONOLOGY  (* changed since your review, 09:30)"))
+        let starred = (0..<size.height).map { f.line($0) }.filter { $0.hasPrefix(" *") }
+        #expect(starred.count == 1 && starred.first?.contains("D1") == true, "\(starred)")
+        let header = f.line(1) + " " + f.line(2)
+        #expect(header.contains(c.title) && header.contains("worker \(c.worker)") && header.contains("age "), "the whole header shows")
+        // Another answer for the same case replaces it: nothing changed now.
+        _ = App.update(&s, .changesLoaded(asked: ["C-0002"], [:]))
+        #expect(!App.view(s).text.contains("changed since your review"))
+
+        var q = WorkflowTests.queue(size)
+        _ = App.update(&q, .changesLoaded(asked: ["C-0002"], ["C-0002": ["D1"]]))
+        let lines = App.view(q).text.split(separator: "\n")
+        for (i, line) in lines.enumerated() where line.contains("C-0002/") {
+            let marked = lines[i + 1].contains("* Changed since your review")
+            #expect(marked == line.contains("C-0002/D1 "), "\(line)")
+        }
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)

@@ -12,6 +12,20 @@ import Testing
 struct ReviewEndToEndTests {
     static let worker = "cwteam.worker", manager = "cwteam.manager"
 
+    /// What the command line prints to `user`, run as that OS user from their own folder.
+    func runAs(_ user: String, _ homes: [String: URL], _ args: [String]) throws -> Data {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        p.arguments = ["-u", user, "--", "env", "HOME=\(homes[user]!.path)", CLI.binary.path] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
+
     @Test("a worker's decision without rationale is returned, fixed, cleared and the case signed off, both workbooks open")
     func loop() throws {
         try #require(getuid() == 0, "this test creates two OS users, so it must run as root (as make test does in CI)")
@@ -77,8 +91,16 @@ struct ReviewEndToEndTests {
         try worker.wait(for: "Returned to you: 1")
         try worker.keys("r")
         try worker.wait(for: "Please write why you decided not to share")
+        try manager.keys("Escape")
+        try manager.wait(for: "Returned, not read yet")
         try worker.keys("Enter")
         try worker.wait(for: "Why, in your own words")
+        // The note is above the field to fix, and the manager can see it was read (issue 15, item 6).
+        try worker.wait(for: "Returned to you by \(Self.manager)")
+        let queue = try String(decoding: runAs(Self.manager, homes, ["review", "queue", "--json", "--store", store]), as: UTF8.self)
+        #expect(queue.contains("\"returnedRead\": \""), "\(queue)")
+        try manager.keys("Escape", "r")
+        try manager.wait(for: "Returned, read")
         try worker.type("The school nurse is already involved; sharing adds nothing for Jordan.")
         try worker.keys("C-s")
         try worker.wait(for: "Why are you changing this record?")
@@ -88,10 +110,13 @@ struct ReviewEndToEndTests {
         try worker.wait(for: "FLAGS: none open")
 
         // It has left the manager's queue; the manager signs off the case.
-        try manager.keys("Escape", "Escape", "r")
+        try manager.keys("Escape", "r")
         try manager.wait(for: "Nothing to review.")
         try manager.keys("Escape", "Enter")
         try manager.wait(for: "CHRONOLOGY")
+        // What the worker changed since the manager's return is starred (issue 15, item 11).
+        try manager.wait(for: "CHRONOLOGY  (* changed since your review")
+        #expect(manager.screen.split(separator: "\n").contains { $0.hasPrefix(" *") && $0.contains("D2") })
         try manager.keys("S")
         try manager.type("Reviewed in supervision")
         try manager.keys("Enter")

@@ -183,6 +183,56 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
+    @Test("a returned item opened by its practitioner is marked read once, in the audit trail, and the manager's queue says when; no one else marks it (issue 15, item 6)",
+          arguments: Backend.allCases)
+    func returnedRead(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t"), ahmed = try h.store(as: "ahmed.k"), olu = try h.store(as: "olu.w")
+        let r = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                             note: "Write why you shared"), by: h.manager)
+        func queued() throws -> FlagEntry? {
+            try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).first { $0.flag.returnedIn == r.id }
+        }
+        #expect(try queued()?.returnedRead == nil)
+        // Neither the manager, a colleague in the team, nor someone who may not see the case marks it read.
+        try mia.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: h.manager)
+        #expect(throws: StoreError.caseNotFound("C-0002")) { try olu.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: "olu.w") }
+        _ = try? ahmed.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: "ahmed.k")
+        // Nor does a review id that returned nothing.
+        try sam.markReturnedRead(caseId: "C-0002", reviewId: "R99", by: "sam.t")
+        #expect(try queued()?.returnedRead == nil)
+        try sam.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: "sam.t")
+        let read = try #require(try queued()?.returnedRead)
+        #expect(try sam.flags(FlagQuery(on: Self.day, returnedOnly: true), by: "sam.t").first?.returnedRead == read)
+        try sam.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: "sam.t")
+        let events = try mia.caseAccess("C-0002", by: h.manager).filter { $0.action == "returned-read" }
+        #expect(events.count == 1 && events.first?.user == "sam.t" && events.first?.recordId == r.id)
+        #expect(events.first?.words == "read the returned note \(r.id)")
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
+    @Test("records added or amended by others since a manager's last review of a case are named; a new review clears them; no one else learns anything (issue 15, item 11)",
+          arguments: Backend.allCases)
+    func changedSinceReview(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t"), olu = try h.store(as: "olu.w")
+        #expect(try mia.changedSinceReview(["C-0002"], by: h.manager).isEmpty, "never reviewed: nothing to compare with")
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                         note: "Write why you shared"), by: h.manager)
+        #expect(try mia.changedSinceReview(["C-0002", "C-0001"], by: h.manager).isEmpty)
+        var d1 = try #require(try sam.viewCase("C-0002", by: "sam.t").decisions.first { $0.id == "D1" })
+        d1.rationale = "CAMHS advice needed; Alex agreed; parents told."
+        _ = try sam.amend(.decision(d1), inCase: "C-0002", reason: "rationale written after the return", by: "sam.t")
+        try sam.add(.note(CaseNote(id: "N9", at: Timestamp("2026-03-10T10:00:00Z")!, by: "sam.t", kind: .observation, text: "Home visit")),
+                    toCase: "C-0002", by: "sam.t")
+        #expect(try mia.changedSinceReview(["C-0002", "C-0001"], by: h.manager) == ["C-0002": ["D1", "N9"]])
+        #expect(try sam.changedSinceReview(["C-0002"], by: "sam.t").isEmpty, "the practitioner reviewed nothing")
+        #expect(try olu.changedSinceReview(["C-0002"], by: "olu.w").isEmpty)
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .accepted, recordId: "X1", rule: "insecure-method",
+                                         note: "Recipient confirmed deletion"), by: h.manager)
+        #expect(try mia.changedSinceReview(["C-0002"], by: h.manager).isEmpty, "the new review is the new mark")
+    }
+
     @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
           arguments: Backend.allCases)
     func caseAccess(_ backend: Backend) throws {

@@ -59,14 +59,16 @@ struct QueryPlanTests {
     /// The status bar's totals for someone who sees some cases: their flags through the worker, member and team keys.
     static let workerTotals = "MULTI-INDEX OR | INDEX 1 | SEARCH flag USING INDEX flag_worker (worker=?) | INDEX 2 | LIST SUBQUERY 1 | SEARCH caseMember USING INDEX caseMember_user (user=?) | SEARCH flag USING INDEX sqlite_autoindex_flag_1 (caseId=?) | USE TEMP B-TREE FOR GROUP BY"
     static let teamManagerTotals = workerTotals.replacingOccurrences(of: " | USE TEMP", with: " | INDEX 3 | SEARCH flag USING INDEX flag_team (team=?) | USE TEMP")
+    /// The returning review's body, and when the practitioner read it, by key.
     static let returnedBody = "SEARCH record USING INDEX sqlite_autoindex_record_1 (caseId=? AND recordId=?) LEFT-JOIN"
+        + " | CORRELATED SCALAR SUBQUERY 1 | SEARCH a USING INDEX audit_case (caseId=? AND action=? AND recordId=?)"
 
     /// The plan each path should have, statement by statement after the identity lookups.
     static var expected: [(name: String, run: (SQLiteCaseStore) throws -> Void, plans: [String])] { [
         ("a manager's review queue", { _ = try $0.reviewQueue(FlagQuery(on: day, limit: 50), by: "mia.manager") },
          ["SEARCH flag USING INDEX flag_queue (status=?) | " + returnedBody]),
         ("a team manager's review queue", { _ = try $0.reviewQueue(FlagQuery(on: day, limit: 50), by: "lee.m") },
-         ["SEARCH flag USING INDEX flag_queue (status=?) | LIST SUBQUERY 1 | SEARCH caseMember USING INDEX caseMember_user (user=?) | " + returnedBody]),
+         ["SEARCH flag USING INDEX flag_queue (status=?) | LIST SUBQUERY 2 | SEARCH caseMember USING INDEX caseMember_user (user=?) | " + returnedBody]),
         // The total counts every case; the smallest index is read, never the table (issue 16 keeps such counts instead).
         ("a manager's case list", { _ = try $0.caseList(CaseListQuery(on: day), by: "mia.manager") },
          ["SCAN caseFile USING COVERING INDEX caseFile_team", "SCAN caseFile USING INDEX sqlite_autoindex_caseFile_1", pageCounts,
@@ -97,7 +99,7 @@ struct QueryPlanTests {
         ("a manager's returned items", { _ = try $0.flags(FlagQuery(on: day, returnedOnly: true), by: "mia.manager") },
          ["SCAN flag USING INDEX flag_returned | " + returnedBody + " | USE TEMP B-TREE FOR ORDER BY"]),
         ("a worker's returned items", { _ = try $0.flags(FlagQuery(on: day, returnedOnly: true), by: "sam.t") },
-         ["MULTI-INDEX OR | INDEX 1 | SEARCH flag USING INDEX flag_worker (worker=?) | INDEX 2 | LIST SUBQUERY 1 | SEARCH caseMember USING INDEX caseMember_user (user=?) | SEARCH flag USING INDEX sqlite_autoindex_flag_1 (caseId=?) | LIST SUBQUERY 1 | SEARCH caseMember USING INDEX caseMember_user (user=?) | " + returnedBody + " | USE TEMP B-TREE FOR ORDER BY"]),
+         ["MULTI-INDEX OR | INDEX 1 | SEARCH flag USING INDEX flag_worker (worker=?) | INDEX 2 | LIST SUBQUERY 2 | SEARCH caseMember USING INDEX caseMember_user (user=?) | SEARCH flag USING INDEX sqlite_autoindex_flag_1 (caseId=?) | LIST SUBQUERY 2 | SEARCH caseMember USING INDEX caseMember_user (user=?) | " + returnedBody + " | USE TEMP B-TREE FOR ORDER BY"]),
         // Opening a case: its ownership, its records in order, the audit chain's head.
         ("opening a case", { _ = try $0.viewCase("C-000007", by: "mia.manager") },
          ["SEARCH caseFile USING INDEX sqlite_autoindex_caseFile_1 (id=?)",

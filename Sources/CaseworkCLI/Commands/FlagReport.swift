@@ -11,7 +11,7 @@ enum FlagReport {
     }
 
     /// One object per flag with the keys of flags.md, in its order; for the review queue, also whose case it is,
-    /// since when it has been open and the review that returned it, as the queue screen shows.
+    /// since when it has been open, the review that returned it and when the practitioner read it, as the queue screen shows.
     static func json(_ entries: [FlagEntry], includeStatus: Bool, queue: Bool = false) -> String {
         let objects = entries.map { e -> String in
             let f = e.flag
@@ -25,6 +25,7 @@ enum FlagReport {
                 fields.append("\"practitioner\": \(jsonString(e.worker))")
                 fields.append("\"since\": \(jsonString(e.since.description))")
                 fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
+                fields.append("\"returnedRead\": \(e.returnedRead.map { jsonString($0.description) } ?? "null")")
             }
             return "  {" + fields.joined(separator: ", ") + "}"
         }

@@ -39,7 +39,7 @@ struct ReviewCommand: ParsableCommand {
             write("By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n\n")
             let table = TextTable(headers: ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"],
                                   rows: items.map { e in [e.flag.severity.rawValue, e.since.short, e.flag.caseId, e.flag.recordId, e.worker,
-                                                          e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" } ?? ""] })
+                                                          e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" + (e.returnedRead.map { ", read \($0.short)" } ?? ", not read") } ?? ""] })
             write(items.isEmpty ? "Nothing to review.\n" : table.render())
         }
     }

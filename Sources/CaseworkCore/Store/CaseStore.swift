@@ -83,6 +83,7 @@ public struct AccessEvent: Hashable, Sendable {
         case "export": return "exported the case"
         case "history": return "read the history of\(record.isEmpty ? " a record" : record)"
         case "access-log": return "read who has seen the case"
+        case "returned-read": return "read the returned note\(record)"
         case "create": return recordId == nil ? "created the case" : "added\(record)"
         case "amend": return "amended\(record)" + (version.map { " (version \($0))" } ?? "")
         case "import": return "imported the case"
@@ -204,6 +205,12 @@ public protocol CaseStore: Sendable {
     /// Every view, export and change of one case in the audit trail, oldest first, for anyone who may see the case
     /// (the child's record of access, ISO 27789). The reading is itself recorded.
     func caseAccess(_ caseId: String, by actor: String) throws(StoreError) -> [AccessEvent]
+    /// The practitioner a flag was returned to opened it: recorded once in the audit trail (`returned-read`),
+    /// so the manager's queue can say it was read. Anyone else opening it records nothing.
+    func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError)
+    /// For each of `caseIds` the user has reviewed: the records someone else added or amended after the
+    /// user's latest review of that case. Cases the user never reviewed, or may not see, are left out.
+    func changedSinceReview(_ caseIds: [String], by actor: String) throws(StoreError) -> [String: Set<String>]
 
     /// Walks the audit chain; a failure is remembered as an alarm until a manager's incident note.
     func verifyAudit() throws(StoreError) -> AuditReport

@@ -27,9 +27,12 @@ public struct FlagEntry: Hashable, Sendable {
     public var since: Timestamp
     /// The manager's review that returned it, with its note.
     public var returned: Review?
+    /// When the practitioner first opened the returned item, if they have.
+    public var returnedRead: Timestamp?
 
-    public init(flag: Flag, worker: String, team: String?, since: Timestamp, returned: Review? = nil) {
+    public init(flag: Flag, worker: String, team: String?, since: Timestamp, returned: Review? = nil, returnedRead: Timestamp? = nil) {
         self.flag = flag; self.worker = worker; self.team = team; self.since = since; self.returned = returned
+        self.returnedRead = returnedRead
     }
 }
 

@@ -213,12 +213,14 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
                     lastActivity: try Stored.time(r[7], "case_file", "last_activity"))
     }
 
-    /// What `entry` reads, by position: the flag's columns, then the returning review's body.
+    /// What `entry` reads, by position: the flag's columns, then the returning review's body and when it was read.
     static let flagColumns = """
         f.case_id, f.record_id, f.rule, f.severity, f.field, f.message, f.source, f.due_from, f.status, f.review_id,
         f.returned_in, f.worker, f.team, f.since
         """
-    static let entryColumns = flagColumns + ", r.body"
+    static let entryColumns = flagColumns + """
+        , r.body, CASE WHEN f.returned_in IS NULL THEN NULL ELSE casework.returned_read_at(f.case_id, f.returned_in) END
+        """
 
     static func entry(_ row: [String?]) throws(StoreError) -> FlagEntry {
         let flag = Flag(rule: row[2] ?? "", severity: try Stored.severity(row[3], "flag"), caseId: row[0] ?? "",
@@ -228,8 +230,9 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
                         reviewId: row[9], returnedIn: row[10])
         var returned: Review?
         if let body = row[14], case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
+        let read = row.count > 15 ? try Stored.optional(row[15], Timestamp.init, "audit", "at") : nil
         return FlagEntry(flag: flag, worker: row[11] ?? "", team: row[12],
-                         since: try Stored.time(row[13], "flag", "since"), returned: returned)
+                         since: try Stored.time(row[13], "flag", "since"), returned: returned, returnedRead: read)
     }
 
     /// Open flags due on a day (`$n` is the day).
@@ -493,6 +496,21 @@ extension PostgresCaseStore {
                 AccessEvent(seq: Int64(r[0] ?? "") ?? 0, at: try Stored.time(r[1], "audit", "at"), user: r[2] ?? "", action: r[3] ?? "",
                             recordId: r[4], version: r[5].flatMap { Int($0) })
             }
+        }
+    }
+
+    public func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError) {
+        try transaction { db in _ = try db.query("SELECT casework.mark_returned_read($1, $2)", [caseId, reviewId]) }
+    }
+
+    public func changedSinceReview(_ caseIds: [String], by actor: String) throws(StoreError) -> [String: Set<String>] {
+        guard !caseIds.isEmpty else { return [:] }
+        return try transaction { db in
+            var changed: [String: Set<String>] = [:]
+            for r in try db.query("SELECT case_id, record_id FROM casework.changed_since_review($1::text[])", [Self.array(caseIds)]).rows {
+                if let c = r[0], let id = r[1] { changed[c, default: []].insert(id) }
+            }
+            return changed
         }
     }
 

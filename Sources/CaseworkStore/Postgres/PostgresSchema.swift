@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -870,5 +870,42 @@ enum PostgresSchema {
         END $$;
         REVOKE ALL ON FUNCTION casework.case_access(text) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.case_access(text) TO casework_user;
+        """
+
+    /// A returned item read (issue 15): recorded once, in the audit trail, when the practitioner it was
+    /// returned to opens it; when, readable beside the flag by anyone who may see the case. And which
+    /// records changed since the session user last reviewed a case.
+    static let v4 = """
+        CREATE FUNCTION casework.mark_returned_read(p_case text, p_review text) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_visible(p_case);
+          IF (SELECT worker FROM case_file WHERE id = p_case) IS DISTINCT FROM session_user::text
+             OR NOT EXISTS (SELECT 1 FROM flag WHERE case_id = p_case AND returned_in = p_review)
+             OR EXISTS (SELECT 1 FROM audit WHERE case_id = p_case AND action = 'returned-read' AND record_id = p_review)
+             OR EXISTS (SELECT 1 FROM audit_staged WHERE tx = txid_current() AND case_id = p_case
+                        AND action = 'returned-read' AND record_id = p_review) THEN
+            RETURN;
+          END IF;
+          PERFORM casework.audit_append('returned-read', p_case, p_review, NULL, NULL);
+        END $$;
+        CREATE FUNCTION casework.returned_read_at(p_case text, p_review text) RETURNS text
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+          SELECT min(a.at) FROM audit a WHERE casework.can_see(p_case) AND a.case_id = p_case
+            AND a.action = 'returned-read' AND a.record_id = p_review $$;
+        -- What changed in each of these cases since the session user's latest review of it (issue 15, item 11).
+        CREATE FUNCTION casework.changed_since_review(p_cases text[]) RETURNS TABLE (case_id text, record_id text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+          -- By the audit trail's order, not by time: a change in the same second as the review still counts.
+          SELECT DISTINCT a.case_id, a.record_id
+          FROM (SELECT r.case_id, max(r.seq) AS seq FROM audit r
+                WHERE r.action = 'review' AND r.user_name = session_user::text AND r.case_id = ANY (p_cases) GROUP BY r.case_id) mine
+          JOIN audit a ON a.case_id = mine.case_id
+          WHERE a.action IN ('create', 'amend') AND a.seq > mine.seq AND a.record_id IS NOT NULL
+            AND a.user_name <> session_user::text AND casework.can_see(a.case_id) $$;
+        REVOKE ALL ON FUNCTION casework.mark_returned_read(text, text), casework.returned_read_at(text, text),
+            casework.changed_since_review(text[]) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.mark_returned_read(text, text), casework.returned_read_at(text, text),
+            casework.changed_since_review(text[]) TO casework_user;
         """
 }
