@@ -14,9 +14,16 @@ public enum App {
             if case .form(var form) = s.screen, form.dirty {
                 form.dirty = false
                 s.screen = .form(form)
-                return [.saveDraft(form.encodedDraft(now: s.now))]
+                return [.saveDraft(form.encodedDraft(now: s.now)), .checkForChanges]
             }
-            return []
+            return [.checkForChanges]
+        case .storeChanged:
+            // Lists and counts follow; an open case is not read again (each reading is audited).
+            var reload: [Effect] = [.loadCases, .loadReturned]
+            for screen in s.stack {
+                if case .queue(let q) = screen { reload.append(.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)) }
+            }
+            return reload
         case .casesLoaded(let page):
             s.caseList = page
             if case .caseList(var l) = s.stack[0] {

@@ -25,9 +25,10 @@ public final class AppRunner {
         self.clock = clock
     }
 
-    /// Loads the case list and any drafts left from an interrupted session.
+    /// Loads the case list and any drafts left from an interrupted session. Watching for other
+    /// people's writes starts first, so none made while these load is missed.
     public func start() {
-        run([.loadCases, .loadReturned, .loadDrafts])
+        run([.checkForChanges, .loadCases, .loadReturned, .loadDrafts])
     }
 
     public func loop() {
@@ -135,6 +136,8 @@ public final class AppRunner {
                 return ([.handoverWritten(path: file.path)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
                 return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
+            case .checkForChanges:
+                return (try store.othersWrote() ? [.storeChanged] : [], true)
             case .markReturnedRead(let caseId, let reviewId):
                 try store.markReturnedRead(caseId: caseId, reviewId: reviewId, by: me)
                 return ([], true)

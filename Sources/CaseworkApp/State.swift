@@ -76,6 +76,8 @@ public enum Msg: Sendable {
     case queueLoaded(FlagQuery, [FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
+    /// Someone else wrote to the store: lists and counts on screen are asked again.
+    case storeChanged
     /// Which records changed since the user's last review of each of `asked`.
     case changesLoaded(asked: [String], [String: Set<String>])
     /// A change of screen asked for among other effects, made by `update` in its turn (after
@@ -139,6 +141,8 @@ public enum Effect: Sendable {
     case editAfterLoad(caseId: String, recordId: String, field: RecordField?)
     /// The practitioner opened an item returned to them (recorded once, for the manager's queue).
     case markReturnedRead(caseId: String, reviewId: String)
+    /// Asks the store whether anyone else wrote to it (at every quiet moment).
+    case checkForChanges
 }
 
 extension Effect {

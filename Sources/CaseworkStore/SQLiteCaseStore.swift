@@ -30,6 +30,8 @@ public final class SQLiteCaseStore: CaseStore {
     let engineBox: Mutex<FlagEngine>
     /// The organisation's policy as stored (nil: none) when the engine last took it up; nil before it has.
     let storedPolicy = Mutex<String??>(nil)
+    /// `PRAGMA data_version` on the writer connection when last asked: it moves only with other connections' commits.
+    let dataVersion = Mutex<Int?>(nil)
 
     /// The flag engine under the policy in force now.
     public var engine: FlagEngine { engineBox.withLock { $0 } }
@@ -808,6 +810,14 @@ extension SQLiteCaseStore {
             // Recorded after it is read, as on the team store, where the event joins the chain at commit.
             try w.audit(db, .accessLog, caseId: caseId)
             return events
+        }
+    }
+
+    public func othersWrote() throws(StoreError) -> Bool {
+        let now = try run { try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") } }
+        return dataVersion.withLock { last in
+            defer { last = now }
+            return last != nil && last != now
         }
     }
 

@@ -72,6 +72,8 @@ struct ReviewEndToEndTests {
         try worker.type("School nurse")
         try worker.keys("C-s")
         try worker.wait(for: "rationale-missing")
+        // The manager's status bar follows without a key press (LISTEN/NOTIFY, issue 15, item 10).
+        try manager.wait(for: "open flags: missing 1")
         // A worker cannot sign off, by the command line either: the database says no.
         let signoff = sh("runuser -u \(Self.worker) -- env HOME='\(homes[Self.worker]!.path)' \(CLI.binary.path) review signoff C-0001 --note done --store '\(store)'")
         #expect(signoff != 0)

@@ -354,6 +354,36 @@ struct WorkbookEndToEndTests {
         try again.wait(for: "Typed before the window shrank")
     }
 
+    @Test("two workbooks on one store: what one writes shows in the other's list and status bar without a key press (issue 15, item 10)")
+    func liveFigures() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let watching = try Tmux(cli)
+        try watching.wait(for: "Press L")
+        let writing = try Tmux(cli)
+        try writing.wait(for: "Press L")
+        try writing.keys("L")
+        try writing.wait(for: "C-0002")
+        // No key is sent to the first workbook: the cases and their counts arrive by themselves.
+        try watching.wait(for: "C-0002")
+        try watching.wait(for: "open flags: missing 7")
+        // The review queue follows too: a flag cleared in one workbook leaves the other's queue.
+        try watching.keys("r")
+        try watching.wait(for: "14 items (missing 7")
+        try writing.keys("Down", "Enter")
+        try writing.wait(for: "CHRONOLOGY")
+        try writing.keys("Tab", "Enter")
+        try writing.wait(for: "Why, in your own words")
+        try writing.type("CAMHS advice needed; Alex agreed.")
+        try writing.keys("C-s")
+        try writing.wait(for: "Why are you changing this record?")
+        try writing.type("rationale written after supervision")
+        try writing.keys("Enter")
+        try writing.wait(for: "Decision D1 recorded")
+        try watching.wait(for: "13 items (missing 6")
+        try watching.wait(for: "open flags: missing 6")
+    }
+
     @Test("a draft discarded from the unfinished-work list is asked about once and brought back with u (issue 15, item 4)")
     func discardAndUndo() throws {
         let cli = try CLI()

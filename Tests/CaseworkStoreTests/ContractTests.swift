@@ -233,6 +233,30 @@ struct ContractTests {
         #expect(try mia.changedSinceReview(["C-0002"], by: h.manager).isEmpty, "the new review is the new mark")
     }
 
+    @Test("a store says when someone else wrote to it, and not for its own writes (issue 15, item 10)", arguments: Backend.allCases)
+    func othersWrote(_ backend: Backend) throws {
+        let h = try team(backend)
+        // Two open workbooks: each its own connection to the store.
+        let watching = try h.store(as: "sam.t", with: Fixtures.settings), writing = try h.store(as: h.manager, with: Fixtures.settings)
+        #expect(try watching.othersWrote() == false, "the first call starts watching")
+        #expect(try watching.othersWrote() == false)
+        _ = try writing.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                             note: "Write why you shared"), by: h.manager)
+        var seen = false
+        for _ in 0..<50 where !seen {
+            seen = try watching.othersWrote()
+            if !seen { usleep(20_000) }
+        }
+        #expect(seen, "another connection's write was noticed")
+        #expect(try watching.othersWrote() == false, "once")
+        var d1 = try #require(try watching.viewCase("C-0002", by: "sam.t").decisions.first { $0.id == "D1" })
+        d1.rationale = "CAMHS advice needed; Alex agreed; parents told."
+        _ = try watching.amend(.decision(d1), inCase: "C-0002", reason: "rationale written after the return", by: "sam.t")
+        usleep(100_000)
+        #expect(try watching.othersWrote() == false, "its own writes are not someone else's")
+        #expect(try writing.othersWrote() == false, "the first call starts watching")
+    }
+
     @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
           arguments: Backend.allCases)
     func caseAccess(_ backend: Backend) throws {

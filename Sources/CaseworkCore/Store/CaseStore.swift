@@ -208,6 +208,9 @@ public protocol CaseStore: Sendable {
     /// The practitioner a flag was returned to opened it: recorded once in the audit trail (`returned-read`),
     /// so the manager's queue can say it was read. Anyone else opening it records nothing.
     func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError)
+    /// Whether someone else wrote to the store since the last call (the first call starts watching and
+    /// answers false): SQLite's `PRAGMA data_version`, PostgreSQL's `LISTEN`. Cheap enough to ask every 200 ms.
+    func othersWrote() throws(StoreError) -> Bool
     /// For each of `caseIds` the user has reviewed: the records someone else added or amended after the
     /// user's latest review of that case. Cases the user never reviewed, or may not see, are left out.
     func changedSinceReview(_ caseIds: [String], by actor: String) throws(StoreError) -> [String: Set<String>]

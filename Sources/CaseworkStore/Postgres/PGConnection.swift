@@ -31,6 +31,8 @@ final class PGConnection {
     /// Given every statement with its parameters inlined as literals, only when
     /// set: for benchmarks that replay the same SQL in psql, never for logs.
     var trace: ((String) -> Void)?
+    /// The server process that LISTENs for other sessions' writes (0: not listening).
+    private var listeningPid: Int32 = 0
 
     init(_ conninfo: String) throws(StoreError) {
         guard let c = PQconnectdb(conninfo) else { throw .storage("cannot reach the team store (out of memory)") }
@@ -76,6 +78,26 @@ final class PGConnection {
             }
         }
         return try Self.collect(result, conn)
+    }
+
+    /// Whether another session sent a notification on `channel` since the last call. The first call
+    /// (and the first after a reconnection) starts listening and answers false.
+    func notifiedByOthers(_ channel: String) throws(PGError) -> Bool {
+        if listeningPid != PQbackendPID(conn) {
+            _ = try query("LISTEN \(channel)")
+            listeningPid = PQbackendPID(conn)
+            while let n = PQnotifies(conn) { PQfreemem(n) }
+            return false
+        }
+        guard PQconsumeInput(conn) == 1 else {
+            throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn))))
+        }
+        var others = false
+        while let n = PQnotifies(conn) {
+            if n.pointee.be_pid != listeningPid { others = true }
+            PQfreemem(n)
+        }
+        return others
     }
 
     /// Runs several statements with no parameters (a schema script).

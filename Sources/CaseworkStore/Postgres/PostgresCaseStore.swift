@@ -499,6 +499,13 @@ extension PostgresCaseStore {
         }
     }
 
+    public func othersWrote() throws(StoreError) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        connection.reconnectIfNeeded()
+        do { return try connection.notifiedByOthers("casework_changed") } catch { throw Self.map(error) }
+    }
+
     public func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError) {
         try transaction { db in _ = try db.query("SELECT casework.mark_returned_read($1, $2)", [caseId, reviewId]) }
     }

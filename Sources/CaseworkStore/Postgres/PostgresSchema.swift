@@ -873,8 +873,9 @@ enum PostgresSchema {
         """
 
     /// A returned item read (issue 15): recorded once, in the audit trail, when the practitioner it was
-    /// returned to opens it; when, readable beside the flag by anyone who may see the case. And which
-    /// records changed since the session user last reviewed a case.
+    /// returned to opens it; when, readable beside the flag by anyone who may see the case. Which
+    /// records changed since the session user last reviewed a case. Each committed write announced
+    /// on the channel `casework_changed`, for open workbooks to follow.
     static let v4 = """
         CREATE FUNCTION casework.mark_returned_read(p_case text, p_review text) RETURNS void
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
@@ -893,6 +894,23 @@ enum PostgresSchema {
             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
           SELECT min(a.at) FROM audit a WHERE casework.can_see(p_case) AND a.case_id = p_case
             AND a.action = 'returned-read' AND a.record_id = p_review $$;
+        -- Every committed change of cases, records or flags is announced, so open workbooks follow it (issue 15, item 10).
+        CREATE FUNCTION casework.announce_change() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM pg_notify('casework_changed', '');
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER announce_change AFTER INSERT OR UPDATE OR DELETE ON casework.case_file
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.announce_change();
+        CREATE TRIGGER announce_change AFTER INSERT OR UPDATE OR DELETE ON casework.record
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.announce_change();
+        CREATE TRIGGER announce_change AFTER INSERT OR UPDATE OR DELETE ON casework.flag
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.announce_change();
+        CREATE TRIGGER announce_change AFTER INSERT OR UPDATE OR DELETE ON casework.manual_flag
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.announce_change();
+        REVOKE ALL ON FUNCTION casework.announce_change() FROM PUBLIC;
+
         -- What changed in each of these cases since the session user's latest review of it (issue 15, item 11).
         CREATE FUNCTION casework.changed_since_review(p_cases text[]) RETURNS TABLE (case_id text, record_id text)
             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
