@@ -59,16 +59,19 @@ enum FormView {
                 // Unanswered: on the first option, where Space chooses and Right moves from.
                 if isFocused && cursorRow == nil { cursorRow = firstRow; cursorCol = 4 }
             case .text, .date, .time:
-                let text = isFocused ? (form.editor?.text ?? form.values[field.id] ?? "") : (form.values[field.id] ?? "")
+                // A sentence wraps while it is typed, from its first word; left, it shows its start and "…" when cut.
                 if isFocused, let editor = form.editor {
-                    let col = editor.cursorPosition(width: 10_000).column
-                    let offset = max(0, col - (fieldW - 1))
-                    let visible = String(text.dropFirst(charsSkipped(text, columns: offset)))
-                    rows.append((visible, 4, .underlineStyle))
-                    cursorRow = rows.count - 1
-                    cursorCol = 4 + col - offset
+                    let layout = editor.layout(width: fieldW - 1)
+                    let pos = editor.cursorPosition(width: fieldW - 1)
+                    let first = max(0, pos.row - (focusedTextRows - 1))
+                    for li in first..<min(layout.count, first + focusedTextRows) {
+                        rows.append((String(editor.chars[layout[li].start..<layout[li].end]), 4, .underlineStyle))
+                        if li == pos.row { cursorRow = rows.count - 1; cursorCol = 4 + pos.column }
+                    }
+                    if layout.isEmpty { rows.append(("", 4, .underlineStyle)); cursorRow = rows.count - 1; cursorCol = 4 }
                 } else {
-                    rows.append((text.isEmpty ? "(not recorded)" : text, 4, text.isEmpty ? .dim : .plain))
+                    let text = form.values[field.id] ?? ""
+                    rows.append(text.isEmpty ? ("(not recorded)", 4, .dim) : (startOf(text, width: fieldW), 4, .plain))
                 }
             case .multiline(let height):
                 if isFocused, let editor = form.editor {
@@ -145,6 +148,15 @@ enum FormView {
         if let hint = form.focusedField(c)?.hint { lines += [hint, ""] }
         return lines + ["Keys:"] + form.keys.helpLines
             + ["Choices: Space or ←/→ to change; y/n answer a yes/no", "Text: Ctrl-←/→ by word, Home/End, ↑/↓ by line in notes, Ctrl-W deletes a word"]
+    }
+
+    /// Lines a focused one-line field may take as it wraps; beyond them, the lines around the cursor.
+    static let focusedTextRows = 6
+
+    /// The start of `text` that fits `width` columns on one line, cut after a word, with "…" when the rest is cut.
+    static func startOf(_ text: String, width: Int) -> String {
+        guard DisplayWidth.of(text) > width else { return text }
+        return (Wrap.lines(text, width: max(1, width - 2)).first ?? "").trimmingCharacters(in: .whitespaces) + " …"
     }
 
     static func charsSkipped(_ text: String, columns: Int) -> Int {

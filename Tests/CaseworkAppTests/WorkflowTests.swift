@@ -129,6 +129,32 @@ struct WorkflowTests {
         }
     }
 
+    @Test("a sentence field wraps as it is typed from its first word, and once left shows its start and … (issue 15, item 3)",
+          arguments: Screens.sizes)
+    func sentencesGetRoom(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("a"), .char("e")])
+        guard case .form(let opened) = s.screen, opened.kind == .episode else { Issue.record("no episode form"); return }
+        Screens.keys(&s, [.tab, .tab])
+        let sentence = "Referred by the school after three weeks of missed mornings and a disclosure to the form tutor about shouting at home, "
+            + "agreed with the family at the first visit"
+        Screens.type(&s, sentence)
+        let typing = App.view(s)
+        let rows = (0..<size.height).map { typing.line($0) }
+        let start = rows.firstIndex { $0.contains("Referred by the school") }!
+        #expect(rows[start].hasPrefix("    Referred by the school"), "the field's beginning stays in view")
+        let shown = rows[start...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.contains("Tab next") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(shown.hasPrefix(sentence), "every word on screen, wrapped: \(shown)")
+        #expect(Screens.underCursor(typing)?.isEmpty == true || typing.cursor.map { $0.y > start } == true, "the cursor at the end, below the first line")
+        Screens.keys(&s, [.backTab])
+        let left = App.view(s)
+        let line = (0..<size.height).map { left.line($0) }.first { $0.contains("Referred by the school") }!
+        #expect(line.trimmingCharacters(in: .whitespaces).hasSuffix(" …"), "\(line)")
+        #expect(!left.text.contains("first visit"), "the rest is cut, not spilled")
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)

@@ -384,6 +384,23 @@ struct WorkbookEndToEndTests {
         try watching.wait(for: "open flags: missing 6")
     }
 
+    @Test("a long reason wraps on the real terminal as it is typed, its start always shown, and ends in … once left (issue 15, item 3)")
+    func sentenceWraps() throws {
+        let cli = try CLI()
+        let t = try newCase(cli)
+        try t.keys("a", "e")
+        try t.wait(for: "Reason")
+        try t.keys("Tab", "Tab")
+        try t.type("Referred by the school after three weeks of missed mornings and a disclosure to the form tutor about shouting at home")
+        try t.wait(for: "about shouting at home")
+        let lines = t.screen.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("    Referred by the school") }, "the start of the sentence is on screen")
+        #expect(!lines.contains { $0.contains("Referred by the school") && $0.contains("shouting at home") }, "wrapped over two lines")
+        try t.keys("BTab")
+        try t.wait(for: " …")
+        #expect(!t.screen.contains("shouting at home"))
+    }
+
     @Test("a draft discarded from the unfinished-work list is asked about once and brought back with u (issue 15, item 4)")
     func discardAndUndo() throws {
         let cli = try CLI()
