@@ -44,6 +44,23 @@ public enum App {
             values["id"] = id
             values["team"] = s.user.teams.first ?? ""
             return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
+        case .offerClose(let caseId):
+            for i in s.stack.indices {
+                if case .caseView(var v) = s.stack[i], v.caseId == caseId {
+                    v.closeOffer = s.today.adding(years: s.retentionReviewYears)
+                    s.stack[i] = .caseView(v)
+                }
+            }
+            return []
+        case .peopleLoaded(let people):
+            for i in s.stack.indices {
+                guard case .people(var p) = s.stack[i] else { continue }
+                p.people = people
+                p.prompt = nil
+                p.selected = Selection.clamped(p.selected, count: people.count)
+                s.stack[i] = .people(p)
+            }
+            return []
         case .changesLoaded(let asked, let changed):
             for id in asked { s.changedSinceReview[id] = changed[id] }
             return []

@@ -11,7 +11,7 @@ public struct CaseListState: Hashable, Sendable {
     public init() {}
 }
 
-enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, newCase, mine, flagged, drafts, samples, review, report, help, quit }
+enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, newCase, mine, flagged, drafts, samples, review, report, people, help, quit }
 
 let caseListKeys = KeyMap<CaseListAction>(moving: CaseListAction.move, [
     KeyBinding([.enter], .open, "Open the case", hint: "open"),
@@ -22,6 +22,7 @@ let caseListKeys = KeyMap<CaseListAction>(moving: CaseListAction.move, [
     KeyBinding([.char("d")], .drafts, "Unfinished drafts"),
     KeyBinding([.char("r")], .review, "Review queue (managers); items returned to you (practitioners)", hint: "review"),
     KeyBinding([.char("R")], .report, "Team report with charts (managers)"),
+    KeyBinding([.char("U")], .people, "People and teams: add, remove, roles (managers; the administrator on the team store)"),
     KeyBinding([.char("L")], .samples, "Load the invented sample cases (empty store only)"),
     KeyBinding([.char("?")], .help, "Help", hint: "help"),
     KeyBinding([.char("q")], .quit, "Quit", hint: "quit"),
@@ -87,6 +88,7 @@ enum CaseListScreen {
     static func disabled(_ s: AppState, _ l: CaseListState, _ action: CaseListAction) -> String? {
         switch action {
         case .report where !Access.may(s.user, .teamReport): "Only a manager runs the team report"
+        case .people where !Access.canManageUsers(s.user): "Only a manager or the administrator manages people"
         case .samples where !(s.caseList.isEmptyStore && s.samplesAvailable): "The sample cases load only into an empty store"
         case .drafts where s.drafts.isEmpty: "No unfinished drafts"
         case .open where listing(s, l).total == 0: "No case to open"
@@ -129,6 +131,7 @@ enum CaseListScreen {
             let q = QueueState(returnedOnly: s.user.role != .manager)
             return [.push(.queue(q)), .loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)]
         case .report: return [.push(.report(ReportState())), .loadReport]
+        case .people: return [.push(.people(PeopleState())), .loadPeople]
         case .help: return [.showHelp]
         case .quit: return [.quit]
         }

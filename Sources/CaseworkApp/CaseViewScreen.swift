@@ -11,6 +11,8 @@ public struct CaseViewState: Sendable {
     public var flagSelected = 0
     /// Choosing what to add (after `a`).
     public var adding = false
+    /// Signed off while open: the retention review date a close now would set, until answered.
+    public var closeOffer: Day?
 
     public init(caseId: String) { self.caseId = caseId }
 }
@@ -104,6 +106,10 @@ enum CaseViewScreen {
 
     static func update(_ s: AppState, _ v: inout CaseViewState, _ key: Key) -> [Effect] {
         guard let c = v.loaded else { return key == .escape ? [.pop] : [] }
+        if let reviewBy = v.closeOffer {
+            v.closeOffer = nil
+            return key == .char("y") ? [.closeCase(caseId: c.id, reviewBy: reviewBy)] : [.say(Message("\(c.id) left open."))]
+        }
         if v.adding {
             v.adding = false
             let map: [Key: CaseViewAction] = [.char("n"): .note, .char("k"): .concern, .char("c"): .consent, .char("o"): .outgoing,
@@ -227,6 +233,18 @@ enum CaseViewScreen {
             f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(tone: Chrome.tone(flag.severity)))
             f.put("Source: \(flag.source)", x: 4, y: y + 1, width: w - 5, style: .dim)
             if selected { f.cursor = Point(x: 2, y: y) }
+        }
+        if let reviewBy = v.closeOffer {
+            let ask = "Signed off. Close \(c.id) now? Its retention review would be due \(reviewBy), "
+                + "\(s.retentionReviewYears) years on, as the policy says (001 \"Record\"). y closes it; any other key leaves it open."
+            let lines = Wrap.lines(ask, width: w - 2).prefix(3)
+            for (i, line) in lines.enumerated() {
+                let y = s.size.height - 2 - lines.count + i
+                f.fill(y: y, style: .plain)
+                f.put(line, x: 1, y: y, width: w - 2, style: .bold)
+            }
+            f.fill(y: s.size.height - 2, style: .plain)
+            f.put("y close  any other key: leave it open", x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
         }
         return f
     }

@@ -122,7 +122,12 @@ public final class AppRunner {
                 return ([.reportLoaded(try store.report(team: nil, from: nil, to: nil, on: state.today, by: me))], true)
             case .review(let r):
                 let review = try store.review(r, by: me)
-                return ([.reviewed(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")], true)
+                let reviewed = Msg.reviewed(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")
+                let open = r.action == .signedOff && r.recordId == r.caseId && App.loadedCase(state, r.caseId)?.closed == nil
+                return (open ? [reviewed, .offerClose(caseId: r.caseId)] : [reviewed], true)
+            case .closeCase(let caseId, let reviewBy):
+                try store.closeAtSignOff(caseId: caseId, on: state.today, reviewBy: reviewBy, by: me)
+                return ([.saved(caseId: caseId, message: "\(caseId) closed; its retention review is due \(reviewBy)")], true)
             case .raiseFlag(let caseId, let recordId, let reason):
                 try store.raiseFlag(caseId: caseId, recordId: recordId, severity: .check, reason: reason, by: me)
                 return ([.saved(caseId: caseId, message: "Flag raised on \(recordId)")], true)
@@ -136,6 +141,16 @@ public final class AppRunner {
                 return ([.handoverWritten(path: file.path)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
                 return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
+            case .loadPeople:
+                return ([.peopleLoaded(try store.users(by: me))], true)
+            case .changePeople(let change):
+                switch change {
+                case .add(let u): try store.addUser(u, by: me)
+                case .remove(let name): try store.removeUser(name, by: me)
+                case .role(let name, let role): try store.setRole(name, role, by: me)
+                case .teams(let name, let teams): try store.setTeams(name, teams, by: me)
+                }
+                return ([.peopleLoaded(try store.users(by: me)), .navigated(.say(Message(change.done)))], true)
             case .checkForChanges:
                 return (try store.othersWrote() ? [.storeChanged] : [], true)
             case .markReturnedRead(let caseId, let reviewId):

@@ -13,6 +13,7 @@ public enum Screen: Sendable {
     case resume(ResumeState)
     case queue(QueueState)
     case report(ReportState)
+    case people(PeopleState)
 }
 
 extension Screen {
@@ -29,6 +30,7 @@ extension Screen {
         case .resume(var r): let e = ResumeScreen.update(s, &r, key); return (.resume(r), e)
         case .queue(var q): let e = QueueScreen.update(s, &q, key); return (.queue(q), e)
         case .report(var r): let e = ReportScreen.update(s, &r, key); return (.report(r), e)
+        case .people(var p): let e = PeopleScreen.update(s, &p, key); return (.people(p), e)
         }
     }
 
@@ -43,6 +45,7 @@ extension Screen {
         case .resume(let r): ResumeScreen.view(s, r)
         case .queue(let q): QueueScreen.view(s, q)
         case .report(let r): ReportScreen.view(s, r)
+        case .people(let p): PeopleScreen.view(s, p)
         }
     }
 
@@ -57,6 +60,7 @@ extension Screen {
         case .resume: resumeKeys.helpLines
         case .queue(let q): QueueScreen.keys(q).helpLines
         case .report: scrollKeys.helpLines
+        case .people: peopleKeys.helpLines
         }
     }
 }

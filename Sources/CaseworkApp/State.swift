@@ -30,6 +30,8 @@ public struct AppState: Sendable {
     public var sector: OrganisationSector = .public
     /// The zone times are shown and typed in, from the store's policy.
     public var localTime: LocalTime = .london
+    /// Years from closing a case to its retention review, from the store's policy.
+    public var retentionReviewYears = Policy.defaultRetentionReviewYears
 
     public init(user: User, today: Day, now: Timestamp, size: Size, guidance: Guidance, samplesAvailable: Bool) {
         self.user = user; self.today = today; self.now = now; self.size = size; self.guidance = guidance
@@ -76,6 +78,10 @@ public enum Msg: Sendable {
     case queueLoaded(FlagQuery, [FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
+    /// A case was signed off while open: its view offers to close it.
+    case offerClose(caseId: String)
+    /// The people the user manages, for the people screen.
+    case peopleLoaded([User])
     /// Someone else wrote to the store: lists and counts on screen are asked again.
     case storeChanged
     /// Which records changed since the user's last review of each of `asked`.
@@ -141,6 +147,11 @@ public enum Effect: Sendable {
     case editAfterLoad(caseId: String, recordId: String, field: RecordField?)
     /// The practitioner opened an item returned to them (recorded once, for the manager's queue).
     case markReturnedRead(caseId: String, reviewId: String)
+    case loadPeople
+    /// Closes a case (offered at sign-off) with its retention review date.
+    case closeCase(caseId: String, reviewBy: Day)
+    /// Adds, removes or changes a user, then loads the people again.
+    case changePeople(PeopleChange)
     /// Asks the store whether anyone else wrote to it (at every quiet moment).
     case checkForChanges
 }

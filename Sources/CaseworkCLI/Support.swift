@@ -112,10 +112,3 @@ func readRecordFile(_ path: String) throws -> Data {
     return data
 }
 
-/// The team store, for what only it does (roles are database roles there).
-func teamStore(_ store: any CaseStore) throws(StoreError) -> PostgresCaseStore {
-    guard let team = store as? PostgresCaseStore else {
-        throw .invalid("removing users and changing roles or teams is for the team store; the single-user store has one owner")
-    }
-    return team
-}

@@ -21,6 +21,7 @@ enum Workbook {
         let policy = try? store.policy()
         state.sector = policy?.organisationSector ?? .public
         state.localTime = policy?.localTime ?? .london
+        state.retentionReviewYears = policy?.retentionReviewYears ?? Policy.defaultRetentionReviewYears
         switch (store as? SQLiteCaseStore)?.limitation {
         case .readOnly?:
             state.message = Message("The store is read-only: cases are listed, but opening one cannot be recorded, so it is refused.", isError: true)

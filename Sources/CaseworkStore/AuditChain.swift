@@ -6,7 +6,7 @@ import GRDB
 /// What an audit event records having happened. Events hold ids, never record text.
 public enum AuditAction: String, Sendable, CaseIterable {
     case initialise = "init"
-    case userAdd = "user-add"
+    case userAdd = "user-add", userRemove = "user-remove", userRole = "user-role", userTeams = "user-teams"
     case create, amend, `import`, replace, export, view, history
     case policySet = "policy-set"
     case review, flagRaise = "flag-raise", memberAdd = "member-add", retain, dispose, incident

@@ -460,8 +460,47 @@ extension SQLiteCaseStore {
 
     public func users(by actor: String) throws(StoreError) -> [User] {
         try read { db in
-            _ = try Self.requireUser(db, actor)
-            return try UserRecord.order(UserRecord.Columns.name).fetchAll(db).map { try $0.user(db) }
+            let me = try Self.requireUser(db, actor)
+            return StoreRules.peopleSeen(by: me, try UserRecord.order(UserRecord.Columns.name).fetchAll(db).map { try $0.user(db) })
+        }
+    }
+
+    public func removeUser(_ name: String, by actor: String) throws(StoreError) {
+        try changeUser(name, by: actor, .userRemove) { db, _ in
+            guard name != actor else { throw StoreError.invalid("you cannot remove yourself") }
+            try db.execute(sql: "DELETE FROM userTeam WHERE user = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM user WHERE name = ?", arguments: [name])
+        }
+    }
+
+    public func setRole(_ name: String, _ role: Role, by actor: String) throws(StoreError) {
+        guard role != .admin else { throw .invalid("the administrator role is for the team store; this single-user store's manager manages people") }
+        try changeUser(name, by: actor, .userRole) { db, user in
+            if user.role == .manager, role != .manager,
+               try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE role = 'manager'") == 1 {
+                throw StoreError.invalid("\(name) is the store's last manager; make someone else one first")
+            }
+            try db.execute(sql: "UPDATE user SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
+        }
+    }
+
+    public func setTeams(_ name: String, _ teams: [String], by actor: String) throws(StoreError) {
+        try StoreRules.checkTeams(teams)
+        try changeUser(name, by: actor, .userTeams) { db, _ in
+            try db.execute(sql: "DELETE FROM userTeam WHERE user = ?", arguments: [name])
+            for team in Set(teams) { try db.execute(sql: "INSERT INTO userTeam (user, team) VALUES (?,?)", arguments: [name, team]) }
+        }
+    }
+
+    /// One change to an existing user by someone who manages people, audited.
+    func changeUser(_ name: String, by actor: String, _ action: AuditAction, _ change: (Database, User) throws -> Void) throws(StoreError) {
+        try write(as: actor) { db, w in
+            guard Access.canManageUsers(w.actor) else {
+                throw StoreError.forbidden("only a manager can change users (you are \(w.actor.role.inWords))")
+            }
+            guard let user = try UserRecord.fetchOne(db, key: name)?.user(db) else { throw StoreError.invalid("no user \(name)") }
+            try change(db, user)
+            try w.audit(db, action, recordId: name)
         }
     }
 

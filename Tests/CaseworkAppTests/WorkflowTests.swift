@@ -155,6 +155,68 @@ struct WorkflowTests {
         #expect(!left.text.contains("first visit"), "the rest is cut, not spilled")
     }
 
+    @Test("people and teams: U lists them; add, role and teams are typed, a removal asks once; a worker is told why not (issue 15, item 12)",
+          arguments: Screens.sizes)
+    func peopleScreen(size: Size) {
+        var s = Screens.state(size)
+        var effects = Screens.keys(&s, [.char("U")])
+        #expect(effects.contains { if case .loadPeople = $0 { true } else { false } })
+        let people = [User(name: "mia.manager", role: .manager), User(name: "sam.t", role: .worker, teams: ["Early Help North"])]
+        _ = App.update(&s, .peopleLoaded(people))
+        let f = App.view(s)
+        Screens.check(f, "people")
+        #expect(f.text.contains("2 people in 1 team") && f.text.contains("sam.t") && f.text.contains("Early Help North"))
+        Screens.keys(&s, [.down, .char("x")])
+        #expect(App.view(s).text.contains("Remove sam.t?"))
+        effects = Screens.keys(&s, [.char("n")])
+        #expect(!effects.contains { if case .changePeople = $0 { true } else { false } }, "any other key keeps them")
+        effects = Screens.keys(&s, [.char("x"), .char("y")])
+        #expect(effects.contains { if case .changePeople(.remove("sam.t")) = $0 { true } else { false } })
+        Screens.keys(&s, [.char("r")])
+        Screens.type(&s, "boss")
+        Screens.keys(&s, [.enter])
+        #expect(s.message?.text == "The role is worker, manager or admin")
+        Screens.keys(&s, Array(repeating: .backspace, count: 4))
+        Screens.type(&s, "Manager")
+        effects = Screens.keys(&s, [.enter])
+        #expect(effects.contains { if case .changePeople(.role("sam.t", .manager)) = $0 { true } else { false } })
+        _ = App.update(&s, .peopleLoaded(people))
+        Screens.keys(&s, [.char("t")])
+        #expect(App.view(s).text.contains("> Early Help North"), "the teams typed so far are there to change")
+        Screens.type(&s, ", Schools Team")
+        effects = Screens.keys(&s, [.enter])
+        #expect(effects.contains { if case .changePeople(.teams("sam.t", ["Early Help North", "Schools Team"])) = $0 { true } else { false } })
+        _ = App.update(&s, .peopleLoaded(people))
+        Screens.keys(&s, [.char("a")])
+        Screens.type(&s, "olu.w worker, Schools Team, Early Help South")
+        effects = Screens.keys(&s, [.enter])
+        #expect(effects.contains {
+            if case .changePeople(.add(User(name: "olu.w", role: .worker, teams: ["Schools Team", "Early Help South"]))) = $0 { true } else { false }
+        })
+
+        var worker = Screens.state(size)
+        worker.user = User(name: "sam.t", role: .worker)
+        effects = Screens.keys(&worker, [.char("U")])
+        #expect(!effects.contains { if case .loadPeople = $0 { true } else { false } })
+        #expect(worker.message?.text == "Only a manager or the administrator manages people")
+    }
+
+    @Test("signing off an open case offers to close it with its retention review date from the policy; any other key leaves it open (issue 15, item 12)")
+    func closeAtSignOff() {
+        var s = Screens.state(Size(width: 80, height: 24))
+        s.retentionReviewYears = 7
+        let c = Screens.example("recorded-well")
+        Screens.open(&s, c)
+        _ = App.update(&s, .offerClose(caseId: c.id))
+        let text = App.view(s).text.split(separator: "\n").joined(separator: " ")
+        #expect(text.contains("Close \(c.id) now? Its retention review would be due 2033-03-10"), "\(text)")
+        Screens.keys(&s, [.char("n")])
+        #expect(s.message?.text == "\(c.id) left open.")
+        _ = App.update(&s, .offerClose(caseId: c.id))
+        let effects = Screens.keys(&s, [.char("y")])
+        #expect(effects.contains { if case .closeCase(c.id, Day("2033-03-10")!) = $0 { true } else { false } })
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)

@@ -121,6 +121,34 @@ struct CommandLineTests {
         #expect(try cli.run("users", "add", "x", "--role", "boss").status != 0)
     }
 
+    @Test("users remove, set-role and set-team on the single-user store: each audited; oneself, the last manager and the administrator role refused with a reason (issue 15, item 12)")
+    func usersAdministered() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        let me = NSUserName()
+        #expect(try cli.run("users", "add", "sam.t", "--role", "worker", "--team", "Early Help North").status == 0)
+        var r = try cli.run("users", "set-team", "sam.t", "Early Help South", "Schools Team")
+        #expect(r.status == 0 && r.out == "sam.t is now in Early Help South, Schools Team.\n")
+        r = try cli.run("users", "set-role", "sam.t", "manager")
+        #expect(r.status == 0 && r.out == "sam.t is now a manager.\n")
+        let list = try cli.run("users", "list").out
+        #expect(list.split(separator: "\n").contains { $0.hasPrefix("sam.t") && $0.contains("manager") && $0.contains("Early Help South, Schools Team") })
+        for (args, why) in [(["users", "remove", me], "you cannot remove yourself"),
+                            (["users", "set-role", "sam.t", "admin"], "the administrator role is for the team store"),
+                            (["users", "set-team", "nobody", "X"], "no user nobody")] {
+            let refused = try cli.run(args)
+            #expect(refused.status != 0 && refused.err.contains(why), "\(args): \(refused.err)")
+        }
+        #expect(try cli.run("users", "set-role", "sam.t", "worker").status == 0)
+        let last = try cli.run("users", "set-role", me, "worker")
+        #expect(last.status != 0 && last.err.contains("last manager"), "\(last.err)")
+        r = try cli.run("users", "remove", "sam.t")
+        #expect(r.status == 0 && r.out == "Removed sam.t.\n")
+        #expect(!(try cli.run("users", "list").out.contains("sam.t")))
+        let audit = try cli.run("audit", "verify")
+        #expect(audit.status == 0, "\(audit.err)")
+    }
+
     @Test("record text with escape sequences shows as harmless text")
     func escapesInShow() throws {
         let cli = try CLI()

@@ -122,7 +122,10 @@ struct ReviewEndToEndTests {
         try manager.keys("S")
         try manager.type("Reviewed in supervision")
         try manager.keys("Enter")
-        try manager.wait(for: "signed-off C-0001")
+        // An open case signed off is offered for closing, with its retention review date (issue 15, item 12).
+        try manager.wait(for: "Close C-0001 now?")
+        try manager.keys("y")
+        try manager.wait(for: "C-0001 closed; its retention review is due \(Day(Date()).adding(years: 6))")
         for person in [worker, manager] {
             for _ in 0..<4 where !person.screen.contains("Casework · Cases") {
                 try person.keys("Escape")

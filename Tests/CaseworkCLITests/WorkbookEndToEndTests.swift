@@ -401,6 +401,45 @@ struct WorkbookEndToEndTests {
         #expect(!t.screen.contains("shouting at home"))
     }
 
+    @Test("a manager adds, re-teams and removes someone on the people screen, then signs off a case and closes it with its retention review date (issue 15, item 12)")
+    func peopleAndClosing() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("recorded-well"))
+        let t = try Tmux(cli)
+        try t.wait(for: "C-0001")
+        try t.keys("U")
+        try t.wait(for: "People and teams")
+        try t.keys("a")
+        try t.type("sam.t worker, Early Help North")
+        try t.keys("Enter")
+        try t.wait(for: "Added sam.t as a worker")
+        try t.keys("End", "t")
+        try t.wait(for: "> Early Help North")
+        try t.type(", Schools Team")
+        try t.keys("Enter")
+        try t.wait(for: "sam.t is now in Early Help North, Schools Team")
+        #expect(try cli.run("users", "list").out.contains("Early Help North, Schools Team"))
+        try t.keys("x")
+        try t.wait(for: "Remove sam.t?")
+        try t.keys("y")
+        try t.wait(for: "Removed sam.t")
+        #expect(!(try cli.run("users", "list").out.contains("sam.t")))
+
+        try t.keys("Escape", "Enter")
+        try t.wait(for: "CHRONOLOGY")
+        try t.keys("S")
+        try t.type("Reviewed in supervision")
+        try t.keys("Enter")
+        try t.wait(for: "Close C-0001 now?")
+        let due = Day(Date()).adding(years: 6)
+        try t.keys("y")
+        try t.wait(for: "C-0001 closed; its retention review is due \(due)")
+        let shown = try cli.run("show", "C-0001").out
+        #expect(shown.contains("retention review by: \(due)"), "\(shown)")
+        #expect(try cli.run("audit", "verify").status == 0)
+    }
+
     @Test("a draft discarded from the unfinished-work list is asked about once and brought back with u (issue 15, item 4)")
     func discardAndUndo() throws {
         let cli = try CLI()

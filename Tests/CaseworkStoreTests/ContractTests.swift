@@ -257,6 +257,21 @@ struct ContractTests {
         #expect(try writing.othersWrote() == false, "the first call starts watching")
     }
 
+    @Test("a manager in teams is shown the people of those teams, a manager in none everyone; set-team moves someone between them (issue 15, item 12)",
+          arguments: Backend.allCases)
+    func peopleByTeam(_ backend: Backend) throws {
+        let h = try team(backend)
+        try h.addUser("lee.m", role: .manager, teams: ["Schools Team"])
+        let lee = try h.store(as: "lee.m"), mia = try h.store(as: h.manager)
+        var seen = Set(try lee.users(by: "lee.m").map(\.name))
+        #expect(seen.contains("olu.w") && seen.contains("lee.m") && !seen.contains("sam.t") && !seen.contains("ahmed.k"), "\(seen)")
+        #expect(Set(try mia.users(by: h.manager).map(\.name)).isSuperset(of: ["sam.t", "ahmed.k", "olu.w", "lee.m"]))
+        let admin = backend == .postgres ? try h.store(as: "cw.admin") : mia
+        try admin.setTeams("sam.t", ["Schools Team"], by: backend == .postgres ? "cw.admin" : h.manager)
+        seen = Set(try lee.users(by: "lee.m").map(\.name))
+        #expect(seen.contains("sam.t"), "\(seen)")
+    }
+
     @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
           arguments: Backend.allCases)
     func caseAccess(_ backend: Backend) throws {

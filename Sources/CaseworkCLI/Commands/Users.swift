@@ -37,19 +37,19 @@ struct Users: ParsableCommand {
 
     struct RemoveUser: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove",
-            abstract: "Remove a user from the team store: their database role loses Casework (their past records keep their name).")
+            abstract: "Remove a user: they lose Casework (on the team store, their database role loses it); their past records keep their name.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
 
         func run() throws {
             let (store, me) = try options.session()
-            try attempt { try teamStore(store).removeUser(name, by: me) }
+            try attempt { try store.removeUser(name, by: me) }
             write("Removed \(name).\n")
         }
     }
 
     struct SetRole: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Change a user's role on the team store.")
+        static let configuration = CommandConfiguration(commandName: "set-role", abstract: "Change a user's role (admin: the team store only).")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
         @Argument(help: ArgumentHelp("Their new role.", valueName: "role")) var role: Role
@@ -57,20 +57,20 @@ struct Users: ParsableCommand {
         func run() throws {
             let r = role
             let (store, me) = try options.session()
-            try attempt { try teamStore(store).setRole(name, r, by: me) }
+            try attempt { try store.setRole(name, r, by: me) }
             write("\(name) is now a \(r.rawValue).\n")
         }
     }
 
     struct SetTeam: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set-team", abstract: "Set the teams a user belongs to on the team store.")
+        static let configuration = CommandConfiguration(commandName: "set-team", abstract: "Set the teams a user belongs to.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The user.", valueName: "name")) var name: String
         @Argument(help: ArgumentHelp("Their teams (none: no team).", valueName: "team")) var teams: [String] = []
 
         func run() throws {
             let (store, me) = try options.session()
-            try attempt { try teamStore(store).setTeams(name, teams, by: me) }
+            try attempt { try store.setTeams(name, teams, by: me) }
             write("\(name) is now in \(teams.isEmpty ? "no team" : teams.joined(separator: ", ")).\n")
         }
     }

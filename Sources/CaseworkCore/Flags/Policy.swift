@@ -24,7 +24,12 @@ public struct Policy: Hashable, Sendable, Codable {
     public var draftKeepDays: Int
     /// The zone times are shown and typed in (an IANA name); Europe/London unless set.
     public var timeZone: String = LocalTime.defaultZone
+    /// Years from closing a case to its retention review, as the organisation's retention policy says
+    /// (001 "Record": kept no longer than necessary, a review scheduled); 6 unless set.
+    public var retentionReviewYears: Int = Policy.defaultRetentionReviewYears
     public var rules: [String: RuleSetting]
+
+    public static let defaultRetentionReviewYears = 6
 
     /// How this organisation's times are shown and read.
     public var localTime: LocalTime { LocalTime(identifier: timeZone) ?? .london }
@@ -32,7 +37,7 @@ public struct Policy: Hashable, Sendable, Codable {
     public func setting(_ rule: String) -> RuleSetting? { rules[rule] }
 
     enum CodingKeys: String, CodingKey {
-        case format, concernUndecidedDays, organisationSector, adviceInReviewQueue, draftKeepDays, timeZone, rules
+        case format, concernUndecidedDays, organisationSector, adviceInReviewQueue, draftKeepDays, timeZone, retentionReviewYears, rules
     }
 
     /// A policy kept in a store by an earlier version has no sector: it reads as public.
@@ -44,10 +49,11 @@ public struct Policy: Hashable, Sendable, Codable {
         adviceInReviewQueue = try c.decode(Bool.self, forKey: .adviceInReviewQueue)
         draftKeepDays = try c.decode(Int.self, forKey: .draftKeepDays)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? LocalTime.defaultZone
+        retentionReviewYears = try c.decodeIfPresent(Int.self, forKey: .retentionReviewYears) ?? Self.defaultRetentionReviewYears
         rules = try c.decode([String: RuleSetting].self, forKey: .rules)
     }
 
-    /// The default zone is left out, so a policy that does not name one reads and compares as before.
+    /// The default zone and retention years are left out, so a policy that does not name one reads and compares as before.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(format, forKey: .format)
@@ -56,6 +62,7 @@ public struct Policy: Hashable, Sendable, Codable {
         try c.encode(adviceInReviewQueue, forKey: .adviceInReviewQueue)
         try c.encode(draftKeepDays, forKey: .draftKeepDays)
         if timeZone != LocalTime.defaultZone { try c.encode(timeZone, forKey: .timeZone) }
+        if retentionReviewYears != Self.defaultRetentionReviewYears { try c.encode(retentionReviewYears, forKey: .retentionReviewYears) }
         try c.encode(rules, forKey: .rules)
     }
 
@@ -89,6 +96,7 @@ public struct Policy: Hashable, Sendable, Codable {
         if let s = o.organisationSector { p.organisationSector = s }
         if let d = o.draftKeepDays { p.draftKeepDays = d }
         if let z = o.timeZone { p.timeZone = z }
+        if let y = o.retentionReviewYears { p.retentionReviewYears = y }
         for (id, r) in o.rules ?? [:] {
             guard var s = p.rules[id] else { throw CaseFileError(path: "rules.\(id)", "unknown rule") }
             if let e = r.enabled { s.enabled = e }
@@ -110,6 +118,7 @@ public struct Policy: Hashable, Sendable, Codable {
         var organisationSector: OrganisationSector?
         var draftKeepDays: Int?
         var timeZone: String?
+        var retentionReviewYears: Int?
         var rules: [String: Rule]?
     }
 
@@ -122,6 +131,9 @@ public struct Policy: Hashable, Sendable, Codable {
         }
         guard (1...365).contains(draftKeepDays) else {
             throw CaseFileError(path: "draftKeepDays", "must be a whole number of days from 1 to 365, not \(draftKeepDays)")
+        }
+        guard (1...100).contains(retentionReviewYears) else {
+            throw CaseFileError(path: "retentionReviewYears", "must be a whole number of years from 1 to 100, not \(retentionReviewYears)")
         }
         guard LocalTime(identifier: timeZone) != nil else {
             throw CaseFileError(path: "timeZone", "unknown time zone \(Quoted(timeZone)) (expected a name such as \"Europe/London\")")

@@ -84,6 +84,11 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
 
+    /// The same day `years` later; 29 February becomes 28 February in a common year.
+    public func adding(years: Int) -> Day {
+        Day(year: year + years, month: month, day: day) ?? Day(year: year + years, month: month, day: day - 1)!
+    }
+
     /// Whole years from `self` (a birth date) to `other`; a birthday counts on its day.
     /// Someone born on 29 February turns a year older on 1 March in common years.
     public func years(until other: Day) -> Int {

@@ -187,7 +187,13 @@ public protocol CaseStore: Sendable {
 
     func user(named name: String) throws(StoreError) -> User
     func addUser(_ user: User, by actor: String) throws(StoreError)
+    /// The people the user may administer or oversee: everyone for an administrator (and for a
+    /// manager in no team); for a manager in teams, the people of those teams and anyone in none.
     func users(by actor: String) throws(StoreError) -> [User]
+    /// Takes Casework away from a user (never oneself); their past records keep their name.
+    func removeUser(_ name: String, by actor: String) throws(StoreError)
+    func setRole(_ name: String, _ role: Role, by actor: String) throws(StoreError)
+    func setTeams(_ name: String, _ teams: [String], by actor: String) throws(StoreError)
 
     /// Imports every case or none.
     func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome]

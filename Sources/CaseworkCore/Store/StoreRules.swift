@@ -67,7 +67,29 @@ public enum StoreRules {
     }
 }
 
+extension StoreRules {
+    /// The people `me` is shown: a manager in teams sees those teams' people and anyone in no team;
+    /// an administrator, and a manager in no team, sees everyone.
+    public static func peopleSeen(by me: User, _ people: [User]) -> [User] {
+        guard me.role == .manager, !me.teams.isEmpty else { return people }
+        return people.filter { $0.name == me.name || $0.teams.isEmpty || !Set($0.teams).isDisjoint(with: me.teams) }
+    }
+}
+
 extension CaseStore {
+    /// Closes an open case on `day` with its retention review date, as a manager offered it at sign-off:
+    /// an amendment of its header, with the reason.
+    public func closeAtSignOff(caseId: String, on day: Day, reviewBy: Day, by actor: String) throws(StoreError) {
+        let me = try identity(claimed: actor)
+        let user = try self.user(named: me)
+        guard user.role == .manager else { throw .forbidden("only a manager closes a case at sign-off (you are \(user.role.inWords))") }
+        var h = CaseHeader(try viewCase(caseId, by: me))
+        guard h.closed == nil else { throw .invalid("case \(caseId) is already closed") }
+        h.closed = day
+        h.retentionReviewBy = reviewBy
+        try save([.amend(.header(h), reason: "closed at sign-off; retention review by \(reviewBy)")], inCase: caseId, by: me)
+    }
+
     /// Keeps a closed case until a new review date, with the reason: an
     /// amendment of its header by a manager.
     public func retain(caseId: String, until: Day, reason: String, by actor: String) throws(StoreError) {

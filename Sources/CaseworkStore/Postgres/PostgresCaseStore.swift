@@ -274,9 +274,9 @@ extension PostgresCaseStore {
 
     public func users(by actor: String) throws(StoreError) -> [User] {
         try transaction { db in
-            _ = try requireMe(db)
-            return try db.query("SELECT \(Self.userColumns) FROM casework.app_user WHERE removed_at IS NULL ORDER BY name").rows
-                .compactMap(Self.userRow).map { User(name: $0.name, role: $0.role ?? .worker, teams: $0.teams) }
+            let me = try requireMe(db)
+            return StoreRules.peopleSeen(by: me, try db.query("SELECT \(Self.userColumns) FROM casework.app_user WHERE removed_at IS NULL ORDER BY name").rows
+                .compactMap(Self.userRow).map { User(name: $0.name, role: $0.role ?? .worker, teams: $0.teams) })
         }
     }
 
