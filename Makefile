@@ -7,14 +7,22 @@ BIN := .build/$(CONFIG)/casework
 # System packages the build and the end-to-end tests need: PostgreSQL's
 # client library for the team store, and its server for the team store's tests.
 SYSTEM_PACKAGES := libncurses-dev libsqlite3-dev tmux sqlite3 libpq-dev postgresql postgresql-client openssl
+# The tests alone also need a real headless browser, to render the HTML team report.
+TEST_PACKAGES := chromium
 
-.PHONY: all build run test install uninstall clean deps bench
+.PHONY: all build run test install uninstall clean deps test-deps install-packages bench
 
 all: build
 
 # Installs what is missing when run as root; otherwise says what to install.
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(SYSTEM_PACKAGES) $(TEST_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -38,7 +46,7 @@ run: build
 # The team store's tests run against a throwaway PostgreSQL cluster in a
 # temporary folder, started here and stopped at the end; if it cannot start,
 # the run fails (the tests never skip it).
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	@pgdir=$$(mktemp -d /tmp/casework-pg.XXXXXX); \
 	trap 'Tests/postgres-cluster.sh stop "$$pgdir"' EXIT; \

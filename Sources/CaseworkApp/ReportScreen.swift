@@ -23,6 +23,19 @@ enum ReportScreen {
         lines.append(("Concern to decision: median \(hours(report.concernToDecisionMedianHours)), worst \(hours(report.concernToDecisionWorstHours))", .plain))
         lines.append(("Decisions: " + report.decisionsByOutcome.map { "\($0.key) \($0.count)" }.joined(separator: " · "), .plain))
         lines.append(("Disclosures without consent: \(report.disclosuresWithoutConsent), reasons recorded for \(report.disclosuresWithoutConsentWithReasons)", .plain))
+        let reviews = report.reviewsByAction.map { "\($0.key) \($0.count)" }.joined(separator: " · ")
+        lines.append(("Reviews: \(reviews)", .plain))
+        lines.append(("Returned and still open after \(TeamReport.returnedOverdueDays) days: \(report.returnedOverdue)", .plain))
+        if let by = report.madeBy, let at = report.madeAt.flatMap(Timestamp.init) {
+            lines.append(("Made \(s.localTime.spoken(at, now: s.now)) by \(by)", .dim))
+        }
+        lines.append(("", .plain))
+        lines.append(("Practitioners: cases · unfinished decisions · open flags", .bold))
+        let nameW = min(24, report.practitioners.map { DisplayWidth.of($0.name) }.max() ?? 0)
+        for p in report.practitioners {
+            lines.append(("  " + DisplayWidth.pad(Sanitiser.clean(p.name), to: nameW) + "  \(p.cases) · \(p.unfinishedDecisions) · \(p.openFlags)", .plain))
+        }
+        if report.practitioners.isEmpty { lines.append(("  none", .dim)) }
         for (title, counts) in [("Open flags by rule", report.openFlagsByRule), ("Open flags by practitioner", report.openFlagsByPractitioner)] {
             lines.append(("", .plain))
             lines.append((title, .bold))

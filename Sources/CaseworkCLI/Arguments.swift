@@ -29,7 +29,7 @@ enum ExportFormat: String, CaseIterable, ExpressibleByArgument {
 
 /// How `casework report` writes the team report.
 enum ReportOutput: String, CaseIterable, ExpressibleByArgument {
-    case text, markdown, csv, json
+    case text, markdown, csv, json, html
 }
 
 extension Casework {

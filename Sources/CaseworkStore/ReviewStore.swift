@@ -82,7 +82,8 @@ extension SQLiteCaseStore {
         let ids = Set(summaries.map(\.id))
         let cases = try read { db in try summaries.map { try Self.loadCase(db, $0.id) } }
         let open = try flags(FlagQuery(on: day), by: actor).filter { ids.contains($0.flag.caseId) }
-        return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day)
+        return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day,
+                                  madeBy: user.name, madeAt: Timestamp(clock()))
     }
 
     public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {

@@ -1,4 +1,6 @@
 import GRDB
+import CaseworkCore
+import CaseworkTestSupport
 import Foundation
 import Testing
 
@@ -76,6 +78,66 @@ struct ReviewCommandTests {
         #expect(text.contains("Open flags by practitioner\n  sam.t  ############################## 13"))
         #expect(try cli.run("report", "--format", "csv").out.hasPrefix("figure,key,value\ncases,,2\n"))
         #expect(try cli.run("report", "--format", "markdown").out.hasPrefix("# Team report"))
+    }
+
+    @Test("the report carries supervision figures: per practitioner, reviews by action, returned items overdue, and who made it when (issue 15, item 13)")
+    func supervisionFigures() throws {
+        let cli = try loaded()
+        #expect(try cli.run("review", "return", "C-0002/D1", "--rule", "rationale-missing", "--note", "Write why").status == 0)
+        #expect(try cli.run("review", "accept", "C-0002/X1", "--rule", "insecure-method", "--note", "Deleted on receipt").status == 0)
+        #expect(try cli.run("review", "escalate", "C-0002/X2", "--rule", "lawful-basis-missing", "--note", "Ask the DSL", "--to", "dsl").status == 0)
+        let today = Day(Date())
+        func report(at day: Day) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(try cli.run("report", "--format", "json", "--at", day.description).out.utf8)) as! [String: Any]
+        }
+        let json = try report(at: today)
+        let reviews = Dictionary(uniqueKeysWithValues: (json["reviewsByAction"] as! [[String: Any]]).map { ($0["key"] as! String, $0["count"] as! Int) })
+        #expect(reviews == ["returned": 1, "accepted": 1, "escalated": 1, "signed-off": 0])
+        let people = json["practitioners"] as! [[String: Any]]
+        let sam = try #require(people.first { $0["name"] as? String == "sam.t" })
+        #expect(sam["cases"] as? Int == 1 && sam["unfinishedDecisions"] as? Int == 1 && (sam["openFlags"] as? Int ?? 0) > 0)
+        #expect(json["madeBy"] as? String == NSUserName() && (json["madeAt"] as? String)?.hasPrefix(today.description) == true)
+        #expect(json["returnedOverdue"] as? Int == 0)
+        #expect(try report(at: today.adding(days: 8))["returnedOverdue"] as? Int == 1, "returned 8 days before and still open")
+        let text = try cli.run("report").out
+        #expect(text.contains("Reviews: returned 1, accepted 1, escalated 1, signed-off 0; returned items still open after 7 days: 0"))
+        #expect(text.contains("PRACTITIONER  CASES  UNFINISHED DECISIONS  OPEN FLAGS"))
+    }
+
+    @Test("report --format html is one self-contained printable page with SVG bar charts, and a real headless browser renders it (issue 15, item 13)")
+    func reportPage() throws {
+        let cli = try loaded()
+        let hostile = "North <script>alert(1)</script> \u{1b}[2J"
+        let r = try cli.run("report", "--format", "html", "--team", hostile)
+        #expect(r.status == 0)
+        let page = r.out
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("\u{1b}"))
+        for outside in ["<script", "src=", "href=", "<link", "url(", "@import", "<img", "<iframe"] {
+            #expect(!page.lowercased().contains(outside), "the page reaches outside itself: \(outside)")
+        }
+        let all = try cli.run("report", "--format", "html").out
+        #expect(all.components(separatedBy: "<svg").count - 1 == 4, "four charts")
+        #expect(all.contains("<th scope=\"col\">Unfinished decisions</th>") && all.contains("@media print"))
+
+        let dir = cli.home.appendingPathComponent("page")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("report.html"), blank = dir.appendingPathComponent("blank.html")
+        try Data(all.utf8).write(to: file)
+        try Data("<!DOCTYPE html><html><body></body></html>".utf8).write(to: blank)
+        func render(_ html: URL) throws -> Data {
+            let png = html.deletingPathExtension().appendingPathExtension("png")
+            let status = sh("chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=900,1400 "
+                            + "--screenshot='\(png.path)' 'file://\(html.path)'")
+            #expect(status == 0, "chromium (make test installs it) rendered \(html.lastPathComponent)")
+            return try Data(contentsOf: png)
+        }
+        let shot = try render(file), empty = try render(blank)
+        // A PNG: its signature, then the IHDR chunk with the page's width and height.
+        #expect(shot.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let width = shot[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = shot[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 900 && height == 1400)
+        // Text and bars compress far worse than an empty page.
+        #expect(shot.count > 5 * empty.count, "the rendered report (\(shot.count) bytes) is hardly more than an empty page (\(empty.count))")
     }
 
     @Test("the handover summary in Markdown is readable and carries no escape sequences")

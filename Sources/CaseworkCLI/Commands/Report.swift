@@ -26,6 +26,8 @@ enum ReportFormat {
 
     static func render(_ r: TeamReport, _ format: String) -> String {
         switch format {
+        case "html":
+            return ReportPage.html(r)
         case "json":
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -42,6 +44,13 @@ enum ReportFormat {
             rows += r.decisionsByOutcome.map { ["decisions by outcome", $0.key, "\($0.count)"] }
             rows.append(["disclosures without consent", "", "\(r.disclosuresWithoutConsent)"])
             rows.append(["disclosures without consent with reasons", "", "\(r.disclosuresWithoutConsentWithReasons)"])
+            rows += r.reviewsByAction.map { ["reviews by action", $0.key, "\($0.count)"] }
+            rows.append(["returned items open after \(TeamReport.returnedOverdueDays) days", "", "\(r.returnedOverdue)"])
+            for p in r.practitioners {
+                rows += [["practitioner cases", p.name, "\(p.cases)"], ["practitioner unfinished decisions", p.name, "\(p.unfinishedDecisions)"],
+                         ["practitioner open flags", p.name, "\(p.openFlags)"]]
+            }
+            rows.append(["made", r.madeBy ?? "", r.madeAt ?? ""])
             return rows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n") + "\n"
         default:
             let md = format == "markdown"
@@ -54,6 +63,19 @@ enum ReportFormat {
             out.append((md ? "- " : "") + "Concern to decision: median \(hours(r.concernToDecisionMedianHours)), worst \(hours(r.concernToDecisionWorstHours)) (\(r.concernsDecided) concerns)")
             out.append((md ? "- " : "") + "Decisions: " + r.decisionsByOutcome.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
             out.append((md ? "- " : "") + "Disclosures without consent: \(r.disclosuresWithoutConsent), with their reasons recorded: \(r.disclosuresWithoutConsentWithReasons)")
+            out.append((md ? "- " : "") + "Reviews: " + r.reviewsByAction.map { "\($0.key) \($0.count)" }.joined(separator: ", ")
+                       + "; returned items still open after \(TeamReport.returnedOverdueDays) days: \(r.returnedOverdue)")
+            if let by = r.madeBy, let at = r.madeAt.flatMap(Timestamp.init) { out.append((md ? "- " : "") + "Made \(at.short) by \(by)") }
+            out.append("")
+            out.append((md ? "## " : "") + "Practitioners")
+            let people = TextTable(headers: ["PRACTITIONER", "CASES", "UNFINISHED DECISIONS", "OPEN FLAGS"],
+                                   rows: r.practitioners.map { [$0.name, "\($0.cases)", "\($0.unfinishedDecisions)", "\($0.openFlags)"] })
+            if md {
+                out += ["| practitioner | cases | unfinished decisions | open flags |", "|---|---|---|---|"]
+                    + r.practitioners.map { "| \($0.name) | \($0.cases) | \($0.unfinishedDecisions) | \($0.openFlags) |" }
+            } else {
+                out.append(r.practitioners.isEmpty ? "  none" : people.render().trimmingCharacters(in: .newlines))
+            }
             out.append("")
             out.append((md ? "## " : "") + "Open flags by rule")
             out += bars(r.openFlagsByRule, md: md)

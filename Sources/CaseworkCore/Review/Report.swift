@@ -18,9 +18,20 @@ public struct TeamReport: Hashable, Sendable, Codable {
         public var days: Int
     }
 
+    /// One practitioner's caseload for supervision: their cases, decisions left unfinished and open flags.
+    public struct Practitioner: Hashable, Sendable, Codable {
+        public var name: String
+        public var cases: Int
+        public var unfinishedDecisions: Int
+        public var openFlags: Int
+    }
+
     public var from: String?
     public var to: String?
     public var team: String?
+    /// When the report was made (ISO 8601) and by whom.
+    public var madeAt: String?
+    public var madeBy: String?
     public var cases: Int
     public var openFlags: Int
     public var openFlagsByRule: [Count]
@@ -33,8 +44,18 @@ public struct TeamReport: Hashable, Sendable, Codable {
     public var decisionsByOutcome: [Count]
     public var disclosuresWithoutConsent: Int
     public var disclosuresWithoutConsentWithReasons: Int
+    /// Per practitioner, most open flags first.
+    public var practitioners: [Practitioner] = []
+    /// The reviews written in the period by what they did, in this order: returned, accepted, escalated, signed-off.
+    public var reviewsByAction: [Count] = []
+    /// Items returned more than `returnedOverdueDays` days ago and still open.
+    public var returnedOverdue: Int = 0
 
-    public static func compute(cases: [Case], openFlags: [FlagEntry], from: Day?, to: Day?, team: String?, today: Day) -> TeamReport {
+    /// How long a returned item may wait for its practitioner before the report counts it overdue.
+    public static let returnedOverdueDays = 7
+
+    public static func compute(cases: [Case], openFlags: [FlagEntry], from: Day?, to: Day?, team: String?, today: Day,
+                               madeBy: String? = nil, madeAt: Timestamp? = nil) -> TeamReport {
         func inPeriod(_ t: Timestamp?) -> Bool {
             guard let t else { return false }
             if let from, t.localDay < from { return false }
@@ -48,7 +69,12 @@ public struct TeamReport: Hashable, Sendable, Codable {
         var waits: [Double] = []
         var outcomes: [String] = []
         var withoutConsent = 0, withReasons = 0
+        var reviewActions: [String] = []
+        var caseload: [String: Practitioner] = [:]
         for c in cases {
+            caseload[c.worker, default: Practitioner(name: c.worker, cases: 0, unfinishedDecisions: 0, openFlags: 0)].cases += 1
+            caseload[c.worker]!.unfinishedDecisions += c.decisions.filter { $0.outcome == nil }.count
+            for r in c.reviews where inPeriod(r.at) { reviewActions.append(r.action.rawValue) }
             for d in c.decisions where inPeriod(d.decidedAt) {
                 if let o = d.outcome { outcomes.append(o.rawValue) }
             }
@@ -67,13 +93,23 @@ public struct TeamReport: Hashable, Sendable, Codable {
             OldestFlag(caseId: $0.flag.caseId, recordId: $0.flag.recordId, rule: $0.flag.rule, since: $0.since.text,
                        days: max(0, today.ordinal - $0.since.localDay.ordinal))
         }
+        for e in openFlags {
+            caseload[e.worker, default: Practitioner(name: e.worker, cases: 0, unfinishedDecisions: 0, openFlags: 0)].openFlags += 1
+        }
+        let overdue = openFlags.filter { e in
+            e.returned.map { today.ordinal - $0.at.localDay.ordinal > returnedOverdueDays } ?? false
+        }.count
+        let byAction = ReviewAction.allCases.map { a in Count(key: a.rawValue, count: reviewActions.filter { $0 == a.rawValue }.count) }
         var byOutcome = counts(outcomes)
         for o in Outcome.allCases where !byOutcome.contains(where: { $0.key == o.rawValue }) { byOutcome.append(Count(key: o.rawValue, count: 0)) }
-        return TeamReport(from: from?.description, to: to?.description, team: team, cases: cases.count, openFlags: openFlags.count,
+        return TeamReport(from: from?.description, to: to?.description, team: team, madeAt: madeAt?.text, madeBy: madeBy,
+                          cases: cases.count, openFlags: openFlags.count,
                           openFlagsByRule: counts(openFlags.map(\.flag.rule)), openFlagsByPractitioner: counts(openFlags.map(\.worker)),
                           oldestOpenFlag: oldest, concernToDecisionMedianHours: median, concernToDecisionWorstHours: waits.last,
                           concernsDecided: waits.count, decisionsByOutcome: byOutcome,
-                          disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons)
+                          disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons,
+                          practitioners: caseload.values.sorted { ($0.openFlags, $0.unfinishedDecisions, $1.name) > ($1.openFlags, $1.unfinishedDecisions, $0.name) },
+                          reviewsByAction: byAction, returnedOverdue: overdue)
     }
 }
 

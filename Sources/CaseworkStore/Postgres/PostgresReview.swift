@@ -70,7 +70,8 @@ extension PostgresCaseStore {
             let cases = try Self.readCases(db, ids, purpose: "report")
             let wanted = Set(ids)
             let open = try Self.flagEntries(db, FlagQuery(on: day)).filter { wanted.contains($0.flag.caseId) }
-            return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day)
+            return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day,
+                                      madeBy: me.name, madeAt: Timestamp(Date()))
         }
     }
 
