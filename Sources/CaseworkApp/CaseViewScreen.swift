@@ -70,6 +70,24 @@ enum CaseViewScreen {
         return out
     }
 
+    static let addOptions = ["n note", "k concern", "w decision (the walkthrough)", "c consent", "o information shared",
+                             "i information received", "p person", "e episode"]
+
+    /// The add menu in lines of at most `width` columns, never breaking an option.
+    static func addMenu(width: Int) -> [String] {
+        var lines: [String] = [], line = "Add:"
+        for option in addOptions {
+            let next = line + (line == "Add:" ? " " : " · ") + option
+            if DisplayWidth.of(next) > width, line != "Add:" {
+                lines.append(line)
+                line = option
+            } else {
+                line = next
+            }
+        }
+        return lines + [line]
+    }
+
     /// When the user last reviewed the case, if they have.
     static func lastReview(_ s: AppState, _ c: Case) -> Timestamp? {
         c.reviews.filter { $0.by == s.user.name }.map(\.at).max()
@@ -146,7 +164,6 @@ enum CaseViewScreen {
             return [.push(.record(RecordState(caseId: c.id, recordId: id)))]
         case .add:
             v.adding = true
-            return [.say(Message("Add: n note · k concern · w decision (walkthrough) · c consent · o shared · i received · p person · e episode"))]
         case .walkthrough:
             let concern = v.selected < list.count ? list[v.selected].recordId.flatMap { c.concern($0)?.id } : nil
             return [.openForm(startWalkthrough(s, c, concern: concern))]
@@ -233,6 +250,17 @@ enum CaseViewScreen {
             f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(tone: Chrome.tone(flag.severity)))
             f.put("Source: \(flag.source)", x: 4, y: y + 1, width: w - 5, style: .dim)
             if selected { f.cursor = Point(x: 2, y: y) }
+        }
+        if v.adding {
+            // Every option shows whole at 80 columns: the menu wraps above the key line.
+            let lines = addMenu(width: w - 2).prefix(4)
+            for (i, line) in lines.enumerated() {
+                let y = s.size.height - 2 - lines.count + i
+                f.fill(y: y, style: .plain)
+                f.put(line, x: 1, y: y, width: w - 2, style: .bold)
+            }
+            f.fill(y: s.size.height - 2, style: .plain)
+            f.put("Press the letter of what to add; any other key adds nothing.", x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
         }
         if let reviewBy = v.closeOffer {
             let ask = "Signed off. Close \(c.id) now? Its retention review would be due \(reviewBy), "

@@ -217,6 +217,24 @@ struct WorkflowTests {
         #expect(effects.contains { if case .closeCase(c.id, Day("2033-03-10")!) = $0 { true } else { false } })
     }
 
+    @Test("the add menu shows every option whole at 80 and 100 columns, and a key other than an option adds nothing (issue 15, item 8)",
+          arguments: [Size(width: 80, height: 24), Size(width: 100, height: 30)])
+    func addMenu(size: Size) {
+        var s = Screens.state(size)
+        Screens.open(&s, Screens.example("recorded-well"))
+        Screens.keys(&s, [.char("a")])
+        let f = App.view(s)
+        let lines = (0..<size.height).map { f.line($0) }
+        for option in ["n note", "k concern", "w decision (the walkthrough)", "c consent", "o information shared", "i information received",
+                       "p person", "e episode"] {
+            #expect(lines.contains { $0.contains(option) }, "\(option) is cut or missing")
+        }
+        let effects = Screens.keys(&s, [.char("z")])
+        #expect(effects.isEmpty)
+        guard case .caseView(let v) = s.screen else { Issue.record("left the case"); return }
+        #expect(!v.adding && !App.view(s).text.contains("n note"))
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)
