@@ -195,7 +195,8 @@ enum QueueScreen {
             f.put(head, x: 2, y: y, width: w - 3, style: selected ? .selected : Style(bold: true, tone: Chrome.tone(e.flag.severity)))
             let detail = q.returnedOnly ? "\(e.returned?.by ?? "manager"): \(e.returned?.note ?? "")"
                 : (s.changedSinceReview[e.flag.caseId]?.contains(e.flag.recordId) == true ? "* Changed since your review · " : "")
-                    + (e.flag.returnedIn == nil ? "" : sentence(returnedWords(s, e)) + " · ") + e.flag.message
+                    + (e.flag.returnedIn == nil ? "" : sentence(returnedWords(s, e)) + " · ")
+                    + (e.escalated.map { "\($0.note) (\(s.localTime.spoken($0.at, now: s.now))) · " } ?? "") + e.flag.message
             f.put(detail, x: 4, y: y + 1, width: w - 5, style: .dim)
             if selected { f.cursor = Point(x: 2, y: y) }
         }

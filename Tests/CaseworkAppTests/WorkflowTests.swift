@@ -235,6 +235,20 @@ struct WorkflowTests {
         #expect(!v.adding && !App.view(s).text.contains("n note"))
     }
 
+    @Test("an escalated item in the queue says where it went and when (issue 15, item 9)")
+    func escalatedInTheQueue() {
+        var m = WorkflowTests.queue()
+        guard case .queue(var q) = m.screen, var items = q.items else { Issue.record("no queue"); return }
+        items[0].escalated = Review(id: "R7", by: "mia.manager", at: Timestamp("2026-03-10T09:10:00Z")!,
+                                    target: ReviewTarget(rule: items[0].flag.rule, record: items[0].flag.recordId), action: .escalated,
+                                    note: "Escalated to the Caldicott Guardian: basis unclear")
+        q.items = items
+        m.screen = .queue(q)
+        let lines = App.view(m).text.split(separator: "\n")
+        #expect(lines.contains { $0.contains("Escalated to the Caldicott Guardian: basis unclear (09:10) · ") })
+        #expect(lines.filter { $0.contains("Escalated to") }.count == 1)
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)

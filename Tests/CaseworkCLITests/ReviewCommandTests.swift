@@ -86,6 +86,9 @@ struct ReviewCommandTests {
         #expect(try cli.run("review", "return", "C-0002/D1", "--rule", "rationale-missing", "--note", "Write why").status == 0)
         #expect(try cli.run("review", "accept", "C-0002/X1", "--rule", "insecure-method", "--note", "Deleted on receipt").status == 0)
         #expect(try cli.run("review", "escalate", "C-0002/X2", "--rule", "lawful-basis-missing", "--note", "Ask the DSL", "--to", "dsl").status == 0)
+        let queue = try JSONSerialization.jsonObject(with: Data(try cli.run("review", "queue", "--json").out.utf8)) as! [[String: Any]]
+        let escalated = queue.filter { !($0["escalated"] is NSNull) }
+        #expect(escalated.count == 1 && escalated.first?["record"] as? String == "X2", "the escalated item says so in the queue (item 9)")
         let today = Day(Date())
         func report(at day: Day) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(try cli.run("report", "--format", "json", "--at", day.description).out.utf8)) as! [String: Any]

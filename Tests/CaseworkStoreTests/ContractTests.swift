@@ -272,6 +272,24 @@ struct ContractTests {
         #expect(seen.contains("sam.t"), "\(seen)")
     }
 
+    @Test("an escalated item shows in the queue where it went, until a later review of it (issue 15, item 9)", arguments: Backend.allCases)
+    func escalationShown(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        let r = try mia.review(ReviewRequest(caseId: "C-0002", action: .escalated, recordId: "X2", rule: "lawful-basis-missing",
+                                             note: "No lawful basis recorded for the housing disclosure", escalateTo: .caldicottGuardian), by: h.manager)
+        func queued() throws -> FlagEntry? {
+            try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).first { $0.flag.recordId == "X2" && $0.flag.rule == "lawful-basis-missing" }
+        }
+        let e = try #require(try queued())
+        #expect(e.escalated?.id == r.id && e.escalated?.note.hasPrefix("Escalated to the Caldicott Guardian: No lawful basis") == true,
+                "\(String(describing: e.escalated))")
+        #expect(try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager).filter { $0.escalated != nil }.count == 1, "only that flag")
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "X2", rule: "lawful-basis-missing",
+                                         note: "Record the basis"), by: h.manager)
+        #expect(try queued()?.escalated == nil, "the latest review is the return")
+    }
+
     @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
           arguments: Backend.allCases)
     func caseAccess(_ backend: Backend) throws {

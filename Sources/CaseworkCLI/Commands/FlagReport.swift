@@ -26,6 +26,7 @@ enum FlagReport {
                 fields.append("\"since\": \(jsonString(e.since.description))")
                 fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
                 fields.append("\"returnedRead\": \(e.returnedRead.map { jsonString($0.description) } ?? "null")")
+                fields.append("\"escalated\": \(e.escalated.map { jsonString($0.id) } ?? "null")")
             }
             return "  {" + fields.joined(separator: ", ") + "}"
         }

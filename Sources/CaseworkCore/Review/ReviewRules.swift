@@ -101,3 +101,17 @@ public enum ReviewRules {
         }
     }
 }
+
+extension ReviewRules {
+    /// Marks each entry whose latest review (of its record and rule) escalated it, from the reviews of their cases.
+    public static func markEscalations(_ entries: inout [FlagEntry], reviews: [(caseId: String, review: Review)]) {
+        var latest: [String: Review] = [:]
+        for (caseId, r) in reviews {
+            latest["\(caseId)\u{1F}\(r.target.record)\u{1F}\(r.target.rule ?? "")"] = r
+        }
+        for i in entries.indices {
+            let f = entries[i].flag
+            if let r = latest["\(f.caseId)\u{1F}\(f.recordId)\u{1F}\(f.rule)"], r.action == .escalated { entries[i].escalated = r }
+        }
+    }
+}

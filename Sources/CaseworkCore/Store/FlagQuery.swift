@@ -29,6 +29,8 @@ public struct FlagEntry: Hashable, Sendable {
     public var returned: Review?
     /// When the practitioner first opened the returned item, if they have.
     public var returnedRead: Timestamp?
+    /// The manager's escalation, when it is the latest review of this flag: where it went and why.
+    public var escalated: Review?
 
     public init(flag: Flag, worker: String, team: String?, since: Timestamp, returned: Review? = nil, returnedRead: Timestamp? = nil) {
         self.flag = flag; self.worker = worker; self.team = team; self.since = since; self.returned = returned

@@ -43,7 +43,17 @@ extension PostgresCaseStore {
             let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
             var q = query
             q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
-            return try Self.flagEntries(db, q)
+            var entries = try Self.flagEntries(db, q)
+            let cases = Array(Set(entries.map(\.flag.caseId)))
+            var reviews: [(caseId: String, review: Review)] = []
+            if !cases.isEmpty {
+                for r in try db.query("SELECT case_id, body FROM casework.record WHERE kind = 'review' AND case_id = ANY ($1::text[]) ORDER BY case_id, position",
+                                      [Self.array(cases)]).rows {
+                    if let c = r[0], let body = r[1], case .review(let review)? = try? CaseRecord.decode(kind: .review, body: body) { reviews.append((c, review)) }
+                }
+            }
+            ReviewRules.markEscalations(&entries, reviews: reviews)
+            return entries
         }
     }
 
