@@ -52,6 +52,15 @@ public enum App {
                 }
             }
             return []
+        case .searchLoaded(let query, let hits):
+            for i in s.stack.indices {
+                if case .search(var r) = s.stack[i], r.query == query {
+                    r.hits = hits
+                    r.selected = Selection.clamped(r.selected, count: hits.count)
+                    s.stack[i] = .search(r)
+                }
+            }
+            return []
         case .peopleLoaded(let people):
             for i in s.stack.indices {
                 guard case .people(var p) = s.stack[i] else { continue }
@@ -95,6 +104,10 @@ public enum App {
                 if case .caseView(var v) = s.stack[i], v.caseId == c.id {
                     v.loaded = c
                     v.flags = flags
+                    if let focus = v.focusRecord {
+                        v.selected = CaseViewScreen.lines(s, c, flags).firstIndex { $0.recordId == focus } ?? v.selected
+                        v.focusRecord = nil
+                    }
                     v.flagSelected = min(v.flagSelected, max(0, flags.count - 1))
                     s.stack[i] = .caseView(v)
                 }

@@ -15,7 +15,7 @@ enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, new
 
 let caseListKeys = KeyMap<CaseListAction>(moving: CaseListAction.move, [
     KeyBinding([.enter], .open, "Open the case", hint: "open"),
-    KeyBinding([.char("/")], .search, "Search by child's name or case id", hint: "search"),
+    KeyBinding([.char("/")], .search, "Search: names and ids (Enter), or every record's words (Tab)", hint: "search"),
     KeyBinding([.char("n")], .newCase, "New case", hint: "new"),
     KeyBinding([.char("m")], .mine, "Mine only / all cases", hint: "mine/all"),
     KeyBinding([.char("f")], .flagged, "Only cases with open flags / all", hint: "flagged"),
@@ -101,6 +101,10 @@ enum CaseListScreen {
             switch key {
             case .enter: l.search = nil
             case .escape: l.search = nil; l.query = ""
+            case .tab where !SearchHit.words(search.text).isEmpty:
+                // Every record's words, not only names and ids: the list itself is left unfiltered.
+                l.search = nil; l.query = ""; l.selected = 0
+                return [.push(.search(SearchState(query: search.text))), .runSearch(search.text)]
             default:
                 search.handle(key, width: 40)
                 l.search = search
@@ -190,6 +194,9 @@ enum CaseListScreen {
             f.fill(y: s.size.height - 2, style: .plain)
             let used = f.put("Search: ", x: 1, y: s.size.height - 2, style: .bold)
             f.put(search.text, x: 1 + used, y: s.size.height - 2)
+            let tip = "   Enter: names and ids · Tab: every record's words"
+            let at = 1 + used + DisplayWidth.of(search.text)
+            if at + DisplayWidth.of(tip) < s.size.width { f.put(tip, x: at, y: s.size.height - 2, style: .dim) }
             f.cursor = Point(x: 1 + used + search.cursorPosition(width: 200).column, y: s.size.height - 2)
         }
         return f

@@ -11,6 +11,8 @@ public struct CaseViewState: Sendable {
     public var flagSelected = 0
     /// Choosing what to add (after `a`).
     public var adding = false
+    /// Opened from a search: the record to select once the case is loaded.
+    public var focusRecord: String?
     /// Signed off while open: the retention review date a close now would set, until answered.
     public var closeOffer: Day?
 

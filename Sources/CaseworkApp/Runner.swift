@@ -141,6 +141,8 @@ public final class AppRunner {
                 return ([.handoverWritten(path: file.path)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
                 return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
+            case .runSearch(let query):
+                return ([.searchLoaded(query: query, try store.search(query, limit: SearchScreen.limit, by: me))], true)
             case .loadPeople:
                 return ([.peopleLoaded(try store.users(by: me))], true)
             case .changePeople(let change):

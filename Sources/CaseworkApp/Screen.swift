@@ -14,6 +14,7 @@ public enum Screen: Sendable {
     case queue(QueueState)
     case report(ReportState)
     case people(PeopleState)
+    case search(SearchState)
 }
 
 extension Screen {
@@ -31,6 +32,7 @@ extension Screen {
         case .queue(var q): let e = QueueScreen.update(s, &q, key); return (.queue(q), e)
         case .report(var r): let e = ReportScreen.update(s, &r, key); return (.report(r), e)
         case .people(var p): let e = PeopleScreen.update(s, &p, key); return (.people(p), e)
+        case .search(var r): let e = SearchScreen.update(s, &r, key); return (.search(r), e)
         }
     }
 
@@ -46,6 +48,7 @@ extension Screen {
         case .queue(let q): QueueScreen.view(s, q)
         case .report(let r): ReportScreen.view(s, r)
         case .people(let p): PeopleScreen.view(s, p)
+        case .search(let r): SearchScreen.view(s, r)
         }
     }
 
@@ -61,6 +64,7 @@ extension Screen {
         case .queue(let q): QueueScreen.keys(q).helpLines
         case .report: scrollKeys.helpLines
         case .people: peopleKeys.helpLines
+        case .search: searchKeys.helpLines
         }
     }
 }

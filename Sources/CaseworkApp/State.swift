@@ -80,6 +80,8 @@ public enum Msg: Sendable {
     case returnedLoaded([FlagEntry])
     /// A case was signed off while open: its view offers to close it.
     case offerClose(caseId: String)
+    /// The records matching a search.
+    case searchLoaded(query: String, [SearchHit])
     /// The people the user manages, for the people screen.
     case peopleLoaded([User])
     /// Someone else wrote to the store: lists and counts on screen are asked again.
@@ -148,6 +150,8 @@ public enum Effect: Sendable {
     /// The practitioner opened an item returned to them (recorded once, for the manager's queue).
     case markReturnedRead(caseId: String, reviewId: String)
     case loadPeople
+    /// Searches the words of every record in the cases the user may see.
+    case runSearch(String)
     /// Closes a case (offered at sign-off) with its retention review date.
     case closeCase(caseId: String, reviewBy: Day)
     /// Adds, removes or changes a user, then loads the people again.

@@ -852,6 +852,31 @@ extension SQLiteCaseStore {
         }
     }
 
+    public func search(_ text: String, limit: Int, by actor: String) throws(StoreError) -> [SearchHit] {
+        let words = SearchHit.words(text)
+        guard !words.isEmpty else { return [] }
+        // Each word quoted (no query syntax gets through), the last also as a prefix of a longer word.
+        let match = words.dropLast().map { "\"\($0)\"" }.joined(separator: " ") + " \"\(words.last!)\"*"
+        return try read { db in
+            let user = try Self.requireUser(db, actor)
+            var sql = """
+                SELECT s.caseId, s.recordId, record.kind, caseFile.childName FROM recordSearch s
+                JOIN record ON record.rowid = s.rowid
+                JOIN caseFile ON caseFile.id = s.caseId
+                WHERE recordSearch MATCH ?
+                """
+            var args: [DatabaseValueConvertible?] = [match]
+            if let v = Self.visibility(user, caseColumn: "caseFile.id") {
+                sql += " AND " + v.sql
+                args += v.arguments
+            }
+            sql += " ORDER BY rank, s.caseId, record.position LIMIT \(max(0, limit))"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { row in
+                RecordKind(rawValue: row[2]).map { SearchHit(caseId: row[0], recordId: row[1], kind: $0, childName: row[3]) }
+            }
+        }
+    }
+
     public func othersWrote() throws(StoreError) -> Bool {
         let now = try run { try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") } }
         return dataVersion.withLock { last in

@@ -265,7 +265,7 @@ struct ScreenTests {
         Screens.keys(&s, [.char("?")])
         let f = App.view(s)
         Screens.check(f, "help")
-        #expect(f.text.contains("/       Search by child's name or case id"))
+        #expect(f.text.contains("/       Search: names and ids (Enter), or every record's words (Tab)"))
         var seen = f.text
         for _ in 0..<8 { Screens.keys(&s, [.pageDown]); seen += App.view(s).text }
         #expect(seen.contains("7. Write down the reasons for your decision"))

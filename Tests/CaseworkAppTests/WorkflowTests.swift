@@ -249,6 +249,39 @@ struct WorkflowTests {
         #expect(lines.filter { $0.contains("Escalated to") }.count == 1)
     }
 
+    @Test("/ then Tab searches every record's words; n and N step through the matches; Enter opens the case on the matching record (issue 15, item 7)",
+          arguments: Screens.sizes)
+    func textSearch(size: Size) {
+        var s = Screens.state(size)
+        Screens.keys(&s, [.char("/")])
+        Screens.type(&s, "not sleep")
+        #expect(App.view(s).text.contains("Tab: every record's words"))
+        var effects = Screens.keys(&s, [.tab])
+        #expect(effects.contains { if case .runSearch("not sleep") = $0 { true } else { false } })
+        let hits = [SearchHit(caseId: "C-0002", recordId: "N1", kind: .note, childName: "Alex Moreno"),
+                    SearchHit(caseId: "C-0002", recordId: "K1", kind: .concern, childName: "Alex Moreno")]
+        _ = App.update(&s, .searchLoaded(query: "not sleep", hits))
+        let f = App.view(s)
+        Screens.check(f, "search-results")
+        #expect(f.text.contains("2 records have \"not sleep\" (1 cases)") && f.text.contains("K1 concern"))
+        Screens.keys(&s, [.char("n")])
+        guard case .search(let r) = s.screen else { Issue.record("not on the results"); return }
+        #expect(r.selected == 1)
+        Screens.keys(&s, [.char("n")])
+        guard case .search(let wrapped) = s.screen else { return }
+        #expect(wrapped.selected == 0, "n after the last goes round to the first")
+        Screens.keys(&s, [.char("N")])
+        effects = Screens.keys(&s, [.enter])
+        #expect(effects.contains { if case .loadCase("C-0002") = $0 { true } else { false } })
+        let c = Screens.example("gaps")
+        _ = App.update(&s, .caseLoaded(c, Screens.flags(c)))
+        let opened = App.view(s)
+        #expect(opened.cursor.map { opened.line($0.y).contains("K1") } == true, "the matching record is selected")
+        // The case list was not left filtered by the words.
+        Screens.keys(&s, [.escape, .escape])
+        #expect(App.view(s).text.contains("Jordan Reyes") && App.view(s).text.contains("Alex Moreno"))
+    }
+
     /// The manager's queue with the gaps example's flags, the first row selected.
     static func queue(_ size: Size = Size(width: 80, height: 24)) -> AppState {
         var s = Screens.state(size)

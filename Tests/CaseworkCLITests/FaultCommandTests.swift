@@ -39,7 +39,7 @@ struct FaultCommandTests {
         let cli = try CLI()
         let small = cli.home.appendingPathComponent("small")
         try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
-        guard sh("mount -t tmpfs -o size=600k,mode=0700 tmpfs '\(small.path)'") == 0 else {
+        guard sh("mount -t tmpfs -o size=1200k,mode=0700 tmpfs '\(small.path)'") == 0 else {
             Issue.record("cannot mount a small tmpfs here (needs root): the full-disk test did not run")
             return
         }

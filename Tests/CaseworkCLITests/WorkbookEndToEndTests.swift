@@ -440,6 +440,25 @@ struct WorkbookEndToEndTests {
         #expect(try cli.run("audit", "verify").status == 0)
     }
 
+    @Test("searching the words of every record in the real workbook, stepping with n, opening one: the opening is recorded as a view (issue 15, item 7)")
+    func searchWords() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well"))
+        let t = try Tmux(cli)
+        try t.wait(for: "C-0002")
+        try t.keys("/")
+        try t.type("not sleep")
+        try t.keys("Tab")
+        try t.wait(for: "2 records have \"not sleep\" (1 cases)")
+        let viewsBefore = try cli.run("audit", "case", "C-0002", "--json").out.components(separatedBy: "\"view\"").count
+        try t.keys("n", "Enter")
+        try t.wait(for: "CHRONOLOGY")
+        try t.wait(for: "Alex Moreno")
+        let views = try cli.run("audit", "case", "C-0002", "--json").out.components(separatedBy: "\"view\"").count
+        #expect(views == viewsBefore + 1, "opening the result was one view of the case")
+    }
+
     @Test("a draft discarded from the unfinished-work list is asked about once and brought back with u (issue 15, item 4)")
     func discardAndUndo() throws {
         let cli = try CLI()

@@ -290,6 +290,34 @@ struct ContractTests {
         #expect(try queued()?.escalated == nil, "the latest review is the return")
     }
 
+    @Test("search finds words in any record, names and ids, by prefix too, only in cases the user may see; amended text is found as it now reads; nothing typed is query syntax (issue 15, item 7)",
+          arguments: Backend.allCases)
+    func search(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t"), olu = try h.store(as: "olu.w"), mia = try h.store(as: h.manager)
+        let found = { (s: any CaseStore, who: String, text: String) throws -> [String] in
+            try s.search(text, limit: 50, by: who).map { "\($0.caseId)/\($0.recordId)" }
+        }
+        #expect(try found(sam, "sam.t", "withdrawn in lessons") == ["C-0002/K1"], "words of a concern's summary")
+        let sleeping = try found(sam, "sam.t", "not sleeping")
+        #expect(sleeping.count == 2 && sleeping.contains("C-0002/K1"), "the concern and the note that say it: \(sleeping)")
+        #expect(try found(sam, "sam.t", "withdrawn lesso") == ["C-0002/K1"], "the last word as a prefix")
+        #expect(try found(sam, "sam.t", "Alex Moreno").contains("C-0002/C-0002"), "the child's name, in the case details")
+        #expect(try found(mia, h.manager, "C-0002").contains("C-0002/C-0002"), "the case id")
+        #expect(try sam.search("not sleeping", limit: 5, by: "sam.t").first?.childName == "Alex Moreno")
+        #expect(try found(olu, "olu.w", "not sleeping").isEmpty, "another team's case is not searched")
+        #expect(try found(sam, "sam.t", "Jordan").isEmpty, "nor one the worker does not hold")
+        for hostile in ["'); DROP TABLE record; --", "a & | ! : * ( )", "\"unbalanced", "NEAR(a b)", "*", ""] {
+            _ = try sam.search(hostile, limit: 5, by: "sam.t")
+        }
+        var k1 = try #require(try sam.viewCase("C-0002", by: "sam.t").concerns.first { $0.id == "K1" })
+        k1.summary = "Tearful at registration most mornings"
+        _ = try sam.amend(.concern(k1), inCase: "C-0002", reason: "summary corrected", by: "sam.t")
+        #expect(try found(sam, "sam.t", "tearful registration") == ["C-0002/K1"])
+        #expect(try found(sam, "sam.t", "withdrawn in lessons").isEmpty, "the words it no longer holds")
+        #expect(try found(sam, "sam.t", "not sleeping").count == 1, "the note still says it")
+    }
+
     @Test("who has seen a case: every view, export and change by whom, the listing itself recorded; refused as a missing case to anyone who may not see it (issue 15, item 15)",
           arguments: Backend.allCases)
     func caseAccess(_ backend: Backend) throws {

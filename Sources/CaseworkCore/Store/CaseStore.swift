@@ -214,6 +214,10 @@ public protocol CaseStore: Sendable {
     /// The practitioner a flag was returned to opened it: recorded once in the audit trail (`returned-read`),
     /// so the manager's queue can say it was read. Anyone else opening it records nothing.
     func markReturnedRead(caseId: String, reviewId: String, by actor: String) throws(StoreError)
+    /// Records whose text (notes, reasons, names, ids: every word a record holds) has every word of
+    /// `text`, the last also as a prefix, in cases the user may see; best first, at most `limit`. Only ids
+    /// come back: opening a result is a view of its case, and audited as one.
+    func search(_ text: String, limit: Int, by actor: String) throws(StoreError) -> [SearchHit]
     /// Whether someone else wrote to the store since the last call (the first call starts watching and
     /// answers false): SQLite's `PRAGMA data_version`, PostgreSQL's `LISTEN`. Cheap enough to ask every 200 ms.
     func othersWrote() throws(StoreError) -> Bool
@@ -301,5 +305,22 @@ extension CaseStore {
     public func tidyDrafts(now: Timestamp, by actor: String) throws(StoreError) -> Int {
         let days = try policy().draftKeepDays
         return try tidyDrafts(before: Timestamp(now.date.addingTimeInterval(-Double(days) * 86_400)), now: now, by: actor)
+    }
+}
+
+/// A record that matched a search: where it is, never its text.
+public struct SearchHit: Hashable, Sendable {
+    public var caseId: String
+    public var recordId: String
+    public var kind: RecordKind
+    public var childName: String
+
+    public init(caseId: String, recordId: String, kind: RecordKind, childName: String) {
+        self.caseId = caseId; self.recordId = recordId; self.kind = kind; self.childName = childName
+    }
+
+    /// The words of a search, letters and digits only (so nothing typed is query syntax), at most 12.
+    public static func words(_ text: String) -> [String] {
+        Array(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).prefix(12))
     }
 }

@@ -499,6 +499,18 @@ extension PostgresCaseStore {
         }
     }
 
+    public func search(_ text: String, limit: Int, by actor: String) throws(StoreError) -> [SearchHit] {
+        let words = SearchHit.words(text)
+        guard !words.isEmpty else { return [] }
+        // Letters and digits only, so nothing typed is tsquery syntax; the last word also as a prefix.
+        let query = words.dropLast().joined(separator: " & ") + (words.count > 1 ? " & " : "") + words.last! + ":*"
+        return try transaction { db in
+            try db.query("SELECT case_id, record_id, kind, child_name FROM casework.search($1, $2)", [query, String(limit)]).rows.compactMap { r in
+                r[2].flatMap(RecordKind.init(rawValue:)).map { SearchHit(caseId: r[0] ?? "", recordId: r[1] ?? "", kind: $0, childName: r[3] ?? "") }
+            }
+        }
+    }
+
     public func othersWrote() throws(StoreError) -> Bool {
         lock.lock()
         defer { lock.unlock() }

@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -925,5 +925,28 @@ enum PostgresSchema {
             casework.changed_since_review(text[]) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.mark_returned_read(text, text), casework.returned_read_at(text, text),
             casework.changed_since_review(text[]) TO casework_user;
+        """
+
+    /// Full-text search (issue 15): every word a record holds, indexed; found only in cases the session may see,
+    /// and only ids returned (opening a result reads the case through read_case, audited as a view).
+    static let v5 = """
+        CREATE FUNCTION casework.record_words(p_body text) RETURNS tsvector LANGUAGE sql IMMUTABLE
+            SET search_path = pg_catalog, pg_temp AS $$
+          -- Words are letters and digits, split as the client splits what is typed ("C-0002" is c and 0002).
+          SELECT to_tsvector('simple', regexp_replace(coalesce((SELECT string_agg(v #>> '{}', ' ')
+                 FROM jsonb_path_query(p_body::jsonb, 'strict $.** ? (@.type() == "string")') v), ''), '[^[:alnum:]]+', ' ', 'g')) $$;
+        CREATE INDEX record_search ON casework.record USING gin (casework.record_words(body));
+        CREATE FUNCTION casework.search(p_query text, p_limit integer)
+            RETURNS TABLE (case_id text, record_id text, kind text, child_name text)
+            LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          PERFORM casework.require_user();
+          RETURN QUERY SELECT r.case_id, r.record_id, r.kind, c.child_name FROM record r JOIN case_file c ON c.id = r.case_id
+            WHERE casework.record_words(r.body) @@ to_tsquery('simple', p_query) AND casework.can_see(r.case_id)
+            ORDER BY ts_rank(casework.record_words(r.body), to_tsquery('simple', p_query)) DESC, r.case_id, r.position
+            LIMIT greatest(0, p_limit);
+        END $$;
+        REVOKE ALL ON FUNCTION casework.search(text, integer), casework.record_words(text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.search(text, integer) TO casework_user;
         """
 }
