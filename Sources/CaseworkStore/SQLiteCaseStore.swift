@@ -860,9 +860,9 @@ extension SQLiteCaseStore {
         return try read { db in
             let user = try Self.requireUser(db, actor)
             var sql = """
-                SELECT s.caseId, s.recordId, record.kind, caseFile.childName FROM recordSearch s
+                SELECT record.caseId, record.recordId, record.kind, caseFile.childName FROM recordSearch s
                 JOIN record ON record.rowid = s.rowid
-                JOIN caseFile ON caseFile.id = s.caseId
+                JOIN caseFile ON caseFile.id = record.caseId
                 WHERE recordSearch MATCH ?
                 """
             var args: [DatabaseValueConvertible?] = [match]
@@ -870,7 +870,7 @@ extension SQLiteCaseStore {
                 sql += " AND " + v.sql
                 args += v.arguments
             }
-            sql += " ORDER BY rank, s.caseId, record.position LIMIT \(max(0, limit))"
+            sql += " ORDER BY s.rank, record.caseId, record.position LIMIT \(max(0, limit))"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).compactMap { row in
                 RecordKind(rawValue: row[2]).map { SearchHit(caseId: row[0], recordId: row[1], kind: $0, childName: row[3]) }
             }

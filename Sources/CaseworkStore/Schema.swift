@@ -189,24 +189,24 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX audit_case ON audit(caseId, action, recordId)")
         }
         // Full-text search over every word a record holds (its JSON's string values), kept by triggers.
+        // Contentless: the words are indexed, not stored a second time; a row is found by the record's rowid.
         m.registerMigration("v11-search") { db in
             let words = { (row: String) in
                 "CASE WHEN json_valid(\(row).body) THEN (SELECT group_concat(value, ' ') FROM json_tree(\(row).body) WHERE type = 'text') ELSE '' END"
             }
             try db.execute(sql: """
-                CREATE VIRTUAL TABLE recordSearch USING fts5(caseId UNINDEXED, recordId UNINDEXED, words,
-                    tokenize = 'unicode61 remove_diacritics 2');
+                CREATE VIRTUAL TABLE recordSearch USING fts5(words, content = '', tokenize = 'unicode61 remove_diacritics 2');
                 CREATE TRIGGER recordSearch_insert AFTER INSERT ON record BEGIN
-                    INSERT INTO recordSearch (rowid, caseId, recordId, words) VALUES (NEW.rowid, NEW.caseId, NEW.recordId, \(words("NEW")));
+                    INSERT INTO recordSearch (rowid, words) VALUES (NEW.rowid, \(words("NEW")));
                 END;
                 CREATE TRIGGER recordSearch_update AFTER UPDATE OF body ON record BEGIN
-                    DELETE FROM recordSearch WHERE rowid = OLD.rowid;
-                    INSERT INTO recordSearch (rowid, caseId, recordId, words) VALUES (NEW.rowid, NEW.caseId, NEW.recordId, \(words("NEW")));
+                    INSERT INTO recordSearch (recordSearch, rowid, words) VALUES ('delete', OLD.rowid, \(words("OLD")));
+                    INSERT INTO recordSearch (rowid, words) VALUES (NEW.rowid, \(words("NEW")));
                 END;
                 CREATE TRIGGER recordSearch_delete AFTER DELETE ON record BEGIN
-                    DELETE FROM recordSearch WHERE rowid = OLD.rowid;
+                    INSERT INTO recordSearch (recordSearch, rowid, words) VALUES ('delete', OLD.rowid, \(words("OLD")));
                 END;
-                INSERT INTO recordSearch (rowid, caseId, recordId, words) SELECT rowid, caseId, recordId, \(words("record")) FROM record;
+                INSERT INTO recordSearch (rowid, words) SELECT rowid, \(words("record")) FROM record;
                 """)
         }
         return m

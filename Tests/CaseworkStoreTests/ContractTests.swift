@@ -459,12 +459,14 @@ struct ContractTests {
         header.closed = Day("2026-03-01")
         try mia.save([.amend(.header(header), reason: "case closed")], inCase: "C-0001", by: h.manager)
         #expect(try mia.retentionDue(on: Self.day, by: h.manager).map(\.id) == ["C-0001"])
+        #expect(try mia.search("Jordan", limit: 10, by: h.manager).contains { $0.caseId == "C-0001" })
         #expect(try h.store(as: "ahmed.k").retentionDue(on: Self.day, by: "ahmed.k").map(\.id) == ["C-0001"], "the owner sees their own")
         #expect(try h.store(as: "sam.t").retentionDue(on: Self.day, by: "sam.t").isEmpty)
         #expect(throws: StoreError.self) { try h.store(as: "ahmed.k").dispose(caseId: "C-0001", reason: "tidy", by: "ahmed.k") }
         try mia.dispose(caseId: "C-0001", reason: "past retention", by: h.manager)
         #expect(try mia.cases(visibleTo: h.manager).map(\.id) == ["C-0002"])
         #expect(throws: StoreError.caseNotFound("C-0001")) { try mia.viewCase("C-0001", by: h.manager) }
+        #expect(try mia.search("Jordan", limit: 10, by: h.manager).isEmpty, "a disposed case's words are gone from search")
         #expect(try mia.verifyAudit().isIntact)
         #expect(try mia.check(by: h.manager).isHealthy)
     }
