@@ -152,6 +152,12 @@ enum PeopleScreen {
             f.fill(y: y - question.count + i, style: .plain)
             f.put(line, x: 1, y: y - question.count + i, width: w - 2, style: .bold)
         }
+        // A refusal is said above the question, the typed text kept below it to correct.
+        if let m = s.message, m.isError {
+            let row = y - question.count - 1
+            f.fill(y: row, style: .plain)
+            f.put("! " + m.text, x: 1, y: row, width: w - 2, style: Style(bold: true, tone: .missing))
+        }
         f.fill(y: y, style: .plain)
         if case .remove = prompt.kind { return }
         let used = f.put("> ", x: 1, y: y, style: .bold)

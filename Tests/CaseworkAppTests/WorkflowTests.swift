@@ -193,6 +193,10 @@ struct WorkflowTests {
         #expect(effects.contains {
             if case .changePeople(.add(User(name: "olu.w", role: .worker, teams: ["Schools Team", "Early Help South"]))) = $0 { true } else { false }
         })
+        // The store refuses (a manager on the team store cannot add people): said above the prompt, the text kept.
+        _ = App.update(&s, .failed("only an administrator can add users (you are a manager)"))
+        let refused = App.view(s).text
+        #expect(refused.contains("! only an administrator can add users (you are a manager)") && refused.contains("> olu.w worker, Schools Team"))
 
         var worker = Screens.state(size)
         worker.user = User(name: "sam.t", role: .worker)
