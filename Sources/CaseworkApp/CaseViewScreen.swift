@@ -157,7 +157,9 @@ enum CaseViewScreen {
         case .open:
             if v.flagsFocused, v.flagSelected < v.flags.count {
                 let flag = v.flags[v.flagSelected]
-                return App.editRecord(s, c, flag.recordId, focus: flag.recordField)
+                // A returned flag opened from the case is read as surely as from the returned list.
+                let read: [Effect] = flag.returnedIn.map { [.markReturnedRead(caseId: c.id, reviewId: $0)] } ?? []
+                return App.editRecord(s, c, flag.recordId, focus: flag.recordField) + read
             }
             guard v.selected < list.count, let id = list[v.selected].recordId else { return [] }
             if let d = c.decision(id), d.outcome == nil || d.rationale.isBlank {

@@ -88,6 +88,18 @@ struct WorkflowTests {
         let formText = App.view(s).text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         #expect(formText.contains("Returned to you by mia.manager, 09:30: Please write why you shared"))
 
+        // Opened from the case's flags panel instead, it is recorded as read too.
+        var fromCase = Screens.state(size)
+        fromCase.user = User(name: "sam.t", role: .worker)
+        Screens.open(&fromCase, returnedCase)
+        _ = App.update(&fromCase, .caseLoaded(returnedCase, flags))
+        guard case .caseView(var v) = fromCase.screen else { return }
+        v.flagsFocused = true
+        v.flagSelected = flags.firstIndex { $0.returnedIn == "R9" }!
+        fromCase.screen = .caseView(v)
+        let jumped = Screens.keys(&fromCase, [.enter])
+        #expect(jumped.contains { if case .markReturnedRead("C-0002", "R9") = $0 { true } else { false } })
+
         var m = WorkflowTests.queue(size)
         guard case .queue(var q) = m.screen else { return }
         var unread = e, read = e
