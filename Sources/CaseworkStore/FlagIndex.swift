@@ -105,7 +105,7 @@ extension SQLiteCaseStore {
         let engine = self.engine
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM caseFile ORDER BY id") }
         var summary = RecomputeSummary(cases: ids.count)
-        let chunks = stride(from: 0, to: ids.count, by: batch).map { Array(ids[$0..<min($0 + batch, ids.count)]) }
+        let chunks = ids.chunks(of: batch).map(Array.init)
         @Sendable func compute(_ chunk: [String]) -> (Timestamp, Result<(Int64, [Recomputed?]), StoreError>) {
             let now = Timestamp(clock())
             do throws(StoreError) { return (now, .success(try computeInParallel(chunk, engine: engine, now: now))) } catch {

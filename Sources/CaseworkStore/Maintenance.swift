@@ -44,8 +44,8 @@ extension SQLiteCaseStore {
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM caseFile ORDER BY id") }
         var stale: [String] = []
         let now = Timestamp(clock())
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+        for slice in ids.chunks(of: 500) {
+            let chunk = Array(slice)
             let (_, results) = try computeInParallel(chunk, engine: engine, now: now)
             for (id, r) in zip(chunk, results) {
                 if case .same? = r { continue }

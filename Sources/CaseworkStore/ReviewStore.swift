@@ -41,7 +41,7 @@ extension SQLiteCaseStore {
             var entries = try Self.flagEntries(db, q, for: user)
             let cases = Array(Set(entries.map(\.flag.caseId)))
             var reviews: [(caseId: String, review: Review)] = []
-            for chunk in stride(from: 0, to: cases.count, by: 500).map({ Array(cases[$0..<min($0 + 500, cases.count)]) }) {
+            for chunk in cases.chunks(of: 500) {
                 for row in try Row.fetchAll(db, sql: "SELECT caseId, body FROM record WHERE kind = 'review' AND caseId IN (\(Self.placeholders(chunk.count))) ORDER BY caseId, position",
                                             arguments: StatementArguments(chunk)) {
                     if case .review(let r)? = try? CaseRecord.decode(kind: .review, body: row["body"]) { reviews.append((row["caseId"], r)) }

@@ -24,3 +24,10 @@ enum Stored {
         try value(text, Severity.init(rawValue:), table, "severity")
     }
 }
+
+extension Array {
+    /// The elements in runs of at most `size`, in order: the batches a long list of ids is read or written in.
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: Swift.max(1, size)).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

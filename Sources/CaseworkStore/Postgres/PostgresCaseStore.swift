@@ -619,8 +619,8 @@ extension PostgresCaseStore {
         let started = ContinuousClock.now
         let ids = try transaction { db in try db.query("SELECT id FROM casework.case_file ORDER BY id").rows.compactMap { $0[0] } }
         var summary = RecomputeSummary(cases: ids.count)
-        for start in stride(from: 0, to: ids.count, by: batch) {
-            let chunk = Array(ids[start..<min(start + batch, ids.count)])
+        for slice in ids.chunks(of: batch) {
+            let chunk = Array(slice)
             let lockStart = ContinuousClock.now
             summary.changed += try transaction { db in
                 try followStoredPolicy(db)

@@ -115,8 +115,8 @@ extension PostgresCaseStore {
                 .rows.compactMap { $0[0] }
             var stale: [String] = []
             var total = 0
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            for slice in ids.chunks(of: 500) {
+                let chunk = Array(slice)
                 let cases = try Self.readCases(db, chunk, purpose: "check")
                 total += cases.count
                 let manual = try Self.manualFlags(db, caseIds: chunk)
