@@ -19,11 +19,7 @@ public enum App {
             return [.checkForChanges]
         case .storeChanged:
             // Lists and counts follow; an open case is not read again (each reading is audited).
-            var reload: [Effect] = [.loadCases, .loadReturned]
-            for screen in s.stack {
-                if case .queue(let q) = screen { reload.append(.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)) }
-            }
-            return reload
+            return [.loadCases, .loadReturned] + queueReloads(s)
         case .casesLoaded(let page):
             s.caseList = page
             if case .caseList(var l) = s.stack[0] {
@@ -153,11 +149,7 @@ public enum App {
                 }
             }
             s.drafts = s.drafts.filter { d in !s.stack.contains { if case .form(let f) = $0 { f.draftId == d.id } else { false } } }
-            var reload: [Effect] = [.loadCase(caseId), .loadCases, .loadDrafts, .loadReturned]
-            for screen in s.stack {
-                if case .queue(let q) = screen { reload.append(.loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)) }
-            }
-            return reload
+            return [.loadCase(caseId), .loadCases, .loadDrafts, .loadReturned] + queueReloads(s)
         case .created(let caseId):
             if case .form = s.screen { s.stack.removeLast() }
             s.stack.append(.caseView(CaseViewState(caseId: caseId)))
@@ -263,6 +255,14 @@ public enum App {
     }
 
     // MARK: Helpers shared by screens
+
+    /// Each open queue asked again for what it shows, after a write here or someone else's.
+    static func queueReloads(_ s: AppState) -> [Effect] {
+        s.stack.compactMap { screen in
+            guard case .queue(let q) = screen else { return nil }
+            return .loadQueue(QueueScreen.query(s, q), returnedOnly: q.returnedOnly)
+        }
+    }
 
     static func loadedCase(_ s: AppState, _ id: String) -> Case? {
         for screen in s.stack.reversed() { if case .caseView(let v) = screen, v.caseId == id { return v.loaded } }
