@@ -257,26 +257,14 @@ enum CaseViewScreen {
         }
         if v.adding {
             // Every option shows whole at 80 columns: the menu wraps above the key line.
-            let lines = addMenu(width: w - 2).prefix(4)
-            for (i, line) in lines.enumerated() {
-                let y = s.size.height - 2 - lines.count + i
-                f.fill(y: y, style: .plain)
-                f.put(line, x: 1, y: y, width: w - 2, style: .bold)
-            }
-            f.fill(y: s.size.height - 2, style: .plain)
-            f.put("Press the letter of what to add; any other key adds nothing.", x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
+            Chrome.aboveKeys(&f, s, Array(addMenu(width: w - 2).prefix(4)))
+            Chrome.keyLine(&f, s, "Press the letter of what to add; any other key adds nothing.")
         }
         if let reviewBy = v.closeOffer {
             let ask = "Signed off. Close \(c.id) now? Its retention review would be due \(reviewBy), "
                 + "\(s.retentionReviewYears) years on, as the policy says (001 \"Record\"). y closes it; any other key leaves it open."
-            let lines = Wrap.lines(ask, width: w - 2).prefix(3)
-            for (i, line) in lines.enumerated() {
-                let y = s.size.height - 2 - lines.count + i
-                f.fill(y: y, style: .plain)
-                f.put(line, x: 1, y: y, width: w - 2, style: .bold)
-            }
-            f.fill(y: s.size.height - 2, style: .plain)
-            f.put("y close  any other key: leave it open", x: 1, y: s.size.height - 2, width: w - 2, style: .dim)
+            Chrome.aboveKeys(&f, s, Array(Wrap.lines(ask, width: w - 2).prefix(3)))
+            Chrome.keyLine(&f, s, "y close  any other key: leave it open")
         }
         return f
     }

@@ -36,6 +36,24 @@ enum Chrome {
         return f
     }
 
+    /// Lines over the foot of a screen, ending just above the key line (a question, a menu), each row
+    /// cleared first. Returns the row of the first.
+    @discardableResult
+    static func aboveKeys(_ f: inout Frame, _ s: AppState, _ lines: [String], style: Style = .bold) -> Int {
+        let top = s.size.height - 2 - lines.count
+        for (i, line) in lines.enumerated() {
+            f.fill(y: top + i, style: .plain)
+            f.put(line, x: 1, y: top + i, width: s.size.width - 2, style: style)
+        }
+        return top
+    }
+
+    /// The key line cleared, for typing an answer, or saying in `text` what the keys do while a question is open.
+    static func keyLine(_ f: inout Frame, _ s: AppState, _ text: String = "") {
+        f.fill(y: s.size.height - 2, style: .plain)
+        if !text.isEmpty { f.put(text, x: 1, y: s.size.height - 2, width: s.size.width - 2, style: .dim) }
+    }
+
     /// A screen that shows one long text with the scroll keys, or `waiting` until it is loaded.
     static func textScreen(_ s: AppState, title: String, lines: [(String, Style)]?, scroll: Int, x: Int, waiting: String) -> Frame {
         var f = frame(s, title: title, hints: scrollKeys.hintLine)

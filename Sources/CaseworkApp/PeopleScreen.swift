@@ -147,18 +147,13 @@ enum PeopleScreen {
     /// The prompt over the bottom lines: its question, then what is typed.
     static func draw(_ f: inout Frame, _ s: AppState, _ prompt: PeoplePrompt) {
         let y = s.size.height - 2, w = s.size.width
-        let question = Wrap.lines(prompt.label.trimmingCharacters(in: .whitespaces), width: max(1, w - 2)).prefix(2)
-        for (i, line) in question.enumerated() {
-            f.fill(y: y - question.count + i, style: .plain)
-            f.put(line, x: 1, y: y - question.count + i, width: w - 2, style: .bold)
-        }
+        let top = Chrome.aboveKeys(&f, s, Array(Wrap.lines(prompt.label.trimmingCharacters(in: .whitespaces), width: max(1, w - 2)).prefix(2)))
         // A refusal is said above the question, the typed text kept below it to correct.
         if let m = s.message, m.isError {
-            let row = y - question.count - 1
-            f.fill(y: row, style: .plain)
-            f.put("! " + m.text, x: 1, y: row, width: w - 2, style: Style(bold: true, tone: .missing))
+            f.fill(y: top - 1, style: .plain)
+            f.put("! " + m.text, x: 1, y: top - 1, width: w - 2, style: Style(bold: true, tone: .missing))
         }
-        f.fill(y: y, style: .plain)
+        Chrome.keyLine(&f, s)
         if case .remove = prompt.kind { return }
         let used = f.put("> ", x: 1, y: y, style: .bold)
         f.put(prompt.text.text, x: 1 + used, y: y, width: max(1, w - 2 - used))

@@ -68,13 +68,8 @@ public struct ReviewPrompt: Sendable {
     /// Draws the prompt on the two lines above the footer: what is being done, then the note with the cursor.
     func draw(_ f: inout Frame, _ s: AppState) {
         let y = s.size.height - 2, w = s.size.width
-        let above = Wrap.lines(label.trimmingCharacters(in: .whitespaces), width: max(1, w - 2)).prefix(3)
-        for (i, line) in above.enumerated() {
-            let row = y - above.count + i
-            f.fill(y: row, style: .plain)
-            f.put(line, x: 1, y: row, width: w - 2, style: .bold)
-        }
-        f.fill(y: y, style: .plain)
+        Chrome.aboveKeys(&f, s, Array(Wrap.lines(label.trimmingCharacters(in: .whitespaces), width: max(1, w - 2)).prefix(3)))
+        Chrome.keyLine(&f, s)
         let used = f.put("> ", x: 1, y: y, style: .bold)
         let room = max(1, w - 2 - used)
         // A long note scrolls so the cursor stays in view as it is typed.
