@@ -117,7 +117,6 @@ enum RecordScreen {
     static func view(_ s: AppState, _ r: RecordState) -> Frame {
         var f = Chrome.frame(s, title: "\(r.caseId) · \(r.recordId)", hints: recordKeys.hintLine { disabled(s, r, $0) })
         guard App.loadedCase(s, r.caseId) != nil else { return f }
-        let w = s.size.width - 4
         Chrome.body(&f, lines(s, r), scroll: r.scroll, x: 2)
         r.prompt?.draw(&f, s)
         return f
