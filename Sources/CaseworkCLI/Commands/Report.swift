@@ -22,8 +22,6 @@ struct ReportCommand: ParsableCommand {
 
 /// The report in each format.
 enum ReportFormat {
-    static func hours(_ h: Double?) -> String { h.map { String(format: "%.1f hours", $0) } ?? "none decided" }
-
     static func render(_ r: TeamReport, _ format: String) -> String {
         switch format {
         case "html":
@@ -60,7 +58,7 @@ enum ReportFormat {
             out.append("")
             out.append((md ? "- " : "") + "Cases: \(r.cases); open flags: \(r.openFlags)")
             if let o = r.oldestOpenFlag { out.append((md ? "- " : "") + "Oldest open flag: \(o.rule) on \(o.caseId)/\(o.recordId), \(o.days) days") }
-            out.append((md ? "- " : "") + "Concern to decision: median \(hours(r.concernToDecisionMedianHours)), worst \(hours(r.concernToDecisionWorstHours)) (\(r.concernsDecided) concerns)")
+            out.append((md ? "- " : "") + "Concern to decision: \(r.concernToDecisionInWords)")
             out.append((md ? "- " : "") + "Decisions: " + r.decisionsByOutcome.map { "\($0.key) \($0.count)" }.joined(separator: ", "))
             out.append((md ? "- " : "") + "Disclosures without consent: \(r.disclosuresWithoutConsent), with their reasons recorded: \(r.disclosuresWithoutConsentWithReasons)")
             out.append((md ? "- " : "") + "Reviews: " + r.reviewsByAction.map { "\($0.key) \($0.count)" }.joined(separator: ", ")

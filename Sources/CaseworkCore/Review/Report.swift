@@ -1,3 +1,4 @@
+import Foundation
 import TerminalKit
 
 /// The figures a manager takes to supervision, from the cases and open
@@ -110,6 +111,14 @@ public struct TeamReport: Hashable, Sendable, Codable {
                           disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons,
                           practitioners: caseload.values.sorted { ($0.openFlags, $0.unfinishedDecisions, $1.name) > ($1.openFlags, $1.unfinishedDecisions, $0.name) },
                           reviewsByAction: byAction, returnedOverdue: overdue)
+    }
+}
+
+extension TeamReport {
+    /// "median 25.2 hours, worst 49.0 hours (2 concerns)", as the command line and the printed page say it.
+    public var concernToDecisionInWords: String {
+        func hours(_ h: Double?) -> String { h.map { String(format: "%.1f hours", $0) } ?? "none decided" }
+        return "median \(hours(concernToDecisionMedianHours)), worst \(hours(concernToDecisionWorstHours)) (\(concernsDecided) concerns)"
     }
 }
 

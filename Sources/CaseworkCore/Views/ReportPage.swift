@@ -1,4 +1,3 @@
-import Foundation
 import TerminalKit
 
 /// The team report as one self-contained, printable HTML page for supervision: its figures, a table per
@@ -50,14 +49,13 @@ public enum ReportPage {
 
     /// The headline figures, as label and value, in the order supervision reads them.
     static func summary(_ r: TeamReport) -> [(String, String)] {
-        func hours(_ h: Double?) -> String { h.map { String(format: "%.1f hours", $0) } ?? "none decided" }
         var rows: [(String, String)] = [("Cases", "\(r.cases)"), ("Open flags", "\(r.openFlags)")]
         let reviews = Dictionary(uniqueKeysWithValues: r.reviewsByAction.map { ($0.key, $0.count) })
         rows.append(("Reviews: returned · accepted · escalated", "\(reviews["returned"] ?? 0) · \(reviews["accepted"] ?? 0) · \(reviews["escalated"] ?? 0)"))
         rows.append(("Returned items still open after \(TeamReport.returnedOverdueDays) days", "\(r.returnedOverdue)"))
         rows.append(("Unfinished decisions", "\(r.practitioners.reduce(0) { $0 + $1.unfinishedDecisions })"))
         if let o = r.oldestOpenFlag { rows.append(("Oldest open flag", "\(o.rule) on \(o.caseId)/\(o.recordId), \(o.days) days")) }
-        rows.append(("Concern to decision", "median \(hours(r.concernToDecisionMedianHours)), worst \(hours(r.concernToDecisionWorstHours)) (\(r.concernsDecided) concerns)"))
+        rows.append(("Concern to decision", r.concernToDecisionInWords))
         rows.append(("Disclosures without consent", "\(r.disclosuresWithoutConsent), with their reasons recorded: \(r.disclosuresWithoutConsentWithReasons)"))
         return rows
     }
