@@ -42,7 +42,7 @@ public enum App {
             return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
         case .offerClose(let caseId):
             for i in s.stack.indices {
-                if case .caseView(var v) = s.stack[i], v.caseId == caseId {
+                if case .caseView(var v) = s.stack[i], v.caseId == caseId, v.loaded?.closed == nil {
                     v.closeOffer = s.today.adding(years: s.retentionReviewYears)
                     s.stack[i] = .caseView(v)
                 }

@@ -123,8 +123,8 @@ public final class AppRunner {
             case .review(let r):
                 let review = try store.review(r, by: me)
                 let reviewed = Msg.reviewed(caseId: r.caseId, message: "Review \(review.id): \(review.action.rawValue) \(r.recordId)")
-                let open = r.action == .signedOff && r.recordId == r.caseId && App.loadedCase(state, r.caseId)?.closed == nil
-                return (open ? [reviewed, .offerClose(caseId: r.caseId)] : [reviewed], true)
+                let wholeCase = r.action == .signedOff && r.recordId == r.caseId
+                return (wholeCase ? [reviewed, .offerClose(caseId: r.caseId)] : [reviewed], true)
             case .closeCase(let caseId, let reviewBy):
                 try store.closeAtSignOff(caseId: caseId, on: state.today, reviewBy: reviewBy, by: me)
                 return ([.saved(caseId: caseId, message: "\(caseId) closed; its retention review is due \(reviewBy)")], true)

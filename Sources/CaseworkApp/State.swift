@@ -78,7 +78,7 @@ public enum Msg: Sendable {
     case queueLoaded(FlagQuery, [FlagEntry])
     case reportLoaded(TeamReport)
     case returnedLoaded([FlagEntry])
-    /// A case was signed off while open: its view offers to close it.
+    /// A whole case was signed off: its view offers to close it, if it is open.
     case offerClose(caseId: String)
     /// The records matching a search.
     case searchLoaded(query: String, [SearchHit])

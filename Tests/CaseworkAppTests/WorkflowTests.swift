@@ -231,6 +231,13 @@ struct WorkflowTests {
         _ = App.update(&s, .offerClose(caseId: c.id))
         let effects = Screens.keys(&s, [.char("y")])
         #expect(effects.contains { if case .closeCase(c.id, Day("2033-03-10")!) = $0 { true } else { false } })
+        // A case already closed is not offered for closing again.
+        var closed = Screens.state(Size(width: 80, height: 24))
+        var shut = c
+        shut.closed = Day("2026-03-01")
+        Screens.open(&closed, shut)
+        _ = App.update(&closed, .offerClose(caseId: c.id))
+        #expect(!App.view(closed).text.contains("Close \(c.id) now?"))
     }
 
     @Test("the add menu shows every option whole at 80 and 100 columns, and a key other than an option adds nothing (issue 15, item 8)",
