@@ -53,7 +53,12 @@ test: test-deps
 	conninfo=$$(Tests/postgres-cluster.sh start "$$pgdir") || { echo "make test: the throwaway PostgreSQL cluster did not start" >&2; exit 1; }; \
 	echo "Team store tests: throwaway PostgreSQL cluster in $$pgdir"; \
 	CASEWORK_TEST_PG="$$conninfo" CASEWORK_TEST_PG_SOCKET="$$pgdir" $(SWIFT) test --skip-build 2>&1 | tee .build/test.log | grep -vE '^(◇|􀟈) Test .* started\.$$'; \
-	exit $${PIPESTATUS[0]}
+	status=$${PIPESTATUS[0]}; \
+	if [ $$status != 0 ]; then \
+		echo; echo "make test: what failed, repeated from the log above (whole log: .build/test.log):"; \
+		grep -E -A8 '^(✘|􀢄) Test .*(recorded an issue|failed)|error:|fatal' .build/test.log | grep -vE '^(◇|􀟈) Test .* started' | head -120; \
+	fi; \
+	exit $$status
 
 # Benchmarks on stores of 10,000 and 100,000 invented cases (generated once into .build/bench).
 BENCH_SIZES ?= 10000,100000
