@@ -35,11 +35,11 @@ public enum App {
         case .auditAlarmLoaded(let alarm):
             s.auditAlarm = alarm
             return []
-        case .newCaseId(let id):
-            var values = FormCatalog.values(.newCase, editing: nil, case: nil, user: s.user.name, now: s.now, zone: s.localTime)
+        case .newCaseId(let id, let kind):
+            var values = FormCatalog.values(kind, editing: nil, case: nil, user: s.user.name, now: s.now, zone: s.localTime)
             values["id"] = id
-            values["team"] = s.user.teams.first ?? ""
-            return [.openForm(restoring(FormState(kind: .newCase, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
+            if kind == .newCase { values["team"] = s.user.teams.first ?? "" }
+            return [.openForm(restoring(FormState(kind: kind, caseId: nil, recordId: nil, isEditing: false, values: values), s))]
         case .offerClose(let caseId):
             for i in s.stack.indices {
                 if case .caseView(var v) = s.stack[i], v.caseId == caseId, v.loaded?.closed == nil {
@@ -151,10 +151,18 @@ public enum App {
             s.drafts = s.drafts.filter { d in !s.stack.contains { if case .form(let f) = $0 { f.draftId == d.id } else { false } } }
             return [.loadCase(caseId), .loadCases, .loadDrafts, .loadReturned] + queueReloads(s)
         case .created(let caseId):
-            if case .form = s.screen { s.stack.removeLast() }
+            var then: [Effect] = []
+            if case .form(let f) = s.screen {
+                s.stack.removeLast()
+                if f.kind == .recordConcern {
+                    // A concern recorded about a new child goes on to the decision: share or not, recorded either way.
+                    then = [.editAfterLoad(caseId: caseId, recordId: nextId("K", in: nil), field: .decision)]
+                }
+            }
             s.stack.append(.caseView(CaseViewState(caseId: caseId)))
-            s.message = Message("Case \(caseId) created")
-            return [.loadCase(caseId), .loadCases, .loadDrafts]
+            s.message = Message(then.isEmpty ? "Case \(caseId) created"
+                                : "Case \(caseId) created with the concern. Should you share it? Esc leaves with nothing kept")
+            return [.loadCase(caseId), .loadCases, .loadDrafts] + then
         case .failed(let problem):
             s.message = Message(problem, isError: true)
             return []

@@ -11,13 +11,14 @@ public struct CaseListState: Hashable, Sendable {
     public init() {}
 }
 
-enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, newCase, mine, flagged, drafts, samples, review, report, people, help, quit }
+enum CaseListAction: Hashable, Sendable { case move(Movement), open, search, newCase, recordConcern, mine, flagged, drafts, samples, review, report, people, help, quit }
 
 let caseListKeys = KeyMap<CaseListAction>(moving: CaseListAction.move, [
     KeyBinding([.enter], .open, "Open the case", hint: "open"),
     KeyBinding([.char("/")], .search, "Search: names and ids (Enter), or every record's words (Tab)", hint: "search"),
+    KeyBinding([.char("c")], .recordConcern, "Record a concern about a new child: their words and the worry in one form, then the decision", hint: "concern"),
     KeyBinding([.char("n")], .newCase, "New case", hint: "new"),
-    KeyBinding([.char("m")], .mine, "Mine only / all cases", hint: "mine/all"),
+    KeyBinding([.char("m")], .mine, "Mine only / all cases"),
     KeyBinding([.char("f")], .flagged, "Only cases with open flags / all", hint: "flagged"),
     KeyBinding([.char("d")], .drafts, "Unfinished drafts"),
     KeyBinding([.char("r")], .review, "Review queue (managers); items returned to you (practitioners)", hint: "review"),
@@ -126,7 +127,9 @@ enum CaseListScreen {
             return [.push(.caseView(CaseViewState(caseId: id))), .loadCase(id)]
         case .search: l.search = TextBuffer(l.query)
         case .newCase:
-            return [.startNewCase]
+            return [.startNewCase(.newCase)]
+        case .recordConcern:
+            return [.startNewCase(.recordConcern)]
         case .mine: l.mineOnly.toggle(); l.selected = 0
         case .flagged: l.flaggedOnly.toggle(); l.selected = 0
         case .drafts: return [.push(.resume(ResumeState(drafts: s.drafts)))]
@@ -172,8 +175,8 @@ enum CaseListScreen {
             f.put("No cases yet.", x: 2, y: 3)
             f.cursor = Point(x: 2, y: 3)
             let text = s.samplesAvailable
-                ? "Press L to load the invented sample cases and see a real workbook at once, or n to start a case of your own."
-                : "Press n to start a case, or import case files with `casework import`."
+                ? "Press c to record a concern about a child (it starts their case), n to start a case, or L to load the invented sample cases and see a real workbook at once."
+                : "Press c to record a concern about a child (it starts their case), n to start a case, or import case files with `casework import`."
             for (i, line) in Wrap.lines(text, width: w - 4).enumerated() { f.put(line, x: 2, y: 5 + i) }
         } else if list.total == 0 {
             f.put("No case matches.", x: 2, y: 3)

@@ -20,7 +20,7 @@ public struct CaseViewState: Sendable {
 }
 
 enum CaseViewAction: Hashable, Sendable {
-    case move(Movement), open, switchPanel, add, walkthrough, note, concern, consent, outgoing, incoming, person, episode,
+    case move(Movement), open, switchPanel, add, walkthrough, note, concern, recordConcern, consent, outgoing, incoming, person, episode,
          details, history, back, help, handover, signOff, access
 }
 
@@ -30,6 +30,7 @@ let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
     KeyBinding([.char("w")], .walkthrough, "Should I share? Start the walkthrough", hint: "share?"),
     KeyBinding([.char("a")], .add, "Add a record…", hint: "add"),
     KeyBinding([.char("N")], .note, "Add a case note"),
+    KeyBinding([.char("c")], .recordConcern, "Record a concern: the child's words and the worry in one form, then the decision", hint: "concern"),
     KeyBinding([.char("K")], .concern, "Add a concern"),
     KeyBinding([.char("C")], .consent, "Record consent"),
     KeyBinding([.char("O")], .outgoing, "Log information shared"),
@@ -105,7 +106,7 @@ enum CaseViewScreen {
     static func startWalkthrough(_ s: AppState, _ c: Case, concern: String?) -> FormState {
         var f = FormState(kind: .walkthrough, caseId: c.id, recordId: nextId("D", in: c), isEditing: false,
                           values: Walkthrough.starting(c, concern: concern, sector: s.sector), step: .concern)
-        f.focus(nil, c)
+        f.focusFirstUnanswered(c)
         return App.restoring(f, s)
     }
 
@@ -173,6 +174,7 @@ enum CaseViewScreen {
             return [.openForm(startWalkthrough(s, c, concern: concern))]
         case .note: return [.openForm(openForm(.note, s, c))]
         case .concern: return [.openForm(openForm(.concern, s, c))]
+        case .recordConcern: return [.openForm(openForm(.recordConcern, s, c))]
         case .consent: return [.openForm(openForm(.consent, s, c))]
         case .outgoing: return [.openForm(openForm(.disclosureOut, s, c))]
         case .incoming: return [.openForm(openForm(.disclosureIn, s, c))]

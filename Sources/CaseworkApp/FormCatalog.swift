@@ -4,6 +4,8 @@ import TerminalKit
 /// Which form is open.
 public enum FormKind: String, Hashable, Sendable, Codable {
     case newCase, caseDetails, note, concern, person, episode, consent, withdrawConsent, disclosureOut, disclosureIn, walkthrough
+    /// The child's words and a concern in one form, on a new child's case or the one open.
+    case recordConcern
 
     public var title: String {
         switch self {
@@ -18,6 +20,7 @@ public enum FormKind: String, Hashable, Sendable, Codable {
         case .disclosureOut: "Disclosure log: information shared"
         case .disclosureIn: "Disclosure log: information received"
         case .walkthrough: "Should I share this?"
+        case .recordConcern: "Record a concern"
         }
     }
 
@@ -75,6 +78,7 @@ public enum FormCatalog {
             return Forms.disclosure(kind == .disclosureOut, c).shown(v, c)
         case .walkthrough:
             return []
+        case .recordConcern: return Forms.recordConcern(c).shown(v, c)
         }
     }
 
@@ -100,6 +104,7 @@ public enum FormCatalog {
         case .newCase: return Forms.caseDetails(nil).values(nil, ctx)
         case .note: return Forms.note(c).values(nil, ctx)
         case .concern: return Forms.concern(c).values(nil, ctx)
+        case .recordConcern: return Forms.recordConcern(c).values(nil, ctx)
         case .person: return Forms.person(c).values(nil, ctx)
         case .episode: return Forms.episode(c).values(nil, ctx)
         case .consent: return Forms.consent(c).values(nil, ctx)
@@ -142,6 +147,10 @@ public enum FormCatalog {
             return .changes([.disclosure(try Forms.disclosure(kind == .disclosureOut, c).build(v, editing: x, ctx))])
         case .walkthrough:
             throw FormProblem("", "the walkthrough saves itself")
+        case .recordConcern:
+            let r = try Forms.recordConcern(c).build(v, editing: nil, ctx)
+            if let c { return .changes(r.records(in: c, by: user.name)) }
+            return .newCase(r.newCase(on: now.localDay, by: user.name))
         }
     }
 }

@@ -42,6 +42,7 @@ public struct FormState: Sendable, Codable {
         switch kind {
         case .walkthrough: "decision \(recordId ?? "") on \(caseId ?? "")"
         case .newCase: "new case"
+        case .recordConcern where caseId == nil: "concern about a new child"
         default: "\(kind.title.lowercased())\(isEditing ? " \(recordId ?? "")" : "") on \(caseId ?? "")"
         }
     }
@@ -81,6 +82,28 @@ public struct FormState: Sendable, Codable {
 
     func isOnLastField(_ c: Case?) -> Bool { focusable(c).last?.id == focusId }
 
+    /// Whether a question has an answer (a default counts; a choice of "none" does not).
+    func isAnswered(_ field: Field) -> Bool { !(values[field.id] ?? "").isBlank }
+
+    /// The next question after the focused one that has no answer yet, if any.
+    func nextUnanswered(_ c: Case?) -> Field? {
+        let list = focusable(c)
+        let i = list.firstIndex { $0.id == focusId } ?? -1
+        return list[(i + 1)...].first { !isAnswered($0) }
+    }
+
+    /// Puts the cursor on the first question without an answer, or, with every one answered by
+    /// default, on the last, so that Enter moves on.
+    mutating func focusFirstUnanswered(_ c: Case?) {
+        let list = focusable(c)
+        focus((list.first { !isAnswered($0) } ?? list.last)?.id, c)
+    }
+
+    /// The guidance lines shown among the questions now.
+    func shownInfo(_ c: Case?) -> [Field] {
+        fields(c).filter { if case .info(let text) = $0.kind { !text.isEmpty } else { false } }
+    }
+
     func encodedDraft(now: Timestamp) -> Draft {
         let payload = (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return Draft(id: draftId, caseId: caseId, kind: kind.rawValue, title: draftTitle, payload: payload, updatedAt: now)
@@ -96,19 +119,22 @@ public struct FormState: Sendable, Codable {
 }
 
 /// The form screen's keys; their help is the help screen.
-enum FormAction: Hashable, Sendable { case next, previous, save, back, help, nextStep, previousStep }
+enum FormAction: Hashable, Sendable { case next, previous, accept, save, back, help, nextStep, previousStep }
 
 let formKeys = KeyMap<FormAction>([
     KeyBinding([.tab], .next, "Next field", hint: "next field"),
     KeyBinding([.backTab], .previous, "Previous field"),
+    KeyBinding([.enter], .accept, "Accept the answer and go to the next question still unanswered (in a note, a new line); a choice's first letter answers it and moves on too",
+               hint: "accept"),
     KeyBinding([.ctrl("s")], .save, "Save the form (asks why when changing a saved record)", hint: "save"),
     KeyBinding([.escape], .back, "Leave; what you typed is kept as a draft", hint: "leave (kept)"),
     KeyBinding([.function(1), .ctrl("g")], .help, "Help for this form or step", hint: "help"),
 ])
 
 let walkthroughKeys = KeyMap<FormAction>([
-    KeyBinding([.tab], .next, "Next question on this step", hint: "next question"),
+    KeyBinding([.tab], .next, "Next question on this step"),
     KeyBinding([.backTab], .previous, "Previous question"),
+    KeyBinding([.enter], .accept, "Accept and go to the next question still unanswered, or the next step; a choice's first letter answers it and moves on too", hint: "accept"),
     KeyBinding([.ctrl("n"), .pageDown], .nextStep, "Next step", hint: "next step"),
     KeyBinding([.ctrl("b"), .pageUp], .previousStep, "Back a step (changing an answer may clear later ones)", hint: "back"),
     KeyBinding([.ctrl("s")], .save, "Record the decision (on the last step)", hint: "record"),
@@ -163,35 +189,34 @@ struct FormUpdate {
         let field = f.focusedField(c)
         if f.focusId == nil { f.focus(field?.id, c) }
         var effects: [Effect] = []
-        let leaving = { (f: inout FormState) -> [Effect] in
-            guard f.dirty else { return [] }
-            f.dirty = false
-            return [.saveDraft(f.encodedDraft(now: now))]
-        }
-        if let action = keys.action(for: key) ?? (field.map(\.kind.isText) == false && key == .char("?") ? .help : nil) {
+        let multiline = { if case .multiline? = field?.kind { true } else { false } }()
+        if let action = keys.action(for: key) ?? (field.map(\.kind.isText) == false && key == .char("?") ? .help : nil),
+           action != .accept || !multiline {
             switch action {
+            case .accept:
+                return accept(&f, c, message: &message)
             case .next:
                 f.moveFocus(1, c)
-                return leaving(&f)
+                return draftIfChanged(&f)
             case .previous:
                 f.moveFocus(-1, c)
-                return leaving(&f)
+                return draftIfChanged(&f)
             case .help:
                 f.showHelp = true
                 return []
             case .back:
                 return leave(&f, c, message: &message)
             case .nextStep:
-                return nextStep(&f, c, message: &message) + leaving(&f)
+                return nextStep(&f, c, message: &message) + draftIfChanged(&f)
             case .previousStep:
                 if let prev = f.visited.popLast() {
                     f.step = prev
                     f.focus(nil, c)
                 }
-                return leaving(&f)
+                return draftIfChanged(&f)
             case .save:
                 if f.kind == .walkthrough && f.step?.records != true {
-                    return nextStep(&f, c, message: &message) + leaving(&f)
+                    return nextStep(&f, c, message: &message) + draftIfChanged(&f)
                 }
                 return save(&f, c, message: &message)
             }
@@ -212,13 +237,16 @@ struct FormUpdate {
                 f.values[field.id] = values[(under + step + values.count) % values.count]
                 f.dirty = true
             case .char(let ch):
-                // The first option starting with the letter; pressed again, the next one.
+                // The option starting with the letter answers the question and moves on; where several
+                // start with it, the first is chosen and pressing it again chooses the next.
                 let matches = options.indices.filter { options[$0].label.lowercased().hasPrefix(String(ch).lowercased()) }
                 if let i = matches.first(where: { $0 > (current ?? -1) && matches.contains(current ?? -1) }) ?? matches.first {
+                    let guidance = f.shownInfo(c)
                     f.values[field.id] = values[i]
                     f.dirty = true
+                    if matches.count == 1 { effects += answered(&f, c, guidanceBefore: guidance, message: &message) }
                 }
-            case .enter, .down:
+            case .down:
                 effects += advance(&f, c, message: &message)
             case .up:
                 f.moveFocus(-1, c)
@@ -226,8 +254,8 @@ struct FormUpdate {
             }
         case .text, .date, .time, .multiline:
             if case .multiline = field.kind {} else {
-                if key == .enter || key == .down { return advance(&f, c, message: &message) }
-                if key == .up { f.moveFocus(-1, c); return leaving(&f) }
+                if key == .down { return advance(&f, c, message: &message) }
+                if key == .up { f.moveFocus(-1, c); return draftIfChanged(&f) }
             }
             if f.editor == nil { f.focus(field.id, c) }
             if f.editor?.handle(key, width: Self.fieldWidth(width) - 1) == true {
@@ -240,18 +268,49 @@ struct FormUpdate {
         return effects
     }
 
-    /// Enter on a field: the next field, or on a walkthrough step's last field, the next step.
-    func advance(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
-        if f.kind == .walkthrough && f.isOnLastField(c) {
+    /// Enter: the next question still unanswered (defaults count as answers); with none left, on
+    /// a walkthrough step the next step (on the last, the decision is recorded), on a form the next field.
+    func accept(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
+        if let next = f.nextUnanswered(c) {
+            f.focus(next.id, c)
+            return draftIfChanged(&f)
+        }
+        return advance(&f, c, message: &message, stepDone: true)
+    }
+
+    /// A choice answered by its letter: on to the next unanswered question, or to the next step, except
+    /// where the answer brought up guidance (it stays to be read) or only recording is left (Ctrl-S).
+    func answered(_ f: inout FormState, _ c: Case?, guidanceBefore: [Field], message: inout Message?) -> [Effect] {
+        if let next = f.nextUnanswered(c) {
+            f.focus(next.id, c)
+            return draftIfChanged(&f)
+        }
+        guard f.kind == .walkthrough, let step = f.step else {
+            f.moveFocus(1, c)
+            return draftIfChanged(&f)
+        }
+        let lastStep = step.records && Walkthrough.next(after: step, f.values) == nil
+        if lastStep || f.shownInfo(c) != guidanceBefore { return draftIfChanged(&f) }
+        return nextStep(&f, c, message: &message) + draftIfChanged(&f)
+    }
+
+    func draftIfChanged(_ f: inout FormState) -> [Effect] {
+        guard f.dirty else { return [] }
+        f.dirty = false
+        return [.saveDraft(f.encodedDraft(now: now))]
+    }
+
+    /// Down on a field: the next field, or on a walkthrough step's last field (or with `stepDone`,
+    /// anywhere on it), the next step.
+    func advance(_ f: inout FormState, _ c: Case?, message: inout Message?, stepDone: Bool = false) -> [Effect] {
+        if f.kind == .walkthrough && (stepDone || f.isOnLastField(c)) {
             if f.step?.records == true {
                 if Walkthrough.next(after: f.step!, f.values) == nil { return save(&f, c, message: &message) }
             }
             return nextStep(&f, c, message: &message)
         }
         f.moveFocus(1, c)
-        guard f.dirty else { return [] }
-        f.dirty = false
-        return [.saveDraft(f.encodedDraft(now: now))]
+        return draftIfChanged(&f)
     }
 
     func nextStep(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
@@ -275,8 +334,8 @@ struct FormUpdate {
         if !cleared.isEmpty { message = Message("Answers that no longer apply were cleared: \(cleared.joined(separator: ", "))") }
         f.visited.append(step)
         f.step = next
-        Walkthrough.prepare(next, &f.values, now: now, case: c)
-        f.focus(nil, c)
+        Walkthrough.prepare(next, &f.values, now: now, zone: zone, case: c)
+        f.focusFirstUnanswered(c)
         f.dirty = true
         return []
     }
@@ -335,6 +394,12 @@ struct FormUpdate {
                     }
                     f.reason = TextBuffer()
                     return []
+                }
+                if f.kind == .recordConcern, let k = records.last?.id {
+                    // The decision follows at once: share or not, recorded either way.
+                    return [.save(caseId: caseId, changes: records.map { .add($0) }, draftId: f.draftId,
+                                  message: "Concern \(k) recorded. Should you share it? Esc leaves with nothing kept"),
+                            .closeForm, .editAfterLoad(caseId: caseId, recordId: k, field: .decision)]
                 }
                 return [.save(caseId: caseId, changes: records.map { .add($0) }, draftId: f.draftId,
                               message: "\(f.kind.title) \(records.first?.id ?? "") saved"), .closeForm]

@@ -33,6 +33,15 @@ struct Converter<V> {
 
 extension Converter where V == String? {
     static var text: Self { Self(read: { $0 ?? "" }, write: { v, id, _ in v.text(id) }) }
+
+    /// A new case's id, required and in the form case files allow.
+    static var caseId: Self {
+        Self(read: { $0 ?? "" }, write: { v, id, _ throws(FormProblem) in
+            let given = try v.required(id, "A case id")
+            guard CaseValidation.isValidId(given) else { throw FormProblem(id, "use \(CaseValidation.idRule)") }
+            return given
+        })
+    }
 }
 
 extension Converter where V == String {
@@ -174,6 +183,17 @@ struct FieldSpec<R> {
             r[keyPath: path] = try converter.write(v, id, ctx)
         }
         unasked = { r in r[keyPath: path] = nil }
+    }
+
+    /// A question of one part of the record (`path`), as a question of the whole: a form made of others.
+    init<Part>(lifting inner: FieldSpec<Part>, at path: WritableKeyPath<R, Part>) {
+        id = inner.id
+        make = inner.make
+        fillsNew = inner.fillsNew
+        asked = inner.asked
+        read = { r, ctx in inner.read(r[keyPath: path], ctx) }
+        write = { r, v, ctx throws(FormProblem) in try inner.write(&r[keyPath: path], v, ctx) }
+        unasked = { r in inner.unasked(&r[keyPath: path]) }
     }
 
     /// Text shown among the questions, worked out from the answers (a child's age); nil shows nothing.

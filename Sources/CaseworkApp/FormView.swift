@@ -96,11 +96,14 @@ enum FormView {
             }
             if isFocused { focusRange = start..<rows.count }
         }
-        let top = 1, height = s.size.height - 3
-        var first = 0
-        if focusRange.upperBound > height { first = focusRange.upperBound - height }
+        // The walkthrough's "Step 4 of 11 · Consent" stays at the top while a long step scrolls under it.
+        let pinned = form.kind == .walkthrough && form.step != nil && !rows.isEmpty ? 1 : 0
+        if pinned == 1 { f.put(rows[0].text, x: rows[0].x, y: 1, width: w - rows[0].x - 1, style: rows[0].style) }
+        let top = 1 + pinned, height = s.size.height - 3 - pinned
+        var first = pinned
+        if focusRange.upperBound - first > height { first = focusRange.upperBound - height }
         if let cr = cursorRow, cr - first >= height { first = cr - height + 1 }
-        if focusRange.lowerBound < first { first = focusRange.lowerBound }
+        if focusRange.lowerBound < first { first = max(pinned, focusRange.lowerBound) }
         for (i, row) in rows.enumerated().dropFirst(first).prefix(height) {
             f.put(row.text, x: row.x, y: top + i - first, width: w - row.x - 1, style: row.style)
         }

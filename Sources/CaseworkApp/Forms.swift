@@ -353,14 +353,9 @@ extension Forms {
     static func caseDetails(_ c: Case?) -> FormSpec<CaseDetailsDraft> {
         let isNew = { (_: FormValues, c: Case?) in c == nil }
         let isSaved = { (_: FormValues, c: Case?) in c != nil }
-        let caseId = Converter<String?>(read: { $0 ?? "" }, write: { v, id, _ throws(FormProblem) in
-            let given = try v.required(id, "A case id")
-            guard CaseValidation.isValidId(given) else { throw FormProblem(id, "use \(CaseValidation.idRule)") }
-            return given
-        })
         return FormSpec(fields: [
             FieldSpec(Field("title", "Case title", hint: "A short description, e.g. \"Year 9 pupil, attendance\""), \.header.title, .required("A title")),
-            FieldSpec(Field("id", "Case id", hint: "Letters, digits, '-', e.g. C-0042"), \.newId, caseId, keepsUnasked: true, when: isNew),
+            FieldSpec(Field("id", "Case id", hint: "Letters, digits, '-', e.g. C-0042"), \.newId, .caseId, keepsUnasked: true, when: isNew),
             FieldSpec(Field("child.name", "Child's name"), \.header.child.name, .required("The child's name")),
             FieldSpec(Field("child.dateOfBirth", "Date of birth", .date, hint: "YYYY-MM-DD; leave empty for a pre-birth case"), \.header.child.dateOfBirth, .day),
             FieldSpec(Field("child.expectedBirth", "Expected birth (pre-birth cases)", .date), \.header.child.expectedBirth, .day),
@@ -401,5 +396,91 @@ extension CaseDetailsDraft {
     func newCase(on day: Day) -> Case {
         Case(id: header.id, title: header.title, opened: day, worker: header.worker, team: header.team, careOrder: header.careOrder,
              child: header.child, episodes: [Episode(id: "E1", started: day, reason: firstEpisodeReason)])
+    }
+}
+
+/// A concern as the practitioner first meets it (issue 15): the child's own words and the worry in one
+/// form, about the case it is opened on, or about a new child, whose case it starts.
+struct ConcernRecording: Equatable {
+    var details: CaseDetailsDraft
+    var words: String?
+    var said: Timestamp
+    var concern: Concern
+
+    /// The new child's name, as the form fills it in.
+    var childName: String? {
+        get { details.header.child.name.isBlank ? nil : details.header.child.name }
+        set { details.header.child.name = newValue ?? "" }
+    }
+
+    /// The new case's title, as its form fills it in (none yet: empty).
+    var title: String? {
+        get { details.header.title.isBlank ? nil : details.header.title }
+        set { details.header.title = newValue ?? "" }
+    }
+
+    /// The records it makes on `c` (or a new case): the child's words as a note, if any, then the concern.
+    func records(in c: Case?, by user: String) -> [CaseRecord] {
+        let note = words.map { text in
+            CaseRecord.note(CaseNote(id: nextId("N", in: c), at: said, by: user, kind: .childsWords, text: text,
+                                     episodeId: c.map(FormCatalog.latestEpisode) ?? "E1", opinion: false))
+        }
+        return [note, .concern(concern)].compactMap { $0 }
+    }
+
+    /// The new case it starts, holding its records; its title, unless given, is the concern's first words.
+    func newCase(on day: Day, by user: String) -> Case {
+        var d = details
+        if d.header.title.isBlank { d.header.title = Self.title(from: concern.summary) }
+        var c = d.newCase(on: day)
+        for r in records(in: nil, by: user) {
+            switch r {
+            case .note(let n): c.notes.append(n)
+            case .concern(let k): c.concerns.append(k)
+            default: break
+            }
+        }
+        return c
+    }
+
+    /// The first line of a summary, cut after a word to fit a case title.
+    static func title(from summary: String) -> String {
+        let line = summary.split(separator: "\n").first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard line.count > 48 else { return line }
+        let cut = line.prefix(48)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+}
+
+extension Forms {
+    /// Record a concern: about a new child (`c` nil: their name and date of birth start a case), then
+    /// the child's words and the concern; the less often changed answers (when, the title, the id) last.
+    static func recordConcern(_ c: Case?) -> FormSpec<ConcernRecording> {
+        let isNew = { (_: FormValues, c: Case?) in c == nil }
+        let concern = Forms.concern(c).fields.filter { $0.id != "recorded" }.map { FieldSpec(lifting: $0, at: \ConcernRecording.concern) }
+        return FormSpec(fields: [
+            FieldSpec(Field("child.name", "Child's name"), \.childName,
+                      Converter(read: { $0 ?? "" }, write: { v, id, _ throws(FormProblem) in try v.required(id, "The child's name") }), when: isNew),
+            FieldSpec(Field("child.dateOfBirth", "Date of birth", .date, hint: "YYYY-MM-DD; for a pre-birth case, start it with n (New case)"),
+                      \.details.header.child.dateOfBirth, .day, when: isNew),
+            FieldSpec(Field("words", "What the child said, in their own words", .multiline(rows: 3),
+                            hint: "Write them as said; never promise a child to keep a secret (004)"), \.words, .text),
+        ] + concern + [
+            FieldSpec(Field("said", "When it was said or seen", .time), \.said, .timeOrNow, fillsNew: true),
+            FieldSpec(Field("title", "Case title", hint: "Left empty, the concern's first words"), \.title, .text, when: isNew),
+            FieldSpec(Field("id", "Case id", hint: "Letters, digits, '-', e.g. C-0042"), \.details.newId, .caseId, keepsUnasked: true, when: isNew),
+        ], blank: { ctx in
+            let header = CaseHeader(Case(id: "", title: "", opened: ctx.now.localDay, worker: ctx.user, team: ctx.team, careOrder: false,
+                                         child: Child(name: ""), episodes: []))
+            return ConcernRecording(details: CaseDetailsDraft(header: header), words: nil, said: ctx.now,
+                                    concern: Forms.concern(ctx.case).blank(ctx))
+        }, finish: { r, _, ctx throws(FormProblem) in
+            r.concern.recorded = ctx.now
+            guard ctx.case == nil else { return }
+            if r.details.header.child.dateOfBirth == nil {
+                throw FormProblem("child.dateOfBirth", "give the child's date of birth (for a pre-birth case, start it with n, New case)")
+            }
+            r.details.header.team = r.details.header.team ?? ctx.team
+        })
     }
 }

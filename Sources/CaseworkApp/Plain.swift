@@ -74,13 +74,18 @@ public final class PlainWorkbook {
                 say("  \(i + 1)  \(s.id)  \(Sanitiser.clean(s.childName))  \(s.worker)  \(s.closed == nil ? "open" : "closed")  flags: \(Severity.counts(e.openFlags))")
             }
             if page.total > page.entries.count { say("  (the first \(page.entries.count); search to find others)") }
-            var choices = "a number or a case id to open it, n for a new case, / to search"
+            var choices = "a number or a case id to open it, c to record a concern about a new child, n for a new case, / to search"
             if user.role == .manager { choices += ", r for the review queue" }
             let answer = try ask("Choose: \(choices), q to quit.")
             switch answer.lowercased() {
             case "q": return
             case "n":
                 if let id = try runForm(.newCase, in: nil, editing: nil) { try caseMenu(id) }
+            case "c":
+                if let id = try runForm(.recordConcern, in: nil, editing: nil) {
+                    try decideAfterConcern(id)
+                    try caseMenu(id)
+                }
             case "r" where user.role == .manager:
                 try reviewMenu()
             case let a where a.hasPrefix("/"):
@@ -118,7 +123,8 @@ public final class PlainWorkbook {
                 say("  f\(i + 1)  [\(e.flag.severity.rawValue)] \(e.flag.recordId) \(e.flag.rule): \(e.flag.message) (Source: \(e.flag.source))")
             }
             let answer = try ask("""
-                Choose: w should I share? (the walkthrough), n note, k concern, c consent, o information shared, i information received,
+                Choose: w should I share? (the walkthrough), r record a concern with the child's words, n note, k concern, c consent,
+                o information shared, i information received,
                 p person, e episode, d case details, m change a record, f and a number to put right what a flag asks, s show the case, b back.
                 """)
             let kinds: [String: FormKind] = ["n": .note, "k": .concern, "c": .consent, "o": .disclosureOut, "i": .disclosureIn,
@@ -127,6 +133,7 @@ public final class PlainWorkbook {
             case "b", "q": return
             case "s": showWhole = true
             case "w": try runWalkthrough(c, decision: nil, concern: nil)
+            case "r": if try runForm(.recordConcern, in: c, editing: nil) != nil { try decideAfterConcern(c.id) }
             case "d": _ = try runForm(.caseDetails, in: c, editing: c.records.first { $0.id == c.id })
             case "m":
                 let rid = try ask("Which record (its id, e.g. N1, D2)?")
@@ -228,13 +235,20 @@ public final class PlainWorkbook {
         }
     }
 
+    /// A concern just recorded goes on to the decision about it, as in the workbook.
+    func decideAfterConcern(_ caseId: String) throws {
+        let c = try store.viewCase(caseId, by: user.name)
+        say("Should you share it? The walkthrough follows, one question at a time.")
+        try runWalkthrough(c, decision: nil, concern: c.concerns.last?.id)
+    }
+
     /// Fills in and saves one form; returns the case id it saved to. With `only`, asks just the field that fills it.
     @discardableResult
     func runForm(_ kind: FormKind, in c: Case?, editing record: CaseRecord?, only target: RecordField? = nil) throws -> String? {
         var values = FormCatalog.values(kind, editing: record, case: c, user: user.name, now: now)
-        if kind == .newCase {
+        if c == nil, kind == .newCase || kind == .recordConcern {
             values["id"] = (try? store.suggestedCaseId(by: user.name)) ?? ""
-            values["team"] = user.teams.first ?? ""
+            if kind == .newCase { values["team"] = user.teams.first ?? "" }
         }
         let fields = { (v: FormValues) in FormCatalog.fields(kind, v, case: c, isEditing: record != nil) }
         say()

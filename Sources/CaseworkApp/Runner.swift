@@ -74,8 +74,8 @@ public final class AppRunner {
             switch effect {
             case .loadCases:
                 return ([.casesLoaded(try store.caseList(CaseListScreen.query(state), by: me)), .auditAlarmLoaded(try store.auditAlarm())], true)
-            case .startNewCase:
-                return ([.newCaseId(try store.suggestedCaseId(by: me))], true)
+            case .startNewCase(let kind):
+                return ([.newCaseId(try store.suggestedCaseId(by: me), kind)], true)
             case .loadCase(let id):
                 let c = try store.viewCase(id, by: me)
                 let flags = try store.flags(FlagQuery(caseId: id, on: state.today), by: me).map(\.flag)

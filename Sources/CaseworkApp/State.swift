@@ -64,8 +64,8 @@ public enum Msg: Sendable {
     case auditAlarmLoaded(AuditAlarm?)
     /// Drafts past the policy's keeping period, offered once before, were removed.
     case draftsRemoved(Int)
-    /// The id the store suggests for a new case.
-    case newCaseId(String)
+    /// The id the store suggests for a new case, and the form (a new case, or a concern about a new child) to open with it.
+    case newCaseId(String, FormKind)
     case caseLoaded(Case, [Flag])
     /// Every version of one record, for the screens showing that record.
     case historyLoaded(caseId: String, recordId: String, [RecordVersion])
@@ -114,8 +114,8 @@ public enum Navigation: Sendable {
 public enum Effect: Sendable {
     /// The case list's page for its filters and where its selection is.
     case loadCases
-    /// Asks the store for a new case id, then opens the new-case form.
-    case startNewCase
+    /// Asks the store for a new case id, then opens the form (`newCase` or `recordConcern`) that starts a case.
+    case startNewCase(FormKind)
     case loadCase(String)
     case loadHistory(caseId: String, recordId: String)
     /// Who has seen the case (audited).

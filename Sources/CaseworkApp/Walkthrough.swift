@@ -107,13 +107,30 @@ public enum Walkthrough {
         return values
     }
 
-    /// Answers filled in on arriving at `step`: with a risk of harm, the real-choice test answered (you
-    /// would share anyway, 004); advice's time (now); the recipient from the consent's scope; a decision
-    /// not to share where there is no purpose or lawful basis, and its recipient from step 8; the
-    /// disclosure's time (now) and reasons (from the consent step).
-    public static func prepare(_ step: WalkthroughStep, _ v: inout FormValues, now: Timestamp, case c: Case? = nil) {
+    /// Answers filled in on arriving at `step`, each the one that is right most of the time and shown
+    /// for the practitioner to change: information about a named child identifies someone; with a risk of
+    /// harm, the real-choice test answered (you would share anyway, 004); a usable consent relied on, or
+    /// with none and no real choice, consent not sought for that reason; the safeguarding condition
+    /// (DPA 2018 Sch. 1) should any of it be special category (001), and no statutory gateway; advice's time (now); the recipient
+    /// from the consent's scope; a decision not to share where there is no purpose or lawful basis, and
+    /// its recipient from step 8; the disclosure's time (now) and reasons (from the consent step).
+    public static func prepare(_ step: WalkthroughStep, _ v: inout FormValues, now: Timestamp, zone: LocalTime = .london, case c: Case? = nil) {
+        if step == .identifiable, v["identifiesIndividual"] == nil { v["identifiesIndividual"] = "yes" }
         if step == .consent, v["shareAnyway"] == nil, riskOfHarm(v, c) { v["shareAnyway"] = "yes" }
-        if step == .advice, v["advice.at"] == nil { v["advice.at"] = now.text }
+        if step == .consent, v["consent.kind"] == nil {
+            if let k = c.flatMap({ usableConsents($0, for: recipient(v)).last }) {
+                v["consent.kind"] = "have"
+                v["consent.id"] = k.id
+            } else if v["shareAnyway"] == "yes" {
+                v["consent.kind"] = "not-sought"
+                v["consent.reason"] = NotSoughtReason.noRealChoice.rawValue
+            }
+        }
+        if step == .lawfulBasis, v["specialCategoryCondition"] == nil {
+            v["specialCategoryCondition"] = SpecialCategoryConditions.offered[0].code
+        }
+        if step == .lawfulBasis, v["statutoryGateway"] == nil { v["statutoryGateway"] = "none" }
+        if step == .advice, v["advice.at"] == nil { v["advice.at"] = zone.field(now) }
         if step == .whoHow, recipient(v).isEmpty, v["consent.kind"] == "have",
            let k = v["consent.id"].flatMap({ id in c?.consents.first { $0.id == id } }), let first = k.scope.recipients.first {
             v["to.agency"] = first
@@ -124,7 +141,7 @@ public enum Walkthrough {
         if step == .decision, v.text("recipient.name") == nil, v.text("recipient.role") == nil, v.text("recipient.agency") == nil {
             for part in ["name", "role", "agency"] { if let t = v.text("to.\(part)") { v["recipient.\(part)"] = t } }
         }
-        if step == .disclosure, v["disclosure.when"] == nil { v["disclosure.when"] = now.text }
+        if step == .disclosure, v["disclosure.when"] == nil { v["disclosure.when"] = zone.field(now) }
         if step == .disclosure, v["disclosure.reasons"] == nil {
             v["disclosure.reasons"] = [v["consent.reason"].map { $0.replacingOccurrences(of: "-", with: " ") }, v["consent.note"]]
                 .compactMap { $0 }.joined(separator: ": ")

@@ -178,9 +178,10 @@ enum WalkthroughForm {
                 Question(Field("specialCategoryCondition.other", "The condition"), \.conditionOther, .text,
                          when: { v, _ in v["specialCategory"] == "yes" && v["specialCategoryCondition"] == "other" }),
                 Question(Field("statutoryGateway", "A statutory gateway, if one applies", .choice(
-                    [Choice("", "none")] + StatutoryGateway.allCases.map { Choice($0.rawValue, $0.label) }),
+                    [Choice("none", "none")] + StatutoryGateway.allCases.map { Choice($0.rawValue, $0.label) }),
                                hint: "s.115 of the Crime and Disorder Act is a power to share, not a duty (001 'Legislation')"),
-                         \.decision.statutoryGateway, .choice(StatutoryGateway.self), when: { v, _ in v["lawfulBasis"] != "none" }),
+                         \.decision.statutoryGateway, Converter(read: { $0?.rawValue ?? "none" }, write: { v, id, _ in v.choice(id, StatutoryGateway.self) }),
+                         when: { v, _ in v["lawfulBasis"] != "none" }),
                 Question(Field.yesNo("confidential", "Was any of it given to you in confidence?"), \.decision.confidential, .yesNo,
                          when: { v, _ in v["lawfulBasis"] != "none" }),
                 Question(Field("publicInterest", "Public interest: what might happen if you share, and if you do not?", .multiline(rows: 3),
@@ -243,15 +244,19 @@ enum WalkthroughForm {
             let notShared = { (v: FormValues, _: Case?) in v["outcome"] == Outcome.doNotShare.rawValue }
             return [
                 Question(info: "summary", "Your answers") { v, c in c.map { Walkthrough.summary(v, $0) } ?? "" },
-                Question(Field("outcome", "Decision", .choice(Outcome.allCases.map { Choice($0.rawValue, $0.label) }), clears: .outcome),
+                // Each answered by its own first letter: s, l, d.
+                Question(Field("outcome", "Decision", .choice([Choice(Outcome.share.rawValue, "share"),
+                                                                Choice(Outcome.shareLimited.rawValue, "limited: share only part of it"),
+                                                                Choice(Outcome.doNotShare.rawValue, "do not share")]), clears: .outcome),
                          \.decision.outcome, .choice(Outcome.self)),
+                // The reasons next to the decision; the recipient, filled in from step 8, after them.
+                Question(Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale), \.decision.rationale, .text),
                 Question(Field("recipient.name", "Who it is (or would have been) shared with: name", clears: .proposedRecipient),
                          \.decision.recipientParty.name, .text),
                 Question(Field("recipient.role", "Their role"), \.decision.recipientParty.role, .text),
                 Question(Field("recipient.agency", "Their agency"), \.decision.recipientParty.agency, .text),
                 Question(Field.yesNo("requesterTold", "Were they told why it is not shared?", hint: "Record what was not shared, with whom, and why (000)"),
                          \.decision.requesterTold, .yesNo, when: notShared),
-                Question(Field("rationale", "Why, in your own words (required)", .multiline(rows: 4), clears: .rationale), \.decision.rationale, .text),
             ]
         case .disclosure:
             let without = { (v: FormValues, _: Case?) in ["not-sought", "refused"].contains(v["consent.kind"] ?? "") }

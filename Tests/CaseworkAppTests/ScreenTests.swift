@@ -36,7 +36,7 @@ struct ScreenTests {
         let s = Screens.state(size, cases: [])
         let f = App.view(s)
         Screens.check(f, "case-list-empty")
-        #expect(f.text.contains("Press L to load the invented sample cases"))
+        #expect(f.text.replacingOccurrences(of: "\n  ", with: " ").contains("L to load the invented sample cases") && f.text.contains("Press c to record a concern"))
         var t = s
         let effects = Screens.keys(&t, [.char("L")])
         #expect(effects.count == 1 && { if case .importSamples = effects[0] { true } else { false } }())
@@ -138,6 +138,13 @@ struct ScreenTests {
         let ids = form.fields(Screens.example("recorded-well")).map(\.id)
         #expect(ids.contains("competence.understandsQuestion") && ids.contains("competence.consistent"))
         #expect(f.text.contains("Child's age on that date") && f.text.contains("14: under 16"))
+        // t answered who and moved on to the first question still open; back to it, P chooses the mother.
+        guard case .form(var back) = s.screen, back.focusId == "competence.understandsQuestion" else { Issue.record("t did not move on"); return }
+        while back.focusId != "givenBy" {
+            Screens.keys(&s, [.backTab])
+            guard case .form(let now) = s.screen, now.focusId != back.focusId else { Issue.record("stuck going back"); return }
+            back = now
+        }
         Screens.keys(&s, [.char("P")])
         guard case .form(let parent) = s.screen else { Issue.record("no form after P"); return }
         #expect(!parent.fields(Screens.example("recorded-well")).map(\.id).contains("competence.understandsQuestion"),
@@ -181,7 +188,8 @@ struct ScreenTests {
         Screens.check(concern, "walkthrough-concern")
         #expect(concern.text.contains("Step 1 of 11 · Concern"))
         #expect(concern.text.contains("(Source: Golden rule 3"))
-        Screens.keys(&s, [.ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n")])
+        // y answers the purpose question and moves on; step 3 is answered already, so Enter accepts it.
+        Screens.keys(&s, [.ctrl("n"), .char("y"), .ctrl("n"), .enter])
         let consent = App.view(s)
         Screens.check(consent, "walkthrough-consent")
         #expect(consent.text.contains("Step 4 of 11 · Consent"))
@@ -200,11 +208,11 @@ struct ScreenTests {
     func discardOnBack() {
         var s = Screens.state(Size(width: 80, height: 24))
         Screens.open(&s, Screens.example("recorded-well"))
-        Screens.keys(&s, [.char("w"), .ctrl("n"), .char("y"), .ctrl("n"), .char("y"), .ctrl("n"), .char("n"), .ctrl("n")])
+        Screens.keys(&s, [.char("w"), .ctrl("n"), .char("y"), .ctrl("n"), .enter, .char("n"), .ctrl("n")])
         Screens.keys(&s, [.char("p")])  // lawful basis: public task
         guard case .form(let f1) = s.screen else { Issue.record("no form at lawful basis"); return }
         #expect(f1.step == .lawfulBasis && f1.values["lawfulBasis"] == "public-task")
-        Screens.keys(&s, [.ctrl("b"), .ctrl("b"), .char("n"), .ctrl("n")])  // identifies nobody
+        Screens.keys(&s, [.ctrl("b"), .ctrl("b"), .char("n")])  // identifies nobody: answered, on to the next step
         guard case .form(let f2) = s.screen else { Issue.record("no form after going back"); return }
         #expect(f2.step == .what)
         #expect(f2.values["lawfulBasis"] == nil && f2.values["consent.kind"] == nil)
@@ -236,7 +244,7 @@ struct ScreenTests {
         #expect(purpose([.right, .left]).value == "yes")
         #expect(purpose([.right, .char(" ")]).value == "yes", "Space on an answered choice moves on, wrapping")
         #expect(purpose([.char("n")]).value == "no" && purpose([.char("y")]).value == "yes")
-        #expect(purpose([.char("n"), .char("y")]).value == "yes", "an answer changes with its letter")
+        #expect(purpose([.char("n"), .backTab, .char("y")]).value == "yes", "an answer changes with its letter")
     }
 
     @Test("changing a saved record asks why", arguments: Screens.sizes)
@@ -457,7 +465,8 @@ struct CursorTests {
         Screens.keys(&s, [.function(1)])
         #expect(Screens.underCursor(App.view(s))?.first?.isWhitespace == false, "a form's help, on its first line")
         Screens.keys(&s, [.escape, .escape, .char("w")])
-        expectCursor(s, on: "(*) K1", "the walkthrough's first step")
+        // Its concern and significant harm answered from the case, the cursor waits on the last, for Enter to accept.
+        expectCursor(s, on: "(*) no", "the walkthrough's first step")
         _ = App.update(&empty, .draftsLoaded([Draft(id: "C-0002/new-note", caseId: "C-0002", kind: "note", title: "note on C-0002",
                                                     payload: "{}", updatedAt: Screens.now)]))
         expectCursor(empty, on: "09:30  note on C-0002", "the drafts prompt")

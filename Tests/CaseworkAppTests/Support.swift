@@ -70,8 +70,8 @@ enum Screens {
             case .closeForm: rest += apply(&s, App.update(&s, .navigated(.closeForm)))
             case .pop: rest += apply(&s, App.update(&s, .navigated(.pop)))
             case .push(let screen): rest += apply(&s, App.update(&s, .navigated(.push(screen))))
-            case .startNewCase:
-                rest += apply(&s, App.update(&s, .newCaseId("C-7KQ2MX")))
+            case .startNewCase(let kind):
+                rest += apply(&s, App.update(&s, .newCaseId("C-7KQ2MX", kind)))
             default: rest.append(e)
             }
         }

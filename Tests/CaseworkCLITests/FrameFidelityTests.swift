@@ -158,16 +158,16 @@ struct FrameFidelityTests {
             "Down", "Enter",
             "N", "Tab", "Tab", "Rang school", "Enter", "Seen at 9", "C-s",
             "K", "Bruise on arm", "Tab", "Space", "Tab", "Space", "Tab", "Right", "BTab", "BTab", "Tab", "Tab", "C-s",
-            "w", "C-n", "y", "Tab", "Safety plan", "Tab", "Strategy meeting", "Tab", "n", "C-n", "y", "C-n",
+            "w", "C-n", "y", "Safety plan", "Tab", "Strategy meeting", "Tab", "n", "Enter",
             "BTab", "C-b", "C-b", "Escape", "Escape",
             "?", "Escape", "/", "Mor", "Enter", "Escape", "Escape",
-        ], mustVisit: ["Kind of note", "What worries you", "Step 2 of 11", "Step 3 of 11"])
+        ], mustVisit: ["Kind of note", "What worries you", "Step 2 of 11", "Step 3 of 11", "Step 4 of 11"])
     }
 
     @Test("the walkthrough answered to its lawful basis, then taken back and changed: the later answers cleared on screen, the earlier kept")
     func walkthroughBack() throws {
         let frames = try Self.compare([
-            "Enter", "w", "C-n", "y", "Tab", "Family support", "C-n", "y", "C-n", "n", "Tab", "r", "C-n", "p",
+            "Enter", "w", "C-n", "y", "Family support", "C-n", "Enter", "n", "r", "C-n", "p",
             "C-b", "C-b", "C-b", "n", "C-n", "C-b", "C-b", "C-n", "C-n", "Escape", "Escape",
         ], mustVisit: ["Step 5 of 11"])
         // "No legitimate purpose" leads straight to the decision: the steps between are cleared, and the screen says which.

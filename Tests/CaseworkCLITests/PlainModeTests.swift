@@ -19,7 +19,7 @@ struct PlainModeTests {
         "fact: Family of five in a one-bedroom flat", ".", "2", "1",     // 7 what, not the whole file, necessary and proportionate
         "Duty officer", "Housing officer", "Housing", "phone", "1", "Not to be passed to the landlord", ".", // 8 who and how
         "1",                                                             // 9 the family will be told
-        "share", "", "", "", "Overcrowding is affecting sleep; housing can assess.", ".", // 10 the decision, its recipient as in step 8
+        "share", "Overcrowding is affecting sleep; housing can assess.", ".", "", "", "", // 10 the decision, why, its recipient as in step 8
         "", "", "1",                                                     // 11 when (now), reasons as offered, recipient told
         "b", "q",
     ]
@@ -27,16 +27,16 @@ struct PlainModeTests {
     /// The same answers as keys in the workbook.
     static let walkthroughKeys = FrameFidelityTests.script([
         "Enter", "w", "C-n",
-        "y", "Tab", "Housing may know about overcrowding", "Tab", "A housing assessment", "Tab", "n", "C-n",
-        "y", "C-n",
-        "y", "Tab", "n", "Tab", "r", "Tab", "Asking could alert the father", "C-n",
-        "p", "Tab", "n", "Tab", "Tab", "y", "Tab", "Overcrowding harms the children", "C-n",
-        "n", "C-n",
-        "fact: Family of five in a one-bedroom flat", "Tab", "n", "Tab", "y", "C-n",
-        "Duty officer", "Tab", "Housing officer", "Tab", "Housing", "Tab", "p", "Tab", "y", "Tab", "Not to be passed to the landlord", "C-n",
-        "y", "C-n",
-        "s", "Tab", "Tab", "Tab", "Tab", "Overcrowding is affecting sleep; housing can assess.", "C-n",
-        "Tab", "Tab", "y", "C-s",
+        "y", "Housing may know about overcrowding", "Tab", "A housing assessment", "Tab", "n",
+        "Enter",
+        "y", "n", "r", "Enter", "Asking could alert the father", "Enter",
+        "p", "n", "y", "Overcrowding harms the children", "C-n",
+        "n",
+        "fact: Family of five in a one-bedroom flat", "Tab", "n", "y",
+        "Duty officer", "Enter", "Housing officer", "Enter", "Housing", "Enter", "p", "y", "Not to be passed to the landlord", "C-n",
+        "y",
+        "s", "Overcrowding is affecting sleep; housing can assess.", "C-n",
+        "y", "C-s",
     ])
 
     static func gapsStore() throws -> CLI {
@@ -105,6 +105,22 @@ struct PlainModeTests {
         let raw = try cli.run("history", "C-0002/D1", "--json").out
         #expect(!history.contains("{\"") && raw.contains("{\""), "the stored JSON only with --json")
         #expect(try cli.run("show", "C-0002").out.contains("Rang the school"))
+    }
+
+    @Test("c records a concern about a new child in plain mode too: the case, the child's words and the concern in one, then the walkthrough begins on it (issue 15, item 1)")
+    func recordConcern() throws {
+        let cli = try CLI()
+        #expect(try cli.run("init").status == 0)
+        let answers = ["c", "Mina Rahman", "2012-10-01", "Dad grabbed me.", ".", "Bruise on her arm", ".", "abuse", "suspected or potential harm", "yes",
+                       "", "", ""]
+        let run = try cli.run(["--plain"], stdin: answers.joined(separator: "\n") + "\n")
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("Record a concern") && run.out.contains("never promise a child to keep a secret (004)"))
+        #expect(run.out.contains("Should you share it?") && run.out.contains("Step 1 of 11 · Concern"), "\(run.out.suffix(600))")
+        let id = try #require(run.out.firstMatch(of: /Case (C-[A-Z0-9]+) created/)?.1).description
+        let c = try CaseFileCodec.decode(Data(try cli.run("export", id).out.utf8))
+        #expect(c.child.name == "Mina Rahman" && c.title == "Bruise on her arm")
+        #expect(c.notes.map(\.kind) == [.childsWords] && c.concerns.map(\.riskLevel) == [.suspected])
     }
 
     @Test("the end of input mid-form saves nothing half-answered and says so")

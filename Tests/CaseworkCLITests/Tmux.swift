@@ -92,9 +92,18 @@ final class Tmux {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The keys sent with `keys`, beyond the words sent with `type`: what a workflow costs a person.
+    private(set) var keysPressed = 0
+
     /// tmux key names: "Tab", "BTab", "Enter", "Escape", "C-s", "PageDown", "F1".
     func keys(_ names: String...) throws {
-        for k in names { try tmux(["send-keys", "-t", "cw", k]); usleep(40_000) }
+        for k in names { try send(k) }
+        keysPressed += names.count
+    }
+
+    private func send(_ key: String) throws {
+        try tmux(["send-keys", "-t", "cw", key])
+        usleep(40_000)
     }
 
     func keys(_ name: String, times: Int) throws {
@@ -104,7 +113,7 @@ final class Tmux {
     /// Types text literally, a line at a time (Enter between lines).
     func type(_ text: String) throws {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if i > 0 { try keys("Enter") }
+            if i > 0 { try send("Enter") }
             if !line.isEmpty { try tmux(["send-keys", "-t", "cw", "-l", String(line)]) }
         }
         usleep(60_000)
