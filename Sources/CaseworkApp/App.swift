@@ -181,6 +181,10 @@ public enum App {
         case .handoverWritten(let path):
             s.message = Message("Handover summary written to \(path)")
             return []
+        case .familyCopyWritten(let markdown, let html):
+            if case .familyCopy = s.screen { s.stack.removeLast() }
+            s.message = Message("Copy for the family written to \(markdown) and \(html)")
+            return []
         case .reviewed(let caseId, let message):
             if case .record = s.screen { s.stack.removeLast() }
             return update(&s, .saved(caseId: caseId, message: message))

@@ -21,7 +21,7 @@ public struct CaseViewState: Sendable {
 
 enum CaseViewAction: Hashable, Sendable {
     case move(Movement), open, switchPanel, add, walkthrough, note, concern, recordConcern, consent, outgoing, incoming, person, episode,
-         details, history, back, help, handover, signOff, access
+         details, history, back, help, handover, familyCopy, signOff, access
 }
 
 let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
@@ -41,6 +41,7 @@ let caseViewKeys = KeyMap<CaseViewAction>(moving: CaseViewAction.move, [
     KeyBinding([.char("h")], .history, "History of the selected record"),
     KeyBinding([.char("V")], .access, "Who has seen this case: every view, export and change, by whom and when"),
     KeyBinding([.char("x")], .handover, "Write a handover summary (Markdown) of the case"),
+    KeyBinding([.char("F")], .familyCopy, "A copy for the child and family: review what is left out, then write it in plain words (audited)"),
     KeyBinding([.char("S")], .signOff, "Sign off the whole case (managers)"),
     KeyBinding([.escape], .back, "Back to the cases", hint: "back"),
     KeyBinding([.char("?")], .help, "Help", hint: "help"),
@@ -187,6 +188,7 @@ enum CaseViewScreen {
         case .back: return [.pop, .loadCases, .loadReturned]
         case .help: return [.showHelp]
         case .handover: return [.exportHandover(c.id)]
+        case .familyCopy: return [.push(.familyCopy(FamilyCopyState(caseId: c.id, passages: FamilyCopy.passages(c))))]
         case .access: return [.push(.access(AccessState(caseId: c.id))), .loadAccess(c.id)]
         case .signOff:
             var r = RecordState(caseId: c.id, recordId: c.id)

@@ -15,6 +15,7 @@ public enum Screen: Sendable {
     case report(ReportState)
     case people(PeopleState)
     case search(SearchState)
+    case familyCopy(FamilyCopyState)
 }
 
 extension Screen {
@@ -33,6 +34,7 @@ extension Screen {
         case .report(var r): let e = ReportScreen.update(s, &r, key); return (.report(r), e)
         case .people(var p): let e = PeopleScreen.update(s, &p, key); return (.people(p), e)
         case .search(var r): let e = SearchScreen.update(s, &r, key); return (.search(r), e)
+        case .familyCopy(var r): let e = FamilyCopyScreen.update(s, &r, key); return (.familyCopy(r), e)
         }
     }
 
@@ -49,6 +51,7 @@ extension Screen {
         case .report(let r): ReportScreen.view(s, r)
         case .people(let p): PeopleScreen.view(s, p)
         case .search(let r): SearchScreen.view(s, r)
+        case .familyCopy(let r): FamilyCopyScreen.view(s, r)
         }
     }
 
@@ -65,6 +68,7 @@ extension Screen {
         case .report: scrollKeys.helpLines
         case .people: peopleKeys.helpLines
         case .search: searchKeys.helpLines
+        case .familyCopy: familyCopyKeys.helpLines
         }
     }
 }

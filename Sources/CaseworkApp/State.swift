@@ -95,6 +95,8 @@ public enum Msg: Sendable {
     case draftDeleted(String)
     case samplesImported(count: Int)
     case handoverWritten(path: String)
+    /// The copy for the family was written, as Markdown and HTML.
+    case familyCopyWritten(markdown: String, html: String)
     /// A manager's review was recorded: the record screen it was made from closes.
     case reviewed(caseId: String, message: String)
     /// The case is loaded: open the form that fixes `recordId` at `field`.
@@ -144,6 +146,8 @@ public enum Effect: Sendable {
     case loadReport
     case review(ReviewRequest)
     case exportHandover(String)
+    /// Writes the copy for the family (audited), leaving out the passages named.
+    case writeFamilyCopy(caseId: String, withholding: Set<String>)
     case raiseFlag(caseId: String, recordId: String, reason: String)
     /// Once the case is loaded, open the form that fixes `recordId` at `field`.
     case editAfterLoad(caseId: String, recordId: String, field: RecordField?)

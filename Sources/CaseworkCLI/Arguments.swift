@@ -25,6 +25,8 @@ extension Day: ExpressibleByArgument {
 /// How `casework export` writes a case.
 enum ExportFormat: String, CaseIterable, ExpressibleByArgument {
     case json, markdown
+    /// The copy for the child and family (Markdown), and the same as one HTML page.
+    case family, familyHTML = "family-html"
 }
 
 /// How `casework report` writes the team report.

@@ -13,6 +13,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case basisAdopt = "basis-adopt"
     case accessLog = "access-log"
     case returnedRead = "returned-read"
+    /// A copy of the case written for the child and family (004 "Access to personal information").
+    case familyCopy = "family-copy"
 }
 
 /// The tamper-evident audit trail: each event carries the SHA-256 of the one

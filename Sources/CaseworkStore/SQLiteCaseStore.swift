@@ -586,6 +586,10 @@ extension SQLiteCaseStore {
         try readCase(id, by: actor, recordedAs: .view)
     }
 
+    public func familyCopyCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try readCase(id, by: actor, recordedAs: .familyCopy)
+    }
+
     /// The whole case for someone who may see it, with the reading recorded in the audit trail.
     private func readCase(_ id: String, by actor: String, recordedAs action: AuditAction) throws(StoreError) -> Case {
         try recordedRead(as: actor) { db, w in

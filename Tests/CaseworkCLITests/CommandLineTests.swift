@@ -37,6 +37,28 @@ struct CommandLineTests {
         #expect((attrs[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test("export --format family: first the passages left out and why, nothing written or recorded as a copy; with --confirm the copy in plain words, audited; --release includes one; an unknown passage is refused (issue 15, item 16)")
+    func familyCopy() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"))
+        let review = try cli.run("export", "C-0002", "--format", "family")
+        #expect(review.status == 1 && review.err.contains("nothing written") && review.err.contains("--confirm"))
+        #expect(review.out.contains("name:P1  in P1: Luis Moreno (father)"))
+        #expect(review.out.contains("why: the name of someone working for another organisation"))
+        #expect(!(try cli.run("audit", "case", "C-0002").out.contains("copy for the family")))
+
+        let copy = try cli.run("export", "C-0002", "--format", "family", "--confirm")
+        #expect(copy.status == 0, "\(copy.err)")
+        #expect(copy.out.hasPrefix("# What we hold about Alex Moreno") && !copy.out.contains("Luis") && !copy.out.contains("C-0002"))
+        #expect(try cli.run("audit", "case", "C-0002").out.contains("wrote a copy for the family"))
+
+        let released = try cli.run("export", "C-0002", "--format", "family-html", "--confirm", "--release", "name:P1")
+        #expect(released.status == 0 && released.out.hasPrefix("<!DOCTYPE html>") && released.out.contains("Luis Moreno"))
+        let unknown = try cli.run("export", "C-0002", "--format", "family", "--confirm", "--release", "name:P7")
+        #expect(unknown.status == 1 && unknown.err.contains("no passage \"name:P7\"") && unknown.out.isEmpty)
+    }
+
     /// Each kind of bad file: the message names the file, the JSON path and the value; the store is unchanged.
     @Test("bad case files are refused with the path and value, and change nothing", arguments: [
         ("\"method\": \"phone\"", "\"method\": \"emial\"", "case.disclosures[1].method: unknown value \"emial\""),

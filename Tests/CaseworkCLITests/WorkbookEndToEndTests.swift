@@ -219,6 +219,34 @@ struct WorkbookEndToEndTests {
         #expect(try cli.run("flags", "--case", "C-0001", "--json").out == "[]\n")
     }
 
+    @Test("F in a case: the passages left out of the family's copy listed with why, one included with Space, Enter writes it as Markdown and HTML, recorded in the audit trail (issue 15, item 16)")
+    func familyCopy() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        #expect(try cli.run("import", CLI.example("gaps")).status == 0)
+        let t = try Tmux(cli, width: 100, height: 30)
+        try t.wait(for: "Alex Moreno")
+        try t.keys("Enter")
+        try t.wait(for: "Case details")
+        try t.keys("F")
+        let review = try t.wait(for: "A copy for the family · C-0002")
+        #expect(review.contains("Left out unless you include it: 3 of 3"))
+        #expect(review.contains("[left out] P1  Luis Moreno (father)"))
+        #expect(review.contains("why: someone other than the child or a parent with parental responsibility"))
+        try t.keys("Space")
+        try t.wait(for: "[included] P1  Luis Moreno (father)")
+        try t.wait(for: "Left out unless you include it: 2 of 3")
+        try t.keys("Enter")
+        try t.wait(for: "Copy for the family written to")
+        let folder = cli.storeFile.deletingLastPathComponent().appendingPathComponent("exports")
+        let md = try String(contentsOf: folder.appendingPathComponent("C-0002-family.md"), encoding: .utf8)
+        let html = try String(contentsOf: folder.appendingPathComponent("C-0002-family.html"), encoding: .utf8)
+        #expect(md.contains("Luis Moreno: father"), "the name included on the review screen")
+        #expect(!md.contains("Intake team") && !md.contains("C-0002") && !md.contains("D1"))
+        #expect(html.contains("<h1>What we hold about Alex Moreno</h1>") && html.contains("Luis Moreno"))
+        #expect(try cli.run("audit", "case", "C-0002").out.contains("wrote a copy for the family"))
+    }
+
     @Test("F12 and Ctrl-\\ blank the real terminal at once; the next key brings the screen back (issue 15)")
     func blankScreen() throws {
         let cli = try CLI()

@@ -345,6 +345,26 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
+    @Test("reading a case for the family's copy is recorded as such, by whom, in an intact audit trail; refused to anyone who may not see the case (issue 15, item 16)",
+          arguments: Backend.allCases)
+    func familyCopyAudited(_ backend: Backend) throws {
+        let h = try team(backend)
+        let sam = try h.store(as: "sam.t"), olu = try h.store(as: "olu.w")
+        let c = try sam.familyCopyCase("C-0002", by: "sam.t")
+        #expect(c.id == "C-0002" && !FamilyCopy.passages(c).isEmpty)
+        let events = try sam.caseAccess("C-0002", by: "sam.t").filter { $0.action == "family-copy" }
+        #expect(events.count == 1 && events.first?.user == "sam.t" && events.first?.words == "wrote a copy for the family")
+        #expect(events.first?.isReading == true)
+        do {
+            _ = try olu.familyCopyCase("C-0002", by: "olu.w")
+            Issue.record("olu.w read C-0002 for a family copy")
+        } catch {
+            #expect(error == .caseNotFound("C-0002"), "\(error)")
+        }
+        #expect(try sam.caseAccess("C-0002", by: "sam.t").filter { $0.action == "family-copy" }.count == 1, "the refusal recorded nothing")
+        #expect(try h.store(as: h.manager).check(by: h.manager).isHealthy)
+    }
+
     @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)
     func manualFlagsByAuthor(_ backend: Backend) throws {
         let h = try team(backend)

@@ -73,7 +73,7 @@ public struct AccessEvent: Hashable, Sendable {
     }
 
     /// Whether the case's content was read (shown or copied out), as against changed.
-    public var isReading: Bool { ["view", "export", "history", "access-log"].contains(action) }
+    public var isReading: Bool { ["view", "export", "family-copy", "history", "access-log"].contains(action) }
 
     /// What happened, in words: "viewed the case", "amended N1 (version 2)".
     public var words: String {
@@ -81,6 +81,7 @@ public struct AccessEvent: Hashable, Sendable {
         switch action {
         case "view": return "viewed the case"
         case "export": return "exported the case"
+        case "family-copy": return "wrote a copy for the family"
         case "history": return "read the history of\(record.isEmpty ? " a record" : record)"
         case "access-log": return "read who has seen the case"
         case "returned-read": return "read the returned note\(record)"
@@ -199,6 +200,8 @@ public protocol CaseStore: Sendable {
     func importCases(_ cases: [Case], replace: Bool, by actor: String) throws(StoreError) -> [ImportOutcome]
     /// The whole case for a file; recorded as an export in the audit trail.
     func exportCase(_ id: String, by actor: String) throws(StoreError) -> Case
+    /// The whole case for the copy given to the child and family; recorded as such in the audit trail.
+    func familyCopyCase(_ id: String, by actor: String) throws(StoreError) -> Case
     /// The whole case for reading; recorded as a view in the audit trail.
     func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case
     func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary]

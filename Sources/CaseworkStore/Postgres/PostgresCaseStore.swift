@@ -313,6 +313,10 @@ extension PostgresCaseStore {
         try readCase(id, purpose: "view")
     }
 
+    public func familyCopyCase(_ id: String, by actor: String) throws(StoreError) -> Case {
+        try readCase(id, purpose: "family-copy")
+    }
+
     func readCase(_ id: String, purpose: String) throws(StoreError) -> Case {
         try transaction { db in
             try Self.decodeCase(try db.query("SELECT kind, body FROM casework.read_case($1, $2)", [id, purpose]).rows, id)

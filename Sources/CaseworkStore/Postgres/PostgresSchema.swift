@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -948,5 +948,18 @@ enum PostgresSchema {
         END $$;
         REVOKE ALL ON FUNCTION casework.search(text, integer), casework.record_words(text) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.search(text, integer) TO casework_user;
+        """
+
+    /// The copy for the family (issue 15, item 16): reading a case for it is recorded as 'family-copy'.
+    static let v6 = """
+        CREATE OR REPLACE FUNCTION casework.read_case(p_case text, p_purpose text)
+            RETURNS TABLE (kind text, body text, version integer) LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          IF p_purpose NOT IN ('view', 'export', 'family-copy') THEN RAISE EXCEPTION 'unknown purpose' USING ERRCODE = 'CW003'; END IF;
+          PERFORM casework.require_visible(p_case);
+          PERFORM casework.audit_append(p_purpose, p_case, NULL, NULL, NULL);
+          RETURN QUERY SELECT * FROM casework.records_of(p_case);
+        END $$;
         """
 }
