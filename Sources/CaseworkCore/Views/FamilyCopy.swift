@@ -106,22 +106,12 @@ public enum FamilyCopy {
             }
         }
         if inList { body.append("</ul>") }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(ReportPage.text(title(c)))</title>
-            <style>body{font:16px/1.5 Georgia,serif;max-width:42em;margin:2em auto;padding:0 1em;color:#111}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #999}blockquote{margin:.5em 0 .5em 1em;padding-left:.8em;border-left:3px solid #999}.gap{font-style:italic}@media print{body{margin:0}}</style>
-            </head>
-            <body>
-            \(body.joined(separator: "\n"))
-            </body>
-            </html>
-
-            """
+        return ReportPage.page(title: title(c), style: style, body: body)
     }
+
+    static let style = "body{font:16px/1.5 Georgia,serif;max-width:42em;margin:2em auto;padding:0 1em;color:#111}h1{font-size:1.6em}"
+        + "h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #999}"
+        + "blockquote{margin:.5em 0 .5em 1em;padding-left:.8em;border-left:3px solid #999}@media print{body{margin:0}}"
 
     private static func lines(_ t: String) -> String { ReportPage.text(t).replacingOccurrences(of: "\n", with: "<br>") }
 

@@ -30,21 +30,26 @@ public enum ReportPage {
             body.append("<h2>\(text(heading))</h2>")
             body.append(counts.isEmpty ? "<p>None.</p>" : chart(counts, label: heading))
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(text(title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            \(body.joined(separator: "\n"))
-            </body>
-            </html>
+        return page(title: title, style: style, body: body)
+    }
 
-            """
+    /// One self-contained page: its title, its own style and its body, nothing fetched.
+    static func page(title: String, style: String, body: [String]) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(text(title))</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+        \(body.joined(separator: "\n"))
+        </body>
+        </html>
+
+        """
     }
 
     /// The headline figures, as label and value, in the order supervision reads them.
