@@ -181,9 +181,10 @@ public enum App {
         case .handoverWritten(let path):
             s.message = Message("Handover summary written to \(path)")
             return []
-        case .familyCopyWritten(let markdown, let html):
+        case .familyCopyWritten(let folder, let files):
             if case .familyCopy = s.screen { s.stack.removeLast() }
-            s.message = Message("Copy for the family written to \(markdown) and \(html)")
+            // The files' names first: a narrow status line cuts the folder, not them.
+            s.message = Message("Copy for the family written: \(files.joined(separator: " and ")), in \(folder)")
             return []
         case .reviewed(let caseId, let message):
             if case .record = s.screen { s.stack.removeLast() }

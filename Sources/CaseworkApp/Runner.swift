@@ -143,16 +143,16 @@ public final class AppRunner {
                 guard let exports else { return ([.failed("No folder for exports")], false) }
                 let c = try store.familyCopyCase(caseId, by: me)
                 try? FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                var paths: [String] = []
+                var files: [String] = []
                 for (ext, text) in [("md", FamilyCopy.markdown(c, withholding: withholding, today: state.today, zone: state.localTime)),
                                     ("html", FamilyCopy.html(c, withholding: withholding, today: state.today, zone: state.localTime))] {
                     let file = exports.appendingPathComponent("\(caseId)-family.\(ext)")
                     guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                         return ([.failed("Could not write \(file.path)")], false)
                     }
-                    paths.append(file.path)
+                    files.append(file.lastPathComponent)
                 }
-                return ([.familyCopyWritten(markdown: paths[0], html: paths[1])], true)
+                return ([.familyCopyWritten(folder: exports.path, files: files)], true)
             case .editAfterLoad(let caseId, let recordId, let field):
                 return ([.editReady(caseId: caseId, recordId: recordId, field: field)], true)
             case .runSearch(let query):

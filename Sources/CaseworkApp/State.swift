@@ -95,8 +95,8 @@ public enum Msg: Sendable {
     case draftDeleted(String)
     case samplesImported(count: Int)
     case handoverWritten(path: String)
-    /// The copy for the family was written, as Markdown and HTML.
-    case familyCopyWritten(markdown: String, html: String)
+    /// The copy for the family was written, as Markdown and HTML: the files' names and their folder.
+    case familyCopyWritten(folder: String, files: [String])
     /// A manager's review was recorded: the record screen it was made from closes.
     case reviewed(caseId: String, message: String)
     /// The case is loaded: open the form that fixes `recordId` at `field`.

@@ -237,7 +237,7 @@ struct WorkbookEndToEndTests {
         try t.wait(for: "[included] P1  Luis Moreno (father)")
         try t.wait(for: "Left out unless you include it: 2 of 3")
         try t.keys("Enter")
-        try t.wait(for: "Copy for the family written to")
+        try t.wait(for: "Copy for the family written: C-0002-family.md and C-0002-family.html, in")
         let folder = cli.storeFile.deletingLastPathComponent().appendingPathComponent("exports")
         let md = try String(contentsOf: folder.appendingPathComponent("C-0002-family.md"), encoding: .utf8)
         let html = try String(contentsOf: folder.appendingPathComponent("C-0002-family.html"), encoding: .utf8)
