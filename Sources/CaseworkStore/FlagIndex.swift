@@ -90,6 +90,10 @@ extension SQLiteCaseStore {
             }
             try FlagRecord(f, worker: c.worker, team: c.team, raisedAt: raisedAt, since: since).insert(db)
         }
+        try db.execute(sql: """
+            UPDATE caseFile SET flaggedFrom = (SELECT MIN(coalesce(dueFrom, '0000-01-01')) FROM flag
+                                               WHERE flag.caseId = caseFile.id AND flag.status = 'open') WHERE id = ?
+            """, arguments: [c.id])
         return true
     }
 

@@ -738,7 +738,7 @@ extension SQLiteCaseStore {
             if let v = Self.visibility(user, caseColumn: "caseFile.id") { conditions.append(v.sql); args += v.arguments }
             if q.mineOnly { conditions.append("worker = ?"); args.append(user.name) }
             if q.flaggedOnly {
-                conditions.append("EXISTS (SELECT 1 FROM flag WHERE flag.caseId = caseFile.id AND \(dueForCase))")
+                conditions.append("flaggedFrom <= ?")
                 args.append(q.on.description)
             }
             if !q.search.isEmpty {

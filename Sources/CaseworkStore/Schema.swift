@@ -209,6 +209,16 @@ enum Schema {
                 INSERT INTO recordSearch (rowid, words) SELECT rowid, \(words("record")) FROM record;
                 """)
         }
+        // The case list's "only cases with open flags" without walking every flag: each case keeps the
+        // first day any of its open flags is due ('0000-01-01' for one due at once), kept by storeFlags.
+        m.registerMigration("v12-flagged-from") { db in
+            try db.execute(sql: """
+                ALTER TABLE caseFile ADD COLUMN flaggedFrom TEXT;
+                UPDATE caseFile SET flaggedFrom = (SELECT MIN(coalesce(dueFrom, '0000-01-01')) FROM flag
+                                                   WHERE flag.caseId = caseFile.id AND flag.status = 'open');
+                CREATE INDEX caseFile_flagged ON caseFile(flaggedFrom);
+                """)
+        }
         return m
     }
 
