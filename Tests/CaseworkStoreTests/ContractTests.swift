@@ -365,6 +365,30 @@ struct ContractTests {
         #expect(try h.store(as: h.manager).check(by: h.manager).isHealthy)
     }
 
+    @Test("the flagged filter names exactly the cases with open flags due that day, kept as flags change, on both stores (issue 16, item 3)",
+          arguments: Backend.allCases)
+    func flaggedFilter(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        func agree(_ day: Day, _ why: String) throws {
+            let flagged = Set(try mia.flags(FlagQuery(on: day), by: h.manager).map(\.flag.caseId))
+            let page = try mia.caseList(CaseListQuery(flaggedOnly: true, on: day), by: h.manager)
+            #expect(Set(page.entries.map(\.summary.id)) == flagged && page.total == flagged.count, "\(why): \(flagged.sorted())")
+        }
+        try agree(Day("2026-03-10")!, "as imported")
+        try agree(Day("2030-01-01")!, "years later, with time-based flags due")
+        var g = DemoGenerator(seed: 5)
+        let more = (1...30).map { g.makeCase(900 + $0, workers: ["sam.t"], teams: ["Early Help North"]) }
+        _ = try h.store(as: "sam.t").importCases(more, replace: false, by: "sam.t")
+        try agree(Day("2026-03-10")!, "after an import")
+        let open = try mia.flags(FlagQuery(on: Day("2030-01-01")!), by: h.manager).filter { $0.flag.severity == .check }
+        for e in open.prefix(5) {
+            _ = try mia.review(ReviewRequest(caseId: e.flag.caseId, action: .accepted, recordId: e.flag.recordId, rule: e.flag.rule,
+                                             note: "checked with the worker"), by: h.manager)
+        }
+        try agree(Day("2030-01-01")!, "after reviews accepted flags")
+    }
+
     @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)
     func manualFlagsByAuthor(_ backend: Backend) throws {
         let h = try team(backend)

@@ -413,7 +413,7 @@ extension PostgresCaseStore {
             var conditions: [String] = [], args: [String?] = [q.on.description]
             if q.mineOnly { args.append(user.name); conditions.append("c.worker = $\(args.count)") }
             if q.flaggedOnly {
-                conditions.append("EXISTS (SELECT 1 FROM casework.flag f WHERE f.case_id = c.id AND \(Self.openOn(1)))")
+                conditions.append("c.flagged_from <= $1")
             }
             if !q.search.isEmpty {
                 args.append(q.search.lowercased())

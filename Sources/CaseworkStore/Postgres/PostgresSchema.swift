@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -961,5 +961,30 @@ enum PostgresSchema {
           PERFORM casework.audit_append(p_purpose, p_case, NULL, NULL, NULL);
           RETURN QUERY SELECT * FROM casework.records_of(p_case);
         END $$;
+        """
+
+    /// The case list's "only cases with open flags" without walking every flag (issue 16): each case keeps the
+    /// first day any of its open flags is due ('0000-01-01' for one due at once), kept by the database itself
+    /// after every statement that writes flags, whichever function wrote them.
+    static let v7 = """
+        ALTER TABLE casework.case_file ADD COLUMN flagged_from text;
+        UPDATE casework.case_file c SET flagged_from = (SELECT min(coalesce(f.due_from, '0000-01-01')) FROM casework.flag f
+                                                        WHERE f.case_id = c.id AND f.status = 'open');
+        CREATE INDEX case_file_flagged ON casework.case_file(flagged_from);
+        CREATE FUNCTION casework.keep_flagged_from() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          UPDATE case_file c SET flagged_from = (SELECT min(coalesce(f.due_from, '0000-01-01')) FROM flag f
+                                                 WHERE f.case_id = c.id AND f.status = 'open')
+            WHERE c.id IN (SELECT DISTINCT case_id FROM changed);
+          RETURN NULL;
+        END $$;
+        REVOKE ALL ON FUNCTION casework.keep_flagged_from() FROM PUBLIC;
+        CREATE TRIGGER keep_flagged_from_insert AFTER INSERT ON casework.flag REFERENCING NEW TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.keep_flagged_from();
+        CREATE TRIGGER keep_flagged_from_update AFTER UPDATE ON casework.flag REFERENCING NEW TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.keep_flagged_from();
+        CREATE TRIGGER keep_flagged_from_delete AFTER DELETE ON casework.flag REFERENCING OLD TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.keep_flagged_from();
         """
 }
