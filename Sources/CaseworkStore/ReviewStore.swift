@@ -42,8 +42,13 @@ extension SQLiteCaseStore {
             let cases = Array(Set(entries.map(\.flag.caseId)))
             var reviews: [(caseId: String, review: Review)] = []
             for chunk in cases.chunks(of: 500) {
-                for row in try Row.fetchAll(db, sql: "SELECT caseId, body FROM record WHERE kind = 'review' AND caseId IN (\(Self.placeholders(chunk.count))) ORDER BY caseId, position",
-                                            arguments: StatementArguments(chunk)) {
+                // Only the cases with an escalation have their reviews read, and decoded, at all.
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT caseId, body FROM record WHERE kind = 'review' AND caseId IN (
+                        SELECT caseId FROM record WHERE kind = 'review' AND caseId IN (\(Self.placeholders(chunk.count)))
+                        AND json_extract(body, '$.action') = 'escalated')
+                    ORDER BY caseId, position
+                    """, arguments: StatementArguments(chunk)) {
                     if case .review(let r)? = try? CaseRecord.decode(kind: .review, body: row["body"]) { reviews.append((row["caseId"], r)) }
                 }
             }

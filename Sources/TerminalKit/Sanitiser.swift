@@ -52,6 +52,7 @@ public enum Sanitiser {
     }
 
     public static func clean(_ text: String, lines: Lines = .fold) -> String {
+        if DisplayWidth.isPrintableASCII(text) { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -91,6 +92,7 @@ public enum Sanitiser {
     /// escape (`\u202E`; a surrogate pair beyond the first plane), which is the
     /// same value inside a JSON string and visible as text anywhere else.
     public static func forTerminal(_ text: String) -> String {
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         for (i, c) in scalars.enumerated() {

@@ -64,7 +64,7 @@ struct QueryPlanTests {
         + " | CORRELATED SCALAR SUBQUERY 1 | SEARCH a USING INDEX audit_case (caseId=? AND action=? AND recordId=?)"
 
     /// The reviews of the queue's cases, by key, to show where an item was escalated (the few review rows sorted).
-    static let escalations = "SEARCH record USING INDEX sqlite_autoindex_record_1 (caseId=?) | USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"
+    static let escalations = "SEARCH record USING INDEX sqlite_autoindex_record_1 (caseId=?) | LIST SUBQUERY 1 | SEARCH record USING INDEX sqlite_autoindex_record_1 (caseId=?) | USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"
 
     /// The plan each path should have, statement by statement after the identity lookups.
     static var expected: [(name: String, run: (SQLiteCaseStore) throws -> Void, plans: [String])] { [

@@ -47,8 +47,13 @@ extension PostgresCaseStore {
             let cases = Array(Set(entries.map(\.flag.caseId)))
             var reviews: [(caseId: String, review: Review)] = []
             if !cases.isEmpty {
-                for r in try db.query("SELECT case_id, body FROM casework.record WHERE kind = 'review' AND case_id = ANY ($1::text[]) ORDER BY case_id, position",
-                                      [Self.array(cases)]).rows {
+                // Only the cases with an escalation have their reviews read, and decoded, at all.
+                for r in try db.query("""
+                    SELECT case_id, body FROM casework.record WHERE kind = 'review' AND case_id IN (
+                        SELECT case_id FROM casework.record WHERE kind = 'review' AND case_id = ANY ($1::text[])
+                        AND body::jsonb ->> 'action' = 'escalated')
+                    ORDER BY case_id, position
+                    """, [Self.array(cases)]).rows {
                     if let c = r[0], let body = r[1], case .review(let review)? = try? CaseRecord.decode(kind: .review, body: body) { reviews.append((c, review)) }
                 }
             }
