@@ -255,7 +255,7 @@ extension SQLiteCaseStore {
             args += v.arguments
         }
         sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
-        if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
+        if q.limit != nil || q.offset > 0 { sql += " LIMIT \(q.limit.map { max(0, $0) } ?? -1) OFFSET \(max(0, q.offset))" }
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Self.entry($0) }
     }
 

@@ -59,6 +59,24 @@ struct CommandLineTests {
         #expect(unknown.status == 1 && unknown.err.contains("no passage \"name:P7\"") && unknown.out.isEmpty)
     }
 
+    @Test("cases and review queue take --limit and --offset: a page of the same list, in its order; a negative number is refused (issue 16, item 2)")
+    func paging() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        try cli.run("import", CLI.example("gaps"), CLI.example("recorded-well"))
+        let all = try cli.run("cases").out.split(separator: "\n")
+        let second = try cli.run("cases", "--limit", "1", "--offset", "1").out.split(separator: "\n")
+        // The same row (a page's columns are as wide as its own cells).
+        #expect(second.count == 2 && second[1].split(separator: " ") == all[2].split(separator: " "), "\(second)")
+        #expect(try cli.run("cases", "--offset", "5").out == "No cases on this page.\n")
+        let queue = try JSONSerialization.jsonObject(with: Data(try cli.run("review", "queue", "--json", "--at", "2026-03-10").out.utf8)) as! [[String: Any]]
+        let page = try JSONSerialization.jsonObject(with: Data(try cli.run("review", "queue", "--json", "--at", "2026-03-10", "--limit", "3", "--offset", "2").out.utf8)) as! [[String: Any]]
+        #expect(queue.count > 5 && page.count == 3)
+        #expect(page.map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" } == queue[2..<5].map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" })
+        let refused = try cli.run("cases", "--limit", "-1")
+        #expect(refused.status != 0 && refused.err.contains("--limit"))
+    }
+
     /// Each kind of bad file: the message names the file, the JSON path and the value; the store is unchanged.
     @Test("bad case files are refused with the path and value, and change nothing", arguments: [
         ("\"method\": \"phone\"", "\"method\": \"emial\"", "case.disclosures[1].method: unknown value \"emial\""),

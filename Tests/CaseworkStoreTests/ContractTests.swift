@@ -389,6 +389,23 @@ struct ContractTests {
         try agree(Day("2030-01-01")!, "after reviews accepted flags")
     }
 
+    @Test("the review queue pages: --limit and --offset give the same items in the same order as the whole queue, on both stores (issue 16, item 2)",
+          arguments: Backend.allCases)
+    func queuePages(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager)
+        let day = Day("2026-03-10")!
+        let key = { (e: FlagEntry) in "\(e.flag.caseId)/\(e.flag.recordId)/\(e.flag.rule)" }
+        let all = try mia.reviewQueue(FlagQuery(on: day), by: h.manager).map(key)
+        #expect(all.count > 6)
+        var paged: [String] = []
+        for offset in stride(from: 0, to: all.count + 3, by: 3) {
+            paged += try mia.reviewQueue(FlagQuery(on: day, limit: 3, offset: offset), by: h.manager).map(key)
+        }
+        #expect(paged == all)
+        #expect(try mia.reviewQueue(FlagQuery(on: day, offset: 2), by: h.manager).map(key) == Array(all.dropFirst(2)), "an offset alone")
+    }
+
     @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)
     func manualFlagsByAuthor(_ backend: Backend) throws {
         let h = try team(backend)

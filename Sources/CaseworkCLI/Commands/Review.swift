@@ -20,13 +20,21 @@ struct ReviewCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this severity.", valueName: "severity")) var severity: Severity?
         @Option(help: ArgumentHelp("Evaluate on this date.", valueName: "YYYY-MM-DD")) var at: Day?
         @ArgumentParser.Flag(help: "Print JSON.") var json = false
+        @Option(help: ArgumentHelp("At most this many items, in the queue's order.", valueName: "n")) var limit: Int?
+        @Option(help: ArgumentHelp("Pass over this many items first (with --limit, a later page).", valueName: "n")) var offset = 0
+
+        func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit takes a number of items, 0 or more") }
+            if offset < 0 { throw ValidationError("--offset takes a number of items, 0 or more") }
+        }
 
         func run() throws {
             let day = at ?? today()
             let severities = severity.map { Set([$0]) }
             let (store, me) = try options.session()
             let items = try attempt {
-                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day), by: me)
+                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day,
+                                                limit: limit, offset: offset), by: me)
             }
             if json {
                 write(FlagReport.json(items, includeStatus: false, queue: true))
@@ -34,7 +42,8 @@ struct ReviewCommand: ParsableCommand {
             }
             let byWorker = Dictionary(grouping: items, by: \.worker).mapValues(\.count)
             let byRule = Dictionary(grouping: items, by: \.flag.rule).mapValues(\.count)
-            write("\(items.count) items · " + Severity.counts(Severity.tally(items, \.flag.severity), zeros: false) + "\n")
+            let paged = limit != nil || offset > 0 ? " (from item \(offset + 1))" : ""
+            write("\(items.count) items\(paged) · " + Severity.counts(Severity.tally(items, \.flag.severity), zeros: false) + "\n")
             write("By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n")
             write("By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n\n")
             let table = TextTable(headers: ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"],

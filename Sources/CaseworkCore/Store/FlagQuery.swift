@@ -8,13 +8,15 @@ public struct FlagQuery: Hashable, Sendable {
     public var on: Day
     public var includeAccepted: Bool
     public var limit: Int?
+    /// Items passed over first, in the list's order (a later page).
+    public var offset: Int
     /// Only flags a manager returned and not yet reviewed again.
     public var returnedOnly: Bool
 
     public init(caseId: String? = nil, severities: Set<Severity>? = nil, rule: String? = nil, worker: String? = nil,
-                on: Day, includeAccepted: Bool = false, limit: Int? = nil, returnedOnly: Bool = false) {
+                on: Day, includeAccepted: Bool = false, limit: Int? = nil, offset: Int = 0, returnedOnly: Bool = false) {
         self.caseId = caseId; self.severities = severities; self.rule = rule; self.worker = worker
-        self.on = on; self.includeAccepted = includeAccepted; self.limit = limit; self.returnedOnly = returnedOnly
+        self.on = on; self.includeAccepted = includeAccepted; self.limit = limit; self.offset = offset; self.returnedOnly = returnedOnly
     }
 }
 

@@ -609,6 +609,7 @@ extension PostgresCaseStore {
         if let s = q.severities { args.append(array(s.map(\.rawValue))); sql += " AND f.severity = ANY ($\(args.count)::text[])" }
         sql += " ORDER BY f.severity_rank, f.since, f.case_id, f.record_id, f.rule"
         if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
+        if q.offset > 0 { sql += " OFFSET \(q.offset)" }
         return try db.query(sql, args).rows.map(entry)
     }
 
