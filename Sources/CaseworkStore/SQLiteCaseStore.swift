@@ -733,7 +733,7 @@ extension SQLiteCaseStore {
     public func caseList(_ q: CaseListQuery, by actor: String) throws(StoreError) -> CaseListPage {
         try read { db in
             let user = try Self.requireUser(db, actor)
-            let due = Self.openOn(byCase: false), dueForCase = Self.openOn(byCase: true)
+            let dueForCase = Self.openOn(byCase: true)
             var conditions: [String] = [], args: [DatabaseValueConvertible?] = []
             if let v = Self.visibility(user, caseColumn: "caseFile.id") { conditions.append(v.sql); args += v.arguments }
             if q.mineOnly { conditions.append("worker = ?"); args.append(user.name) }
@@ -760,10 +760,11 @@ extension SQLiteCaseStore {
                 }
             }
             var totals: [Severity: Int] = [:]
-            // Everyone's totals from the counts index alone; someone who sees only some cases counts
-            // their flags through the worker, team and case keys instead of walking every open flag.
+            // Everyone's totals from the tally kept by the flags' triggers, a few rows; someone who sees only
+            // some cases counts their flags through the worker, team and case keys instead.
             let visible = Self.visibility(user, caseColumn: "flag.caseId")
-            var sql = "SELECT severityRank, COUNT(*) AS n FROM flag WHERE \(visible == nil ? due : dueForCase)"
+            var sql = visible == nil ? "SELECT severityRank, SUM(n) AS n FROM flagTally WHERE (dueFrom = '' OR dueFrom <= ?)"
+                                     : "SELECT severityRank, COUNT(*) AS n FROM flag WHERE \(dueForCase)"
             var totalArgs: [DatabaseValueConvertible?] = [q.on.description]
             if let v = visible { sql += " AND " + v.sql; totalArgs += v.arguments }
             for row in try Row.fetchAll(db, sql: sql + " GROUP BY severityRank", arguments: StatementArguments(totalArgs)) {

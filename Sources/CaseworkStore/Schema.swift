@@ -219,6 +219,27 @@ enum Schema {
                 CREATE INDEX caseFile_flagged ON caseFile(flaggedFrom);
                 """)
         }
+        // The status bar's open-flag totals without counting every open flag on each list load (issue 16): open
+        // flags counted by severity and due day ('' for due at once), kept by triggers whichever write changes a flag.
+        m.registerMigration("v13-flag-tally") { db in
+            let add = { (row: String, by: Int) in
+                """
+                INSERT INTO flagTally (severityRank, dueFrom, n) SELECT \(row).severityRank, coalesce(\(row).dueFrom, ''), \(by)
+                    WHERE \(row).status = 'open' ON CONFLICT (severityRank, dueFrom) DO UPDATE SET n = n + excluded.n;
+                """
+            }
+            try db.execute(sql: """
+                CREATE TABLE flagTally (severityRank INTEGER NOT NULL, dueFrom TEXT NOT NULL, n INTEGER NOT NULL,
+                                        PRIMARY KEY (severityRank, dueFrom)) WITHOUT ROWID;
+                INSERT INTO flagTally (severityRank, dueFrom, n)
+                    SELECT severityRank, coalesce(dueFrom, ''), COUNT(*) FROM flag WHERE status = 'open' GROUP BY 1, 2;
+                CREATE TRIGGER flagTally_insert AFTER INSERT ON flag BEGIN \(add("NEW", 1)) END;
+                CREATE TRIGGER flagTally_delete AFTER DELETE ON flag BEGIN \(add("OLD", -1)) END;
+                CREATE TRIGGER flagTally_update AFTER UPDATE OF status, severityRank, dueFrom ON flag BEGIN
+                    \(add("OLD", -1)) \(add("NEW", 1))
+                END;
+                """)
+        }
         return m
     }
 

@@ -374,6 +374,10 @@ struct ContractTests {
             let flagged = Set(try mia.flags(FlagQuery(on: day), by: h.manager).map(\.flag.caseId))
             let page = try mia.caseList(CaseListQuery(flaggedOnly: true, on: day), by: h.manager)
             #expect(Set(page.entries.map(\.summary.id)) == flagged && page.total == flagged.count, "\(why): \(flagged.sorted())")
+            // The status bar's totals, kept as a tally on the single-user store, agree with the flags themselves.
+            let totals = Severity.tally(try mia.flags(FlagQuery(on: day), by: h.manager), \.flag.severity)
+            #expect(try mia.caseList(CaseListQuery(on: day), by: h.manager).openFlags.filter { $0.value > 0 } == totals.filter { $0.value > 0 },
+                    "\(why): totals")
         }
         try agree(Day("2026-03-10")!, "as imported")
         try agree(Day("2030-01-01")!, "years later, with time-based flags due")
