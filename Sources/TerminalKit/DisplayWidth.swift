@@ -18,7 +18,8 @@ public enum DisplayWidth {
     }
 
     public static func of(_ c: Character) -> Int {
-        c.unicodeScalars.reduce(0) { $0 + of($1) }
+        if let a = c.asciiValue, a >= 0x20, a < 0x7F { return 1 }
+        return c.unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     public static func of(_ s: Unicode.Scalar) -> Int {
