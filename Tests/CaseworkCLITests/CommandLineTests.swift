@@ -1,4 +1,5 @@
 import Foundation
+@testable import CaseworkCLI
 import GRDB
 import Testing
 
@@ -75,6 +76,14 @@ struct CommandLineTests {
         #expect(page.map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" } == queue[2..<5].map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" })
         let refused = try cli.run("cases", "--limit", "-1")
         #expect(refused.status != 0 && refused.err.contains("--limit"))
+    }
+
+    @Test("a JSON string written by hand for speed is byte for byte what Foundation's encoder writes", arguments: [
+        "", "plain words", "a \"quote\" and a \\ backslash", "Article 9 / DPA 2018 Schedule 1", "C-0002/D1", "tab\there", "new\nline",
+        "Zoë Łukasik", "emoji 👩‍👧", "\u{1b}[31mred", "\u{202E}reversed", "~!@#$%^&*()_+{}|:<>?`-=[];',.",
+    ])
+    func jsonStrings(text: String) throws {
+        #expect(FlagReport.jsonString(text) == String(decoding: try JSONEncoder().encode(text), as: UTF8.self))
     }
 
     /// Each kind of bad file: the message names the file, the JSON path and the value; the store is unchanged.

@@ -6,8 +6,20 @@ import TerminalKit
 
 /// How `casework flags` prints: a table grouped by case, or the spec's JSON array.
 enum FlagReport {
+    /// `s` as a JSON string, escaped as Foundation's encoder escapes it (a quote, a backslash, a slash).
     static func jsonString(_ s: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+        // Printable ASCII, nearly every message and id, without an encoder per string (a third of a long queue's time).
+        if DisplayWidth.isPrintableASCII(s) {
+            var out: [UInt8] = [0x22]
+            out.reserveCapacity(s.utf8.count + 8)
+            for b in s.utf8 {
+                if b == 0x22 || b == 0x5C || b == 0x2F { out.append(0x5C) }  // before a quote, a backslash or a slash
+                out.append(b)
+            }
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
+        }
+        return String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     /// One object per flag with the keys of flags.md, in its order; for the review queue, also whose case it is,
