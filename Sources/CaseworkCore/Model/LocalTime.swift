@@ -33,7 +33,7 @@ public struct LocalTime: Hashable, Sendable {
     /// `briefBeforeThisYear` leaves the clock off an earlier year's date ("14 Mar 2025"), for narrow columns.
     public func spoken(_ t: Timestamp, now: Timestamp, briefBeforeThisYear: Bool = false) -> String {
         let w = wall(t), today = wall(now).day
-        let clock = String(format: "%02d:%02d", w.hour, w.minute)
+        let clock = Day.padded(w.hour, 2) + ":" + Day.padded(w.minute, 2)
         if w.day == today { return clock }
         if w.day.ordinal == today.ordinal - 1 { return "yesterday \(clock)" }
         let date = "\(w.day.day) \(Self.months[w.day.month - 1])"
@@ -44,13 +44,13 @@ public struct LocalTime: Hashable, Sendable {
     /// "2026-03-14 09:00" in local time: for lists, exports and the command line.
     public func absolute(_ t: Timestamp) -> String {
         let w = wall(t)
-        return String(format: "%@ %02d:%02d", w.day.description, w.hour, w.minute)
+        return w.day.description + " " + Day.padded(w.hour, 2) + ":" + Day.padded(w.minute, 2)
     }
 
     /// "14/3/2026 09:00": what a form's time field holds, the same whichever day it is read again.
     public func field(_ t: Timestamp) -> String {
         let w = wall(t)
-        return String(format: "%d/%d/%d %02d:%02d", w.day.day, w.day.month, w.day.year, w.hour, w.minute)
+        return "\(w.day.day)/\(w.day.month)/\(w.day.year) " + Day.padded(w.hour, 2) + ":" + Day.padded(w.minute, 2)
     }
 
     /// The instant of a wall-clock time here, written with the offset in force then.
