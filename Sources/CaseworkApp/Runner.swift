@@ -134,22 +134,17 @@ public final class AppRunner {
             case .exportHandover(let caseId):
                 guard let exports else { return ([.failed("No folder for exports")], false) }
                 let summary = try store.handover(caseId, on: state.today, by: me)
-                try? FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 let file = exports.appendingPathComponent("\(caseId)-handover.md")
-                guard FileManager.default.createFile(atPath: file.path, contents: Data(summary.utf8),
-                                                     attributes: [.posixPermissions: 0o600]) else { return ([.failed("Could not write \(file.path)")], false) }
+                guard Self.writePrivately(summary, to: file) else { return ([.failed("Could not write \(file.path)")], false) }
                 return ([.handoverWritten(path: file.path)], true)
             case .writeFamilyCopy(let caseId, let withholding):
                 guard let exports else { return ([.failed("No folder for exports")], false) }
                 let c = try store.familyCopyCase(caseId, by: me)
-                try? FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 var files: [String] = []
                 for (ext, text) in [("md", FamilyCopy.markdown(c, withholding: withholding, today: state.today, zone: state.localTime)),
                                     ("html", FamilyCopy.html(c, withholding: withholding, today: state.today, zone: state.localTime))] {
                     let file = exports.appendingPathComponent("\(caseId)-family.\(ext)")
-                    guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-                        return ([.failed("Could not write \(file.path)")], false)
-                    }
+                    guard Self.writePrivately(text, to: file) else { return ([.failed("Could not write \(file.path)")], false) }
                     files.append(file.lastPathComponent)
                 }
                 return ([.familyCopyWritten(folder: exports.path, files: files)], true)
@@ -183,5 +178,12 @@ public final class AppRunner {
         } catch {
             return ([.failed("Something went wrong; nothing was saved")], false)
         }
+    }
+
+    /// Writes an export for its user alone: the folder 0700 (made if missing), the file 0600.
+    static func writePrivately(_ text: String, to file: URL) -> Bool {
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
+        return FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
     }
 }
