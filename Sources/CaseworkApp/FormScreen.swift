@@ -92,6 +92,13 @@ public struct FormState: Sendable, Codable {
         return list[(i + 1)...].first { !isAnswered($0) }
     }
 
+    /// Puts the cursor on the next question still unanswered; false, and nothing moved, if there is none.
+    mutating func focusNextUnanswered(_ c: Case?) -> Bool {
+        guard let next = nextUnanswered(c) else { return false }
+        focus(next.id, c)
+        return true
+    }
+
     /// Puts the cursor on the first question without an answer, or, with every one answered by
     /// default, on the last, so that Enter moves on.
     mutating func focusFirstUnanswered(_ c: Case?) {
@@ -271,20 +278,14 @@ struct FormUpdate {
     /// Enter: the next question still unanswered (defaults count as answers); with none left, on
     /// a walkthrough step the next step (on the last, the decision is recorded), on a form the next field.
     func accept(_ f: inout FormState, _ c: Case?, message: inout Message?) -> [Effect] {
-        if let next = f.nextUnanswered(c) {
-            f.focus(next.id, c)
-            return draftIfChanged(&f)
-        }
+        if f.focusNextUnanswered(c) { return draftIfChanged(&f) }
         return advance(&f, c, message: &message, stepDone: true)
     }
 
     /// A choice answered by its letter: on to the next unanswered question, or to the next step, except
     /// where the answer brought up guidance (it stays to be read) or only recording is left (Ctrl-S).
     func answered(_ f: inout FormState, _ c: Case?, guidanceBefore: [Field], message: inout Message?) -> [Effect] {
-        if let next = f.nextUnanswered(c) {
-            f.focus(next.id, c)
-            return draftIfChanged(&f)
-        }
+        if f.focusNextUnanswered(c) { return draftIfChanged(&f) }
         guard f.kind == .walkthrough, let step = f.step else {
             f.moveFocus(1, c)
             return draftIfChanged(&f)
