@@ -432,15 +432,7 @@ struct ConcernRecording: Equatable {
     func newCase(on day: Day, by user: String) -> Case {
         var d = details
         if d.header.title.isBlank { d.header.title = Self.title(from: concern.summary) }
-        var c = d.newCase(on: day)
-        for r in records(in: nil, by: user) {
-            switch r {
-            case .note(let n): c.notes.append(n)
-            case .concern(let k): c.concerns.append(k)
-            default: break
-            }
-        }
-        return c
+        return records(in: nil, by: user).reduce(d.newCase(on: day)) { $0.replacing($1) }
     }
 
     /// The first line of a summary, cut after a word to fit a case title.
