@@ -46,7 +46,7 @@ public enum FamilyCopy {
         for p in c.people where p.parentalResponsibility != .yes && !p.name.isBlank {
             out.append(Passage(id: "name:\(p.id)", recordId: p.id, text: "\(p.name) (\(p.relationship))", reason: .otherPerson))
         }
-        var seen = Set(out.map(\.text))
+        var seen = Set<String>()
         func worker(_ name: String?, in record: String) {
             guard let name = name?.trimmingCharacters(in: .whitespaces), !name.isEmpty, seen.insert(name).inserted else { return }
             out.append(Passage(id: "worker:\(name)", recordId: record, text: name, reason: .workerName))
@@ -74,7 +74,7 @@ public enum FamilyCopy {
     public static func markdown(_ c: Case, withholding: Set<String>? = nil, today: Day, zone: LocalTime = .london) -> String {
         var out = ""
         var previous: Block?
-        for block in document(c, withholding: withholding ?? Set(passages(c).map(\.id)), today: today, zone: zone) {
+        for block in document(c, withholding: withholding, today: today, zone: zone) {
             if let previous { out += { if case .item = previous, case .item = block { "\n" } else { "\n\n" } }() }
             switch block {
             case .title(let t): out += "# \(MarkdownCaseView.md(t))"
@@ -90,7 +90,7 @@ public enum FamilyCopy {
 
     /// The copy as one self-contained, printable HTML page (nothing fetched), leaving out `withholding`.
     public static func html(_ c: Case, withholding: Set<String>? = nil, today: Day, zone: LocalTime = .london) -> String {
-        let blocks = document(c, withholding: withholding ?? Set(passages(c).map(\.id)), today: today, zone: zone)
+        let blocks = document(c, withholding: withholding, today: today, zone: zone)
         var body: [String] = []
         var inList = false
         for block in blocks {
@@ -122,8 +122,10 @@ public enum FamilyCopy {
     }
 
     /// The copy's content, in order, with what is withheld already replaced by a gap that says why.
-    static func document(_ c: Case, withholding: Set<String>, today: Day, zone: LocalTime) -> [Block] {
-        let withheld = passages(c).filter { withholding.contains($0.id) }
+    static func document(_ c: Case, withholding given: Set<String>?, today: Day, zone: LocalTime) -> [Block] {
+        let all = passages(c)
+        let withholding = given ?? Set(all.map(\.id))
+        let withheld = all.filter { withholding.contains($0.id) }
         let gap = { (r: Reason) in "[left out: \(r.words)]" }
         // Each withheld name becomes who they are, wherever the record's words mention it.
         var names: [(name: String, instead: String)] = []
