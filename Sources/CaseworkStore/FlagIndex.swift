@@ -204,10 +204,9 @@ extension SQLiteCaseStore {
                     }
                     return (seq, (rows, try Self.manualFlags(db, caseIds: slice, now: now), stored))
                 }
-                let decoder = JSONDecoder()
                 var out: [(Int, Recomputed)] = []
                 for (i, id) in zip(mine, slice) {
-                    guard let records = try? CaseRecord.decodeAll(cases.records[id] ?? [], using: decoder),
+                    guard let records = try? CaseRecord.decodeAll(cases.records[id] ?? []),
                           let c = Case(records: records) else { continue }
                     let flags = engine.flags(for: c, manual: cases.manual[id] ?? [])
                     out.append((i, Self.unchanged(Self.storedFlags(cases.stored[id] ?? []), c, flags) ? .same : .changed(c, flags)))

@@ -638,6 +638,18 @@ struct RuleTests {
     }
 }
 
+@Suite("A rule's message")
+struct RuleMessageTests {
+    @Test("the record and detail go in wherever the guidance's words name them; other braces stay")
+    func fill() {
+        #expect(FlagEngine.fill("Decision {record} needs {detail}; see {record}.", record: "D1", detail: "a reason")
+                == "Decision D1 needs a reason; see D1.")
+        #expect(FlagEngine.fill("No placeholders", record: "D1", detail: "x") == "No placeholders")
+        #expect(FlagEngine.fill("{ {rec} {record}{detail}}", record: "D1", detail: "—é") == "{ {rec} D1—é}")
+        #expect(FlagEngine.fill("{record", record: "D1", detail: "") == "{record")
+    }
+}
+
 @Suite("Flags on the spec's examples")
 struct ExampleFlagTests {
     let engine = FlagEngine(policy: Fixtures.defaultPolicy, guidance: Fixtures.guidance)

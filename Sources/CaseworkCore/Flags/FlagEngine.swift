@@ -18,8 +18,7 @@ public struct FlagEngine: Sendable {
             guard let setting = policy.setting(id), setting.enabled, let text = guidance.rules[id] else { continue }
             var seen = Set<String>()
             for f in check(c, policy) where seen.insert(f.recordId).inserted {
-                let message = text.message.replacingOccurrences(of: "{record}", with: f.recordId)
-                    .replacingOccurrences(of: "{detail}", with: f.detail)
+                let message = Self.fill(text.message, record: f.recordId, detail: f.detail)
                 var flag = Flag(rule: id, severity: setting.severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
                                 message: message, source: text.source, dueFrom: f.dueFrom)
                 Self.applyReviews(&flag, c)
@@ -28,6 +27,28 @@ public struct FlagEngine: Sendable {
         }
         for flag in Self.manualFlags(manual, in: c) { out.append(flag) }
         return out
+    }
+
+    /// A rule's message with `{record}` and `{detail}` put in (each wherever it occurs).
+    static func fill(_ template: String, record: String, detail: String) -> String {
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let tail = rest[open...]
+            if tail.hasPrefix("{record}") {
+                out += record
+                rest = tail.dropFirst(8)
+            } else if tail.hasPrefix("{detail}") {
+                out += detail
+                rest = tail.dropFirst(8)
+            } else {
+                out += "{"
+                rest = tail.dropFirst()
+            }
+        }
+        return out + rest
     }
 
     /// Flags raised by hand: one per record, whoever raised it. Each author's

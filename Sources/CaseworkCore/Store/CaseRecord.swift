@@ -87,46 +87,30 @@ public enum CaseRecord: Hashable, Sendable {
         return String(decoding: data ?? Data(), as: UTF8.self)
     }
 
-    /// Reads a stored body of `kind` (trusted: written by this program).
+    /// Reads a stored body of `kind` (trusted: written by this program):
+    /// with `StoredJSON`, and with Foundation's `JSONDecoder` whenever that refuses it.
     public static func decode(kind: RecordKind, body: String) throws -> CaseRecord {
-        struct Plain: BodyDecoder {
-            let data: Data
-            func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: data) }
+        struct Stored: BodyDecoder {
+            let body: String
+            func decode<T: Decodable>(_ type: T.Type) throws -> T {
+                if let value = try? StoredJSON.decode(T.self, from: body) { return value }
+                return try JSONDecoder().decode(T.self, from: Data(body.utf8))
+            }
         }
-        return try record(kind, from: Plain(data: Data(body.utf8)))
+        return try record(kind, from: Stored(body: body))
     }
 
-    /// Decodes a case's stored records (kind and body, in order) in one pass
-    /// over one JSON document, which costs far less than one decode each.
-    public static func decodeAll(_ rows: [(kind: String, body: String)], using d: JSONDecoder = JSONDecoder()) throws -> [CaseRecord] {
-        var text = "["
-        text.reserveCapacity(rows.reduce(2) { $0 + $1.body.utf8.count + 24 })
-        for (i, row) in rows.enumerated() {
-            guard RecordKind(rawValue: row.kind) != nil else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind")) }
-            text += i == 0 ? "{\"k\":\"" : ",{\"k\":\""
-            text += row.kind
-            text += "\",\"b\":"
-            text += row.body
-            text += "}"
+    /// Decodes a case's stored records (kind and body, in order).
+    public static func decodeAll(_ rows: [(kind: String, body: String)]) throws -> [CaseRecord] {
+        var out: [CaseRecord] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            guard let kind = RecordKind(rawValue: row.kind) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind"))
+            }
+            out.append(try decode(kind: kind, body: row.body))
         }
-        text += "]"
-        return try d.decode([Stored].self, from: Data(text.utf8)).map(\.record)
-    }
-
-    /// One stored record in `decodeAll`'s document.
-    private struct Stored: Decodable {
-        let record: CaseRecord
-        enum Key: String, CodingKey { case k, b }
-
-        struct Body: BodyDecoder {
-            let container: KeyedDecodingContainer<Key>
-            func decode<T: Decodable>(_ type: T.Type) throws -> T { try container.decode(T.self, forKey: .b) }
-        }
-
-        init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: Key.self)
-            record = try CaseRecord.record(try c.decode(RecordKind.self, forKey: .k), from: Body(container: c))
-        }
+        return out
     }
 
     /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
