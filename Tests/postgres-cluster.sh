@@ -5,7 +5,9 @@
 # (each OS user is their own role); trust on 127.0.0.1 for the test harness,
 # which acts as many roles; except that members of cw_remote, as people on
 # a laptop, get in only with TLS and a password (a self-signed certificate
-# made here). It never outlives the test run.
+# made here). It never outlives the test run. `keep DIR` is `start` for the
+# benchmarks: a cluster already in DIR is started again with its data (on a
+# free port), and `halt DIR` stops it and keeps DIR.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?a folder}
@@ -16,7 +18,28 @@ as_owner() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+free_port() {
+    for p in $(seq 25432 25631); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    done
+    echo "postgres-cluster: no free port" >&2; exit 1
+}
+
 case "$cmd" in
+keep)
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        port=$(free_port)
+        as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 120 start >/dev/null \
+            || { cat "$dir/server.log" >&2; exit 1; }
+        echo "host=127.0.0.1 port=$port user=postgres dbname=postgres" >"$dir/conninfo"
+        cat "$dir/conninfo"
+    else
+        exec "$0" start "$dir"
+    fi
+    ;;
+halt)
+    if [ -d "$dir/data" ]; then as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true; fi
+    ;;
 start)
     mkdir -p "$dir"
     chmod 0755 "$dir"
@@ -58,5 +81,5 @@ stop)
     if [ -d "$dir/data" ]; then as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 64 ;;
+*) echo "usage: $0 start|stop|keep|halt DIR" >&2; exit 64 ;;
 esac

@@ -6,59 +6,87 @@ import Foundation
 import Synchronization
 import TerminalKit
 
-/// `casework-bench team`: the team store on PostgreSQL at a given size. The
-/// generated SQLite store of that size is brought in with `casework server
-/// import-store`; then the review queue's first page, opening a case and
-/// saving a record are timed beside the same SQL replayed by `psql`, and 20
-/// practitioners save while a manager reads the queue, each on their own
-/// connection, for a fixed time.
+/// `casework-bench team`: the team store on PostgreSQL at each given size.
+/// Each size is its own database (`bench_SIZE`) in the cluster, filled once
+/// with invented cases by `COPY` (`PostgresServer.generateDemo`) and kept for
+/// later runs; then the first frame, the review queue's first page, opening a
+/// case and saving a record are timed beside the same SQL replayed by
+/// `psql`, and practitioners and managers work at once, each on their own
+/// connection as their own role, for a fixed time.
 struct Team: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Benchmarks of the team store (PostgreSQL).")
-    @Option(help: "Where stores and traces are kept between runs.") var dir = ".build/bench"
-    @Option(help: "Store size, in cases.") var size = 100_000
+    @Option(help: "Where traces are kept between runs.") var dir = ".build/bench"
+    @Option(help: "Store sizes, in cases, comma-separated.") var sizes = "100000"
     @Option(help: "The workbook's Resources folder.") var resources = "Resources"
-    @Option(help: "The throwaway cluster's superuser connection string (libpq keywords).") var conninfo: String
+    @Option(help: "The cluster's superuser connection string (libpq keywords).") var conninfo: String
     @Option(help: "Seconds of the concurrent run.") var seconds = 60
-    @Option(help: "Practitioners saving at once.") var writers = 20
+    @Option(help: "Practitioners working at once.") var writers = 50
+    @Option(help: "Managers reading the queue at once.") var managers = 2
     @Option(help: "Where the Markdown results go.") var out = ".build/bench/team-results.md"
-    @ArgumentParser.Flag(help: "Use the store already in the cluster (no setup or import).") var reuse = false
 
     func run() throws {
         let root = URL(fileURLWithPath: dir).standardizedFileURL
-        let sizeDir = root.appendingPathComponent("\(size)")
-        let source = try Tool.ensureStore(size: size, in: sizeDir)
-        let traces = root.appendingPathComponent("team-traces")
-        try? FileManager.default.createDirectory(at: traces, withIntermediateDirectories: true)
-        let database = "bench"
-        let casework = Tool.here.appendingPathComponent("casework").path
-        let superuser = conninfo + " dbname=\(database) user=postgres"
-        var importMs = Double.nan
-        if !reuse {
-            FileHandle.standardError.write(Data("team store: setting up and importing \(size) cases…\n".utf8))
-            try Tool.run(casework, ["server", "setup", "--admin", "bench.admin", "--store", superuser])
-            importMs = try Tool.run(casework, ["server", "import-store", source.path, "--store", superuser]).1
-            try Tool.run("psql", ["-X", "-q", superuser, "-c", "VACUUM ANALYZE"])
-        }
-        let me = Tool.userName
-        let address = conninfo + " dbname=\(database) user=\(me)"
         let settings = FlagSettings(resources: try CaseworkResources.load(from: URL(fileURLWithPath: resources)))
-        let bench = TeamScenario(address: address, settings: settings, user: me, traces: traces)
-
-        var rows: [(String, Double, Double?)] = []
-        for (name, iterations, body) in [("review-queue", 300, bench.reviewQueue), ("open-case", 30, bench.openCase),
-                                         ("save-record", 30, bench.saveRecord)] as [(String, Int, (Int) throws -> [Double])] {
-            FileHandle.standardError.write(Data("team store: \(name)…\n".utf8))
-            let samples = try body(iterations)
-            let writes = name == "save-record"
-            let psql = try Tool.psql(traces.appendingPathComponent("\(name).sql"), address: address,
-                                     repeats: writes ? 1 : 100, uniqueIds: writes) / Double(writes ? iterations : 1)
-            rows.append((name, Stats.median(samples), psql))
+        let me = Tool.userName
+        var results: [TeamReport.SizeResult] = []
+        for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+            let database = "bench_\(size)"
+            let superuser = conninfo + " dbname=\(database) user=postgres"
+            // The practitioners and team managers of the load, and the one running this as a manager in no team, who sees every case.
+            let users = PostgresServer.demoUsers(workers: writers, managers: managers) + [User(name: me, role: .manager, teams: [])]
+            var generated: (seconds: Double, summary: PostgresServer.DemoSummary)?
+            let exists = try Tool.run("psql", ["-X", "-qtA", conninfo + " dbname=postgres user=postgres", "-c",
+                                               "SELECT 1 FROM pg_database WHERE datname = '\(database)'"]).0.text.contains("1")
+            let filled = exists ? (try? Tool.run("psql", ["-X", "-qtA", superuser, "-c",
+                                                          "SELECT value FROM casework.meta WHERE key = 'benchGenerated'"], errors: false).0.text) ?? "" : ""
+            if !filled.contains(String(size)) {
+                if exists { try Tool.run("dropdb", ["--if-exists", "-h", Self.keyword("host", conninfo), "-p", Self.keyword("port", conninfo), "-U", "postgres", database]) }
+                try Tool.run("createdb", ["-h", Self.keyword("host", conninfo), "-p", Self.keyword("port", conninfo), "-U", "postgres", database])
+                FileHandle.standardError.write(Data("team store: generating \(size) cases into \(database) by COPY…\n".utf8))
+                try Tool.run(Tool.here.appendingPathComponent("casework").path, ["server", "setup", "--admin", "bench.admin", "--store", superuser])
+                let started = ContinuousClock.now
+                let store = try PostgresCaseStore(address: superuser, settings: settings)
+                let engine = store.engine
+                let summary = try PostgresServer.generateDemo(into: superuser, cases: size, seed: 3, users: users, engine: engine) { made in
+                    FileHandle.standardError.write(Data("\r\(made)/\(size) cases".utf8))
+                }
+                FileHandle.standardError.write(Data("\nteam store: VACUUM ANALYZE…\n".utf8))
+                try Tool.run("psql", ["-X", "-q", superuser, "-c", "VACUUM ANALYZE"])
+                try Tool.run("psql", ["-X", "-q", superuser, "-c",
+                                      "INSERT INTO casework.meta (key, value) VALUES ('benchGenerated', '\(size)') ON CONFLICT (key) DO UPDATE SET value = excluded.value"])
+                generated = (Scenario.ms(ContinuousClock.now - started) / 1000, summary)
+            }
+            let traces = root.appendingPathComponent("team-traces-\(size)")
+            try? FileManager.default.createDirectory(at: traces, withIntermediateDirectories: true)
+            let address = conninfo + " dbname=\(database) user=\(me)"
+            let bench = TeamScenario(address: address, settings: settings, user: me, traces: traces)
+            var rows: [(String, Double, Double?)] = []
+            for (name, iterations, body) in [("first-frame", 30, bench.firstFrame), ("review-queue", 300, bench.reviewQueue),
+                                             ("open-case", 30, bench.openCase), ("save-record", 30, bench.saveRecord)]
+                    as [(String, Int, (Int) throws -> [Double])] {
+                FileHandle.standardError.write(Data("team store, \(size) cases: \(name)…\n".utf8))
+                let samples = try body(iterations)
+                let writes = name == "save-record"
+                let psql = try Tool.psql(traces.appendingPathComponent("\(name).sql"), address: address,
+                                         repeats: writes ? 1 : 100, uniqueIds: writes) / Double(writes ? iterations : 1)
+                rows.append((name, Stats.median(samples), psql))
+            }
+            FileHandle.standardError.write(Data("team store, \(size) cases: \(writers) practitioners and \(managers) managers for \(seconds) s…\n".utf8))
+            let load = try bench.concurrent(workers: users.filter { $0.role == .worker }.map(\.name),
+                                            managers: users.filter { $0.role == .manager && $0.name != me }.map(\.name),
+                                            seconds: seconds, conninfo: conninfo + " dbname=\(database)")
+            let bytes = (try? Tool.run("psql", ["-X", "-qtA", superuser, "-c", "SELECT pg_database_size(current_database())"]).0.text)
+                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            results.append(TeamReport.SizeResult(size: size, generated: generated, rows: rows, load: load, bytes: bytes))
         }
-        FileHandle.standardError.write(Data("team store: \(writers) practitioners and a manager for \(seconds) s…\n".utf8))
-        let load = try bench.concurrent(writers: writers, seconds: seconds, conninfo: conninfo + " dbname=\(database)")
-        let text = TeamReport.markdown(size: size, importSeconds: importMs / 1000, rows: rows, load: load, writers: writers, seconds: seconds)
+        let text = TeamReport.markdown(results, writers: writers, managers: managers, seconds: seconds)
         try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         print(text)
+    }
+
+    /// One keyword's value from a libpq connection string.
+    static func keyword(_ name: String, _ conninfo: String) -> String {
+        conninfo.split(separator: " ").first { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) } ?? ""
     }
 }
 
@@ -136,15 +164,35 @@ final class TeamScenario: @unchecked Sendable {
         }
     }
 
+    /// Connecting, reading who one is and drawing the case list's first screen, as the workbook does.
+    func firstFrame(_ iterations: Int) throws -> [Double] {
+        var samples: [Double] = []
+        for i in 0..<iterations {
+            let body = { () throws -> Frame in
+                let store = try self.open()
+                let me = try store.user(named: self.user)
+                let state = AppState(user: me, today: self.today, now: Timestamp(Date()), size: Size(width: 120, height: 40),
+                                     guidance: self.settings.guidance, samplesAvailable: false)
+                let runner = AppRunner(state: state, store: store, terminal: FrameOnce(), samples: [])
+                runner.start()
+                return App.view(runner.state)
+            }
+            let (_, t) = i == iterations - 1 ? try capture("first-frame") { try time(body) } : try time(body)
+            samples.append(t)
+        }
+        return samples
+    }
+
     /// What the concurrent run measured, per operation.
     struct Load {
-        var saves: [Double] = [], queues: [Double] = []
+        var saves: [Double] = [], opens: [Double] = [], queues: [Double] = []
         var errors: [String] = []
     }
 
-    /// `writers` practitioners (the generated store's worker01…) each adding notes to their own
-    /// cases as fast as they can, and one manager reading the queue's first page, for `seconds`.
-    func concurrent(writers: Int, seconds: Int, conninfo: String) throws -> Load {
+    /// `workers` practitioners each opening one of their own cases and adding a
+    /// note to it, over and over, and `managers` each reading their review
+    /// queue's first page, as fast as the server answers, for `seconds`.
+    func concurrent(workers: [String], managers: [String], seconds: Int, conninfo: String) throws -> Load {
         let result = Scenario.Box(Load())
         let deadline = ContinuousClock.now + .seconds(seconds)
         let group = DispatchGroup()
@@ -157,10 +205,10 @@ final class TeamScenario: @unchecked Sendable {
             thread.stackSize = 4 << 20
             thread.start()
         }
-        for w in 1...writers {
-            let name = String(format: "worker%02d", w)
+        for name in workers {
             worker(name) {
                 let store = try PostgresCaseStore(address: conninfo + " user=\(name)", settings: self.settings)
+                let me = try store.user(named: name)
                 let mine = try store.caseList(CaseListQuery(mineOnly: true, on: self.today, offset: 0, limit: 500), by: name).entries
                 guard !mine.isEmpty else { throw BenchError("\(name) has no cases") }
                 var i = 0
@@ -168,11 +216,14 @@ final class TeamScenario: @unchecked Sendable {
                     let id = mine[(i * 31) % mine.count].summary.id
                     let note = CaseNote(id: "LOAD-\(UUID().uuidString.prefix(8))", at: Timestamp(Date()), by: name, kind: .phone,
                                         text: "Invented call \(i).")
-                    let start = ContinuousClock.now
                     do {
+                        var start = ContinuousClock.now
+                        _ = try Scenario.openCase(id, in: store, as: me, today: self.today, guidance: self.settings.guidance)
+                        let opened = Scenario.ms(ContinuousClock.now - start)
+                        start = ContinuousClock.now
                         try store.add(.note(note), toCase: id, by: name)
-                        let t = Scenario.ms(ContinuousClock.now - start)
-                        result.withLock { $0.saves.append(t) }
+                        let saved = Scenario.ms(ContinuousClock.now - start)
+                        result.withLock { $0.opens.append(opened); $0.saves.append(saved) }
                     } catch {
                         result.withLock { $0.errors.append("\(name): \(error)") }
                     }
@@ -180,17 +231,18 @@ final class TeamScenario: @unchecked Sendable {
                 }
             }
         }
-        let manager = self.user
-        worker(manager) {
-            let store = try PostgresCaseStore(address: conninfo + " user=\(manager)", settings: self.settings)
-            while ContinuousClock.now < deadline {
-                let start = ContinuousClock.now
-                do {
-                    _ = try store.reviewQueue(FlagQuery(on: self.today, limit: 50), by: manager)
-                    let t = Scenario.ms(ContinuousClock.now - start)
-                    result.withLock { $0.queues.append(t) }
-                } catch {
-                    result.withLock { $0.errors.append("\(manager): \(error)") }
+        for manager in managers {
+            worker(manager) {
+                let store = try PostgresCaseStore(address: conninfo + " user=\(manager)", settings: self.settings)
+                while ContinuousClock.now < deadline {
+                    let start = ContinuousClock.now
+                    do {
+                        _ = try store.reviewQueue(FlagQuery(on: self.today, limit: 50), by: manager)
+                        let t = Scenario.ms(ContinuousClock.now - start)
+                        result.withLock { $0.queues.append(t) }
+                    } catch {
+                        result.withLock { $0.errors.append("\(manager): \(error)") }
+                    }
                 }
             }
         }
@@ -200,27 +252,53 @@ final class TeamScenario: @unchecked Sendable {
 }
 
 enum TeamReport {
+    /// One size's figures.
+    struct SizeResult {
+        var size: Int
+        var generated: (seconds: Double, summary: PostgresServer.DemoSummary)?
+        var rows: [(String, Double, Double?)]
+        var load: TeamScenario.Load
+        var bytes: Int
+    }
+
     static func percentile(_ xs: [Double], _ p: Double) -> Double {
         let s = xs.sorted()
         guard !s.isEmpty else { return .nan }
         return s[min(s.count - 1, Int((Double(s.count) * p).rounded(.up)) - 1)]
     }
 
-    static func markdown(size: Int, importSeconds: Double, rows: [(String, Double, Double?)], load: TeamScenario.Load,
-                         writers: Int, seconds: Int) -> String {
-        var t = "## Team store (PostgreSQL), \(size) cases\n\n"
-        t += String(format: "Brought in with `casework server import-store` in %.0f s.\n\n", importSeconds)
-        t += "| scenario | Casework median (ms) | same SQL in psql (ms) | ratio |\n|---|---:|---:|---:|\n"
-        for (name, median, psql) in rows {
-            t += String(format: "| %@ | %.2f | %@ | %@ |\n", name, median, psql.map { String(format: "%.2f", $0) } ?? "–",
-                        psql.map { String(format: "%.1fx", median / $0) } ?? "–")
+    static func markdown(_ results: [SizeResult], writers: Int, managers: Int, seconds: Int) -> String {
+        var t = "## Team store (PostgreSQL)\n\n"
+        for r in results {
+            t += "### \(r.size) cases (\(r.bytes / 1_048_576) MB on disk)\n\n"
+            if let g = r.generated {
+                t += String(format: "Generated by COPY in %.0f s: %d cases, %d records, %d flags.\n\n", g.seconds, g.summary.cases,
+                            g.summary.records, g.summary.flags)
+            } else {
+                t += "Generated by an earlier run.\n\n"
+            }
+            t += "| scenario | Casework median (ms) | same SQL in psql (ms) | ratio |\n|---|---:|---:|---:|\n"
+            for (name, median, psql) in r.rows {
+                t += String(format: "| %@ | %.2f | %@ | %@ |\n", name, median, psql.map { String(format: "%.2f", $0) } ?? "–",
+                            psql.map { String(format: "%.1fx", median / $0) } ?? "–")
+            }
+            t += "\n\(writers) practitioners each opening a case and saving a note, and \(managers) managers reading the queue's first page, for \(seconds) s:\n\n"
+            t += "| operation | count | p50 (ms) | p99 (ms) |\n|---|---:|---:|---:|\n"
+            for (name, xs) in [("open a case", r.load.opens), ("save a note", r.load.saves), ("review queue page", r.load.queues)] {
+                t += String(format: "| %@ | %d | %.1f | %.1f |\n", name, xs.count, percentile(xs, 0.5), percentile(xs, 0.99))
+            }
+            t += "\nErrors: \(r.load.errors.count)" + (r.load.errors.isEmpty ? "" : " (first: \(r.load.errors[0]))") + "\n\n"
         }
-        t += "\n\(writers) practitioners saving and one manager reading the queue's first page, for \(seconds) s:\n\n"
-        t += "| operation | count | p50 (ms) | p99 (ms) |\n|---|---:|---:|---:|\n"
-        for (name, xs) in [("save a note", load.saves), ("review queue page", load.queues)] {
-            t += String(format: "| %@ | %d | %.1f | %.1f |\n", name, xs.count, percentile(xs, 0.5), percentile(xs, 0.99))
+        if let small = results.first, let big = results.last, big.size > small.size {
+            t += "### From \(small.size) to \(big.size) cases\n\n| figure | \(small.size) | \(big.size) | growth |\n|---|---:|---:|---:|\n"
+            var pairs: [(String, Double, Double)] = zip(small.rows, big.rows).map { ("\($0.0) median", $0.1, $1.1) }
+            for (name, a, b) in [("open a case", small.load.opens, big.load.opens), ("save a note", small.load.saves, big.load.saves),
+                                 ("review queue page", small.load.queues, big.load.queues)] {
+                pairs.append(("\(name) under load, p50", percentile(a, 0.5), percentile(b, 0.5)))
+                pairs.append(("\(name) under load, p99", percentile(a, 0.99), percentile(b, 0.99)))
+            }
+            for (name, a, b) in pairs { t += String(format: "| %@ | %.2f | %.2f | %.2fx |\n", name, a, b, b / a) }
         }
-        t += "\nErrors: \(load.errors.count)" + (load.errors.isEmpty ? "" : " (first: \(load.errors[0]))") + "\n"
         return t
     }
 }

@@ -126,3 +126,8 @@ struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
 }
+
+extension Data {
+    /// What a tool printed, as text.
+    var text: String { String(decoding: self, as: UTF8.self) }
+}

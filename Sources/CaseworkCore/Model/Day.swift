@@ -111,7 +111,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// `n` with leading zeros to `width` digits. By hand: `String(format:)` goes through the locale,
     /// and was a fifth of listing 100,000 cases.
-    static func padded(_ n: Int, _ width: Int) -> String {
+    public static func padded(_ n: Int, _ width: Int) -> String {
         let s = String(n)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }

@@ -154,6 +154,7 @@ final class PGConnection {
                 for (i, v) in row.enumerated() {
                     if i > 0 { buffer += "\t" }
                     guard let v else { buffer += "\\N"; continue }
+                    if !v.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { buffer += v; continue }
                     for ch in v.unicodeScalars {
                         switch ch {
                         case "\\": buffer += "\\\\"

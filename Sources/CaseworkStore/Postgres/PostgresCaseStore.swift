@@ -421,10 +421,12 @@ extension PostgresCaseStore {
             }
             let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
             let total = Int(try db.query("SELECT count(*) FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter)", args).scalar ?? "0") ?? 0
-            let page = try db.query("""
-                SELECT \(Self.summaryColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter) ORDER BY c.id LIMIT \(q.limit) OFFSET \(q.offset)
-                """, args).rows.map { try Self.summary($0) }
+            let page = try Self.walkingIndex(db) {
+                try db.query("""
+                    SELECT \(Self.summaryColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter) ORDER BY c.id LIMIT \(q.limit) OFFSET \(q.offset)
+                    """, args).rows.map { try Self.summary($0) }
+            }
             var counts: [String: [Severity: Int]] = [:]
             if !page.isEmpty {
                 for r in try db.query("""
@@ -610,7 +612,18 @@ extension PostgresCaseStore {
         sql += " ORDER BY f.severity_rank, f.since, f.case_id, f.record_id, f.rule"
         if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
         if q.offset > 0 { sql += " OFFSET \(q.offset)" }
-        return try db.query(sql, args).rows.map(entry)
+        guard q.limit != nil else { return try db.query(sql, args).rows.map(entry) }
+        return try walkingIndex(db) { try db.query(sql, args).rows.map(entry) }
+    }
+
+    /// Runs a page's query (ORDER BY an index's columns, LIMIT) steered away from reading the whole
+    /// table. Row-level security adds a condition the planner cannot estimate (who the session user
+    /// is), so it guesses that few rows pass and sorts a full scan, which costs seconds at a million
+    /// cases, where walking the index in order stops after one page.
+    static func walkingIndex<T>(_ db: PGConnection, _ body: () throws -> T) throws -> T {
+        try db.query("SET LOCAL enable_seqscan = off")
+        defer { _ = try? db.query("SET LOCAL enable_seqscan = on") }
+        return try body()
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {
