@@ -141,6 +141,38 @@ struct TeamServerCommandTests {
         #expect(try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM casework.audit").output == before)
     }
 
+    @Test("invented cases for a benchmark go in by COPY: each user sees their own, the store checks clean, search works; never into a store with cases")
+    func generateDemo() throws {
+        let cli = try CLI()
+        let db = try TeamServer.newStore()
+        let superuser = try TeamServer.address(db, user: "postgres")
+        let settings = FlagSettings(resources: try CaseworkResources.load(from: Repository.resources))
+        let users = [User(name: "gen.w1", role: .worker, teams: ["Gen North"]), User(name: "gen.w2", role: .worker, teams: ["Gen South"]),
+                     User(name: "gen.m1", role: .manager, teams: ["Gen North"])]
+        let engine = try PostgresCaseStore(address: superuser, settings: settings).engine
+        let made = try PostgresServer.generateDemo(into: superuser, cases: 60, seed: 5, users: users, engine: engine, batch: 25)
+        #expect(made.cases == 60 && made.users == 3 && made.records > 60 * 5 && made.flags > 0)
+
+        let mine = try cli.run("cases", "--store", try TeamServer.address(db, user: "gen.w1"))
+        #expect(mine.status == 0 && mine.out.contains("gen.w1") && !mine.out.contains("gen.w2"), "\(mine.err)")
+        let manager = try cli.run("review", "queue", "--json", "--store", try TeamServer.address(db, user: "gen.m1"))
+        #expect(manager.status == 0 && manager.out.contains("gen.w1") && !manager.out.contains("gen.w2"), "\(manager.err)")
+        // The audit chain verifies and every case's stored flags are exactly the rules' flags.
+        let check = try cli.run("check", "--store", try TeamServer.address(db, user: "cw.admin"))
+        #expect(check.status == 0, "\(check.out)")
+        #expect(try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM pg_indexes WHERE indexname = 'record_search'").output
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        let flagged = try TeamServer.psql(db, user: "postgres", """
+            SELECT count(*) FROM casework.case_file c WHERE c.flagged_from IS DISTINCT FROM
+              (SELECT min(coalesce(f.due_from, '0000-01-01')) FROM casework.flag f WHERE f.case_id = c.id AND f.status = 'open')
+            """).output
+        #expect(flagged.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+
+        let before = try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM casework.audit").output
+        #expect(throws: StoreError.self) { try PostgresServer.generateDemo(into: superuser, cases: 5, seed: 6, users: users, engine: engine) }
+        #expect(try TeamServer.psql(db, user: "postgres", "SELECT count(*) FROM casework.audit").output == before)
+    }
+
     @Test("practitioners need no option: the system configuration names the team store")
     func systemConfiguration() throws {
         let cli = try CLI()

@@ -23,8 +23,8 @@ extension PostgresServer {
     /// records of each kind (`recordsPerKind`), so a million cases fit on one
     /// disk; its flags are computed by the engine as a save would, stored with
     /// the case; its versions are authored by the case's worker; and the audit
-    /// trail gains one chained `import` event per case, carrying the digest of
-    /// its records, as a single-user store's import writes. Users that do not
+    /// trail gains the chained events an import writes: `import` for the case,
+    /// then `create` for each record with its body's digest. Users that do not
     /// exist are added first. Refuses a store that already holds any case.
     ///
     /// A bulk load: the rows are checked here rather than by the database, so
@@ -112,12 +112,18 @@ extension PostgresServer {
                 var prev = head?[1] ?? AuditChain.genesis
                 let actor = try db.query("SELECT session_user").scalar ?? "postgres"
                 try db.copy("casework.audit", ["seq", "at", "user_name", "action", "case_id", "record_id", "version", "digest", "prev_hash", "hash"]) { put in
-                    for (c, records, _) in rows {
+                    func append(_ action: String, _ caseId: String, _ recordId: String?, _ version: Int?, _ digest: String?) throws {
                         seq += 1
-                        let digest = AuditChain.hex(SHA256.hash(data: Data(records.map(\.1).joined(separator: "\n").utf8)))
-                        let hash = PostgresAudit.hash([String(seq), now, actor, "import", c.id, "", "", digest, prev])
-                        try put([String(seq), now, actor, "import", c.id, nil, nil, digest, prev, hash])
+                        let v = version.map(String.init)
+                        let hash = PostgresAudit.hash([String(seq), now, actor, action, caseId, recordId ?? "", v ?? "", digest ?? "", prev])
+                        try put([String(seq), now, actor, action, caseId, recordId, v, digest, prev, hash])
                         prev = hash
+                    }
+                    for (c, records, _) in rows {
+                        try append("import", c.id, nil, nil, nil)
+                        for (r, body) in records {
+                            try append("create", c.id, r.id, 1, AuditChain.hex(SHA256.hash(data: Data(body.utf8))))
+                        }
                     }
                 }
                 try db.query("COMMIT")
