@@ -242,6 +242,10 @@ extension SQLiteCaseStore {
             """
         var args: [DatabaseValueConvertible?] = [q.on.description]
         if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
+        if let a = q.after {
+            sql += " AND (severityRank, since, flag.caseId, flag.recordId, rule) > (?, ?, ?, ?, ?)"
+            args += [a.severityRank, a.since, a.caseId, a.recordId, a.rule]
+        }
         if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
         if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
         if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }

@@ -613,16 +613,19 @@ extension SQLiteCaseStore {
         }
     }
 
-    public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
+    public func cases(visibleTo actor: String, after: String?, limit: Int?) throws(StoreError) -> [CaseSummary] {
         try read { db in
             let user = try Self.requireUser(db, actor)
-            var sql = "SELECT * FROM caseFile"
+            var conditions: [String] = []
             var args: [DatabaseValueConvertible?] = []
             if let v = Self.visibility(user, caseColumn: "id") {
-                sql += " WHERE " + v.sql
+                conditions.append(v.sql)
                 args += v.arguments
             }
+            if let after { conditions.append("id > ?"); args.append(after) }
+            var sql = "SELECT * FROM caseFile" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             sql += " ORDER BY id"
+            if let limit { sql += " LIMIT \(max(0, limit))" }
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Self.summary($0) }
         }
     }

@@ -103,18 +103,40 @@ public struct TextTable: Sendable {
 
     /// Cells are sanitised and folded to one line; columns are at most `maxColumn` wide.
     public func render(maxColumn: Int = 40) -> String {
-        let clean = rows.map { $0.map { DisplayWidth.unjoined(Sanitiser.clean($0)) } }
-        var widths = headers.map { DisplayWidth.of($0) }
-        for row in clean {
-            for (i, cell) in row.enumerated() where i < widths.count {
-                widths[i] = min(maxColumn, max(widths[i], DisplayWidth.of(cell)))
+        var stream = Stream(headers: headers, maxColumn: maxColumn)
+        return stream.page(rows)
+    }
+
+    /// A table written a page of rows at a time, for lists too long to hold: the
+    /// header and first page line up exactly as `render` lays out those rows, and
+    /// a later cell wider than its column widens it from that row on (up to
+    /// `maxColumn`) rather than being cut to fit.
+    public struct Stream: Sendable {
+        let headers: [String]
+        let maxColumn: Int
+        var widths: [Int]?
+
+        public init(headers: [String], maxColumn: Int = 40) {
+            self.headers = headers; self.maxColumn = maxColumn
+        }
+
+        /// The next rows as text; the first call starts with the header.
+        public mutating func page(_ rows: [[String]]) -> String {
+            let clean = rows.map { $0.map { DisplayWidth.unjoined(Sanitiser.clean($0)) } }
+            var widths = self.widths ?? headers.map { DisplayWidth.of($0) }
+            for row in clean {
+                for (i, cell) in row.enumerated() where i < widths.count {
+                    widths[i] = min(maxColumn, max(widths[i], DisplayWidth.of(cell)))
+                }
             }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { i, cell in
+                    i == cells.count - 1 ? DisplayWidth.truncate(cell, to: widths[i]) : DisplayWidth.pad(cell, to: widths[i])
+                }.joined(separator: "  ")
+            }
+            let lines = (self.widths == nil ? [line(headers)] : []) + clean.map(line)
+            self.widths = widths
+            return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
         }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i == cells.count - 1 ? DisplayWidth.truncate(cell, to: widths[i]) : DisplayWidth.pad(cell, to: widths[i])
-            }.joined(separator: "  ")
-        }
-        return ([line(headers)] + clean.map(line)).joined(separator: "\n") + "\n"
     }
 }

@@ -76,6 +76,17 @@ struct CommandLineTests {
         #expect(page.map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" } == queue[2..<5].map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" })
         let refused = try cli.run("cases", "--limit", "-1")
         #expect(refused.status != 0 && refused.err.contains("--limit"))
+        // The whole queue and flag list are written page by page as they are read; byte for byte what one read writes.
+        #expect(try cli.run("review", "queue", "--json", "--at", "2026-03-10").out
+                == (try cli.run("review", "queue", "--json", "--at", "2026-03-10", "--limit", "100000").out))
+        let flags = try cli.run("flags", "--json", "--at", "2026-03-10", "--all").out
+        let parsed = try JSONSerialization.jsonObject(with: Data(flags.utf8)) as! [[String: Any]]
+        #expect(parsed.count > 5 && flags.hasPrefix("[\n  {") && flags.hasSuffix("}\n]\n"))
+        let flagPage = try JSONSerialization.jsonObject(with: Data(try cli.run("flags", "--json", "--at", "2026-03-10", "--all", "--limit", "2",
+                                                                               "--offset", "1").out.utf8)) as! [[String: Any]]
+        #expect(flagPage.map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" } == parsed[1..<3].map { "\($0["case"]!)/\($0["record"]!)/\($0["rule"]!)" })
+        #expect(try cli.run("flags", "--offset", "-1").status != 0)
+        #expect(try cli.run("flags", "--json", "--at", "2026-03-10", "--case", "C-0404").out == "[]\n")
     }
 
     @Test("a JSON string written by hand for speed is byte for byte what Foundation's encoder writes", arguments: [

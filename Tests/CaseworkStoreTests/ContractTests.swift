@@ -408,6 +408,44 @@ struct ContractTests {
         }
         #expect(paged == all)
         #expect(try mia.reviewQueue(FlagQuery(on: day, offset: 2), by: h.manager).map(key) == Array(all.dropFirst(2)), "an offset alone")
+
+        // Read on from where the last page stopped, as the command line streams a long list: the same items, the same order.
+        func keyset(_ read: (FlagQuery) throws -> [FlagEntry], _ base: FlagQuery) throws -> [String] {
+            var out: [String] = [], q = base
+            q.limit = 2
+            while true {
+                let page = try read(q)
+                out += page.map(key)
+                guard page.count == 2, let last = page.last else { return out }
+                q.after = FlagQuery.Position(last)
+            }
+        }
+        #expect(try keyset({ try mia.reviewQueue($0, by: h.manager) }, FlagQuery(on: day)) == all)
+        let every = try mia.flags(FlagQuery(on: day, includeAccepted: true), by: h.manager).map(key)
+        #expect(every.count > all.count - 1)
+        #expect(try keyset({ try mia.flags($0, by: h.manager) }, FlagQuery(on: day, includeAccepted: true)) == every)
+        let sam = try h.store(as: "sam.t")
+        #expect(try keyset({ try sam.flags($0, by: "sam.t") }, FlagQuery(on: day)) == (try sam.flags(FlagQuery(on: day), by: "sam.t").map(key)),
+                "a practitioner's own flags page the same way")
+    }
+
+    @Test("the case list reads on from the last case of a page: the same cases in the same order, only those the user may see (issue 16, item 2)",
+          arguments: Backend.allCases)
+    func casePages(_ backend: Backend) throws {
+        let h = try team(backend)
+        for (user, n) in [(h.manager, 2), ("sam.t", 1), ("olu.w", 0)] {
+            let store = try h.store(as: user)
+            let all = try store.cases(visibleTo: user).map(\.id)
+            #expect(all.count == n, "\(user)")
+            var paged: [String] = [], after: String?
+            while true {
+                let page = try store.cases(visibleTo: user, after: after, limit: 1).map(\.id)
+                paged += page
+                guard let last = page.last else { break }
+                after = last
+            }
+            #expect(paged == all, "\(user)")
+        }
     }
 
     @Test("a worker's flag raised by hand adds beside a manager's on the same record; only a review clears it", arguments: Backend.allCases)

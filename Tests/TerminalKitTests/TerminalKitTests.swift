@@ -181,3 +181,19 @@ struct MovementTests {
         #expect(g.cursor.map { String(g.line($0.y).dropFirst($0.x)).hasPrefix("Line 1") } == true)
     }
 }
+
+@Suite("Tables written a page at a time")
+struct StreamingTableTests {
+    @Test("the first page lines up exactly as the whole table would; a later wider cell widens its column, never cut short")
+    func stream() {
+        let first = [["C-1", "Ann Lee", "open"], ["C-2", "李小龙", "closed"]]
+        var stream = TextTable.Stream(headers: ["ID", "CHILD", "STATUS"])
+        #expect(stream.page(first) == TextTable(headers: ["ID", "CHILD", "STATUS"], rows: first).render())
+        let later = stream.page([["C-3", "Bartholomew Featherstonehaugh", "open"]])
+        #expect(later == "C-3  Bartholomew Featherstonehaugh  open\n")
+        #expect(stream.page([]) == "")
+        var empty = TextTable.Stream(headers: ["ID"])
+        #expect(empty.page([]) == "ID\n", "an empty first page still writes the header")
+        #expect(!stream.page([["C-4", "\u{1B}[31mRed", "open"]]).contains("\u{1B}"), "cells are sanitised")
+    }
+}

@@ -17,24 +17,32 @@ struct Cases: ParsableCommand {
 
     func run() throws {
         let (store, me) = try options.session()
-        let list: [CaseSummary]
-        if limit != nil || offset > 0 {
-            // One page from the store's own paging, as the workbook's list reads it.
-            let page = try attempt { try store.caseList(CaseListQuery(on: today(), offset: offset, limit: limit ?? Int(Int32.max)), by: me) }
-            list = page.entries.map(\.summary)
-        } else {
-            list = try attempt { try store.cases(visibleTo: me) }
+        if limit == nil && offset == 0 {
+            // Every case, written a page at a time as it is read.
+            var table = TextTable.Stream(headers: Self.headers)
+            var after: String?
+            while true {
+                let page = try attempt { try store.cases(visibleTo: me, after: after, limit: Self.pageSize) }
+                if page.isEmpty && after == nil {
+                    write("No cases you can see. Import one with `casework import FILE`.\n")
+                    return
+                }
+                write(table.page(page.map(Self.row)))
+                guard page.count == Self.pageSize, let last = page.last else { return }
+                after = last.id
+            }
         }
-        if list.isEmpty, offset > 0 || limit != nil {
+        // One page from the store's own paging, as the workbook's list reads it.
+        let list = try attempt { try store.caseList(CaseListQuery(on: today(), offset: offset, limit: limit ?? Int(Int32.max)), by: me) }
+            .entries.map(\.summary)
+        if list.isEmpty {
             write("No cases on this page.\n")
             return
         }
-        if list.isEmpty {
-            write("No cases you can see. Import one with `casework import FILE`.\n")
-            return
-        }
-        let table = TextTable(headers: ["ID", "CHILD", "WORKER", "OPENED", "STATUS"],
-                              rows: list.map { [$0.id, $0.childName, $0.worker, $0.opened.description, $0.status] })
-        write(table.render())
+        write(TextTable(headers: Self.headers, rows: list.map(Self.row)).render())
     }
+
+    static let pageSize = 1000
+    static let headers = ["ID", "CHILD", "WORKER", "OPENED", "STATUS"]
+    static func row(_ c: CaseSummary) -> [String] { [c.id, c.childName, c.worker, c.opened.description, c.status] }
 }

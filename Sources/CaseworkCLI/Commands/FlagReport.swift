@@ -25,24 +25,48 @@ enum FlagReport {
     /// One object per flag with the keys of flags.md, in its order; for the review queue, also whose case it is,
     /// since when it has been open, the review that returned it and when the practitioner read it, as the queue screen shows.
     static func json(_ entries: [FlagEntry], includeStatus: Bool, queue: Bool = false) -> String {
-        let objects = entries.map { e -> String in
-            let f = e.flag
-            var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
-                          ("message", f.message), ("source", f.source)].map { "\(jsonString($0.0)): \(jsonString($0.1))" }
-            if includeStatus {
-                fields.append("\"status\": \(jsonString(f.status.rawValue))")
-                fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
-            }
-            if queue {
-                fields.append("\"practitioner\": \(jsonString(e.worker))")
-                fields.append("\"since\": \(jsonString(e.since.description))")
-                fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
-                fields.append("\"returnedRead\": \(e.returnedRead.map { jsonString($0.description) } ?? "null")")
-                fields.append("\"escalated\": \(e.escalated.map { jsonString($0.id) } ?? "null")")
-            }
-            return "  {" + fields.joined(separator: ", ") + "}"
-        }
+        let objects = entries.map { object($0, includeStatus: includeStatus, queue: queue) }
         return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func object(_ e: FlagEntry, includeStatus: Bool, queue: Bool) -> String {
+        let f = e.flag
+        var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
+                      ("message", f.message), ("source", f.source)].map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+        if includeStatus {
+            fields.append("\"status\": \(jsonString(f.status.rawValue))")
+            fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
+        }
+        if queue {
+            fields.append("\"practitioner\": \(jsonString(e.worker))")
+            fields.append("\"since\": \(jsonString(e.since.description))")
+            fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
+            fields.append("\"returnedRead\": \(e.returnedRead.map { jsonString($0.description) } ?? "null")")
+            fields.append("\"escalated\": \(e.escalated.map { jsonString($0.id) } ?? "null")")
+        }
+        return "  {" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// Writes the same array as `json`, a page at a time as the store reads it (each page starting
+    /// after the last item of the one before), so a long list needs the memory of one page.
+    static func streamJSON(_ query: FlagQuery, includeStatus: Bool, queue: Bool = false, pageSize: Int = 1000,
+                           read: (FlagQuery) throws -> [FlagEntry]) rethrows {
+        var q = query
+        q.limit = pageSize
+        var first = true
+        while true {
+            let entries = try read(q)
+            var text = ""
+            for e in entries {
+                text += first ? "[\n" : ",\n"
+                text += object(e, includeStatus: includeStatus, queue: queue)
+                first = false
+            }
+            write(text)
+            guard entries.count == pageSize, let last = entries.last else { break }
+            q.after = FlagQuery.Position(last)
+        }
+        write(first ? "[]\n" : "\n]\n")
     }
 
     static func table(_ entries: [FlagEntry], childNames: [String: String], on day: Day) -> String {

@@ -20,6 +20,13 @@ struct Flags: ParsableCommand {
         @Option(help: ArgumentHelp("Evaluate on this date instead of today (time-based rules).", valueName: "YYYY-MM-DD")) var at: Day?
         @ArgumentParser.Flag(help: "Include flags a manager accepted, with the review that closed them.") var all = false
         @ArgumentParser.Flag(help: "Print a JSON array instead of a table.") var json = false
+        @Option(help: ArgumentHelp("At most this many flags, in the queue's order (worst, then oldest).", valueName: "n")) var limit: Int?
+        @Option(help: ArgumentHelp("Pass over this many flags first (with --limit, a later page).", valueName: "n")) var offset = 0
+
+        func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit takes a number of flags, 0 or more") }
+            if offset < 0 { throw ValidationError("--offset takes a number of flags, 0 or more") }
+        }
 
         func run() throws {
             let day = at ?? today()
@@ -28,9 +35,13 @@ struct Flags: ParsableCommand {
                 throw ValidationError("--rule: no rule \(Quoted(rule)); the rules are listed in shared/spec/flags.md")
             }
             let (store, me) = try options.session()
-            let entries = try attempt {
-                try store.flags(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, includeAccepted: all), by: me)
+            let query = FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, includeAccepted: all,
+                                  limit: limit, offset: offset)
+            if json && limit == nil && offset == 0 {
+                try FlagReport.streamJSON(query, includeStatus: all) { q in try attempt { try store.flags(q, by: me) } }
+                return
             }
+            let entries = try attempt { try store.flags(query, by: me) }
             if json {
                 write(FlagReport.json(entries, includeStatus: all))
                 return

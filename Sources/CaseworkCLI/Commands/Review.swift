@@ -32,10 +32,12 @@ struct ReviewCommand: ParsableCommand {
             let day = at ?? today()
             let severities = severity.map { Set([$0]) }
             let (store, me) = try options.session()
-            let items = try attempt {
-                try store.reviewQueue(FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day,
-                                                limit: limit, offset: offset), by: me)
+            let query = FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, limit: limit, offset: offset)
+            if json && limit == nil && offset == 0 {
+                try FlagReport.streamJSON(query, includeStatus: false, queue: true) { q in try attempt { try store.reviewQueue(q, by: me) } }
+                return
             }
+            let items = try attempt { try store.reviewQueue(query, by: me) }
             if json {
                 write(FlagReport.json(items, includeStatus: false, queue: true))
                 return

@@ -204,7 +204,8 @@ public protocol CaseStore: Sendable {
     func familyCopyCase(_ id: String, by actor: String) throws(StoreError) -> Case
     /// The whole case for reading; recorded as a view in the audit trail.
     func viewCase(_ id: String, by actor: String) throws(StoreError) -> Case
-    func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary]
+    /// The cases the user may see, in id order: those after `after`, at most `limit` (every one when nil).
+    func cases(visibleTo actor: String, after: String?, limit: Int?) throws(StoreError) -> [CaseSummary]
 
     /// Adds a new record to a case.
     func add(_ record: CaseRecord, toCase caseId: String, by actor: String) throws(StoreError)
@@ -325,5 +326,12 @@ public struct SearchHit: Hashable, Sendable {
     /// The words of a search, letters and digits only (so nothing typed is query syntax), at most 12.
     public static func words(_ text: String) -> [String] {
         Array(text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init).prefix(12))
+    }
+}
+
+extension CaseStore {
+    /// Every case the user may see, in id order.
+    public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
+        try cases(visibleTo: actor, after: nil, limit: nil)
     }
 }

@@ -12,6 +12,22 @@ public struct FlagQuery: Hashable, Sendable {
     public var offset: Int
     /// Only flags a manager returned and not yet reviewed again.
     public var returnedOnly: Bool
+    /// Only items after this one in the list's order: the next page of a long list, read
+    /// from where the last stopped rather than counted past (`offset`) from the start.
+    public var after: Position?
+
+    /// Where an item stands in the list's order: severity, since when, case, record, rule.
+    public struct Position: Hashable, Sendable {
+        public var severityRank: Int
+        public var since: String
+        public var caseId: String
+        public var recordId: String
+        public var rule: String
+
+        public init(_ e: FlagEntry) {
+            severityRank = e.flag.severity.rank; since = e.since.text; caseId = e.flag.caseId; recordId = e.flag.recordId; rule = e.flag.rule
+        }
+    }
 
     public init(caseId: String? = nil, severities: Set<Severity>? = nil, rule: String? = nil, worker: String? = nil,
                 on: Day, includeAccepted: Bool = false, limit: Int? = nil, offset: Int = 0, returnedOnly: Bool = false) {

@@ -323,10 +323,12 @@ extension PostgresCaseStore {
         }
     }
 
-    public func cases(visibleTo actor: String) throws(StoreError) -> [CaseSummary] {
+    public func cases(visibleTo actor: String, after: String?, limit: Int?) throws(StoreError) -> [CaseSummary] {
         try transaction { db in
             _ = try requireMe(db)
-            return try db.query("SELECT \(Self.summaryColumns) FROM casework.case_file ORDER BY id").rows.map { try Self.summary($0) }
+            let sql = "SELECT \(Self.summaryColumns) FROM casework.case_file WHERE $1::text IS NULL OR id > $1 ORDER BY id"
+            guard let limit else { return try db.query(sql, [after]).rows.map { try Self.summary($0) } }
+            return try Self.walkingIndex(db) { try db.query(sql + " LIMIT \(max(0, limit))", [after]).rows.map { try Self.summary($0) } }
         }
     }
 
@@ -605,6 +607,11 @@ extension PostgresCaseStore {
             WHERE \(q.includeAccepted ? "(f.due_from IS NULL OR f.due_from <= $1)" : openOn(1))
             """
         if q.returnedOnly { sql += " AND f.returned_in IS NOT NULL" }
+        if let a = q.after {
+            args += [String(a.severityRank), a.since, a.caseId, a.recordId, a.rule]
+            let n = args.count
+            sql += " AND (f.severity_rank, f.since, f.case_id, f.record_id, f.rule) > ($\(n - 4)::integer, $\(n - 3), $\(n - 2), $\(n - 1), $\(n))"
+        }
         if let id = q.caseId { args.append(id); sql += " AND f.case_id = $\(args.count)" }
         if let rule = q.rule { args.append(rule); sql += " AND f.rule = $\(args.count)" }
         if let worker = q.worker { args.append(worker); sql += " AND f.worker = $\(args.count)" }
