@@ -27,17 +27,26 @@ extension PostgresServer {
     /// then `create` for each record with its body's digest. Users that do not
     /// exist are added first. Refuses a store that already holds any case.
     ///
-    /// A bulk load: the rows are checked here rather than by the database, so
-    /// the session runs with `session_replication_role = replica` (no foreign
+    /// A bulk load: the rows are consistent by construction, so the session runs with `session_replication_role = replica` (no foreign
     /// key checks, no row triggers: each case's `flagged_from` is written with
     /// it, and nobody is listening for changes to an empty store), and the
     /// record search index is dropped for the load and built again, from its
-    /// own definition, at the end.
+    /// own definition, at the end (also when the load fails part way).
     public static func generateDemo(into address: String, cases: Int, seed: UInt64, users: [User], engine: FlagEngine,
                                     recordsPerKind: Int = 2, batch: Int = 5_000,
                                     progress: (Int) -> Void = { _ in }) throws(StoreError) -> DemoSummary {
         let db = try superuser(address, doing: "generate invented cases in the team store")
         var summary = DemoSummary()
+        var searchIndex: String?
+        func rebuildSearchIndex() throws {
+            guard let definition = searchIndex else { return }
+            try db.query("SET maintenance_work_mem = '1GB'")
+            try db.query("BEGIN")
+            try db.query("SET LOCAL ROLE casework_owner")
+            try db.query(definition)
+            try db.query("COMMIT")
+            searchIndex = nil
+        }
         do {
             if try db.query("SELECT 1 FROM casework.case_file LIMIT 1").count > 0 {
                 throw StoreError.invalid("the team store already holds cases; invented cases go only into an empty one")
@@ -54,7 +63,7 @@ extension PostgresServer {
                 summary.users += 1
             }
             try db.query("COMMIT")
-            let searchIndex = try db.query("SELECT pg_get_indexdef(to_regclass('casework.record_search'))").scalar
+            searchIndex = try db.query("SELECT pg_get_indexdef(to_regclass('casework.record_search'))").scalar
             if searchIndex != nil { try db.query("DROP INDEX casework.record_search") }
             let workers = users.filter { $0.role == .worker }
             let names = workers.map(\.name)
@@ -133,15 +142,10 @@ extension PostgresServer {
                 made += n
                 progress(made)
             }
-            if let searchIndex {
-                try db.query("SET maintenance_work_mem = '1GB'")
-                try db.query("BEGIN")
-                try db.query("SET LOCAL ROLE casework_owner")
-                try db.query(searchIndex)
-                try db.query("COMMIT")
-            }
+            try rebuildSearchIndex()
         } catch {
             _ = try? db.query("ROLLBACK")
+            try? rebuildSearchIndex()
             if let e = error as? StoreError { throw e }
             throw PostgresCaseStore.map(error)
         }
