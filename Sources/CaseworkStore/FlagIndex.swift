@@ -265,12 +265,12 @@ extension SQLiteCaseStore {
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).
     static let entryColumns = "flag.caseId, flag.recordId, rule, severity, field, message, source, dueFrom, status, reviewId, returnedIn, worker, team, raisedAt, since"
 
-    /// A flag from a row of `entryColumns`, the body of the review that returned it (`returnedBody`, or NULL)
-    /// and when the practitioner read it (`returnedRead`, absent or NULL).
+    /// A flag from a row of `entryColumns`, then the body of the review that returned it (the 16th column,
+    /// `returnedBody`, or NULL) and when the practitioner read it (the 17th, `returnedRead`, absent or NULL).
     static func entry(_ row: Row) throws -> FlagEntry {
-        var entry = try FlagRecord(row: row).entry
-        if let body = row["returnedBody"] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { entry.returned = r }
-        if let read = row["returnedRead"] as String? { entry.returnedRead = try Stored.time(read, "audit", "at") }
+        var entry = try FlagRecord(entryRow: row).entry
+        if let body = row[15] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { entry.returned = r }
+        if row.count > 16, let read = row[16] as String? { entry.returnedRead = try Stored.time(read, "audit", "at") }
         return entry
     }
 
