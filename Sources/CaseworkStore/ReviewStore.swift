@@ -90,15 +90,40 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// The team report, made as the cases are read: a batch of cases at a time is decoded and
+    /// counted, and the open flags are read a page at a time, all in one read transaction.
     public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
+        try report(team: team, from: from, to: to, on: day, by: actor, batch: TeamReport.Tally.batch)
+    }
+
+    func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String, batch: Int) throws(StoreError) -> TeamReport {
         let user = try self.user(named: actor)
         try Access.require(user, .teamReport)
-        let summaries = try cases(visibleTo: actor).filter { team == nil || $0.team == team }
-        let ids = Set(summaries.map(\.id))
-        let cases = try read { db in try summaries.map { try Self.loadCase(db, $0.id) } }
-        let open = try flags(FlagQuery(on: day), by: actor).filter { ids.contains($0.flag.caseId) }
-        return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day,
-                                  madeBy: user.name, madeAt: Timestamp(clock()))
+        let tally = try read { db in
+            var conditions: [String] = [], args: [DatabaseValueConvertible?] = []
+            if let v = Self.visibility(user, caseColumn: "id") { conditions.append(v.sql); args += v.arguments }
+            if let team { conditions.append("team = ?"); args.append(team) }
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM caseFile" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                                          + " ORDER BY id", arguments: StatementArguments(args))
+            var tally = TeamReport.Tally(from: from, to: to, today: day)
+            for chunk in ids.chunks(of: batch) {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(chunk.count))) ORDER BY caseId, position
+                    """, arguments: StatementArguments(Array(chunk)))
+                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk) { ($0[0], $0[1], $0[2]) }
+                tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
+            }
+            let wanted = Set(ids)
+            var page = FlagQuery(on: day, limit: 2000)
+            while true {
+                let entries = try Self.flagEntries(db, page, for: user)
+                for e in entries where wanted.contains(e.flag.caseId) { tally.add(openFlag: e) }
+                guard entries.count == page.limit, let last = entries.last else { break }
+                page.after = FlagQuery.Position(last)
+            }
+            return tally
+        }
+        return tally.report(team: team, madeBy: user.name, madeAt: Timestamp(clock()))
     }
 
     public func retentionDue(on day: Day, by actor: String) throws(StoreError) -> [CaseSummary] {

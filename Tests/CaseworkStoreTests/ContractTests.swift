@@ -1,5 +1,5 @@
 import CaseworkCore
-import CaseworkStore
+@testable import CaseworkStore
 import CaseworkTestSupport
 import Foundation
 import GRDB
@@ -391,6 +391,43 @@ struct ContractTests {
                                              note: "checked with the worker"), by: h.manager)
         }
         try agree(Day("2030-01-01")!, "after reviews accepted flags")
+    }
+
+    @Test("the team report, made a batch of cases at a time as it reads, gives the figures of every case counted at once, on both stores (issue 16, item 2)",
+          arguments: Backend.allCases)
+    func reportInBatches(_ backend: Backend) throws {
+        let h = try team(backend)
+        var g = DemoGenerator(seed: 11)
+        let more = (1...40).map { g.makeCase(700 + $0, workers: ["sam.t", "ahmed.k"], teams: ["Early Help North"]) }
+        _ = try h.store(as: "sam.t").importCases(more.filter { $0.worker == "sam.t" }, replace: false, by: "sam.t")
+        _ = try h.store(as: "ahmed.k").importCases(more.filter { $0.worker == "ahmed.k" }, replace: false, by: "ahmed.k")
+        let mia = try h.store(as: h.manager)
+        func report(_ team: String?, _ from: Day?, _ to: Day?, _ day: Day, batch: Int) throws -> TeamReport? {
+            switch mia {
+            case let s as SQLiteCaseStore: try s.report(team: team, from: from, to: to, on: day, by: h.manager, batch: batch)
+            case let s as PostgresCaseStore: try s.report(team: team, from: from, to: to, on: day, by: h.manager, batch: batch)
+            default: nil
+            }
+        }
+        let cases = try mia.cases(visibleTo: h.manager).map { try mia.exportCase($0.id, by: h.manager) }
+        #expect(cases.count == 42)
+        for day in [Day("2026-03-10")!, Day("2030-01-01")!] {
+            let open = try mia.flags(FlagQuery(on: day), by: h.manager)
+            for (team, from, to) in [(nil, nil, nil), ("Early Help North", Day("2025-06-01"), Day("2026-03-31"))] as [(String?, Day?, Day?)] {
+                let counted = cases.filter { team == nil || $0.team == team }
+                let ids = Set(counted.map(\.id))
+                let whole = TeamReport.compute(cases: counted, openFlags: open.filter { ids.contains($0.flag.caseId) },
+                                               from: from, to: to, team: team, today: day)
+                #expect(whole.cases == counted.count && whole.openFlags > 0)
+                for batch in [1, 7, 500] {
+                    var made = try #require(try report(team, from, to, day, batch: batch))
+                    #expect(made.madeBy == h.manager)
+                    made.madeAt = nil
+                    made.madeBy = nil
+                    #expect(made == whole, "\(backend), batches of \(batch), \(team ?? "every team"), \(day)")
+                }
+            }
+        }
     }
 
     @Test("the review queue pages: --limit and --offset give the same items in the same order as the whole queue, on both stores (issue 16, item 2)",

@@ -57,27 +57,46 @@ public struct TeamReport: Hashable, Sendable, Codable {
 
     public static func compute(cases: [Case], openFlags: [FlagEntry], from: Day?, to: Day?, team: String?, today: Day,
                                madeBy: String? = nil, madeAt: Timestamp? = nil) -> TeamReport {
+        var tally = Tally(from: from, to: to, today: today)
+        for c in cases { tally.add(c) }
+        for e in openFlags { tally.add(openFlag: e) }
+        return tally.report(team: team, madeBy: madeBy, madeAt: madeAt)
+    }
+
+    /// The report's figures gathered one case and one open flag at a time, so that a store can
+    /// make the report as it reads, holding a batch of cases rather than all of them. Tallies of
+    /// separate cases merge; open flags are added in the queue's order (the oldest is the first
+    /// of the earliest).
+    public struct Tally: Sendable {
+        let from: Day?, to: Day?, today: Day
+        var cases = 0
+        var waits: [Double] = []
+        var outcomes: [String: Int] = [:]
+        var withoutConsent = 0, withReasons = 0
+        var reviewActions: [String: Int] = [:]
+        var caseload: [String: Practitioner] = [:]
+        var openFlags = 0
+        var byRule: [String: Int] = [:]
+        var byWorker: [String: Int] = [:]
+        var oldest: (instant: Double, flag: OldestFlag)?
+        var overdue = 0
+
+        public init(from: Day?, to: Day?, today: Day) { self.from = from; self.to = to; self.today = today }
+
         func inPeriod(_ t: Timestamp?) -> Bool {
             guard let t else { return false }
             if let from, t.localDay < from { return false }
             if let to, t.localDay > to { return false }
             return true
         }
-        func counts(_ keys: [String]) -> [Count] {
-            Dictionary(grouping: keys, by: { $0 }).map { Count(key: $0.key, count: $0.value.count) }
-                .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
-        }
-        var waits: [Double] = []
-        var outcomes: [String] = []
-        var withoutConsent = 0, withReasons = 0
-        var reviewActions: [String] = []
-        var caseload: [String: Practitioner] = [:]
-        for c in cases {
+
+        public mutating func add(_ c: Case) {
+            cases += 1
             caseload[c.worker, default: Practitioner(name: c.worker, cases: 0, unfinishedDecisions: 0, openFlags: 0)].cases += 1
             caseload[c.worker]!.unfinishedDecisions += c.decisions.filter { $0.outcome == nil }.count
-            for r in c.reviews where inPeriod(r.at) { reviewActions.append(r.action.rawValue) }
+            for r in c.reviews where inPeriod(r.at) { reviewActions[r.action.rawValue, default: 0] += 1 }
             for d in c.decisions where inPeriod(d.decidedAt) {
-                if let o = d.outcome { outcomes.append(o.rawValue) }
+                if let o = d.outcome { outcomes[o.rawValue, default: 0] += 1 }
             }
             for k in c.concerns where inPeriod(k.recorded) {
                 let decided = c.decisions.filter { $0.concernId == k.id && $0.outcome != nil }.map(\.decidedAt).min()
@@ -88,29 +107,51 @@ public struct TeamReport: Hashable, Sendable, Codable {
                 if !x.reasons.isBlank { withReasons += 1 }
             }
         }
-        waits.sort()
-        let median: Double? = waits.isEmpty ? nil : waits.count % 2 == 1 ? waits[waits.count / 2] : (waits[waits.count / 2 - 1] + waits[waits.count / 2]) / 2
-        let oldest = openFlags.min { $0.since.instant < $1.since.instant }.map {
-            OldestFlag(caseId: $0.flag.caseId, recordId: $0.flag.recordId, rule: $0.flag.rule, since: $0.since.text,
-                       days: max(0, today.ordinal - $0.since.localDay.ordinal))
-        }
-        for e in openFlags {
+
+        public mutating func add(openFlag e: FlagEntry) {
+            openFlags += 1
+            byRule[e.flag.rule, default: 0] += 1
+            byWorker[e.worker, default: 0] += 1
             caseload[e.worker, default: Practitioner(name: e.worker, cases: 0, unfinishedDecisions: 0, openFlags: 0)].openFlags += 1
+            if oldest.map({ e.since.instant < $0.instant }) ?? true {
+                oldest = (e.since.instant, OldestFlag(caseId: e.flag.caseId, recordId: e.flag.recordId, rule: e.flag.rule, since: e.since.text,
+                                                      days: max(0, today.ordinal - e.since.localDay.ordinal)))
+            }
+            if e.returned.map({ today.ordinal - $0.at.localDay.ordinal > returnedOverdueDays }) ?? false { overdue += 1 }
         }
-        let overdue = openFlags.filter { e in
-            e.returned.map { today.ordinal - $0.at.localDay.ordinal > returnedOverdueDays } ?? false
-        }.count
-        let byAction = ReviewAction.allCases.map { a in Count(key: a.rawValue, count: reviewActions.filter { $0 == a.rawValue }.count) }
-        var byOutcome = counts(outcomes)
-        for o in Outcome.allCases where !byOutcome.contains(where: { $0.key == o.rawValue }) { byOutcome.append(Count(key: o.rawValue, count: 0)) }
-        return TeamReport(from: from?.description, to: to?.description, team: team, madeAt: madeAt?.text, madeBy: madeBy,
-                          cases: cases.count, openFlags: openFlags.count,
-                          openFlagsByRule: counts(openFlags.map(\.flag.rule)), openFlagsByPractitioner: counts(openFlags.map(\.worker)),
-                          oldestOpenFlag: oldest, concernToDecisionMedianHours: median, concernToDecisionWorstHours: waits.last,
-                          concernsDecided: waits.count, decisionsByOutcome: byOutcome,
-                          disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons,
-                          practitioners: caseload.values.sorted { ($0.openFlags, $0.unfinishedDecisions, $1.name) > ($1.openFlags, $1.unfinishedDecisions, $0.name) },
-                          reviewsByAction: byAction, returnedOverdue: overdue)
+
+        /// Adds the cases another tally counted (over the same period); open flags are not merged.
+        public mutating func merge(cases other: Tally) {
+            cases += other.cases
+            waits += other.waits
+            outcomes.merge(other.outcomes, uniquingKeysWith: +)
+            withoutConsent += other.withoutConsent
+            withReasons += other.withReasons
+            reviewActions.merge(other.reviewActions, uniquingKeysWith: +)
+            caseload.merge(other.caseload) { a, b in
+                Practitioner(name: a.name, cases: a.cases + b.cases, unfinishedDecisions: a.unfinishedDecisions + b.unfinishedDecisions,
+                             openFlags: a.openFlags + b.openFlags)
+            }
+        }
+
+        public func report(team: String?, madeBy: String? = nil, madeAt: Timestamp? = nil) -> TeamReport {
+            func counts(_ tally: [String: Int]) -> [Count] {
+                tally.map { Count(key: $0.key, count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+            }
+            let waits = self.waits.sorted()
+            let median: Double? = waits.isEmpty ? nil : waits.count % 2 == 1 ? waits[waits.count / 2] : (waits[waits.count / 2 - 1] + waits[waits.count / 2]) / 2
+            let byAction = ReviewAction.allCases.map { a in Count(key: a.rawValue, count: reviewActions[a.rawValue] ?? 0) }
+            var byOutcome = counts(outcomes)
+            for o in Outcome.allCases where !byOutcome.contains(where: { $0.key == o.rawValue }) { byOutcome.append(Count(key: o.rawValue, count: 0)) }
+            return TeamReport(from: from?.description, to: to?.description, team: team, madeAt: madeAt?.text, madeBy: madeBy,
+                              cases: cases, openFlags: openFlags,
+                              openFlagsByRule: counts(byRule), openFlagsByPractitioner: counts(byWorker),
+                              oldestOpenFlag: oldest?.flag, concernToDecisionMedianHours: median, concernToDecisionWorstHours: waits.last,
+                              concernsDecided: waits.count, decisionsByOutcome: byOutcome,
+                              disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons,
+                              practitioners: caseload.values.sorted { ($0.openFlags, $0.unfinishedDecisions, $1.name) > ($1.openFlags, $1.unfinishedDecisions, $0.name) },
+                              reviewsByAction: byAction, returnedOverdue: overdue)
+        }
     }
 }
 

@@ -75,18 +75,34 @@ extension PostgresCaseStore {
         try transaction { db in try db.query("SELECT casework.add_member($1, $2)", [caseId, user]) }
     }
 
+    /// The team report, made as the cases are read, in one transaction: a batch of cases at a
+    /// time (each batch one audited `read_cases`) and the open flags a page at a time.
     public func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String) throws(StoreError) -> TeamReport {
+        try report(team: team, from: from, to: to, on: day, by: actor, batch: TeamReport.Tally.batch)
+    }
+
+    func report(team: String?, from: Day?, to: Day?, on day: Day, by actor: String, batch: Int) throws(StoreError) -> TeamReport {
         try transaction { db in
             let me = try requireMe(db)
             try Access.require(me, .teamReport)
             var sql = "SELECT id FROM casework.case_file", args: [String?] = []
             if let team { sql += " WHERE team = $1"; args.append(team) }
             let ids = try db.query(sql + " ORDER BY id", args).rows.compactMap { $0[0] }
-            let cases = try Self.readCases(db, ids, purpose: "report")
+            var tally = TeamReport.Tally(from: from, to: to, today: day)
+            for chunk in ids.chunks(of: batch) {
+                let rows = try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], 'report')", [Self.array(Array(chunk))]).rows
+                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }
+                tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
+            }
             let wanted = Set(ids)
-            let open = try Self.flagEntries(db, FlagQuery(on: day)).filter { wanted.contains($0.flag.caseId) }
-            return TeamReport.compute(cases: cases, openFlags: open, from: from, to: to, team: team, today: day,
-                                      madeBy: me.name, madeAt: Timestamp(Date()))
+            var page = FlagQuery(on: day, limit: 2000)
+            while true {
+                let entries = try Self.flagEntries(db, page)
+                for e in entries where wanted.contains(e.flag.caseId) { tally.add(openFlag: e) }
+                guard entries.count == page.limit, let last = entries.last else { break }
+                page.after = FlagQuery.Position(last)
+            }
+            return tally.report(team: team, madeBy: me.name, madeAt: Timestamp(Date()))
         }
     }
 
