@@ -7,7 +7,7 @@ typealias StoredCases = [(id: String, records: [(kind: String, body: String)])]
 
 extension TeamReport.Tally {
     /// How many cases a report reads, decodes and counts at once; only these are held in memory.
-    static let batch = 500
+    static let batch = 200
 
     /// The tally of `cases`: each decoded from its stored records and counted, the cases split
     /// across the machine's cores. Throws the first record that does not decode.

@@ -103,21 +103,24 @@ extension SQLiteCaseStore {
             var conditions: [String] = [], args: [DatabaseValueConvertible?] = []
             if let v = Self.visibility(user, caseColumn: "id") { conditions.append(v.sql); args += v.arguments }
             if let team { conditions.append("team = ?"); args.append(team) }
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM caseFile" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-                                          + " ORDER BY id", arguments: StatementArguments(args))
             var tally = TeamReport.Tally(from: from, to: to, today: day)
-            for chunk in ids.chunks(of: batch) {
+            var after = ""
+            while true {
+                let chunk = try String.fetchAll(db, sql: "SELECT id FROM caseFile WHERE " + (conditions + ["id > ?"]).joined(separator: " AND ")
+                                                + " ORDER BY id LIMIT \(max(1, batch))", arguments: StatementArguments(args + [after]))
+                guard let last = chunk.last else { break }
+                after = last
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(chunk.count))) ORDER BY caseId, position
-                    """, arguments: StatementArguments(Array(chunk)))
-                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk) { ($0[0], $0[1], $0[2]) }
+                    """, arguments: StatementArguments(chunk))
+                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { ($0[0], $0[1], $0[2]) }
                 tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
             }
-            let wanted = Set(ids)
+            // Flags carry their case's team, kept current with it.
             var page = FlagQuery(on: day, limit: 2000)
             while true {
                 let entries = try Self.flagEntries(db, page, for: user)
-                for e in entries where wanted.contains(e.flag.caseId) { tally.add(openFlag: e) }
+                for e in entries where team == nil || e.team == team { tally.add(openFlag: e) }
                 guard entries.count == page.limit, let last = entries.last else { break }
                 page.after = FlagQuery.Position(last)
             }

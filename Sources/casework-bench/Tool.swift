@@ -1,4 +1,5 @@
 import Foundation
+import CaseworkStore
 
 /// The bench's side effects: child processes, store files, the sqlite3 tool.
 enum Tool {
@@ -100,7 +101,8 @@ enum Tool {
         let body = try String(contentsOf: trace, encoding: .utf8)
         let script = trace.deletingPathExtension().appendingPathExtension("replay.sql")
         let clock = "SELECT extract(epoch FROM clock_timestamp()) * 1000;\n"
-        var text = "\\o /dev/null\nSELECT 1;\n\\o\n" + clock + "\\o /dev/null\n"
+        // The session settings Casework's own connections run with, so that both run the same plans.
+        var text = "\\o /dev/null\n\(PostgresCaseStore.sessionSettings);\nSELECT 1;\n\\o\n" + clock + "\\o /dev/null\n"
         for k in 0..<repeats {
             text += uniqueIds ? body.replacingOccurrences(of: "BENCH-", with: "BENCH-R\(k)-\(UUID().uuidString.prefix(4))-") : body
         }

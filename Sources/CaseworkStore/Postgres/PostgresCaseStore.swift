@@ -14,6 +14,8 @@ import TerminalKit
 public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
     /// The connection string as given (a `postgresql://` URI or libpq keywords).
     public let address: String
+    /// The settings each of the store's sessions runs with (SQL), for tools that replay its statements.
+    public static var sessionSettings: String { PGConnection.sessionSettings }
     /// The database role this session is, as the server authenticated it.
     public let sessionUser: String
     let settings: FlagSettings

@@ -94,11 +94,11 @@ extension PostgresCaseStore {
                 let stored = try TeamReport.Tally.grouped(rows, expecting: chunk) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }
                 tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
             }
-            let wanted = Set(ids)
+            // Flags carry their case's team, kept current with it.
             var page = FlagQuery(on: day, limit: 2000)
             while true {
                 let entries = try Self.flagEntries(db, page)
-                for e in entries where wanted.contains(e.flag.caseId) { tally.add(openFlag: e) }
+                for e in entries where team == nil || e.team == team { tally.add(openFlag: e) }
                 guard entries.count == page.limit, let last = entries.last else { break }
                 page.after = FlagQuery.Position(last)
             }
