@@ -430,6 +430,18 @@ struct ContractTests {
         }
     }
 
+    @Test("the team store's audit chain is walked a page at a time, reading every event once, whatever the page (issue 16)")
+    func auditWalkPages() throws {
+        let h = try team(.postgres)
+        _ = try h.store(as: h.manager).viewCase("C-0002", by: h.manager)
+        let db = try PGConnection(try TeamServer.address(h.place, user: h.manager))
+        let whole = try PostgresAudit.walk(db, known: [], page: 1_000_000).report
+        #expect(whole.isIntact && whole.events > 5)
+        for page in [1, 2, 3, whole.events, whole.events + 1] {
+            #expect(try PostgresAudit.walk(db, known: [], page: page).report == whole, "pages of \(page)")
+        }
+    }
+
     @Test("the review queue pages: --limit and --offset give the same items in the same order as the whole queue, on both stores (issue 16, item 2)",
           arguments: Backend.allCases)
     func queuePages(_ backend: Backend) throws {

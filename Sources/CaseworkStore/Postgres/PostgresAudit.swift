@@ -32,14 +32,23 @@ enum PostgresAudit {
         return report
     }
 
-    /// The chain walked in order with the client's own hashing.
-    static func walk(_ db: PGConnection, known: Set<Int64>) throws -> ChainWalk {
+    /// The chain walked in order with the client's own hashing, a page of events at a time
+    /// (each after the last one read), so that a long trail needs the memory of one page.
+    static func walk(_ db: PGConnection, known: Set<Int64>, page: Int = 20_000) throws -> ChainWalk {
         var walk = ChainWalk(known: known)
-        for r in try db.query("SELECT seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash FROM casework.audit ORDER BY seq") {
-            let fields = [r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "", r[5] ?? "", r[6] ?? "", r[7] ?? "", r[8] ?? ""]
-            walk.step(seq: Int64(r[0] ?? "") ?? 0, prevHash: r[8] ?? "", computed: hash(fields), stored: r[9] ?? "")
+        var after: String?
+        while true {
+            let rows = try db.query("""
+                SELECT seq, at, user_name, action, case_id, record_id, version, digest, prev_hash, hash FROM casework.audit
+                WHERE $1::bigint IS NULL OR seq > $1::bigint ORDER BY seq LIMIT \(max(1, page))
+                """, [after]).rows
+            for r in rows {
+                let fields = [r[0] ?? "", r[1] ?? "", r[2] ?? "", r[3] ?? "", r[4] ?? "", r[5] ?? "", r[6] ?? "", r[7] ?? "", r[8] ?? ""]
+                walk.step(seq: Int64(r[0] ?? "") ?? 0, prevHash: r[8] ?? "", computed: hash(fields), stored: r[9] ?? "")
+            }
+            guard rows.count == max(1, page), let last = rows.last?[0] else { return walk }
+            after = last
         }
-        return walk
     }
 
     /// Record versions whose text no longer matches the digest the audit trail
