@@ -85,13 +85,17 @@ extension PostgresCaseStore {
         try transaction { db in
             let me = try requireMe(db)
             try Access.require(me, .teamReport)
-            var sql = "SELECT id FROM casework.case_file", args: [String?] = []
-            if let team { sql += " WHERE team = $1"; args.append(team) }
-            let ids = try db.query(sql + " ORDER BY id", args).rows.compactMap { $0[0] }
             var tally = TeamReport.Tally(from: from, to: to, today: day)
-            for chunk in ids.chunks(of: batch) {
-                let rows = try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], 'report')", [Self.array(Array(chunk))]).rows
-                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }
+            var after = ""
+            while true {
+                let chunk = try Self.walkingIndex(db) {
+                    try db.query("SELECT id FROM casework.case_file WHERE id > $1 AND ($2::text IS NULL OR team = $2) ORDER BY id LIMIT \(max(1, batch))",
+                                 [after, team]).rows.compactMap { $0[0] }
+                }
+                guard let last = chunk.last else { break }
+                after = last
+                let rows = try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], 'report')", [Self.array(chunk)]).rows
+                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }
                 tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
             }
             // Flags carry their case's team, kept current with it.
