@@ -64,7 +64,7 @@ test: test-deps
 BENCH_SIZES ?= 10000,100000
 # The team store (PostgreSQL) is measured at these sizes, each generated once
 # by COPY into a cluster kept in .build/bench/team-pg (a million cases take
-# about 20 minutes and 10 GB the first time).
+# about 25 minutes and 12 GB the first time).
 BENCH_TEAM_SIZES ?= 100000,1000000
 bench: deps
 	$(SWIFT) build -c release --product casework
