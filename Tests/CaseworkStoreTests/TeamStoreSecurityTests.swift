@@ -136,7 +136,7 @@ struct TeamStoreSecurityTests {
         try refused(h, "mia.manager", "ALTER TABLE casework.record_version DISABLE TRIGGER record_version_amend_only", "must be owner")
     }
 
-    @Test("what a superuser changes behind the store's back is found: a flag, a version's text, an audit row")
+    @Test("what a superuser changes behind the store's back is found: a flag, a version's text, a version added or taken away, an audit row")
     func superuserTampering() throws {
         let h = try team()
         let admin = try h.store(as: "cw.admin")
@@ -148,6 +148,15 @@ struct TeamStoreSecurityTests {
             UPDATE casework.record_version SET body = replace(body, 'Ask CAMHS', 'Tell CAMHS') WHERE case_id = 'C-0002' AND record_id = 'D1';
             """)
         #expect(try admin.check(by: "cw.admin").versions == ["C-0002/D1 v1 was changed after it was written"])
+        // A version slipped in with no audit event, and one that was written taken away: both named, present ones first.
+        _ = try value(h, "postgres", """
+            SET session_replication_role = replica;
+            INSERT INTO casework.record_version SELECT case_id, record_id, 2, kind, body, author, at, 'slipped in'
+              FROM casework.record_version WHERE case_id = 'C-0002' AND record_id = 'D1' AND version = 1;
+            DELETE FROM casework.record_version WHERE case_id = 'C-0002' AND record_id = 'D1' AND version = 1;
+            """)
+        #expect(try admin.check(by: "cw.admin").versions == [
+            "C-0002/D1 v2 has no audit event: it was written behind the store's back", "C-0002/D1 v1 was written but is gone"])
         _ = try value(h, "postgres", """
             SET session_replication_role = replica; DELETE FROM casework.audit WHERE seq = (SELECT max(seq) - 1 FROM casework.audit);
             """)

@@ -52,27 +52,28 @@ enum PostgresAudit {
     }
 
     /// Record versions whose text no longer matches the digest the audit trail
-    /// recorded when they were written, or that no event accounts for.
+    /// recorded when they were written, or that no event accounts for. The server
+    /// joins the two and returns only what disagrees, so a store of any size is
+    /// checked in the client's memory of its problems.
     static func versionProblems(_ db: PGConnection) throws -> [String] {
-        var written: [String: Set<String>] = [:]
-        for r in try db.query("""
-            SELECT case_id, record_id, version, digest FROM casework.audit
-            WHERE action IN ('create', 'amend', 'import-version') AND digest IS NOT NULL
-            """) {
-            written["\(r[0] ?? "")/\(r[1] ?? "") v\(r[2] ?? "")", default: []].insert(r[3] ?? "")
-        }
-        var problems: [String] = []
-        var seen = Set<String>()
-        for r in try db.query("SELECT case_id, record_id, version, digest FROM casework.version_digests() ORDER BY 1, 2, 3") {
+        try db.query("""
+            SELECT coalesce(v.case_id, a.case_id), coalesce(v.record_id, a.record_id), coalesce(v.version, a.version),
+                   CASE WHEN a.digests IS NULL THEN 'unaudited' WHEN v.digest IS NULL THEN 'gone' ELSE 'changed' END
+            FROM casework.version_digests() v
+            FULL JOIN (SELECT case_id, record_id, version, array_agg(digest) AS digests FROM casework.audit
+                       WHERE action IN ('create', 'amend', 'import-version') AND digest IS NOT NULL
+                       GROUP BY case_id, record_id, version) a
+              ON a.case_id = v.case_id AND a.record_id = v.record_id AND a.version = v.version
+            WHERE (a.digests IS NULL OR v.digest IS NULL OR NOT v.digest = ANY (a.digests))
+              AND NOT (v.case_id IS NULL AND a.case_id IN (SELECT case_id FROM casework.tombstone))
+            ORDER BY v.case_id IS NULL, 1, 2, 3
+            """).rows.map { r in
             let key = "\(r[0] ?? "")/\(r[1] ?? "") v\(r[2] ?? "")"
-            seen.insert(key)
-            guard let digests = written[key] else { problems.append("\(key) has no audit event: it was written behind the store's back"); continue }
-            if !digests.contains(r[3] ?? "") { problems.append("\(key) was changed after it was written") }
+            switch r[3] {
+            case "unaudited": return "\(key) has no audit event: it was written behind the store's back"
+            case "gone": return "\(key) was written but is gone"
+            default: return "\(key) was changed after it was written"
+            }
         }
-        let disposed = Set(try db.query("SELECT case_id FROM casework.tombstone").rows.compactMap { $0[0] })
-        for key in written.keys.sorted() where !seen.contains(key) && !disposed.contains(String(key.prefix { $0 != "/" })) {
-            problems.append("\(key) was written but is gone")
-        }
-        return problems
     }
 }
