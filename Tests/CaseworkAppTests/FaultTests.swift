@@ -18,7 +18,7 @@ struct FaultTests {
         let runner: AppRunner
 
         init(busyTimeout: TimeInterval = 5, in folder: URL? = nil) throws {
-            dir = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("cw-fault-\(UUID().uuidString)")
+            dir = folder ?? Scratch.path("cw-fault")
             location = StoreLocation(file: dir.appendingPathComponent("s.sqlite"), configDirectory: dir.appendingPathComponent("config"))
             let setup = try SQLiteCaseStore(location, settings: FlagSettings(resources: Screens.resources), create: true)
             _ = try setup.initialise(by: "mia.manager")
@@ -68,7 +68,7 @@ struct FaultTests {
 
     @Test("a full disk: a clean message, the text kept, the store intact, and the save goes through once there is room")
     func diskFull() throws {
-        let small = FileManager.default.temporaryDirectory.appendingPathComponent("cw-full-\(UUID().uuidString)")
+        let small = Scratch.path("cw-full")
         try FileManager.default.createDirectory(at: small, withIntermediateDirectories: true)
         guard sh("mount -t tmpfs -o size=2m,mode=0700 tmpfs '\(small.path)'") == 0 else {
             Issue.record("cannot mount a small tmpfs here (needs root): the full-disk test did not run")

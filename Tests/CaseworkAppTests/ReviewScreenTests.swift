@@ -1,5 +1,6 @@
 import CaseworkCore
 import CaseworkStore
+import CaseworkTestSupport
 import Foundation
 import TerminalKit
 import Testing
@@ -126,7 +127,7 @@ struct ReviewScreenTests {
 
     @Test("a worker's review from the workbook is refused by the core, not only hidden")
     func workerRefusedThroughTheUI() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cw-ui-\(UUID().uuidString)")
+        let dir = Scratch.path("cw-ui")
         let loc = StoreLocation(file: dir.appendingPathComponent("s.sqlite"), configDirectory: dir.appendingPathComponent("config"))
         let store = try SQLiteCaseStore(loc, settings: FlagSettings(resources: Screens.resources), create: true)
         _ = try store.initialise(by: "mia.manager")

@@ -10,7 +10,7 @@ struct CLI {
     let home: URL
 
     init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("casework-cli-\(UUID().uuidString)")
+        home = Scratch.path("casework-cli")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     }
 

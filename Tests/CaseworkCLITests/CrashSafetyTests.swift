@@ -141,7 +141,7 @@ struct CrashSafetyTests {
     static func schemas() throws -> [String] {
         let all = SQLiteCaseStore.migrations
         return try (1...all.count).map { k in
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("schema-\(UUID().uuidString).sqlite")
+            let copy = Scratch.path("schema", suffix: ".sqlite")
             defer { try? FileManager.default.removeItem(at: copy) }
             try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: copy)
             let q = try DatabaseQueue(path: copy.path)

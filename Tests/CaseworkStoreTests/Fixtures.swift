@@ -17,7 +17,7 @@ struct TempStore {
     let store: SQLiteCaseStore
 
     init(manager: String = "mia.manager", initialise: Bool = true) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-test-\(UUID().uuidString)")
+        dir = Scratch.path("casework-test")
         location = StoreLocation(file: dir.appendingPathComponent("data/casework/casework.sqlite"),
                                  configDirectory: dir.appendingPathComponent("config/casework"))
         store = try SQLiteCaseStore(location, settings: Fixtures.settings, create: true,

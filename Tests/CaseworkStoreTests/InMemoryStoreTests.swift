@@ -14,7 +14,7 @@ struct InMemoryStoreTests {
     static let now = Timestamp("2026-03-10T09:30:00Z")!
 
     static func store() throws -> SQLiteCaseStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-memory-\(UUID().uuidString)")
+        let dir = Scratch.path("casework-memory")
         let s = try SQLiteCaseStore.inMemory(settings: settings, configDirectory: dir, clock: { Date(timeIntervalSince1970: now.instant) })
         _ = try s.initialise(by: "mia.manager")
         try s.addUser(User(name: "sam.t", role: .worker, teams: ["Early Help North"]), by: "mia.manager")

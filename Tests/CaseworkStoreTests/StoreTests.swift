@@ -33,7 +33,7 @@ struct StoreTests {
 
     @Test("a store that was never created is not made by reading it")
     func notInitialised() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-missing-\(UUID().uuidString)")
+        let dir = Scratch.path("casework-missing")
         let loc = StoreLocation(file: dir.appendingPathComponent("x.sqlite"), configDirectory: dir)
         #expect(throws: StoreError.notInitialised(path: loc.file.path)) { try SQLiteCaseStore(loc, settings: Fixtures.settings) }
         #expect(!FileManager.default.fileExists(atPath: dir.path))
@@ -162,7 +162,7 @@ struct StoreTests {
 struct MigrationTests {
     @Test("a store made by the first schema version opens, migrated, with its cases and audit trail intact")
     func firstVersionOpens() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-v1-\(UUID().uuidString)")
+        let dir = Scratch.path("casework-v1")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("old.sqlite")
         try FileManager.default.copyItem(at: Repository.fixtures.appendingPathComponent("stores/schema-v1.sqlite"), to: file)

@@ -84,7 +84,7 @@ public final class StoreHarness: @unchecked Sendable {
         self.settings = settings
         switch backend {
         case .sqlite:
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casework-contract-\(UUID().uuidString)")
+            let dir = Scratch.path("casework-contract")
             let location = StoreLocation(file: dir.appendingPathComponent("data/casework.sqlite"),
                                          configDirectory: dir.appendingPathComponent("config/casework"))
             let store = try SQLiteCaseStore(location, settings: settings, create: true)
