@@ -14,7 +14,11 @@ public enum DisplayWidth {
 
     /// Whether every character is printable ASCII (space to tilde): shown as is, a column each.
     public static func isPrintableASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let contiguous = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes where b < 0x20 || b >= 0x7F { return false }
+            return true
+        }
+        return contiguous ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     public static func of(_ c: Character) -> Int {
@@ -122,21 +126,39 @@ public struct TextTable: Sendable {
 
         /// The next rows as text; the first call starts with the header.
         public mutating func page(_ rows: [[String]]) -> String {
-            let clean = rows.map { $0.map { DisplayWidth.unjoined(Sanitiser.clean($0)) } }
             var widths = self.widths ?? headers.map { DisplayWidth.of($0) }
-            for row in clean {
-                for (i, cell) in row.enumerated() where i < widths.count {
-                    widths[i] = min(maxColumn, max(widths[i], DisplayWidth.of(cell)))
+            // Each cell cleaned and measured once; printable ASCII (most ids, names and dates) needs neither.
+            let cells = rows.map { row in
+                row.map { raw -> (text: String, width: Int) in
+                    if DisplayWidth.isPrintableASCII(raw) { return (raw, raw.utf8.count) }
+                    let text = DisplayWidth.unjoined(Sanitiser.clean(raw))
+                    return (text, DisplayWidth.of(text))
                 }
             }
-            func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, cell in
-                    i == cells.count - 1 ? DisplayWidth.truncate(cell, to: widths[i]) : DisplayWidth.pad(cell, to: widths[i])
-                }.joined(separator: "  ")
+            for row in cells {
+                for (i, cell) in row.enumerated() where i < widths.count {
+                    widths[i] = min(maxColumn, max(widths[i], cell.width))
+                }
             }
-            let lines = (self.widths == nil ? [line(headers)] : []) + clean.map(line)
+            var out = ""
+            func line(_ row: [(text: String, width: Int)]) {
+                for (i, cell) in row.enumerated() {
+                    if i > 0 { out += "  " }
+                    guard i < widths.count else { out += cell.text; continue }
+                    var text = cell.text, width = cell.width
+                    if width > widths[i] {
+                        text = DisplayWidth.truncate(text, to: widths[i])
+                        width = DisplayWidth.of(text)
+                    }
+                    out += text
+                    if i < row.count - 1 && width < widths[i] { out += String(repeating: " ", count: widths[i] - width) }
+                }
+                out += "\n"
+            }
+            if self.widths == nil { line(headers.map { ($0, DisplayWidth.of($0)) }) }
+            for row in cells { line(row) }
             self.widths = widths
-            return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+            return out
         }
     }
 }

@@ -18,16 +18,24 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses exactly `YYYY-MM-DD` naming a real calendar day.
     public init?(_ text: String) {
-        let u = Array(text.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        var text = text
+        guard let day = text.withUTF8({ Day.parse($0) }) else { return nil }
+        self = day
     }
 
-    static func digits(_ s: ArraySlice<UInt8>) -> Int? {
+    /// `YYYY-MM-DD` from exactly these bytes, read in place.
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
+              let y = digits(u, 0, 4), let m = digits(u, 5, 7), let d = digits(u, 8, 10)
+        else { return nil }
+        return Day(year: y, month: m, day: d)
+    }
+
+    /// The decimal number in `u[from..<to]`, if every byte there is a digit.
+    static func digits(_ u: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
         var n = 0
-        for c in s {
+        for i in from..<to {
+            let c = u[i]
             guard c >= 48, c <= 57 else { return nil }
             n = n * 10 + Int(c - 48)
         }
@@ -106,7 +114,18 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public var startDate: Date { Date(timeIntervalSince1970: Double(ordinal) * 86400) }
 
     public var description: String {
-        (year < 0 ? "-" + Self.padded(-year, 4) : Self.padded(year, 4)) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
+        guard (0...9999).contains(year) else {
+            return (year < 0 ? "-" + Self.padded(-year, 4) : Self.padded(year, 4)) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
+        }
+        // Ten bytes written in place: a list of 100,000 cases formats 100,000 dates.
+        return String(unsafeUninitializedCapacity: 10) { b in
+            func put(_ n: Int, _ at: Int, _ width: Int) {
+                var n = n
+                for i in stride(from: at + width - 1, through: at, by: -1) { b[i] = UInt8(48 + n % 10); n /= 10 }
+            }
+            put(year, 0, 4); b[4] = UInt8(ascii: "-"); put(month, 5, 2); b[7] = UInt8(ascii: "-"); put(day, 8, 2)
+            return 10
+        }
     }
 
     /// `n` with leading zeros to `width` digits. By hand: `String(format:)` goes through the locale,
@@ -147,17 +166,24 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public let localDay: Day
 
     public init?(_ text: String) {
-        let u = Array(text.utf8)
-        // YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)
-        guard u.count >= 17, let day = Day(String(decoding: u[0..<10], as: UTF8.self)),
+        var text = text
+        guard let instant = text.withUTF8({ Timestamp.instant($0) }) else { return nil }
+        self.text = text
+        self.instant = instant
+        self.localDay = Day.inLondon(instant)
+    }
+
+    /// The instant `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)` names, read in place.
+    static func instant(_ u: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard u.count >= 17, let day = Day.parse(UnsafeBufferPointer(rebasing: u[0..<10])),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t"),
-              let hh = Day.digits(u[11..<13]), u[13] == UInt8(ascii: ":"), let mm = Day.digits(u[14..<16]),
+              let hh = Day.digits(u, 11, 13), u[13] == UInt8(ascii: ":"), let mm = Day.digits(u, 14, 16),
               hh < 24, mm < 60
         else { return nil }
         var i = 16
         var seconds = 0.0
         if i < u.count, u[i] == UInt8(ascii: ":") {
-            guard i + 3 <= u.count, let ss = Day.digits(u[(i + 1)..<(i + 3)]), ss < 60 else { return nil }
+            guard i + 3 <= u.count, let ss = Day.digits(u, i + 1, i + 3), ss < 60 else { return nil }
             seconds = Double(ss)
             i += 3
             if i < u.count, u[i] == UInt8(ascii: ".") {
@@ -178,16 +204,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
             guard i + 1 == u.count else { return nil }
         } else if u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
-            guard i + 6 == u.count, let oh = Day.digits(u[(i + 1)..<(i + 3)]), u[i + 3] == UInt8(ascii: ":"),
-                  let om = Day.digits(u[(i + 4)..<(i + 6)]), oh < 24, om < 60 else { return nil }
+            guard i + 6 == u.count, let oh = Day.digits(u, i + 1, i + 3), u[i + 3] == UInt8(ascii: ":"),
+                  let om = Day.digits(u, i + 4, i + 6), oh < 24, om < 60 else { return nil }
             offset = (oh * 60 + om) * 60 * (u[i] == UInt8(ascii: "-") ? -1 : 1)
         } else {
             return nil
         }
-        self.text = text
-        let instant = Double(day.ordinal) * 86400 + Double(hh * 3600 + mm * 60) + seconds - Double(offset)
-        self.instant = instant
-        self.localDay = Day.inLondon(instant)
+        return Double(day.ordinal) * 86400 + Double(hh * 3600 + mm * 60) + seconds - Double(offset)
     }
 
     /// A UTC timestamp for `date`, to the second.
