@@ -259,7 +259,11 @@ extension SQLiteCaseStore {
         }
         sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
         if q.limit != nil || q.offset > 0 { sql += " LIMIT \(q.limit.map { max(0, $0) } ?? -1) OFFSET \(max(0, q.offset))" }
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { try Self.entry($0) }
+        // Read from the statement as it steps: a copied row decodes each column through a generic path.
+        var entries: [FlagEntry] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+        while let row = try rows.next() { entries.append(try Self.entry(row)) }
+        return entries
     }
 
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).

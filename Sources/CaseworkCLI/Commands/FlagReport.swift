@@ -8,43 +8,76 @@ import TerminalKit
 enum FlagReport {
     /// `s` as a JSON string, escaped as Foundation's encoder escapes it (a quote, a backslash, a slash).
     static func jsonString(_ s: String) -> String {
+        var out = ""
+        appendJSON(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string to `out`.
+    static func appendJSON(_ s: String, to out: inout String) {
         // Printable ASCII, nearly every message and id, without an encoder per string (a third of a long queue's time).
         if DisplayWidth.isPrintableASCII(s) {
-            var out: [UInt8] = [0x22]
-            out.reserveCapacity(s.utf8.count + 8)
-            for b in s.utf8 {
-                if b == 0x22 || b == 0x5C || b == 0x2F { out.append(0x5C) }  // before a quote, a backslash or a slash
-                out.append(b)
+            out.append("\"")
+            func escaped(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b == 0x2F }
+            let needsEscapes = s.utf8.withContiguousStorageIfAvailable { $0.contains(where: escaped) } ?? s.utf8.contains(where: escaped)
+            if needsEscapes {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(s.utf8.count + 8)
+                for b in s.utf8 {
+                    if escaped(b) { bytes.append(0x5C) }  // before a quote, a backslash or a slash
+                    bytes.append(b)
+                }
+                out.append(String(decoding: bytes, as: UTF8.self))
+            } else {
+                out.append(s)
             }
-            out.append(0x22)
-            return String(decoding: out, as: UTF8.self)
+            out.append("\"")
+            return
         }
-        return String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+        out.append(String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self))
     }
 
     /// One object per flag with the keys of flags.md, in its order; for the review queue, also whose case it is,
     /// since when it has been open, the review that returned it and when the practitioner read it, as the queue screen shows.
     static func json(_ entries: [FlagEntry], includeStatus: Bool, queue: Bool = false) -> String {
-        let objects = entries.map { object($0, includeStatus: includeStatus, queue: queue) }
-        return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        guard !entries.isEmpty else { return "[]\n" }
+        var out = "[\n"
+        for (i, e) in entries.enumerated() {
+            if i > 0 { out.append(",\n") }
+            appendObject(e, includeStatus: includeStatus, queue: queue, to: &out)
+        }
+        out.append("\n]\n")
+        return out
     }
 
-    static func object(_ e: FlagEntry, includeStatus: Bool, queue: Bool) -> String {
+    /// Appends one flag's object, written straight into `out` (a long queue is a hundred thousand of them).
+    static func appendObject(_ e: FlagEntry, includeStatus: Bool, queue: Bool, to out: inout String) {
         let f = e.flag
-        var fields = [("rule", f.rule), ("severity", f.severity.rawValue), ("case", f.caseId), ("record", f.recordId),
-                      ("message", f.message), ("source", f.source)].map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+        func field(_ key: String, _ value: String?, first: Bool = false) {
+            out.append(first ? "\"" : ", \"")
+            out.append(key)
+            out.append("\": ")
+            if let value { appendJSON(value, to: &out) } else { out.append("null") }
+        }
+        out.append("  {")
+        field("rule", f.rule, first: true)
+        field("severity", f.severity.rawValue)
+        field("case", f.caseId)
+        field("record", f.recordId)
+        field("message", f.message)
+        field("source", f.source)
         if includeStatus {
-            fields.append("\"status\": \(jsonString(f.status.rawValue))")
-            fields.append("\"review\": \(f.reviewId.map(jsonString) ?? "null")")
+            field("status", f.status.rawValue)
+            field("review", f.reviewId)
         }
         if queue {
-            fields.append("\"practitioner\": \(jsonString(e.worker))")
-            fields.append("\"since\": \(jsonString(e.since.description))")
-            fields.append("\"returned\": \(f.returnedIn.map(jsonString) ?? "null")")
-            fields.append("\"returnedRead\": \(e.returnedRead.map { jsonString($0.description) } ?? "null")")
-            fields.append("\"escalated\": \(e.escalated.map { jsonString($0.id) } ?? "null")")
+            field("practitioner", e.worker)
+            field("since", e.since.description)
+            field("returned", f.returnedIn)
+            field("returnedRead", e.returnedRead?.description)
+            field("escalated", e.escalated?.id)
         }
-        return "  {" + fields.joined(separator: ", ") + "}"
+        out.append("}")
     }
 
     /// Writes the same array as `json`, a page at a time as the store reads it (each page starting
@@ -58,8 +91,8 @@ enum FlagReport {
             let entries = try read(q)
             var text = ""
             for e in entries {
-                text += first ? "[\n" : ",\n"
-                text += object(e, includeStatus: includeStatus, queue: queue)
+                text.append(first ? "[\n" : ",\n")
+                appendObject(e, includeStatus: includeStatus, queue: queue, to: &text)
                 first = false
             }
             write(text)
