@@ -58,10 +58,11 @@ extension SQLiteCaseStore {
     /// A case's stored flags by rule and record: when each was raised, and the columns compared.
     typealias StoredFlags = [String: (raisedAt: String, same: [DatabaseValue])]
 
+    /// A case's stored flags from rows of `storedColumns`, read by position.
     static func storedFlags(_ rows: [Row]) -> StoredFlags {
         var stored: StoredFlags = [:]
         for row in rows {
-            stored[flagKey(row["rule"], row["recordId"])] = (row["raisedAt"], comparedColumns.map { row[$0] })
+            stored[flagKey(row[1], row[2])] = (row[3], (0..<comparedColumns.count).map { row[4 + $0] })
         }
         return stored
     }
@@ -79,7 +80,7 @@ extension SQLiteCaseStore {
     /// first raised; writes nothing when they are the same. Returns whether they changed.
     @discardableResult
     static func storeFlags(_ db: Database, _ c: Case, _ flags: [Flag], now: Timestamp) throws -> Bool {
-        let stored = storedFlags(try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId = ?", arguments: [c.id]))
+        let stored = storedFlags(try Row.fetchAll(db, sql: "SELECT \(storedColumns) FROM flag WHERE caseId = ?", arguments: [c.id]))
         if unchanged(stored, c, flags) { return false }
         try db.execute(sql: "DELETE FROM flag WHERE caseId = ?", arguments: [c.id])
         for f in flags {
@@ -99,6 +100,8 @@ extension SQLiteCaseStore {
 
     /// The stored columns that `storeFlags` compares, in the order `values` gives them.
     static let comparedColumns = ["severity", "field", "message", "source", "dueFrom", "worker", "team", "status", "reviewId", "returnedIn"]
+    /// What `storedFlags` reads: the case, the flag's key, when it was raised, then `comparedColumns`.
+    static let storedColumns = (["caseId", "rule", "recordId", "raisedAt"] + comparedColumns).joined(separator: ", ")
 
     /// Every case, in batches of `batch` cases. Each batch is read and its flags
     /// computed on every core outside the write lock; the write transaction then
@@ -196,11 +199,11 @@ extension SQLiteCaseStore {
                     let cursor = try Row.fetchCursor(db, sql: """
                         SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(slice.count))) ORDER BY caseId, position
                         """, arguments: StatementArguments(slice))
-                    while let row = try cursor.next() { rows[row["caseId"], default: []].append((row["kind"], row["body"])) }
+                    while let row = try cursor.next() { rows[row[0], default: []].append((row[1], row[2])) }
                     var stored: [String: [Row]] = [:]
-                    for row in try Row.fetchAll(db, sql: "SELECT * FROM flag WHERE caseId IN (\(Self.placeholders(slice.count)))",
+                    for row in try Row.fetchAll(db, sql: "SELECT \(Self.storedColumns) FROM flag WHERE caseId IN (\(Self.placeholders(slice.count)))",
                                                 arguments: StatementArguments(slice)) {
-                        stored[row["caseId"], default: []].append(row)
+                        stored[row[0], default: []].append(row)
                     }
                     return (seq, (rows, try Self.manualFlags(db, caseIds: slice, now: now), stored))
                 }
