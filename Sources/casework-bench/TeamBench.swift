@@ -55,6 +55,9 @@ struct Team: ParsableCommand {
                 try Tool.run("psql", ["-X", "-q", superuser, "-c",
                                       "INSERT INTO casework.meta (key, value) VALUES ('benchGenerated', '\(size)') ON CONFLICT (key) DO UPDATE SET value = excluded.value"])
                 generated = (Scenario.ms(ContinuousClock.now - started) / 1000, summary)
+            } else {
+                // Kept from an earlier checkout: brought up to this one's schema, as an administrator would.
+                try Tool.run(Tool.here.appendingPathComponent("casework").path, ["server", "migrate", "--store", superuser])
             }
             let traces = root.appendingPathComponent("team-traces-\(size)")
             try? FileManager.default.createDirectory(at: traces, withIntermediateDirectories: true)

@@ -49,6 +49,7 @@ struct TeamStoreSecurityTests {
         try refused(h, "olu.w", "SELECT * FROM casework.audit")
         try refused(h, "olu.w", "SELECT * FROM casework.version_digests()", "only an administrator or a manager")
         try refused(h, "olu.w", "SELECT * FROM casework.flags_for_check()", "only an administrator or a manager")
+        try refused(h, "olu.w", "SELECT * FROM casework.flags_for_check(ARRAY['C-0001'])", "only an administrator or a manager")
         // Even the owner reads record text only through the audited read.
         #expect(try value(h, "sam.t", "SELECT count(*) FROM casework.record WHERE kind <> 'review'") == "0")
     }

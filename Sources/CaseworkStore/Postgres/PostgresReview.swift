@@ -146,7 +146,7 @@ extension PostgresCaseStore {
                 total += cases.count
                 let manual = try Self.manualFlags(db, caseIds: chunk)
                 var stored: [String: [Flag]] = [:]
-                for r in try db.query("SELECT * FROM casework.flags_for_check() WHERE case_id = ANY ($1::text[])", [Self.array(chunk)]) {
+                for r in try db.query("SELECT * FROM casework.flags_for_check($1::text[])", [Self.array(chunk)]) {
                     stored[r[0] ?? "", default: []].append(Self.storedFlag(r))
                 }
                 let read = Set(cases.map(\.id))
