@@ -602,6 +602,46 @@ struct ContractTests {
         #expect(try mia.exportCase("C-0002", by: h.manager) == before, "the hidden case is untouched")
     }
 
+    @Test("the case list's totals are the cases and open flags each user can see, kept as cases are imported, shared, handed over, reviewed and disposed of, on both stores (issue 16)",
+          arguments: Backend.allCases)
+    func listTotals(_ backend: Backend) throws {
+        let h = try team(backend)
+        try h.addUser("lee.m", role: .manager, teams: ["Schools Team"])
+        let mia = try h.store(as: h.manager)
+        func agree(_ why: String) throws {
+            for day in [Self.day, Day("2030-01-01")!] {
+                for user in [h.manager, "lee.m", "sam.t", "ahmed.k", "olu.w"] {
+                    let s = try h.store(as: user)
+                    let page = try s.caseList(CaseListQuery(on: day), by: user)
+                    let flags = Severity.tally(try s.flags(FlagQuery(on: day), by: user), \.flag.severity).filter { $0.value > 0 }
+                    #expect(page.total == (try s.cases(visibleTo: user)).count, "\(why): \(user)'s cases")
+                    #expect(page.openFlags.filter { $0.value > 0 } == flags, "\(why): \(user)'s flags on \(day)")
+                }
+            }
+        }
+        try agree("as imported")
+        var g = DemoGenerator(seed: 11)
+        _ = try h.store(as: "olu.w").importCases((1...12).map { g.makeCase(700 + $0, workers: ["olu.w"], teams: ["Schools Team"]) },
+                                                 replace: false, by: "olu.w")
+        try agree("after an import")
+        try mia.addMember(caseId: "C-0002", user: "olu.w", by: h.manager)
+        try agree("after a case was shared with someone outside its team")
+        var header = CaseHeader(try mia.viewCase("C-0001", by: h.manager))
+        header.worker = "olu.w"
+        header.team = "Schools Team"
+        try mia.save([.amend(.header(header), reason: "handed over")], inCase: "C-0001", by: h.manager)
+        try agree("after a case was handed to another team")
+        for e in try mia.flags(FlagQuery(on: Day("2030-01-01")!), by: h.manager).filter({ $0.flag.severity == .check }).prefix(4) {
+            _ = try mia.review(ReviewRequest(caseId: e.flag.caseId, action: .accepted, recordId: e.flag.recordId, rule: e.flag.rule,
+                                             note: "checked with the worker"), by: h.manager)
+        }
+        try agree("after reviews accepted flags")
+        header.closed = Day("2026-03-01")
+        try mia.save([.amend(.header(header), reason: "case closed")], inCase: "C-0001", by: h.manager)
+        try mia.dispose(caseId: "C-0001", reason: "past retention", by: h.manager)
+        try agree("after a case was disposed of")
+    }
+
     @Test("a closed case past its review is disposed of by a manager, leaving only a tombstone and an audit event", arguments: Backend.allCases)
     func retention(_ backend: Backend) throws {
         let h = try team(backend)

@@ -424,7 +424,14 @@ extension PostgresCaseStore {
                 conditions.append("(strpos(lower(c.id), $\(args.count)) > 0 OR strpos(lower(c.child_name), $\(args.count)) > 0)")
             }
             let filter = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
-            let total = Int(try db.query("SELECT count(*) FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter)", args).scalar ?? "0") ?? 0
+            // The whole list's totals from the tallies the triggers keep (v9), summed over what the session may see;
+            // a filtered list is counted.
+            var tallied: [String: Int] = [:]
+            for r in try db.query("SELECT what, n FROM casework.visible_totals($1)", [q.on.description]) {
+                tallied[r[0] ?? ""] = Int(r[1] ?? "0") ?? 0
+            }
+            let total = conditions.isEmpty ? tallied["cases"] ?? 0
+                : Int(try db.query("SELECT count(*) FROM casework.case_file c WHERE $1::text IS NOT NULL\(filter)", args).scalar ?? "0") ?? 0
             let page = try Self.walkingIndex(db) {
                 try db.query("""
                     SELECT \(Self.summaryColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
@@ -441,9 +448,8 @@ extension PostgresCaseStore {
                 }
             }
             var totals: [Severity: Int] = [:]
-            for r in try db.query("SELECT f.severity, count(*) FROM casework.flag f WHERE \(Self.openOn(1)) GROUP BY f.severity",
-                                  [q.on.description]) {
-                if let s = Severity(rawValue: r[0] ?? "") { totals[s] = Int(r[1] ?? "0") ?? 0 }
+            for (what, n) in tallied where n != 0 {
+                if let s = Severity(rawValue: what) { totals[s] = n }
             }
             return CaseListPage(query: q, entries: page.map { CaseListEntry(summary: $0, openFlags: counts[$0.id] ?? [:]) },
                                 total: total, openFlags: totals)

@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -1003,5 +1003,109 @@ enum PostgresSchema {
         END $$;
         REVOKE ALL ON FUNCTION casework.flags_for_check(text[]) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.flags_for_check(text[]) TO casework_user;
+        """
+
+    /// The case list's totals without counting the store (issue 16): how many cases, and open flags by
+    /// severity and due day, each practitioner and team holds, kept by statement triggers as deltas
+    /// upserted into rows keyed by practitioner (a save locks only its own practitioner's rows, never one
+    /// row every writer queues on). `visible_totals` sums the rows the session may see, as the row-level
+    /// policies would (practitioner, team, all for a manager in no team), and counts member cases outside
+    /// them one by one.
+    static let v9 = """
+        CREATE TABLE casework.case_tally (
+            worker text NOT NULL, team text NOT NULL, n bigint NOT NULL, PRIMARY KEY (worker, team));
+        CREATE TABLE casework.flag_tally (
+            worker text NOT NULL, team text NOT NULL, severity text NOT NULL, due_from text NOT NULL, n bigint NOT NULL,
+            PRIMARY KEY (worker, team, severity, due_from));
+        REVOKE ALL ON casework.case_tally, casework.flag_tally FROM PUBLIC;
+
+        -- Rebuilt from the tables themselves: by this migration, and after a bulk load that ran without triggers.
+        CREATE FUNCTION casework.rebuild_tallies() RETURNS void LANGUAGE sql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+          DELETE FROM case_tally;
+          DELETE FROM flag_tally;
+          INSERT INTO case_tally SELECT worker, coalesce(team, ''), count(*) FROM case_file GROUP BY 1, 2;
+          INSERT INTO flag_tally SELECT worker, coalesce(team, ''), severity, coalesce(due_from, ''), count(*)
+            FROM flag WHERE status = 'open' GROUP BY 1, 2, 3, 4 $$;
+        REVOKE ALL ON FUNCTION casework.rebuild_tallies() FROM PUBLIC;
+        SELECT casework.rebuild_tallies();
+
+        CREATE FUNCTION casework.tally_cases() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            INSERT INTO case_tally AS t SELECT worker, coalesce(team, ''), count(*) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+              ON CONFLICT (worker, team) DO UPDATE SET n = t.n + excluded.n;
+          ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO case_tally AS t SELECT worker, coalesce(team, ''), -count(*) FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2
+              ON CONFLICT (worker, team) DO UPDATE SET n = t.n + excluded.n;
+          ELSE
+            -- Most updates (a save's last activity) move nothing: no row is touched, no lock taken.
+            INSERT INTO case_tally AS t
+              SELECT worker, team, sum(d) FROM (SELECT worker, coalesce(team, '') AS team, 1 AS d FROM new_rows
+                                                UNION ALL SELECT worker, coalesce(team, ''), -1 FROM old_rows) x
+              GROUP BY 1, 2 HAVING sum(d) <> 0 ORDER BY 1, 2
+              ON CONFLICT (worker, team) DO UPDATE SET n = t.n + excluded.n;
+          END IF;
+          RETURN NULL;
+        END $$;
+        CREATE FUNCTION casework.tally_flags() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            INSERT INTO flag_tally AS t SELECT worker, coalesce(team, ''), severity, coalesce(due_from, ''), count(*)
+              FROM new_rows WHERE status = 'open' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+              ON CONFLICT (worker, team, severity, due_from) DO UPDATE SET n = t.n + excluded.n;
+          ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO flag_tally AS t SELECT worker, coalesce(team, ''), severity, coalesce(due_from, ''), -count(*)
+              FROM old_rows WHERE status = 'open' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+              ON CONFLICT (worker, team, severity, due_from) DO UPDATE SET n = t.n + excluded.n;
+          ELSE
+            INSERT INTO flag_tally AS t
+              SELECT worker, team, severity, due_from, sum(d) FROM (
+                  SELECT worker, coalesce(team, '') AS team, severity, coalesce(due_from, '') AS due_from, 1 AS d
+                  FROM new_rows WHERE status = 'open'
+                  UNION ALL SELECT worker, coalesce(team, ''), severity, coalesce(due_from, ''), -1 FROM old_rows WHERE status = 'open') x
+              GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0 ORDER BY 1, 2, 3, 4
+              ON CONFLICT (worker, team, severity, due_from) DO UPDATE SET n = t.n + excluded.n;
+          END IF;
+          RETURN NULL;
+        END $$;
+        REVOKE ALL ON FUNCTION casework.tally_cases(), casework.tally_flags() FROM PUBLIC;
+        CREATE TRIGGER tally_insert AFTER INSERT ON casework.case_file REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
+        CREATE TRIGGER tally_update AFTER UPDATE ON casework.case_file REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
+        CREATE TRIGGER tally_delete AFTER DELETE ON casework.case_file REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
+        CREATE TRIGGER tally_insert AFTER INSERT ON casework.flag REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
+        CREATE TRIGGER tally_update AFTER UPDATE ON casework.flag REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
+        CREATE TRIGGER tally_delete AFTER DELETE ON casework.flag REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
+
+        -- The session's totals: 'cases', then each severity's open flags due by p_day.
+        CREATE FUNCTION casework.visible_totals(p_day text) RETURNS TABLE (what text, n bigint)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
+          WITH me AS (SELECT casework.my_role() AS role, casework.my_teams() AS teams, casework.member_cases() AS members),
+          outside AS (SELECT c.id FROM case_file c, me WHERE c.id = ANY (me.members)
+                        AND NOT (c.worker = session_user::text OR (me.role = 'manager'
+                                 AND (cardinality(me.teams) = 0 OR c.team = ANY (me.teams)))))
+          SELECT 'cases', coalesce(sum(t.n), 0)::bigint + (SELECT count(*) FROM outside) FROM case_tally t, me
+            WHERE t.worker = session_user::text
+               OR (me.role = 'manager' AND (cardinality(me.teams) = 0 OR nullif(t.team, '') = ANY (me.teams)))
+          UNION ALL
+          SELECT severity, sum(n)::bigint FROM (
+              SELECT t.severity, t.n FROM flag_tally t, me
+              WHERE (t.due_from = '' OR t.due_from <= p_day)
+                AND (t.worker = session_user::text
+                     OR (me.role = 'manager' AND (cardinality(me.teams) = 0 OR nullif(t.team, '') = ANY (me.teams))))
+              UNION ALL
+              SELECT f.severity, 1 FROM flag f WHERE f.case_id IN (SELECT id FROM outside)
+                AND f.status = 'open' AND (f.due_from IS NULL OR f.due_from <= p_day)) x
+          GROUP BY severity $$;
+        REVOKE ALL ON FUNCTION casework.visible_totals(text) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.visible_totals(text) TO casework_user;
         """
 }
