@@ -1005,6 +1005,15 @@ enum PostgresSchema {
         GRANT EXECUTE ON FUNCTION casework.flags_for_check(text[]) TO casework_user;
         """
 
+    /// The three statement triggers that keep a tally as `table` changes, each with the rows it changed.
+    static func tallyTriggers(on table: String, calling function: String) -> String {
+        [("INSERT", "NEW TABLE AS new_rows"), ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows")]
+            .map { op, rows in
+                "CREATE TRIGGER tally_\(op.lowercased()) AFTER \(op) ON casework.\(table) REFERENCING \(rows)\n"
+                    + "    FOR EACH STATEMENT EXECUTE FUNCTION casework.\(function)();"
+            }.joined(separator: "\n")
+    }
+
     /// The case list's totals without counting the store (issue 16): how many cases, and open flags by
     /// severity and due day, each practitioner and team holds, kept by statement triggers as deltas
     /// upserted into rows keyed by practitioner (a save locks only its own practitioner's rows, never one
@@ -1072,18 +1081,8 @@ enum PostgresSchema {
           RETURN NULL;
         END $$;
         REVOKE ALL ON FUNCTION casework.tally_cases(), casework.tally_flags() FROM PUBLIC;
-        CREATE TRIGGER tally_insert AFTER INSERT ON casework.case_file REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
-        CREATE TRIGGER tally_update AFTER UPDATE ON casework.case_file REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
-        CREATE TRIGGER tally_delete AFTER DELETE ON casework.case_file REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_cases();
-        CREATE TRIGGER tally_insert AFTER INSERT ON casework.flag REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
-        CREATE TRIGGER tally_update AFTER UPDATE ON casework.flag REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
-        CREATE TRIGGER tally_delete AFTER DELETE ON casework.flag REFERENCING OLD TABLE AS old_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION casework.tally_flags();
+        \(tallyTriggers(on: "case_file", calling: "tally_cases"))
+        \(tallyTriggers(on: "flag", calling: "tally_flags"))
 
         -- The session's totals: 'cases', then each severity's open flags due by p_day.
         CREATE FUNCTION casework.visible_totals(p_day text) RETURNS TABLE (what text, n bigint)
