@@ -546,7 +546,10 @@ extension SQLiteCaseStore {
                 } else {
                     if try Self.taken(db, c.id) { c.id = try Self.freshId(db) }
                     try Self.upsertSummary(db, c, now: w.now)
-                    for (position, (record, body)) in zip(c.records, bodies).enumerated() {
+                    // Under a fresh id the header's body is written again: it carries the case's id, and the flags
+                    // read back from it must be this case's, not those of the hidden case whose id the file had.
+                    let stored = c.id == fileCase.id ? bodies : c.records.map { $0.body() }
+                    for (position, (record, body)) in zip(c.records, stored).enumerated() {
                         try Self.insert(db, record, body: body, caseId: c.id, position: position, w: w, reason: nil)
                     }
                     try w.audit(db, .import, caseId: c.id)

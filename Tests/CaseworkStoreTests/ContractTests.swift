@@ -585,6 +585,7 @@ struct ContractTests {
         #expect(lee.cases == 0 && lee.openFlags == 0, "another team's manager's report counts nothing of the hidden case")
         // Bringing in or creating a case under a hidden case's id works as for a free id, under a fresh one.
         let olu = try h.store(as: "olu.w")
+        let hiddenFlags = try stored(h, "C-0002", as: h.manager)
         var own = try example("gaps")
         own.worker = "olu.w"
         own.team = "Schools Team"
@@ -595,11 +596,15 @@ struct ContractTests {
             own.id = "C-99\(replace ? 1 : 0)"
             #expect(try olu.importCases([own], replace: replace, by: "olu.w") == [.created(caseId: own.id, records: own.records.count)])
             #expect(try olu.viewCase(fresh, by: "olu.w").child == own.child)
+            #expect(try olu.exportCase(fresh, by: "olu.w").id == fresh, "the case file's own header carries the fresh id")
         }
         own.id = "C-0002"
         let created = try olu.createCase(own, by: "olu.w")
         #expect(created != "C-0002" && created.hasPrefix("C-"))
         #expect(try mia.exportCase("C-0002", by: h.manager) == before, "the hidden case is untouched")
+        #expect(try stored(h, "C-0002", as: h.manager) == hiddenFlags, "and so are its flags")
+        let check = try mia.check(by: h.manager)
+        #expect(check.isHealthy, "\(check)")
     }
 
     @Test("the case list's totals are the cases and open flags each user can see, kept as cases are imported, shared, handed over, reviewed and disposed of, on both stores (issue 16)",
