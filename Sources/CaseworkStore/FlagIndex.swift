@@ -210,7 +210,8 @@ extension SQLiteCaseStore {
                 var out: [(Int, Recomputed)] = []
                 for (i, id) in zip(mine, slice) {
                     guard let records = try? CaseRecord.decodeAll(cases.records[id] ?? []),
-                          let c = Case(records: records) else { continue }
+                          var c = Case(records: records) else { continue }
+                    c.id = id
                     let flags = engine.flags(for: c, manual: cases.manual[id] ?? [])
                     out.append((i, Self.unchanged(Self.storedFlags(cases.stored[id] ?? []), c, flags) ? .same : .changed(c, flags)))
                 }

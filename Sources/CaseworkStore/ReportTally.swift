@@ -19,7 +19,8 @@ extension TeamReport.Tally {
             var tally = Self(from: from, to: to, today: today)
             do {
                 for k in stride(from: part, to: cases.count, by: parts) {
-                    guard let c = Case(records: try CaseRecord.decodeAll(cases[k].records)) else { throw StoreError.caseNotFound(cases[k].id) }
+                    guard var c = Case(records: try CaseRecord.decodeAll(cases[k].records)) else { throw StoreError.caseNotFound(cases[k].id) }
+                    c.id = cases[k].id
                     tally.add(c)
                 }
                 tallies.withLock { $0[part] = tally }

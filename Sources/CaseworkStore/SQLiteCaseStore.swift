@@ -372,7 +372,9 @@ public final class SQLiteCaseStore: CaseStore {
             guard let kind = RecordKind(rawValue: row["kind"]) else { continue }
             records.append(try CaseRecord.decode(kind: kind, body: row["body"]))
         }
-        guard let c = Case(records: records) else { throw StoreError.caseNotFound(caseId) }
+        guard var c = Case(records: records) else { throw StoreError.caseNotFound(caseId) }
+        // The row's id is the case's, whatever an older import left in the header's body.
+        c.id = caseId
         return c
     }
 

@@ -7,6 +7,7 @@ import Testing
 
 @Suite("The SQLite store")
 struct StoreTests {
+    static let day = Day("2026-03-10")!
     @Test("the folder is 0700 and the file 0600, even under a permissive umask")
     func permissions() throws {
         let old = umask(0)
@@ -117,6 +118,22 @@ struct StoreTests {
         dangling.concernId = "K9"
         #expect(throws: StoreError.self) { try t.store.amend(.decision(dangling), inCase: c.id, reason: "oops", by: "mia.manager") }
         #expect(try t.fingerprint() == before)
+    }
+
+    @Test("a case is its row's id whatever its header's body says (an older import left a hidden case's id there): loading, recomputing and reporting never reach the other case")
+    func headerIdIsTheRows() throws {
+        let t = try TempStore()
+        _ = try t.store.importCases([try t.example("gaps"), try t.example("recorded-well")], replace: false, by: "mia.manager")
+        let gapsFlags = try t.store.flags(FlagQuery(caseId: "C-0002", on: Self.day), by: "mia.manager").map(\.flag)
+        let wellFlags = try t.store.flags(FlagQuery(caseId: "C-0001", on: Self.day), by: "mia.manager").map(\.flag)
+        // As the import before this fix wrote it: C-0001's header body naming C-0002.
+        try t.raw().write {
+            try $0.execute(sql: "UPDATE record SET body = replace(body, '\"id\":\"C-0001\"', '\"id\":\"C-0002\"') WHERE caseId = 'C-0001' AND kind = 'case'")
+        }
+        #expect(try t.store.exportCase("C-0001", by: "mia.manager").id == "C-0001")
+        _ = try t.store.recomputeFlags(by: "mia.manager")
+        #expect(try t.store.flags(FlagQuery(caseId: "C-0002", on: Self.day), by: "mia.manager").map(\.flag) == gapsFlags)
+        #expect(try t.store.flags(FlagQuery(caseId: "C-0001", on: Self.day), by: "mia.manager").map(\.flag) == wellFlags)
     }
 
     @Test("record versions cannot be changed or deleted, even with raw SQL")
