@@ -58,12 +58,14 @@ let package = Package(
         .target(name: "CaseworkTestSupport", dependencies: ["CaseworkCore", "CaseworkStore"], path: "Tests/Support"),
         .testTarget(name: "CaseworkCoreTests", dependencies: ["CaseworkCore", "TerminalKit", "CaseworkTestSupport"]),
         .testTarget(name: "TerminalKitTests", dependencies: ["TerminalKit", "CaseworkTestSupport"]),
-        .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore", "CaseworkTestSupport"]),
+        .testTarget(name: "CaseworkAppTests", dependencies: ["CaseworkApp", "TerminalKit", "CaseworkCore", "CaseworkStore", "CaseworkTestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "CaseworkStoreTests", dependencies: ["CaseworkStore", "CaseworkCore", "TerminalKit", "CaseworkTestSupport"]),
         .testTarget(
             name: "CaseworkCLITests",
             dependencies: ["CaseworkCLI", "CaseworkStore", "CaseworkCore", "TerminalKit", "CaseworkTestSupport",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["HelpSnapshots"]
         ),
     ]
 )

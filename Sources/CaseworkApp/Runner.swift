@@ -168,15 +168,13 @@ public final class AppRunner {
                 try store.markReturnedRead(caseId: caseId, reviewId: reviewId, by: me)
                 return ([], true)
             }
-        } catch let e as StoreError {
+        } catch {
             let text: String
-            switch e {
+            switch error {
             case .busy: text = "The store is busy; nothing was saved and your text is kept. Press Ctrl-S to try again."
-            default: text = e.description
+            default: text = error.description
             }
             return ([.failed(text)], false)
-        } catch {
-            return ([.failed("Something went wrong; nothing was saved")], false)
         }
     }
 

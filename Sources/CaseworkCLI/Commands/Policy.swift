@@ -14,7 +14,7 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            let (store, me) = try options.session()
+            let (store, _) = try options.session()
             let p = try attempt { try store.policy() }
             let e = JSONEncoder()
             e.outputFormatting = [.prettyPrinted, .sortedKeys]

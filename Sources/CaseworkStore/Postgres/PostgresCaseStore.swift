@@ -96,6 +96,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
 
     /// One transaction on the store's connection; retried when the server
     /// chose it as a deadlock or serialisation victim.
+    @discardableResult
     func transaction<T>(_ body: (PGConnection) throws -> T) throws(StoreError) -> T {
         lock.lock()
         defer { lock.unlock() }
