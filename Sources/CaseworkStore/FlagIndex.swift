@@ -91,12 +91,17 @@ extension SQLiteCaseStore {
             }
             try FlagRecord(f, worker: c.worker, team: c.team, raisedAt: raisedAt, since: since).insert(db)
         }
-        try db.execute(sql: """
-            UPDATE caseFile SET flaggedFrom = (SELECT MIN(coalesce(dueFrom, '0000-01-01')) FROM flag
-                                               WHERE flag.caseId = caseFile.id AND flag.status = 'open') WHERE id = ?
-            """, arguments: [c.id])
+        try db.execute(sql: refreshFlaggedFrom, arguments: [c.id])
         return true
     }
+
+    /// A case's first day with an open flag due, from its own flags. The `+` keeps SQLite off the status
+    /// index, which (with no statistics kept) it otherwise walked across every open flag in the store for
+    /// each case: 24 ms a case at 100,000 cases, four minutes for a policy change that moved 13,000.
+    static let refreshFlaggedFrom = """
+        UPDATE caseFile SET flaggedFrom = (SELECT MIN(coalesce(dueFrom, '0000-01-01')) FROM flag
+                                           WHERE flag.caseId = caseFile.id AND +flag.status = 'open') WHERE id = ?
+        """
 
     /// The stored columns that `storeFlags` compares, in the order `values` gives them.
     static let comparedColumns = ["severity", "field", "message", "source", "dueFrom", "worker", "team", "status", "reviewId", "returnedIn"]

@@ -215,7 +215,7 @@ enum Schema {
             try db.execute(sql: """
                 ALTER TABLE caseFile ADD COLUMN flaggedFrom TEXT;
                 UPDATE caseFile SET flaggedFrom = (SELECT MIN(coalesce(dueFrom, '0000-01-01')) FROM flag
-                                                   WHERE flag.caseId = caseFile.id AND flag.status = 'open');
+                                                   WHERE flag.caseId = caseFile.id AND +flag.status = 'open');
                 CREATE INDEX caseFile_flagged ON caseFile(flaggedFrom);
                 """)
         }

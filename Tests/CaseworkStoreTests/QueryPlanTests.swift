@@ -112,6 +112,17 @@ struct QueryPlanTests {
           "SCAN audit", "SEARCH audit USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH audit USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"]),
     ] }
 
+    @Test("every save refreshes its case's first-due day from that case's flags by their key, never by walking the open flags of the store")
+    func flaggedFromByKey() throws {
+        let store = try Self.makeStore()
+        let plan = try store.raw().read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteCaseStore.refreshFlaggedFrom, arguments: ["C-000007"])
+                .map { $0["detail"] as String }.joined(separator: " | ")
+        }
+        #expect(plan == "SEARCH caseFile USING INDEX sqlite_autoindex_caseFile_1 (id=?) | CORRELATED SCALAR SUBQUERY 1"
+                + " | SEARCH flag USING INDEX sqlite_autoindex_flag_1 (caseId=?)")
+    }
+
     @Test("the store keeps no statistics, so its plans here are its plans at 100,000 cases; each hot path runs exactly its planned statements")
     func plans() throws {
         let store = try Self.makeStore()
