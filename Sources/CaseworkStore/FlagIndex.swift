@@ -215,8 +215,7 @@ extension SQLiteCaseStore {
                 var out: [(Int, Recomputed)] = []
                 for (i, id) in zip(mine, slice) {
                     guard let records = try? CaseRecord.decodeAll(cases.records[id] ?? []),
-                          var c = Case(records: records) else { continue }
-                    c.id = id
+                          let c = Case(records: records, storedAs: id) else { continue }
                     let flags = engine.flags(for: c, manual: cases.manual[id] ?? [])
                     out.append((i, Self.unchanged(Self.storedFlags(cases.stored[id] ?? []), c, flags) ? .same : .changed(c, flags)))
                 }

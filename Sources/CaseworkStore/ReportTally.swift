@@ -19,8 +19,9 @@ extension TeamReport.Tally {
             var tally = Self(from: from, to: to, today: today)
             do {
                 for k in stride(from: part, to: cases.count, by: parts) {
-                    guard var c = Case(records: try CaseRecord.decodeAll(cases[k].records)) else { throw StoreError.caseNotFound(cases[k].id) }
-                    c.id = cases[k].id
+                    guard let c = Case(records: try CaseRecord.decodeAll(cases[k].records), storedAs: cases[k].id) else {
+                        throw StoreError.caseNotFound(cases[k].id)
+                    }
                     tally.add(c)
                 }
                 tallies.withLock { $0[part] = tally }

@@ -372,9 +372,7 @@ public final class SQLiteCaseStore: CaseStore {
             guard let kind = RecordKind(rawValue: row["kind"]) else { continue }
             records.append(try CaseRecord.decode(kind: kind, body: row["body"]))
         }
-        guard var c = Case(records: records) else { throw StoreError.caseNotFound(caseId) }
-        // The row's id is the case's, whatever an older import left in the header's body.
-        c.id = caseId
+        guard let c = Case(records: records, storedAs: caseId) else { throw StoreError.caseNotFound(caseId) }
         return c
     }
 

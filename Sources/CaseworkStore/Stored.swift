@@ -31,3 +31,12 @@ extension Array {
         stride(from: 0, to: count, by: Swift.max(1, size)).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
+
+extension Case {
+    /// A case rebuilt from the records stored under `id`: the row's id is the case's, whatever an
+    /// older import left in the header's body (one that kept a hidden case's id there).
+    init?(records: [CaseRecord], storedAs id: String) {
+        self.init(records: records)
+        self.id = id
+    }
+}

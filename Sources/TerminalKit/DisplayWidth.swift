@@ -14,11 +14,7 @@ public enum DisplayWidth {
 
     /// Whether every character is printable ASCII (space to tilde): shown as is, a column each.
     public static func isPrintableASCII(_ text: String) -> Bool {
-        let contiguous = text.utf8.withContiguousStorageIfAvailable { bytes in
-            for b in bytes where b < 0x20 || b >= 0x7F { return false }
-            return true
-        }
-        return contiguous ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        text.everyByte { $0 >= 0x20 && $0 < 0x7F }
     }
 
     public static func of(_ c: Character) -> Int {
@@ -160,5 +156,17 @@ public struct TextTable: Sendable {
             self.widths = widths
             return out
         }
+    }
+}
+
+extension String {
+    /// Whether every byte of the text's UTF-8 satisfies `test`, read in place where the text is
+    /// stored contiguously (the checks that let whole lists of plain text pass untouched).
+    @inlinable
+    public func everyByte(_ test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes where !test(b) { return false }
+            return true
+        } ?? utf8.allSatisfy(test)
     }
 }

@@ -86,24 +86,14 @@ public enum Sanitiser {
         return String(out)
     }
 
-    /// Whether `text` is printable ASCII, newlines and tabs only: what `forTerminal` passes as is.
-    /// Read in place, a byte at a time (a command's output is megabytes of it).
-    static func isPlainText(_ text: String) -> Bool {
-        func plain(_ b: UInt8) -> Bool { (b >= 0x20 && b < 0x7F) || b == 0x0A || b == 0x09 }
-        let contiguous = text.utf8.withContiguousStorageIfAvailable { bytes in
-            for b in bytes where !plain(b) { return false }
-            return true
-        }
-        return contiguous ?? text.utf8.allSatisfy(plain)
-    }
-
     /// Output already meant for a terminal (a report, JSON going to a screen),
     /// made safe as a last step: every control, format or separator character
     /// but a newline, a tab and a joiner inside an emoji is written as a JSON
     /// escape (`\u202E`; a surrogate pair beyond the first plane), which is the
     /// same value inside a JSON string and visible as text anywhere else.
     public static func forTerminal(_ text: String) -> String {
-        if isPlainText(text) { return text }
+        // Printable ASCII, newlines and tabs pass as they are (a command's output is megabytes of them).
+        if text.everyByte({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         for (i, c) in scalars.enumerated() {

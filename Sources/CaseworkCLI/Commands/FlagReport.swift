@@ -19,8 +19,7 @@ enum FlagReport {
         if DisplayWidth.isPrintableASCII(s) {
             out.append("\"")
             func escaped(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b == 0x2F }
-            let needsEscapes = s.utf8.withContiguousStorageIfAvailable { $0.contains(where: escaped) } ?? s.utf8.contains(where: escaped)
-            if needsEscapes {
+            if !s.everyByte({ !escaped($0) }) {
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(s.utf8.count + 8)
                 for b in s.utf8 {

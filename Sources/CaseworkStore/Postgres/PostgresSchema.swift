@@ -1017,9 +1017,9 @@ enum PostgresSchema {
     /// The case list's totals without counting the store (issue 16): how many cases, and open flags by
     /// severity and due day, each practitioner and team holds, kept by statement triggers as deltas
     /// upserted into rows keyed by practitioner (a save locks only its own practitioner's rows, never one
-    /// row every writer queues on). `visible_totals` sums the rows the session may see, as the row-level
-    /// policies would (practitioner, team, all for a manager in no team), and counts member cases outside
-    /// them one by one.
+    /// row every writer queues on). `visible_totals` sums the rows the session may see, by the row-level
+    /// policies' own `visible` without a case (practitioner, team, all for a manager in no team), and counts
+    /// member cases outside them one by one.
     static let v9 = """
         CREATE TABLE casework.case_tally (
             worker text NOT NULL, team text NOT NULL, n bigint NOT NULL, PRIMARY KEY (worker, team));
@@ -1087,19 +1087,15 @@ enum PostgresSchema {
         -- The session's totals: 'cases', then each severity's open flags due by p_day.
         CREATE FUNCTION casework.visible_totals(p_day text) RETURNS TABLE (what text, n bigint)
             LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, casework, pg_temp AS $$
-          WITH me AS (SELECT casework.my_role() AS role, casework.my_teams() AS teams, casework.member_cases() AS members),
-          outside AS (SELECT c.id FROM case_file c, me WHERE c.id = ANY (me.members)
-                        AND NOT (c.worker = session_user::text OR (me.role = 'manager'
-                                 AND (cardinality(me.teams) = 0 OR c.team = ANY (me.teams)))))
-          SELECT 'cases', coalesce(sum(t.n), 0)::bigint + (SELECT count(*) FROM outside) FROM case_tally t, me
-            WHERE t.worker = session_user::text
-               OR (me.role = 'manager' AND (cardinality(me.teams) = 0 OR nullif(t.team, '') = ANY (me.teams)))
+          WITH outside AS (SELECT c.id FROM case_file c WHERE c.id = ANY (casework.member_cases())
+                             AND NOT coalesce(\(visible(worker: "c.worker", team: "c.team", caseId: "NULL::text")), false))
+          SELECT 'cases', coalesce(sum(t.n), 0)::bigint + (SELECT count(*) FROM outside) FROM case_tally t
+            WHERE coalesce(\(visible(worker: "t.worker", team: "nullif(t.team, '')", caseId: "NULL::text")), false)
           UNION ALL
           SELECT severity, sum(n)::bigint FROM (
-              SELECT t.severity, t.n FROM flag_tally t, me
+              SELECT t.severity, t.n FROM flag_tally t
               WHERE (t.due_from = '' OR t.due_from <= p_day)
-                AND (t.worker = session_user::text
-                     OR (me.role = 'manager' AND (cardinality(me.teams) = 0 OR nullif(t.team, '') = ANY (me.teams))))
+                AND coalesce(\(visible(worker: "t.worker", team: "nullif(t.team, '')", caseId: "NULL::text")), false)
               UNION ALL
               SELECT f.severity, 1 FROM flag f WHERE f.case_id IN (SELECT id FROM outside)
                 AND f.status = 'open' AND (f.due_from IS NULL OR f.due_from <= p_day)) x
