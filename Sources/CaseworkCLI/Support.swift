@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseworkCore
 import CaseworkStore
 import Foundation
+import Glibc
 import TerminalKit
 
 /// The person at the keyboard: the operating-system user running this
@@ -87,7 +88,20 @@ func attempt<T>(_ work: () throws -> T) throws -> T {
 /// printed directly or piped. In JSON those are JSON's own escapes (only
 /// strings can hold such characters), so the data reads back intact.
 func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(Sanitiser.forTerminal(text).utf8))
+    var clean = Sanitiser.forTerminal(text)
+    // Straight from the string's bytes: a copy into `Data` per page was a fifth of a long list's time.
+    clean.withUTF8 { bytes in
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                FileHandle.standardError.write(Data("casework: the output could not be written (\(String(cString: strerror(errno))))\n".utf8))
+                exit(1)
+            }
+            done += n
+        }
+    }
 }
 
 /// Today's date where the user is, for ages in `show`.

@@ -86,9 +86,11 @@ enum FlagReport {
         var q = query
         q.limit = pageSize
         var first = true
+        // One buffer for every page: a fresh one each page was new memory to fault in and copy as it grew.
+        var text = ""
         while true {
             let entries = try read(q)
-            var text = ""
+            text.removeAll(keepingCapacity: true)
             for e in entries {
                 text.append(first ? "[\n" : ",\n")
                 appendObject(e, includeStatus: includeStatus, queue: queue, to: &text)
