@@ -240,6 +240,11 @@ enum Schema {
                 END;
                 """)
         }
+        // The review queue marks escalations from the reviews of the cases it lists: found by this index
+        // instead of every record of each of those cases (issue 16: 0.3 s of a 100,000-case queue).
+        m.registerMigration("v14-review-records") { db in
+            try db.execute(sql: "CREATE INDEX record_review ON record(caseId) WHERE kind = 'review'")
+        }
         return m
     }
 
