@@ -799,6 +799,24 @@ struct GuidanceTests {
         #expect(gaps.first { $0.rule == "insecure-method" }?.severity == .missing)
     }
 
+    @Test("a field counts as not written exactly when every character is white space (Unicode's), ASCII or not", arguments: [
+        "", " ", "\t\n\r\u{0B}\u{0C}", "\r\n", " x ", "x", "\u{A0}", " \u{2003}\u{3000}", "\u{200B}", " \u{301}", "a\u{301}",
+        "\u{1C}", "\u{85}", "  é", "\u{2028}\u{2029}", " \u{0}", "reasons given",
+    ])
+    func blank(text: String) {
+        #expect(text.isBlank == text.allSatisfy(\.isWhitespace))
+    }
+
+    @Test("a recipient matches a consent's or a restriction's entry ignoring case and surrounding spaces, as flags.md says, in any script",
+          arguments: [("Police", " police\t"), ("POLICE", "Police "), ("Police", "Polic"), ("", " "), ("  ", ""), ("GP", "G P"),
+                      ("École", "école"), ("ÉCOLE", "ecole"), ("e\u{301}cole", "École"), ("STRASSE", "straße"), ("Straße", "STRASSE"),
+                      ("\u{A0}police", "Police"), ("police\u{2003}", "POLICE"), ("Health visitor", "health  visitor"), ("a\u{0}", "A\u{0}")])
+    func sameName(a: String, b: String) {
+        let norm = { (s: String) in s.trimmingCharacters(in: .whitespaces).lowercased() }
+        #expect(Rules.sameName(a, b) == (norm(a) == norm(b)))
+        #expect(Rules.sameName(b, a) == (norm(a) == norm(b)))
+    }
+
     @Test("an invalid policy is refused naming the problem", arguments: [
         ("{\"rules\": {\"no-such-rule\": {\"enabled\": false}}}", "rules.no-such-rule: unknown rule"),
         ("{\"rules\": {\"insecure-method\": {\"severity\": \"urgent\"}}}", "rules.insecure-method.severity: unknown value \"urgent\""),

@@ -2,24 +2,35 @@ import TerminalKit
 
 /// Turns a case into its flags under a policy, with the guidance's words.
 public struct FlagEngine: Sendable {
-    public var policy: Policy
-    public var guidance: Guidance
+    public var policy: Policy { didSet { enabled = Self.enabled(policy, guidance) } }
+    public var guidance: Guidance { didSet { enabled = Self.enabled(policy, guidance) } }
+    /// The rules the policy turns on, in the spec's order, with their severity and words: looked up once,
+    /// not twice per rule for every case of a recompute.
+    private var enabled: [(id: String, check: Rules.Check, severity: Severity, text: RuleText)]
 
     public init(policy: Policy, guidance: Guidance) {
         self.policy = policy
         self.guidance = guidance
+        enabled = Self.enabled(policy, guidance)
+    }
+
+    static func enabled(_ policy: Policy, _ guidance: Guidance) -> [(id: String, check: Rules.Check, severity: Severity, text: RuleText)] {
+        Rules.all.compactMap { id, check in
+            guard let setting = policy.setting(id), setting.enabled, let text = guidance.rules[id] else { return nil }
+            return (id, check, setting.severity, text)
+        }
     }
 
     /// Every flag the case can raise, each with the day it falls due (time-based
     /// rules) and whether a manager accepted it. This is what the store keeps.
     public func flags(for c: Case, manual: [ManualFlag] = []) -> [Flag] {
         var out: [Flag] = []
-        for (id, check) in Rules.all {
-            guard let setting = policy.setting(id), setting.enabled, let text = guidance.rules[id] else { continue }
+        let subject = Rules.Subject(c)
+        for (id, check, severity, text) in enabled {
             var seen = Set<String>()
-            for f in check(c, policy) where seen.insert(f.recordId).inserted {
+            for f in check(subject, policy) where seen.insert(f.recordId).inserted {
                 let message = Self.fill(text.message, record: f.recordId, detail: f.detail)
-                var flag = Flag(rule: id, severity: setting.severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
+                var flag = Flag(rule: id, severity: severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
                                 message: message, source: text.source, dueFrom: f.dueFrom)
                 Self.applyReviews(&flag, c)
                 out.append(flag)

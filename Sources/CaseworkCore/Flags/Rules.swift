@@ -4,7 +4,7 @@
 /// the two time-based rules say from which day they fall due instead of
 /// reading a clock.
 public enum Rules {
-    public typealias Check = @Sendable (Case, Policy) -> [Finding]
+    public typealias Check = @Sendable (Subject, Policy) -> [Finding]
 
     /// The version of `flags.md` these rules implement. A store whose flags
     /// were computed by an older version recomputes them (a guidance change).
@@ -53,20 +53,47 @@ public enum Rules {
 
     public static var ids: [String] { all.map(\.id) }
 
-    static func outgoing(_ c: Case) -> [Disclosure] { c.disclosures.filter { $0.direction == .outgoing } }
+    /// A case as the rules read it, with its outgoing disclosures picked out once: a third of the
+    /// rules read only those, and picking them out in each rule copied every disclosure again.
+    public struct Subject: Sendable {
+        public let `case`: Case
+        public let outgoing: [Disclosure]
+
+        public init(_ c: Case) {
+            self.case = c
+            outgoing = c.disclosures.filter { $0.direction == .outgoing }
+        }
+
+        var id: String { `case`.id }
+        var closed: Day? { `case`.closed }
+        var retentionReviewBy: Day? { `case`.retentionReviewBy }
+        var careOrder: Bool { `case`.careOrder }
+        var careOrderFrom: Day? { `case`.careOrderFrom }
+        var concerns: [Concern] { `case`.concerns }
+        var consents: [Consent] { `case`.consents }
+        var decisions: [SharingDecision] { `case`.decisions }
+        var disclosures: [Disclosure] { `case`.disclosures }
+        func childAge(on day: Day) -> Int? { `case`.childAge(on: day) }
+        func person(_ id: String) -> Person? { `case`.person(id) }
+        func episode(_ id: String) -> Episode? { `case`.episode(id) }
+        func concern(_ id: String) -> Concern? { `case`.concern(id) }
+        func consent(_ id: String) -> Consent? { `case`.consent(id) }
+        func decision(_ id: String) -> SharingDecision? { `case`.decision(id) }
+    }
+
     static func withoutConsent(_ x: Disclosure) -> Bool { x.consentStatus?.isWithoutConsent == true }
 
     // MARK: Decisions
 
-    static func rationaleMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func rationaleMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { $0.outcome != nil && $0.rationale.isBlank }.map { Finding($0.id, field: .rationale) }
     }
 
-    static func decisionIncomplete(_ c: Case, _: Policy) -> [Finding] {
+    static func decisionIncomplete(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { $0.outcome == nil }.map { Finding($0.id, field: .outcome) }
     }
 
-    static func specialCategoryConditionMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func specialCategoryConditionMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { $0.specialCategory == true && $0.specialCategoryCondition.isBlank }
             .map { Finding($0.id, field: .specialCategoryCondition) }
     }
@@ -81,29 +108,29 @@ public enum Rules {
         d.consentPosition?.kind == .refused || d.consentPosition?.kind == .notSought
     }
 
-    static func decisionRecipientMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func decisionRecipientMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { d in
             d.outcome != nil && (d.proposedRecipient?.isEmpty ?? true)
-                && !outgoing(c).contains { $0.decisionId == d.id && !($0.to?.isEmpty ?? true) }
+                && !c.outgoing.contains { $0.decisionId == d.id && !($0.to?.isEmpty ?? true) }
         }.map { Finding($0.id, field: .proposedRecipient, detail: $0.outcome == .doNotShare ? "was not shared" : "is shared") }
     }
 
-    static func specialCategoryUnanswered(_ c: Case, _: Policy) -> [Finding] {
+    static func specialCategoryUnanswered(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { sharesIdentifying($0) && $0.specialCategory == nil }.map { Finding($0.id, field: .specialCategory) }
     }
 
-    static func publicInterestMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func publicInterestMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { d in
             d.outcome?.isShare == true && d.confidential == true && withoutConsent(d) && d.publicInterest.isBlank
         }.map { Finding($0.id, field: .publicInterest, detail: $0.consentPosition?.kind == .refused ? "consent was refused" : "consent was not sought") }
     }
 
-    static func familyNotInformedReasonMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func familyNotInformedReasonMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { ($0.familyInformed == .no || $0.familyInformed == .later) && $0.notInformedReason.isBlank }
             .map { Finding($0.id, field: .notInformedReason, detail: $0.familyInformed == .later ? "only later" : "not") }
     }
 
-    static func adviceOutcomeMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func adviceOutcomeMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.compactMap { d in
             let open = d.advice.filter { $0.outcome.isBlank }
             guard !open.isEmpty else { return nil }
@@ -113,7 +140,7 @@ public enum Rules {
 
     /// Consent as the basis while the concern records a risk of harm (established or
     /// suspected) or child protection: consent is rarely the right basis then (000, 003).
-    static func consentReliedOnInChildProtection(_ c: Case, _: Policy) -> [Finding] {
+    static func consentReliedOnInChildProtection(_ c: Subject, _: Policy) -> [Finding] {
         c.decisions.filter { d in
             d.lawfulBasis == .consent && d.concernId.flatMap { c.concern($0) }?.isRiskOfHarm == true
         }.map { Finding($0.id, field: .lawfulBasis) }
@@ -122,31 +149,31 @@ public enum Rules {
     /// Every decision to share identifying information names its Art. 6 basis, consent
     /// or not (having consent does not choose the basis, 000); so does every outgoing
     /// disclosure made without consent.
-    static func lawfulBasisMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func lawfulBasisMissing(_ c: Subject, _: Policy) -> [Finding] {
         let decisions = c.decisions.filter { sharesIdentifying($0) && $0.lawfulBasis == nil }
             .map { Finding($0.id, field: .lawfulBasis, detail: "decision") }
-        let disclosures = outgoing(c).filter { withoutConsent($0) && $0.lawfulBasis == nil }
+        let disclosures = c.outgoing.filter { withoutConsent($0) && $0.lawfulBasis == nil }
             .map { Finding($0.id, field: .lawfulBasis, detail: "disclosure") }
         return decisions + disclosures
     }
 
     /// Consent named as the basis where there is no consent.
-    static func lawfulBasisContradictsConsent(_ c: Case, _: Policy) -> [Finding] {
+    static func lawfulBasisContradictsConsent(_ c: Subject, _: Policy) -> [Finding] {
         let decisions = c.decisions.filter { withoutConsent($0) && $0.lawfulBasis == .consent }
             .map { Finding($0.id, field: .lawfulBasis, detail: $0.consentPosition?.kind == .refused ? "was refused" : "was not sought") }
-        let disclosures = outgoing(c).filter { withoutConsent($0) && $0.lawfulBasis == .consent }
+        let disclosures = c.outgoing.filter { withoutConsent($0) && $0.lawfulBasis == .consent }
             .map { Finding($0.id, field: .lawfulBasis, detail: $0.consentStatus == .refused ? "was refused" : "was not sought") }
         return decisions + disclosures
     }
 
     // MARK: Outgoing disclosures
 
-    static func disclosureWithoutDecision(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.decisionId == nil }.map { Finding($0.id, field: .decisionId) }
+    static func disclosureWithoutDecision(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.filter { $0.decisionId == nil }.map { Finding($0.id, field: .decisionId) }
     }
 
-    static func disclosureFieldsMissing(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
+    static func disclosureFieldsMissing(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
             var missing: [String] = []
             if x.when == nil { missing.append("when") }
             if x.by.isBlank { missing.append("by whom") }
@@ -159,38 +186,38 @@ public enum Rules {
         }
     }
 
-    static func disclosureConsentStatusMissing(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.consentStatus == nil }.map { Finding($0.id, field: .consentStatus) }
+    static func disclosureConsentStatusMissing(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.filter { $0.consentStatus == nil }.map { Finding($0.id, field: .consentStatus) }
     }
 
-    static func noConsentReasonsMissing(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { withoutConsent($0) && $0.reasons.isBlank }
+    static func noConsentReasonsMissing(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.filter { withoutConsent($0) && $0.reasons.isBlank }
             .map { Finding($0.id, field: .reasons, detail: $0.consentStatus == .refused ? "consent refused" : "consent not sought") }
     }
 
-    static func recipientNotAdvised(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { withoutConsent($0) && $0.recipientAdvisedNoConsent != true }
+    static func recipientNotAdvised(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.filter { withoutConsent($0) && $0.recipientAdvisedNoConsent != true }
             .map { Finding($0.id, field: .recipientAdvisedNoConsent, detail: $0.consentStatus == .refused ? "refused" : "not sought") }
     }
 
-    static func insecureMethod(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
+    static func insecureMethod(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
             guard let m = x.method, m.isInsecure else { return nil }
             return Finding(x.id, field: .method, detail: m.label)
         }
     }
 
-    static func recipientIdentityUnchecked(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
+    static func recipientIdentityUnchecked(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
             guard let m = x.method, let check = m.recipientCheck, x.recipientIdentityChecked != true else { return nil }
             return Finding(x.id, field: .recipientIdentityChecked, detail: check)
         }
     }
 
     /// An incoming disclosure received at or before this one whose restrictions name its recipient (002).
-    static func restrictionBreached(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
-            guard let when = x.when, let y = restriction(on: x.to, in: c, receivedBy: when) else { return nil }
+    static func restrictionBreached(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
+            guard let when = x.when, let y = restriction(on: x.to, in: c.case, receivedBy: when) else { return nil }
             return Finding(x.id, field: .to, detail: y.id)
         }
     }
@@ -202,18 +229,18 @@ public enum Rules {
         }
     }
 
-    static func factOpinionUnmarked(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
+    static func factOpinionUnmarked(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
             let n = x.items.filter { $0.kind == nil }.count
             return n == 0 ? nil : Finding(x.id, field: .items, detail: n == 1 ? "1 item" : "\(n) items")
         }
     }
 
-    static func wholeFileShared(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).filter { $0.wholeFile == true }.map { Finding($0.id, field: .wholeFile) }
+    static func wholeFileShared(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.filter { $0.wholeFile == true }.map { Finding($0.id, field: .wholeFile) }
     }
 
-    static func schemeUndertakingMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func schemeUndertakingMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.disclosures.filter { $0.scheme.needsUndertaking && $0.undertakingSigned != true }
             .map { Finding($0.id, field: .undertakingSigned, detail: "the Child Sex Offender Disclosure Scheme") }
     }
@@ -229,9 +256,9 @@ public enum Rules {
         return c.consent(id)
     }
 
-    static func consentNotValidAtDisclosure(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
-            guard let k = reliedOnConsent(x, in: c) else { return nil }
+    static func consentNotValidAtDisclosure(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
+            guard let k = reliedOnConsent(x, in: c.case) else { return nil }
             var why: String?
             if k.decision == .refused { why = "was refused" }
             else if k.status == .expired, changedBy(k, x) { why = "had expired" }
@@ -256,14 +283,36 @@ public enum Rules {
     /// Matching per flags.md: any of the recipient's agency, role or name equal
     /// (ignoring case and surrounding spaces) to an entry of the list.
     public static func matches(_ party: Party?, _ list: [String]) -> Bool {
-        let norm = { (s: String) in s.trimmingCharacters(in: .whitespaces).lowercased() }
-        let wanted = Set(list.map(norm))
-        return (party?.names ?? []).contains { wanted.contains(norm($0)) }
+        guard let party, !list.isEmpty else { return false }
+        return party.names.contains { name in list.contains { sameName(name, $0) } }
     }
 
-    static func consentOutOfScope(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
-            guard let k = reliedOnConsent(x, in: c), let problem = scopeProblem(k, for: x.to) else { return nil }
+    /// Two names equal ignoring case and surrounding spaces: ASCII compared byte by byte in place
+    /// (nearly every name; a set of lower-cased copies per check was a twentieth of a recompute),
+    /// other text lower-cased as Foundation does.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+            var start = 0, end = bytes.count
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return bytes[start..<end]
+        }
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+        let ascii: Bool? = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
+                guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return nil }
+                let (p, q) = (trimmed(x), trimmed(y))
+                return p.count == q.count && zip(p, q).allSatisfy { lower($0) == lower($1) }
+            } ?? nil
+        } ?? nil
+        if let ascii { return ascii }
+        let norm = { (s: String) in s.trimmingCharacters(in: .whitespaces).lowercased() }
+        return norm(a) == norm(b)
+    }
+
+    static func consentOutOfScope(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
+            guard let k = reliedOnConsent(x, in: c.case), let problem = scopeProblem(k, for: x.to) else { return nil }
             return Finding(x.id, field: .to, detail: "\(k.id), which \(problem)")
         }
     }
@@ -276,9 +325,9 @@ public enum Rules {
         return nil
     }
 
-    static func consentPreviousEpisode(_ c: Case, _: Policy) -> [Finding] {
-        outgoing(c).compactMap { x in
-            guard let k = reliedOnConsent(x, in: c), let d = x.decisionId.flatMap({ c.decision($0) }),
+    static func consentPreviousEpisode(_ c: Subject, _: Policy) -> [Finding] {
+        c.outgoing.compactMap { x in
+            guard let k = reliedOnConsent(x, in: c.case), let d = x.decisionId.flatMap({ c.decision($0) }),
                   k.episodeId != d.episodeId,
                   let ke = c.episode(k.episodeId), let de = c.episode(d.episodeId), ke.started < de.started
             else { return nil }
@@ -288,7 +337,7 @@ public enum Rules {
 
     // MARK: Consent forms
 
-    static func consentCompetenceMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func consentCompetenceMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard k.givenBy == .child, k.competence == nil, let age = c.childAge(on: k.givenAt.localDay), age < 16 else { return nil }
             return Finding(k.id, field: .competence, detail: "age \(age)")
@@ -296,7 +345,7 @@ public enum Rules {
     }
 
     /// A child under 16 gave consent although the assessment does not find them competent.
-    static func competenceNotEstablished(_ c: Case, _: Policy) -> [Finding] {
+    static func competenceNotEstablished(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard k.givenBy == .child, k.decision != .refused, let a = k.competence,
                   let age = c.childAge(on: k.givenAt.localDay), age < 16 else { return nil }
@@ -310,7 +359,7 @@ public enum Rules {
         }
     }
 
-    static func consentNotInformed(_ c: Case, _: Policy) -> [Finding] {
+    static func consentNotInformed(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             let i = k.informed
             let missing = [("what would be shared", i.whatShared), ("why", i.why), ("with whom", i.withWhom),
@@ -319,15 +368,15 @@ public enum Rules {
         }
     }
 
-    static func consentImplied(_ c: Case, _: Policy) -> [Finding] {
+    static func consentImplied(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.filter { $0.form == .implied }.map { Finding($0.id, field: .form) }
     }
 
-    static func consentVerbalUnexplained(_ c: Case, _: Policy) -> [Finding] {
+    static func consentVerbalUnexplained(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.filter { $0.form == .verbal && $0.whyNotWritten.isBlank }.map { Finding($0.id, field: .whyNotWritten) }
     }
 
-    static func consentNoParentalResponsibility(_ c: Case, _: Policy) -> [Finding] {
+    static func consentNoParentalResponsibility(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard k.decision != .refused, let pid = k.givenBy.personId, let p = c.person(pid), p.parentalResponsibility != .yes else { return nil }
             return Finding(k.id, field: .givenBy, detail: p.id)
@@ -336,7 +385,7 @@ public enum Rules {
 
     /// A parent's consent for a young person of 16 or over, unless the young person was
     /// assessed as lacking capacity for this decision (then someone acts for them).
-    static func consentParentFor16Plus(_ c: Case, _: Policy) -> [Finding] {
+    static func consentParentFor16Plus(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.compactMap { k in
             guard k.decision != .refused, let pid = k.givenBy.personId, let age = c.childAge(on: k.givenAt.localDay), age >= 16,
                   k.capacity?.lacksCapacity != true else { return nil }
@@ -344,13 +393,13 @@ public enum Rules {
         }
     }
 
-    static func capacityBestInterestsMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func capacityBestInterestsMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.consents.filter { $0.capacity?.lacksCapacity == true && ($0.capacity?.bestInterests).isBlank }
             .map { Finding($0.id, field: .capacity) }
     }
 
     /// A family member's consent given at or after the care order's start (any time, with no start recorded).
-    static func consentUnderCareOrder(_ c: Case, _: Policy) -> [Finding] {
+    static func consentUnderCareOrder(_ c: Subject, _: Policy) -> [Finding] {
         guard c.careOrder else { return [] }
         return c.consents.compactMap { k in
             guard k.decision != .refused, let pid = k.givenBy.personId else { return nil }
@@ -361,7 +410,7 @@ public enum Rules {
 
     // MARK: Incoming
 
-    static func incomingFieldsMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func incomingFieldsMissing(_ c: Subject, _: Policy) -> [Finding] {
         c.disclosures.filter { $0.direction == .incoming }.compactMap { x in
             var missing: [String] = []
             if x.from?.isEmpty ?? true { missing.append("who provided it") }
@@ -377,7 +426,7 @@ public enum Rules {
 
     /// A child protection concern more than N days old with no decision that
     /// has an outcome: due from the day it becomes N + 1 days old.
-    static func concernUndecided(_ c: Case, _ p: Policy) -> [Finding] {
+    static func concernUndecided(_ c: Subject, _ p: Policy) -> [Finding] {
         c.concerns.compactMap { k in
             guard k.childProtection, !c.decisions.contains(where: { $0.concernId == k.id && $0.outcome != nil }) else { return nil }
             return Finding(k.id, field: .decision, detail: String(p.concernUndecidedDays),
@@ -386,7 +435,7 @@ public enum Rules {
     }
 
     /// A closed case needs a retention review date that has not passed.
-    static func retentionReviewMissing(_ c: Case, _: Policy) -> [Finding] {
+    static func retentionReviewMissing(_ c: Subject, _: Policy) -> [Finding] {
         guard c.closed != nil else { return [] }
         guard let review = c.retentionReviewBy else {
             return [Finding(c.id, field: .retentionReviewBy, detail: "has no retention review date")]

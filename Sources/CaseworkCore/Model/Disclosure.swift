@@ -86,7 +86,15 @@ public struct Review: Codable, Hashable, Sendable {
 
 extension String {
     /// Empty or only white space: what the rules treat as "not recorded".
-    public var isBlank: Bool { allSatisfy { $0.isWhitespace } }
+    public var isBlank: Bool {
+        // ASCII decides at its first byte: space, tab and line ends are white space, anything else is not.
+        // Other text is judged by its characters.
+        for b in utf8 {
+            if b >= 0x80 { return allSatisfy { $0.isWhitespace } }
+            if b != 0x20 && !(0x09...0x0D).contains(b) { return false }
+        }
+        return true
+    }
 }
 
 extension Optional where Wrapped == String {
