@@ -10,8 +10,8 @@ public struct Casework: ParsableCommand {
         commandName: "casework",
         abstract: "A workbook for recording decisions to share, or not share, information about a child.",
         discussion: """
-            Casework walks a practitioner through each information-sharing decision, keeps consent
-            forms and disclosure logs, and flags every record whose rationale is missing.
+            Casework walks a practitioner through each information-sharing decision, keeps consent \
+            forms and disclosure logs, and flags every record whose rationale is missing. \
             Your identity is your operating-system user; roles live in the store.
             """,
         version: CaseworkCoreVersion.string,
