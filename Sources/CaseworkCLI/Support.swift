@@ -95,10 +95,7 @@ func write(_ text: String) {
         while done < bytes.count {
             let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
             if n < 0, errno == EINTR { continue }
-            guard n > 0 else {
-                FileHandle.standardError.write(Data("casework: the output could not be written (\(String(cString: strerror(errno))))\n".utf8))
-                exit(1)
-            }
+            guard n > 0 else { exit(fail("the output could not be written (\(String(cString: strerror(errno))))").rawValue) }
             done += n
         }
     }

@@ -1,3 +1,5 @@
+import TerminalKit
+
 /// Every rule of `shared/spec/flags.md`, as pure functions of a case (and, for
 /// `concern-undecided`, the policy's number of days). Rules judge records on
 /// the date that matters to them (the consent's date, the disclosure's time);
@@ -291,23 +293,18 @@ public enum Rules {
     /// (nearly every name; a set of lower-cased copies per check was a twentieth of a recompute),
     /// other text lower-cased as Foundation does.
     static func sameName(_ a: String, _ b: String) -> Bool {
-        func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
-            var start = 0, end = bytes.count
-            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-            return bytes[start..<end]
+        guard a.everyByte({ $0 < 0x80 }), b.everyByte({ $0 < 0x80 }) else {
+            let norm = { (s: String) in s.trimmingCharacters(in: .whitespaces).lowercased() }
+            return norm(a) == norm(b)
+        }
+        func trimmed(_ s: String) -> Substring.UTF8View {
+            var bytes = s[...].utf8
+            while let c = bytes.first, c == 0x20 || c == 0x09 { bytes.removeFirst() }
+            while let c = bytes.last, c == 0x20 || c == 0x09 { bytes.removeLast() }
+            return bytes
         }
         func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-        let ascii: Bool? = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool? in
-                guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return nil }
-                let (p, q) = (trimmed(x), trimmed(y))
-                return p.count == q.count && zip(p, q).allSatisfy { lower($0) == lower($1) }
-            } ?? nil
-        } ?? nil
-        if let ascii { return ascii }
-        let norm = { (s: String) in s.trimmingCharacters(in: .whitespaces).lowercased() }
-        return norm(a) == norm(b)
+        return trimmed(a).elementsEqual(trimmed(b)) { lower($0) == lower($1) }
     }
 
     static func consentOutOfScope(_ c: Subject, _: Policy) -> [Finding] {
