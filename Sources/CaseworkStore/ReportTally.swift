@@ -19,7 +19,7 @@ extension TeamReport.Tally {
             var tally = Self(from: from, to: to, today: today)
             do {
                 for k in stride(from: part, to: cases.count, by: parts) {
-                    guard let c = Case(records: try CaseRecord.decodeAll(cases[k].records), storedAs: cases[k].id) else {
+                    guard let c = try Case(rows: cases[k].records, storedAs: cases[k].id) else {
                         throw StoreError.caseNotFound(cases[k].id)
                     }
                     tally.add(c)

@@ -39,4 +39,11 @@ extension Case {
         self.init(records: records)
         self.id = id
     }
+
+    /// The same, read straight from the stored rows (kind and body, in order).
+    init?(rows: [(kind: String, body: String)], storedAs id: String) throws {
+        guard let c = try CaseRecord.decodeCase(rows) else { return nil }
+        self = c
+        self.id = id
+    }
 }

@@ -113,6 +113,24 @@ public enum CaseRecord: Hashable, Sendable {
         return out
     }
 
+    /// A case straight from its stored records (kind and body, in order), as
+    /// `Case(records: decodeAll(rows))` gives it but without the list of records
+    /// between; nil without a header.
+    public static func decodeCase(_ rows: [(kind: String, body: String)]) throws -> Case? {
+        var header: CaseHeader?
+        var c = Case(id: "", title: "", opened: Day(ordinal: 0), worker: "", child: Child(name: ""))
+        for row in rows {
+            guard let kind = RecordKind(rawValue: row.kind) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind"))
+            }
+            let record = try decode(kind: kind, body: row.body)
+            if case .header(let h) = record { header = header ?? h } else { c.append(record) }
+        }
+        guard let header else { return nil }
+        c.header = header
+        return c
+    }
+
     /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
     public static func decodeStrict(kind: RecordKind, json data: Data) throws(CaseFileError) -> CaseRecord {
         struct Strict: BodyDecoder {
@@ -157,20 +175,33 @@ extension Case {
     /// Rebuilds a case from its records (header required), keeping their order.
     public init?(records: [CaseRecord]) {
         guard case .header(let h)? = records.first(where: { $0.kind == .case }) else { return nil }
-        self.init(id: h.id, title: h.title, opened: h.opened, closed: h.closed, worker: h.worker, team: h.team,
-                  retentionReviewBy: h.retentionReviewBy, careOrder: h.careOrder, careOrderFrom: h.careOrderFrom, child: h.child)
-        for r in records {
-            switch r {
-            case .header: break
-            case .person(let x): people.append(x)
-            case .episode(let x): episodes.append(x)
-            case .note(let x): notes.append(x)
-            case .concern(let x): concerns.append(x)
-            case .consent(let x): consents.append(x)
-            case .decision(let x): decisions.append(x)
-            case .disclosure(let x): disclosures.append(x)
-            case .review(let x): reviews.append(x)
-            }
+        self.init(id: h.id, title: h.title, opened: h.opened, worker: h.worker, child: h.child)
+        header = h
+        for r in records { append(r) }
+    }
+
+    /// The case's own fields, as its `case` record holds them.
+    var header: CaseHeader {
+        get { CaseHeader(self) }
+        set {
+            id = newValue.id; title = newValue.title; opened = newValue.opened; closed = newValue.closed; worker = newValue.worker
+            team = newValue.team; retentionReviewBy = newValue.retentionReviewBy; careOrder = newValue.careOrder
+            careOrderFrom = newValue.careOrderFrom; child = newValue.child
+        }
+    }
+
+    /// Puts a record at the end of its kind's list (a header is not a list's, and is left alone).
+    mutating func append(_ r: CaseRecord) {
+        switch r {
+        case .header: break
+        case .person(let x): people.append(x)
+        case .episode(let x): episodes.append(x)
+        case .note(let x): notes.append(x)
+        case .concern(let x): concerns.append(x)
+        case .consent(let x): consents.append(x)
+        case .decision(let x): decisions.append(x)
+        case .disclosure(let x): disclosures.append(x)
+        case .review(let x): reviews.append(x)
         }
     }
 

@@ -13,10 +13,16 @@ enum StoredJSON {
     struct Refused: Error {}
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        if let readable = T.self as? any StoredReadable.Type { return try read(readable, from: text) as! T }
+        var text = text
+        return try text.withUTF8 { bytes in try T(from: Reader(document: Document(tape: try Parser.parse(bytes), bytes: bytes), at: 0)) }
+    }
+
+    /// A body read by the type's own `StoredReadable` reader, never through `Decoder`.
+    static func read<T: StoredReadable>(_ type: T.Type, from text: String) throws -> T {
         var text = text
         return try text.withUTF8 { bytes in
-            let document = Document(tape: try Parser.parse(bytes), bytes: bytes)
-            return try T(from: Reader(document: document, at: 0))
+            try T(stored: Value(reader: Reader(document: Document(tape: try Parser.parse(bytes), bytes: bytes), at: 0)))
         }
     }
 
