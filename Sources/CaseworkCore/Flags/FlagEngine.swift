@@ -6,7 +6,15 @@ public struct FlagEngine: Sendable {
     public var guidance: Guidance { didSet { enabled = Self.enabled(policy, guidance) } }
     /// The rules the policy turns on, in the spec's order, with their severity and words: looked up once,
     /// not twice per rule for every case of a recompute.
-    private var enabled: [(id: String, check: Rules.Check, severity: Severity, text: RuleText)]
+    private var enabled: [EnabledRule]
+
+    /// A rule the policy turns on, with its severity and words.
+    struct EnabledRule: Sendable {
+        let id: String
+        let check: Rules.Check
+        let severity: Severity
+        let text: RuleText
+    }
 
     public init(policy: Policy, guidance: Guidance) {
         self.policy = policy
@@ -14,10 +22,10 @@ public struct FlagEngine: Sendable {
         enabled = Self.enabled(policy, guidance)
     }
 
-    static func enabled(_ policy: Policy, _ guidance: Guidance) -> [(id: String, check: Rules.Check, severity: Severity, text: RuleText)] {
+    static func enabled(_ policy: Policy, _ guidance: Guidance) -> [EnabledRule] {
         Rules.all.compactMap { id, check in
             guard let setting = policy.setting(id), setting.enabled, let text = guidance.rules[id] else { return nil }
-            return (id, check, setting.severity, text)
+            return EnabledRule(id: id, check: check, severity: setting.severity, text: text)
         }
     }
 
@@ -26,12 +34,15 @@ public struct FlagEngine: Sendable {
     public func flags(for c: Case, manual: [ManualFlag] = []) -> [Flag] {
         var out: [Flag] = []
         let subject = Rules.Subject(c)
-        for (id, check, severity, text) in enabled {
+        for k in enabled.indices {
+            let findings = enabled[k].check(subject, policy)
+            guard !findings.isEmpty else { continue }
+            let rule = enabled[k]
             var seen = Set<String>()
-            for f in check(subject, policy) where seen.insert(f.recordId).inserted {
-                let message = Self.fill(text.message, record: f.recordId, detail: f.detail)
-                var flag = Flag(rule: id, severity: severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
-                                message: message, source: text.source, dueFrom: f.dueFrom)
+            for f in findings where seen.insert(f.recordId).inserted {
+                let message = Self.fill(rule.text.message, record: f.recordId, detail: f.detail)
+                var flag = Flag(rule: rule.id, severity: rule.severity, caseId: c.id, recordId: f.recordId, field: f.field?.rawValue,
+                                message: message, source: rule.text.source, dueFrom: f.dueFrom)
                 Self.applyReviews(&flag, c)
                 out.append(flag)
             }

@@ -60,10 +60,14 @@ public enum Rules {
     public struct Subject: Sendable {
         public let `case`: Case
         public let outgoing: [Disclosure]
+        /// Information received with restrictions on passing it on: what `restriction-breached`
+        /// checks each outgoing disclosure against (most cases have none).
+        let restricting: [Disclosure]
 
         public init(_ c: Case) {
             self.case = c
             outgoing = c.disclosures.filter { $0.direction == .outgoing }
+            restricting = c.disclosures.filter { $0.direction == .incoming && !$0.restrictions.isEmpty }
         }
 
         var id: String { `case`.id }
@@ -218,15 +222,20 @@ public enum Rules {
 
     /// An incoming disclosure received at or before this one whose restrictions name its recipient (002).
     static func restrictionBreached(_ c: Subject, _: Policy) -> [Finding] {
-        c.outgoing.compactMap { x in
-            guard let when = x.when, let y = restriction(on: x.to, in: c.case, receivedBy: when) else { return nil }
+        guard !c.restricting.isEmpty else { return [] }
+        return c.outgoing.compactMap { x in
+            guard let when = x.when, let y = restriction(on: x.to, among: c.restricting, receivedBy: when) else { return nil }
             return Finding(x.id, field: .to, detail: y.id)
         }
     }
 
     /// Information received on the case, by `when` if given, whose restrictions name `party` (002).
     public static func restriction(on party: Party?, in c: Case, receivedBy when: Timestamp? = nil) -> Disclosure? {
-        c.disclosures.first { y in
+        restriction(on: party, among: c.disclosures, receivedBy: when)
+    }
+
+    static func restriction(on party: Party?, among disclosures: [Disclosure], receivedBy when: Timestamp?) -> Disclosure? {
+        disclosures.first { y in
             y.direction == .incoming && (when.map { w in y.when.map { $0 <= w } == true } ?? true) && matches(party, y.restrictions)
         }
     }

@@ -10,7 +10,7 @@ public struct Party: Codable, Hashable, Sendable {
 
     /// The non-empty parts, for matching against a consent's recipients.
     public var names: [String] { [agency, role, name].compactMap { $0 }.filter { !$0.isBlank } }
-    public var isEmpty: Bool { names.isEmpty }
+    public var isEmpty: Bool { agency.isBlank && role.isBlank && name.isBlank }
 }
 
 /// One item of information shared, marked fact, opinion or historical.
