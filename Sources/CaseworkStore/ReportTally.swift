@@ -9,30 +9,90 @@ extension TeamReport.Tally {
     /// How many cases a report reads, decodes and counts at once; only these are held in memory.
     static let batch = 200
 
-    /// The tally of `cases`: each decoded from its stored records and counted, the cases split
-    /// across the machine's cores. Throws the first record that does not decode.
-    static func counting(_ cases: StoredCases, from: Day?, to: Day?, today: Day) throws -> Self {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, cases.count))
-        let tallies = Mutex<[Self?]>(Array(repeating: nil, count: parts))
-        let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var tally = Self(from: from, to: to, today: today)
-            do {
-                for k in stride(from: part, to: cases.count, by: parts) {
-                    guard let c = try Case(rows: cases[k].records, storedAs: cases[k].id) else {
-                        throw StoreError.caseNotFound(cases[k].id)
-                    }
-                    tally.add(c)
-                }
-                tallies.withLock { $0[part] = tally }
-            } catch {
-                failure.withLock { $0 = $0 ?? error }
+    /// Counts cases as a report reads them. A helper thread decodes and counts
+    /// whatever has been read; the reading thread, handing over each batch,
+    /// counts too until no more than a batch is waiting, then reads the next.
+    /// So both cores work while one of them reads (counting each batch on both
+    /// cores and then reading the next kept 1.2 of 2 busy). Memory: at most two
+    /// batches of stored cases. Whoever makes one closes it on every path
+    /// (`finish` does), or its helper thread waits for ever.
+    final class Counter: Sendable {
+        private struct Queue {
+            var cases: StoredCases = []
+            var next = 0
+            var error: (any Error)?
+        }
+        private let queue = Mutex(Queue())
+        /// One signal for each case handed over, and one when no more will come.
+        private let ready = DispatchSemaphore(value: 0)
+        private let helper = DispatchGroup()
+        private let helped: Mutex<TeamReport.Tally>
+        private let closed = Mutex(false)
+        private let own: Mutex<TeamReport.Tally>
+
+        init(from: Day?, to: Day?, today: Day) {
+            helped = Mutex(TeamReport.Tally(from: from, to: to, today: today))
+            own = Mutex(TeamReport.Tally(from: from, to: to, today: today))
+            DispatchQueue.global().async(group: helper) { [self] in
+                var tally = TeamReport.Tally(from: from, to: to, today: today)
+                while countNext(into: &tally, waiting: true) {}
+                helped.withLock { $0.merge(cases: tally) }
             }
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-        var whole = Self(from: from, to: to, today: today)
-        for tally in tallies.withLock({ $0 }) { if let tally { whole.merge(cases: tally) } }
-        return whole
+
+        /// Hands over a batch read, then counts on this thread until at most `keep` cases wait.
+        func add(_ cases: StoredCases, keep: Int) throws {
+            queue.withLock { q in
+                q.cases.removeFirst(q.next)
+                q.next = 0
+                q.cases += cases
+            }
+            for _ in cases { ready.signal() }
+            try own.withLock { tally in
+                while queue.withLock({ $0.cases.count - $0.next }) > keep, countNext(into: &tally, waiting: false) {}
+                if let error = queue.withLock({ $0.error }) { throw error }
+            }
+        }
+
+        /// Counts what is left, waits for the helper and gives the whole tally; throws the first
+        /// case that did not decode.
+        func finish() throws -> TeamReport.Tally {
+            var whole = own.withLock { tally in
+                while countNext(into: &tally, waiting: false) {}
+                return tally
+            }
+            close()
+            helper.wait()
+            if let error = queue.withLock({ $0.error }) { throw error }
+            whole.merge(cases: helped.withLock { $0 })
+            return whole
+        }
+
+        /// Lets the helper end once it has counted what it took.
+        func close() {
+            let first = closed.withLock { c in defer { c = true }; return !c }
+            if first { ready.signal() }
+        }
+
+        /// Takes one waiting case, decodes and counts it; false when there is none to take
+        /// (with `waiting`, once the counter is closed and nothing waits) or a case failed.
+        private func countNext(into tally: inout TeamReport.Tally, waiting: Bool) -> Bool {
+            if waiting { ready.wait() } else if ready.wait(timeout: .now()) == .timedOut { return false }
+            let taken = queue.withLock { q -> (id: String, records: [(kind: String, body: String)])? in
+                guard q.error == nil, q.next < q.cases.count else { return nil }
+                defer { q.next += 1 }
+                return q.cases[q.next]
+            }
+            guard let taken else { return false }
+            do {
+                guard let c = try Case(rows: taken.records, storedAs: taken.id) else { throw StoreError.caseNotFound(taken.id) }
+                tally.add(c)
+            } catch {
+                queue.withLock { $0.error = $0.error ?? error }
+                return false
+            }
+            return true
+        }
     }
 
     /// Cases grouped from rows of (case id, kind, body) ordered by case and position; every case

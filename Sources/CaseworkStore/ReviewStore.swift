@@ -104,18 +104,20 @@ extension SQLiteCaseStore {
             if let v = Self.visibility(user, caseColumn: "id") { conditions.append(v.sql); args += v.arguments }
             if let team { conditions.append("team = ?"); args.append(team) }
             var tally = TeamReport.Tally(from: from, to: to, today: day)
+            let counter = TeamReport.Tally.Counter(from: from, to: to, today: day)
+            defer { counter.close() }
             var after = ""
             while true {
                 let chunk = try String.fetchAll(db, sql: "SELECT id FROM caseFile WHERE " + (conditions + ["id > ?"]).joined(separator: " AND ")
                                                 + " ORDER BY id LIMIT \(max(1, batch))", arguments: StatementArguments(args + [after]))
                 guard let last = chunk.last else { break }
                 after = last
-                let rows = try Row.fetchAll(db, sql: """
+                let rows = try Array(Row.fetchCursor(db, sql: """
                     SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(chunk.count))) ORDER BY caseId, position
-                    """, arguments: StatementArguments(chunk))
-                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { ($0[0], $0[1], $0[2]) }
-                tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
+                    """, arguments: StatementArguments(chunk)).map { row -> (String, String, String) in (row[0], row[1], row[2]) })
+                try counter.add(try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { $0 }, keep: batch)
             }
+            tally.merge(cases: try counter.finish())
             // Flags carry their case's team, kept current with it.
             var page = FlagQuery(on: day, limit: 2000)
             while true {

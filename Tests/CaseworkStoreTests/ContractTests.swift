@@ -430,6 +430,30 @@ struct ContractTests {
         }
     }
 
+    @Test("a report meeting a stored record that does not read stops with an error, whatever the batch (issue 16: counting on two threads as it reads)",
+          arguments: Backend.allCases)
+    func reportOnDamagedRecord(_ backend: Backend) throws {
+        let h = try team(backend)
+        switch backend {
+        case .sqlite:
+            try DatabaseQueue(path: h.place).write { try $0.execute(sql: "UPDATE record SET body = '{\"id\":5}' WHERE caseId = 'C-0002' AND kind = 'case'") }
+        case .postgres:
+            let r = try TeamServer.psql(h.place, user: "postgres",
+                                        "SET session_replication_role = replica; UPDATE casework.record SET body = '{\"id\":5}' WHERE case_id = 'C-0002' AND kind = 'case'")
+            #expect(r.status == 0, "\(r.output)")
+        }
+        let mia = try h.store(as: h.manager)
+        for batch in [1, 500] {
+            #expect(throws: StoreError.self, "\(backend), batches of \(batch)") {
+                switch mia {
+                case let s as SQLiteCaseStore: _ = try s.report(team: nil, from: nil, to: nil, on: Self.day, by: h.manager, batch: batch)
+                case let s as PostgresCaseStore: _ = try s.report(team: nil, from: nil, to: nil, on: Self.day, by: h.manager, batch: batch)
+                default: Issue.record("another store")
+                }
+            }
+        }
+    }
+
     @Test("the team store's audit chain is walked a page at a time, reading every event once, whatever the page (issue 16)")
     func auditWalkPages() throws {
         let h = try team(.postgres)

@@ -86,6 +86,8 @@ extension PostgresCaseStore {
             let me = try requireMe(db)
             try Access.require(me, .teamReport)
             var tally = TeamReport.Tally(from: from, to: to, today: day)
+            let counter = TeamReport.Tally.Counter(from: from, to: to, today: day)
+            defer { counter.close() }
             var after = ""
             while true {
                 let chunk = try Self.walkingIndex(db) {
@@ -95,9 +97,9 @@ extension PostgresCaseStore {
                 guard let last = chunk.last else { break }
                 after = last
                 let rows = try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], 'report')", [Self.array(chunk)]).rows
-                let stored = try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }
-                tally.merge(cases: try .counting(stored, from: from, to: to, today: day))
+                try counter.add(try TeamReport.Tally.grouped(rows, expecting: chunk[...]) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }, keep: batch)
             }
+            tally.merge(cases: try counter.finish())
             // Flags carry their case's team, kept current with it.
             var page = FlagQuery(on: day, limit: 2000)
             while true {
