@@ -268,7 +268,17 @@ extension SQLiteCaseStore {
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(ids.count))) ORDER BY caseId, position
                 """, arguments: StatementArguments(ids))
-            while let row = try cursor.next() { rows[row[0], default: []].append((row[1], row[2])) }
+            // Rows come case by case: each case's list is built whole, then filed once under its id.
+            var current: (id: String, rows: [(kind: String, body: String)])?
+            while let row = try cursor.next() {
+                let id: String = row[0]
+                if current?.id != id {
+                    if let (done, list) = current { rows[done] = list }
+                    current = (id, [])
+                }
+                current?.rows.append((row[1], row[2]))
+            }
+            if let (done, list) = current { rows[done] = list }
             var stored: [String: [Row]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT \(Self.storedColumns) FROM flag WHERE caseId IN (\(Self.placeholders(ids.count)))",
                                         arguments: StatementArguments(ids)) {

@@ -188,6 +188,19 @@ struct StoredRecordTests {
             let note = CaseRecord.note(CaseNote(id: "N1", at: Timestamp("2026-03-02T10:15:00Z")!, by: "w", kind: .other, text: text))
             #expect(try CaseRecord.record(.note, from: FastOnly(body: note.body())) == note)
         }
+        // Strings are scanned eight bytes at a time: a quote, a backslash or a raw control character at every
+        // place in the first words of a string is still seen there.
+        for k in 0..<20 {
+            for special in ["\"", "\\", "\n", "\u{1}", "é"] {
+                let text = String(repeating: "a", count: k) + special + String(repeating: "b", count: 20 - k)
+                let note = CaseRecord.note(CaseNote(id: "N1", at: Timestamp("2026-03-02T10:15:00Z")!, by: "w", kind: .other, text: text))
+                #expect(try CaseRecord.record(.note, from: FastOnly(body: note.body())) == note, "\(k)")
+            }
+            let raw = #"{"at":"2026-03-02T10:15:00Z","by":"w","id":"N1","kind":"other","text":""# + String(repeating: "a", count: k) + "\u{1}\"}"
+            #expect(throws: (any Error).self, "\(k)") { try StoredJSON.decode(CaseNote.self, from: raw) }
+            let cut = #"{"id":"N1","text":""# + String(repeating: "a", count: k)
+            #expect(throws: (any Error).self, "\(k)") { try StoredJSON.decode(CaseNote.self, from: cut) }
+        }
         // Escapes Foundation never writes but JSON allows: a surrogate pair, \/ and spaces between tokens.
         let hand = #" { "at" : "2026-03-02T10:15:00Z", "by":"w", "id":"N1", "kind":"other", "text":"\ud83d\ude00 a\/b \u00e9" } "#
         guard case .note(let n) = try CaseRecord.record(.note, from: FastOnly(body: hand)) else { Issue.record("not a note"); return }

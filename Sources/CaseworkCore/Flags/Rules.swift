@@ -57,7 +57,9 @@ public enum Rules {
 
     /// A case as the rules read it, with its outgoing disclosures picked out once: a third of the
     /// rules read only those, and picking them out in each rule copied every disclosure again.
-    public struct Subject: Sendable {
+    /// A class, so that handing it to each of 37 rules passes a reference: as a struct it was
+    /// copied byte by byte into each call (a tenth of a recompute).
+    public final class Subject: Sendable {
         public let `case`: Case
         public let outgoing: [Disclosure]
         /// Information received with restrictions on passing it on: what `restriction-breached`

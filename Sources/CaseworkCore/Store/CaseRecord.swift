@@ -191,8 +191,8 @@ extension Case {
     }
 
     /// Puts a record at the end of its kind's list (a header is not a list's, and is left alone).
-    mutating func append(_ r: CaseRecord) {
-        switch r {
+    mutating func append(_ r: consuming CaseRecord) {
+        switch consume r {
         case .header: break
         case .person(let x): people.append(x)
         case .episode(let x): episodes.append(x)

@@ -22,7 +22,18 @@ enum StoredJSON {
     static func read<T: StoredReadable>(_ type: T.Type, from text: String) throws -> T {
         var text = text
         return try text.withUTF8 { bytes in
-            try T(stored: Value(reader: Reader(document: Document(tape: try Parser.parse(bytes), bytes: bytes), at: 0)))
+            try Parser.parse(bytes).withUnsafeBufferPointer { tape in try T(stored: Value(tape: tape, bytes: bytes, at: 0)) }
+        }
+    }
+
+    /// The text of a string on the tape.
+    static func string(_ n: Node, in bytes: UnsafeBufferPointer<UInt8>) throws(Refused) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[Int(n.start)..<Int(n.end)])
+        switch n.kind {
+        // The text came from a Swift string, so it is valid UTF-8, and so is any part of it between quotes.
+        case .string: return String(decoding: raw, as: UTF8.self)
+        case .escapedString: return try Reader.unescape(raw)
+        default: throw Refused()
         }
     }
 
@@ -98,7 +109,11 @@ enum StoredJSON {
             i += 1
             let start = i
             var escaped = false
+            let base = UnsafeRawPointer(bytes.baseAddress!)
             while i < bytes.count {
+                // Eight bytes at a time while none is a quote, a backslash or a control character.
+                while i + 8 <= bytes.count, !Self.anySpecial(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+                guard i < bytes.count else { break }
                 let b = bytes[i]
                 if b == UInt8(ascii: "\"") {
                     tape.append(Node(kind: escaped ? .escapedString : .string, start: Int32(start), end: Int32(i), next: Int32(tape.count + 1)))
@@ -110,6 +125,15 @@ enum StoredJSON {
                 i += 1
             }
             throw Refused()
+        }
+
+        /// Whether any of the eight bytes of `w` is `"`, `\` or below 0x20 (a test on whole words
+        /// that is exact for "any", though not for which).
+        static func anySpecial(_ w: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func anyZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+            let below = (w &- ones &* 0x20) & ~w & highs
+            return (anyZero(w ^ (ones &* 0x22)) | anyZero(w ^ (ones &* 0x5C)) | below) != 0
         }
 
         mutating func container(object: Bool, depth: Int) throws(Refused) {
@@ -164,22 +188,13 @@ enum StoredJSON {
 
         func node(_ k: Int) -> Node { tape[k] }
 
-        func string(_ k: Int) throws -> String {
-            let n = tape[k]
-            let raw = UnsafeBufferPointer(rebasing: bytes[Int(n.start)..<Int(n.end)])
-            switch n.kind {
-            // The text came from a Swift string, so it is valid UTF-8, and so is any part of it between quotes.
-            case .string: return String(decoding: raw, as: UTF8.self)
-            case .escapedString: return try Self.unescape(raw)
-            default: throw Refused()
-            }
-        }
+        func string(_ k: Int) throws -> String { try StoredJSON.string(tape[k], in: bytes) }
 
-        static func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws -> String {
+        static func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(Refused) -> String {
             var out: [UInt8] = []
             out.reserveCapacity(raw.count)
             var i = 0
-            func hex4(_ at: Int) throws -> UInt32 {
+            func hex4(_ at: Int) throws(Refused) -> UInt32 {
                 guard at + 4 <= raw.count else { throw Refused() }
                 var v: UInt32 = 0
                 for k in at..<at + 4 {

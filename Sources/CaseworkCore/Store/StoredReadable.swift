@@ -2,8 +2,8 @@ import Foundation
 
 /// A record type that reads itself straight off a parsed stored body, without
 /// going through `Decoder`, whose per-key generic calls were two fifths of a
-/// recompute. Every record kind and the values inside them read this way. Each reader takes exactly the keys its type's
-/// synthesized `Codable` writes; any other key, a missing required key or a
+/// recompute. Every record kind and the values inside them read this way.
+/// Each reader takes exactly the keys its type's synthesized `Codable` writes; any other key, a missing required key or a
 /// value of another type is refused, and the body is then read by
 /// `JSONDecoder`, so a field added to a type and not here is slower, never lost.
 protocol StoredReadable {
@@ -21,15 +21,18 @@ extension StoredJSON {
         }
     }
 
-    /// One value on a parsed body's tape, as a `StoredReadable` type reads it.
+    /// One value on a parsed body's tape, as a `StoredReadable` type reads it:
+    /// the tape and the text as plain buffers, alive while one `read` runs.
     struct Value {
-        let reader: Reader
-        var node: Node { reader.tape[reader.at] }
+        let tape: UnsafeBufferPointer<Node>
+        let bytes: UnsafeBufferPointer<UInt8>
+        let at: Int
+        var node: Node { tape[at] }
         var isNull: Bool { node.kind == .null }
 
-        func string() throws(Refused) -> String {
-            do { return try reader.string(reader.at) } catch { throw Refused() }
-        }
+        func at(_ k: Int) -> Value { Value(tape: tape, bytes: bytes, at: k) }
+
+        func string() throws(Refused) -> String { try StoredJSON.string(node, in: bytes) }
 
         func bool() throws(Refused) -> Bool {
             switch node.kind {
@@ -69,11 +72,11 @@ extension StoredJSON {
         func array<T>(_ element: (Value) throws(Refused) -> T) throws(Refused) -> [T] {
             guard node.kind == .array else { throw Refused() }
             var out: [T] = []
-            var k = reader.at + 1
+            var k = at + 1
             let end = Int(node.next)
             while k < end {
-                out.append(try element(Value(reader: reader.at(k))))
-                k = Int(reader.tape[k].next)
+                out.append(try element(self.at(k)))
+                k = Int(tape[k].next)
             }
             return out
         }
@@ -82,14 +85,12 @@ extension StoredJSON {
         /// with escapes is refused (this program never writes one).
         func members(_ body: (Key, Value) throws(Refused) -> Void) throws(Refused) {
             guard node.kind == .object else { throw Refused() }
-            let tape = reader.tape, bytes = reader.bytes
-            var k = reader.at + 1
+            var k = at + 1
             let end = Int(node.next)
             while k < end {
                 let name = tape[k]
                 guard name.kind == .string else { throw Refused() }
-                try body(Key(bytes: UnsafeBufferPointer(rebasing: bytes[Int(name.start)..<Int(name.end)])),
-                         Value(reader: reader.at(k + 1)))
+                try body(Key(bytes: UnsafeBufferPointer(rebasing: bytes[Int(name.start)..<Int(name.end)])), self.at(k + 1))
                 k = Int(tape[k + 1].next)
             }
         }
