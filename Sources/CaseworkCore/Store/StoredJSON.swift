@@ -1,13 +1,14 @@
 import Foundation
 
 /// Reads the store's own record bodies: JSON this program wrote, parsed once
-/// into a flat tape and handed to the types' `Decodable` conformances through
-/// a `Decoder` that keeps no coding path and builds no dictionary per object.
-/// It is several times faster than Foundation's `JSONDecoder` on small
-/// bodies. Anything it does not take (malformed text, a value
-/// of the wrong type, a number out of range) throws, and the caller decodes
-/// the same body with `JSONDecoder`, whose result and messages are the
-/// reference; a test decodes every generated body both ways.
+/// into a flat tape, then read by the type's own reader (`StoredReadable`,
+/// every record kind) or, for any other type, handed to its `Decodable`
+/// conformance through a `Decoder` that keeps no coding path and builds no
+/// dictionary per object. Anything it does not take (malformed text, a value
+/// of the wrong type, a number out of range, a key a reader does not know)
+/// throws, and the caller decodes the same body with `JSONDecoder`, whose
+/// result and messages are the reference; tests decode every generated body,
+/// and every body one change away from a stored one, both ways.
 enum StoredJSON {
     /// Any reason this decoder gives up; never shown to anyone.
     struct Refused: Error {}
