@@ -27,6 +27,12 @@ struct CommandLineTests {
         #expect(try other.run("export", "C-0002").out == first.out)
     }
 
+    @Test("check's lists say one in the singular and how many more are left out of a long list")
+    func checkWording() {
+        #expect(Check.listed(["C-1", "C-2", "C-3"], 20, ", ") == "C-1, C-2, C-3")
+        #expect(Check.listed((1...23).map { "C-\($0)" }, 20, ", ").hasSuffix("C-20, and 3 more"))
+    }
+
     @Test("export -o writes a private file")
     func exportToFile() throws {
         let cli = try CLI()

@@ -153,6 +153,6 @@ struct ReviewEndToEndTests {
             """)
         let check = try cli.run("check", "--store", admin)
         #expect(check.status == 1, "\(check.status): \(check.err)")
-        #expect(check.out.contains("1 cases whose stored flags differ from the rules: C-0001"), "\(check.out)")
+        #expect(check.out.contains("1 case whose stored flags differ from the rules: C-0001"), "\(check.out)")
     }
 }
