@@ -264,21 +264,11 @@ extension SQLiteCaseStore {
         typealias Read = (records: [String: [(kind: String, body: String)]], manual: [String: [ManualFlag]], stored: [String: [Row]])
         let (seq, cases): (Int64, Read) = try read { db in
             let seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0
-            var rows: [String: [(kind: String, body: String)]] = [:]
-            let cursor = try Row.fetchCursor(db, sql: """
+            let read = try Array(Row.fetchCursor(db, sql: """
                 SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(ids.count))) ORDER BY caseId, position
-                """, arguments: StatementArguments(ids))
-            // Rows come case by case: each case's list is built whole, then filed once under its id.
-            var current: (id: String, rows: [(kind: String, body: String)])?
-            while let row = try cursor.next() {
-                let id: String = row[0]
-                if current?.id != id {
-                    if let (done, list) = current { rows[done] = list }
-                    current = (id, [])
-                }
-                current?.rows.append((row[1], row[2]))
-            }
-            if let (done, list) = current { rows[done] = list }
+                """, arguments: StatementArguments(ids)).map { row -> (String, String, String) in (row[0], row[1], row[2]) })
+            // Each case's list is built whole, case by case, then filed once under its id.
+            let rows = Dictionary(storedCases(read) { $0 }.map { ($0.id, $0.records) }) { first, _ in first }
             var stored: [String: [Row]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT \(Self.storedColumns) FROM flag WHERE caseId IN (\(Self.placeholders(ids.count)))",
                                         arguments: StatementArguments(ids)) {

@@ -2,9 +2,6 @@ import CaseworkCore
 import Foundation
 import Synchronization
 
-/// Stored cases, as read for the team report: each case's id and its records' kinds and bodies, in order.
-typealias StoredCases = [(id: String, records: [(kind: String, body: String)])]
-
 extension TeamReport.Tally {
     /// How many cases a report reads, decodes and counts at once; only these are held in memory.
     static let batch = 200
@@ -99,12 +96,7 @@ extension TeamReport.Tally {
     /// of `ids` (in the same order) must have its records there.
     static func grouped<Rows: Sequence>(_ rows: Rows, expecting ids: ArraySlice<String>,
                                         _ fields: (Rows.Element) -> (String, String, String)) throws(StoreError) -> StoredCases {
-        var out: StoredCases = []
-        for row in rows {
-            let (id, kind, body) = fields(row)
-            if out.last?.id != id { out.append((id, [])) }
-            out[out.count - 1].records.append((kind, body))
-        }
+        let out = storedCases(rows, fields)
         if let missing = zip(ids, out.map(\.id) + Array(repeating: "", count: max(0, ids.count - out.count))).first(where: { $0.0 != $0.1 }) {
             throw .caseNotFound(missing.0)
         }

@@ -47,3 +47,17 @@ extension Case {
         self.id = id
     }
 }
+
+/// Stored cases, as read for a recompute or the team report: each case's id and its records' kinds and bodies, in order.
+typealias StoredCases = [(id: String, records: [(kind: String, body: String)])]
+
+/// Rows of (case id, kind, body) ordered by case and position, gathered case by case.
+func storedCases<Rows: Sequence>(_ rows: Rows, _ fields: (Rows.Element) -> (String, String, String)) -> StoredCases {
+    var out: StoredCases = []
+    for row in rows {
+        let (id, kind, body) = fields(row)
+        if out.last?.id != id { out.append((id, [])) }
+        out[out.count - 1].records.append((kind, body))
+    }
+    return out
+}

@@ -100,17 +100,17 @@ public enum CaseRecord: Hashable, Sendable {
         return try record(kind, from: Stored(body: body))
     }
 
+    /// Reads one stored row (its kind as stored, and body); a kind this program does not know is refused.
+    static func decode(_ row: (kind: String, body: String)) throws -> CaseRecord {
+        guard let kind = RecordKind(rawValue: row.kind) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind"))
+        }
+        return try decode(kind: kind, body: row.body)
+    }
+
     /// Decodes a case's stored records (kind and body, in order).
     public static func decodeAll(_ rows: [(kind: String, body: String)]) throws -> [CaseRecord] {
-        var out: [CaseRecord] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
-            guard let kind = RecordKind(rawValue: row.kind) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind"))
-            }
-            out.append(try decode(kind: kind, body: row.body))
-        }
-        return out
+        try rows.map(decode)
     }
 
     /// A case straight from its stored records (kind and body, in order), as
@@ -120,10 +120,7 @@ public enum CaseRecord: Hashable, Sendable {
         var header: CaseHeader?
         var c = Case(id: "", title: "", opened: Day(ordinal: 0), worker: "", child: Child(name: ""))
         for row in rows {
-            guard let kind = RecordKind(rawValue: row.kind) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "kind"))
-            }
-            let record = try decode(kind: kind, body: row.body)
+            let record = try decode(row)
             if case .header(let h) = record { header = header ?? h } else { c.append(record) }
         }
         guard let header else { return nil }

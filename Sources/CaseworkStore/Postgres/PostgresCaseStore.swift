@@ -157,8 +157,9 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
 
     /// A case from rows of (kind, body[, version]) in order.
     static func decodeCase(_ rows: [[String?]], _ caseId: String) throws -> Case {
-        let records = try CaseRecord.decodeAll(rows.map { (kind: $0[0] ?? "", body: $0[1] ?? "") })
-        guard let c = Case(records: records, storedAs: caseId) else { throw StoreError.caseNotFound(caseId) }
+        guard let c = try Case(rows: rows.map { (kind: $0[0] ?? "", body: $0[1] ?? "") }, storedAs: caseId) else {
+            throw StoreError.caseNotFound(caseId)
+        }
         return c
     }
 
