@@ -65,8 +65,8 @@ struct Flags: ParsableCommand {
 
         static func describe(_ r: RecomputeSummary) -> String {
             func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
-            return "recomputed the flags of \(r.cases) cases (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
-                + " \(r.batches) batches, the longest held the write lock \(ms(r.longestWriteLock)) ms."
+            return "recomputed the flags of \(r.cases) \(r.cases == 1 ? "case" : "cases") (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
+                + " \(r.batches) \(r.batches == 1 ? "batch" : "batches"), the longest held the write lock \(ms(r.longestWriteLock)) ms."
         }
     }
 }
