@@ -34,4 +34,17 @@ struct HelpTests {
         let kept = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".txt") }
         #expect(kept.count == all.count, "a snapshot for a command that is gone")
     }
+
+    /// A command without its own name is named by ArgumentParser from its
+    /// type, and asking a type its name searches every protocol conformance
+    /// in the binary: at start-up, each command cost every invocation part of
+    /// its 20 ms. The snapshots above pin the names themselves.
+    @Test("every command names itself, so start-up does not look names up")
+    func namedCommands() {
+        func unnamed(_ command: ParsableCommand.Type, _ prefix: [String]) -> [String] {
+            let here = command.configuration.commandName == nil ? [prefix.joined(separator: " ")] : []
+            return here + command.configuration.subcommands.flatMap { unnamed($0, prefix + [$0._commandName]) }
+        }
+        #expect(unnamed(Casework.self, ["casework"]) == [])
+    }
 }

@@ -5,6 +5,7 @@ import Foundation
 
 struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "add",
         abstract: "Add a record to a case from a JSON file holding one record in case-file form.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String

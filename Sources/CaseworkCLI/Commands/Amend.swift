@@ -5,6 +5,7 @@ import Foundation
 
 struct Amend: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "amend",
         abstract: "Amend a record: write a new version from a JSON file, with the reason. Earlier versions stay.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("CASE/RECORD, or the case id for the case's own header.", valueName: "record")) var record: String

@@ -5,7 +5,7 @@ import Foundation
 import TerminalKit
 
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check the audit trail, or list who has seen a case.",
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Check the audit trail, or list who has seen a case.",
                                                     subcommands: [Verify.self, Incident.self, CaseAccess.self])
 
     struct CaseAccess: ParsableCommand {
@@ -44,6 +44,7 @@ struct Audit: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Walk the audit chain; exit non-zero naming the first bad event if anything was edited, deleted, inserted, reordered or cut.",
             discussion: "A failure is remembered, even if the trail is later put back, until a manager records an incident note (casework audit incident).")
         @OptionGroup var options: StoreOptions
@@ -62,6 +63,7 @@ struct Audit: ParsableCommand {
 
     struct Incident: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "incident",
             abstract: "Record, as a manager, that a failed verification of the audit trail was looked into.",
             discussion: """
                 The note (what was found, who was told, what was done) is kept with an audit event. It answers the alarm, \

@@ -5,6 +5,7 @@ import Foundation
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Copy the whole store to a new file with SQLite's online backup (safe while others write; managers only).")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("The new backup file.", valueName: "dest")) var destination: String

@@ -5,7 +5,7 @@ import Foundation
 import TerminalKit
 
 struct Cases: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the cases you can see.")
+    static let configuration = CommandConfiguration(commandName: "cases", abstract: "List the cases you can see.")
     @OptionGroup var options: StoreOptions
     @Option(help: ArgumentHelp("At most this many cases, in id order.", valueName: "n")) var limit: Int?
     @Option(help: ArgumentHelp("Pass over this many cases first (with --limit, a later page).", valueName: "n")) var offset = 0

@@ -5,6 +5,7 @@ import Foundation
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the store: integrity, the audit trail, record versions, and every case's flags recomputed under the store's policy. Exits non-zero on any problem.")
     @OptionGroup var options: StoreOptions
 

@@ -4,10 +4,11 @@ import CaseworkStore
 import Foundation
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Invented data for demonstrations and benchmarks.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Invented data for demonstrations and benchmarks.", subcommands: [Generate.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write N invented cases (deterministic for a seed), in batches of one transaction each. Managers only.")
         @OptionGroup var options: StoreOptions
         @Option(help: "How many cases.") var cases: Int

@@ -7,6 +7,7 @@ import TerminalKit
 /// Unfinished work kept from the workbook: listed, and discarded by hand.
 struct Drafts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drafts",
         abstract: "List your unfinished drafts, or discard them.",
         discussion: """
             Text typed in the workbook and not yet saved is kept as a draft. A draft untouched for longer \
@@ -15,7 +16,7 @@ struct Drafts: ParsableCommand {
         subcommands: [List.self, Discard.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List your drafts, newest first (ids and dates only).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List your drafts, newest first (ids and dates only).")
         @OptionGroup var options: StoreOptions
 
         func run() throws {
@@ -31,7 +32,7 @@ struct Drafts: ParsableCommand {
     }
 
     struct Discard: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Discard drafts by id, or all of yours.")
+        static let configuration = CommandConfiguration(commandName: "discard", abstract: "Discard drafts by id, or all of yours.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("Draft ids, as `casework drafts` lists them.", valueName: "id")) var ids: [String] = []
         @ArgumentParser.Flag(help: "Discard every draft of yours.") var all = false

@@ -6,6 +6,7 @@ import TerminalKit
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export a case as a case file (JSON), a handover summary, or a copy for the child and family.",
         discussion: """
             --format family (Markdown) or family-html writes the record in plain words for the child and family \

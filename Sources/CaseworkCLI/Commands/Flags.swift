@@ -6,6 +6,7 @@ import TerminalKit
 
 struct Flags: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "flags",
         abstract: "List records that fall short of the guidance, or recompute every case's flags.",
         subcommands: [List.self, Recompute.self, RaiseFlag.self], defaultSubcommand: List.self)
 
@@ -53,6 +54,7 @@ struct Flags: ParsableCommand {
 
     struct Recompute: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recompute",
             abstract: "Rebuild every case's flags under the policy in force (managers only).")
         @OptionGroup var options: StoreOptions
 

@@ -6,6 +6,7 @@ import TerminalKit
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Show every version of a record: who wrote it, when and why.",
         discussion: "Name a record as CASE/RECORD (C-0002/D1) or CASE RECORD; the case id alone is the case's own header.")
     @OptionGroup var options: StoreOptions

@@ -5,6 +5,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import case files (format casework-case/2, or /1). All files go in, or none.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("Case files to import.", valueName: "file")) var files: [String]

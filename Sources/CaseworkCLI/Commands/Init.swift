@@ -4,7 +4,7 @@ import CaseworkStore
 import Foundation
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the store and make yourself its first manager.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the store and make yourself its first manager.")
     @OptionGroup var options: StoreOptions
 
     func run() throws {

@@ -4,7 +4,7 @@ import CaseworkStore
 import Foundation
 
 struct Members: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add a practitioner to a case they do not own.", subcommands: [AddMember.self])
+    static let configuration = CommandConfiguration(commandName: "members", abstract: "Add a practitioner to a case they do not own.", subcommands: [AddMember.self])
 
     struct AddMember: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add USER to CASE (managers only).")

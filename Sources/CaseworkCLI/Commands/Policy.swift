@@ -10,7 +10,7 @@ struct PolicyCommand: ParsableCommand {
         subcommands: [Show.self, SetPolicy.self, Adopt.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the policy in force, as JSON.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the policy in force, as JSON.")
         @OptionGroup var options: StoreOptions
 
         func run() throws {
@@ -40,6 +40,7 @@ struct PolicyCommand: ParsableCommand {
 
     struct Adopt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "adopt",
             abstract: "Make this Casework's default policy and rule texts the store's (managers only, audited); flags are recomputed.",
             discussion: """
                 A store keeps what its flags are computed from, so nobody's own copy of Casework (or CASEWORK_RESOURCES) \

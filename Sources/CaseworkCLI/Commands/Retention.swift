@@ -5,11 +5,11 @@ import Foundation
 import TerminalKit
 
 struct Retention: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Closed cases due a retention review, and the decisions on them (managers).",
+    static let configuration = CommandConfiguration(commandName: "retention", abstract: "Closed cases due a retention review, and the decisions on them (managers).",
                                                     subcommands: [Due.self, Keep.self, Dispose.self])
 
     struct Due: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List closed cases whose retention review date has passed or is missing.")
+        static let configuration = CommandConfiguration(commandName: "due", abstract: "List closed cases whose retention review date has passed or is missing.")
         @OptionGroup var options: StoreOptions
         @Option(help: ArgumentHelp("As on this date.", valueName: "YYYY-MM-DD")) var at: Day?
 
@@ -23,7 +23,7 @@ struct Retention: ParsableCommand {
     }
 
     struct Keep: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Keep a closed case until a new review date, with the reason.")
+        static let configuration = CommandConfiguration(commandName: "keep", abstract: "Keep a closed case until a new review date, with the reason.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
         @Option(help: ArgumentHelp("The next review date.", valueName: "YYYY-MM-DD")) var until: Day
@@ -38,7 +38,7 @@ struct Retention: ParsableCommand {
     }
 
     struct Dispose: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dispose of a closed case: its content goes, a tombstone (id, dates, who, why) stays.")
+        static let configuration = CommandConfiguration(commandName: "dispose", abstract: "Dispose of a closed case: its content goes, a tombstone (id, dates, who, why) stays.")
         @OptionGroup var options: StoreOptions
         @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
         @Option(help: ArgumentHelp("Why it is disposed of.", valueName: "text")) var reason: String

@@ -12,6 +12,7 @@ struct ReviewCommand: ParsableCommand {
 
     struct Queue: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "queue",
             abstract: "Open missing and check flags on your team's cases, worst first, then oldest; with counts per filter.")
         @OptionGroup var options: StoreOptions
         @Option(help: ArgumentHelp("Only this practitioner's cases.", valueName: "name")) var worker: String?
@@ -84,14 +85,14 @@ struct ReviewCommand: ParsableCommand {
         }
 
         struct Accept: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Accept a check or advice flag with a note; a missing flag cannot be accepted.")
+            static let configuration = CommandConfiguration(commandName: "accept", abstract: "Accept a check or advice flag with a note; a missing flag cannot be accepted.")
             @OptionGroup var t: Target
             @Option(help: ArgumentHelp("The flag's rule id.", valueName: "id")) var rule: String
             func run() throws { try t.perform(.accepted, rule: rule, done: "Accepted \(rule) on \(t.target)") }
         }
 
         struct Escalate: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Escalate to the designated safeguarding lead, the Caldicott Guardian or legal.")
+            static let configuration = CommandConfiguration(commandName: "escalate", abstract: "Escalate to the designated safeguarding lead, the Caldicott Guardian or legal.")
             @OptionGroup var t: Target
             @Option(help: ArgumentHelp("Whom to escalate to.", valueName: "whom")) var to: EscalationTarget
             @Option(help: ArgumentHelp("The flag's rule id, if about a flag.", valueName: "id")) var rule: String?

@@ -7,6 +7,7 @@ import Foundation
 /// as a database superuser (`sudo -u postgres casework server ...`).
 struct Server: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "server",
         abstract: "Set up and maintain the team store on a PostgreSQL server (run as a database superuser).",
         subcommands: [Setup.self, Migrate.self, ImportStore.self])
 
@@ -20,6 +21,7 @@ struct Server: ParsableCommand {
 
     struct Setup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "setup",
             abstract: "Create the team store once: its database (if missing), roles, schema, grants, row-level policies and the first administrator.",
             discussion: "Example: sudo -u postgres casework server setup --store postgresql:///casework --admin ada.lovelace")
         @OptionGroup var options: StoreOptions
@@ -42,7 +44,7 @@ struct Server: ParsableCommand {
     }
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Bring the team store's schema up to date (each migration once, in one transaction).")
+        static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Bring the team store's schema up to date (each migration once, in one transaction).")
         @OptionGroup var options: StoreOptions
 
         func run() throws {

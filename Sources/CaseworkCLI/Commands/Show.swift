@@ -4,7 +4,7 @@ import CaseworkStore
 import Foundation
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a whole case as readable text.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a whole case as readable text.")
     @OptionGroup var options: StoreOptions
     @Argument(help: ArgumentHelp("The case id.", valueName: "case")) var caseId: String
 

@@ -6,6 +6,7 @@ import TerminalKit
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "users",
         abstract: "Manage who may use this store (on the team store: the administrator; each user is a database role).",
         subcommands: [AddUser.self, ListUsers.self, RemoveUser.self, SetRole.self, SetTeam.self])
 
