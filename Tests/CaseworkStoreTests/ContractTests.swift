@@ -643,7 +643,11 @@ struct ContractTests {
                     let s = try h.store(as: user)
                     let page = try s.caseList(CaseListQuery(on: day), by: user)
                     let flags = Severity.tally(try s.flags(FlagQuery(on: day), by: user), \.flag.severity).filter { $0.value > 0 }
-                    #expect(page.total == (try s.cases(visibleTo: user)).count, "\(why): \(user)'s cases")
+                    let cases = try s.cases(visibleTo: user)
+                    #expect(page.total == cases.count, "\(why): \(user)'s cases")
+                    let mine = try s.caseList(CaseListQuery(mineOnly: true, on: day), by: user)
+                    #expect(mine.total == cases.filter { $0.worker == user }.count && mine.total == mine.entries.count,
+                            "\(why): \(user)'s own cases")
                     #expect(page.openFlags.filter { $0.value > 0 } == flags, "\(why): \(user)'s flags on \(day)")
                 }
             }

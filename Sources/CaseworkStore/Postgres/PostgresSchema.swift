@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9), ("v10", v10)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -1102,5 +1102,21 @@ enum PostgresSchema {
           GROUP BY severity $$;
         REVOKE ALL ON FUNCTION casework.visible_totals(text) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.visible_totals(text) TO casework_user;
+        """
+
+    /// The "mine" filter without reading every one of the practitioner's cases (issue 16). Its total: a
+    /// practitioner may always see their own cases, so how many they hold is their rows of `case_tally`
+    /// (counted through row-level security, it read a page for each of their cases: 0.27 s alone at a
+    /// million cases, about 1 s with fifty practitioners doing it at once). Its page: their cases in id
+    /// order straight from an index on both, where the index on `worker` alone fetched all 20,000 of a
+    /// practitioner's cases to sort them for a page of 500 (0.09–0.95 s at a million).
+    static let v10 = """
+        CREATE INDEX case_file_worker_id ON casework.case_file (worker, id);
+        DROP INDEX casework.case_file_worker;
+        CREATE FUNCTION casework.own_cases() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = pg_catalog, casework, pg_temp AS $$
+          SELECT coalesce(sum(t.n), 0)::bigint FROM case_tally t WHERE t.worker = session_user::text $$;
+        REVOKE ALL ON FUNCTION casework.own_cases() FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION casework.own_cases() TO casework_user;
         """
 }
