@@ -22,6 +22,10 @@ struct Team: ParsableCommand {
     @Option(help: "Seconds of the concurrent run.") var seconds = 60
     @Option(help: "Practitioners working at once.") var writers = 50
     @Option(help: "Managers reading the queue at once.") var managers = 2
+    @Option(help: ArgumentHelp("""
+        The paces of the concurrent runs, comma-separated: milliseconds from the start of one of a practitioner's \
+        open-and-save rounds (or a manager's queue reads) to the start of their next; 0 is as fast as the server answers.
+        """, valueName: "ms,…")) var paces = "0,1000"
     @Option(help: "Where the Markdown results go.") var out = ".build/bench/team-results.md"
 
     func run() throws {
@@ -63,28 +67,44 @@ struct Team: ParsableCommand {
             try? FileManager.default.createDirectory(at: traces, withIntermediateDirectories: true)
             let address = conninfo + " dbname=\(database) user=\(me)"
             let bench = TeamScenario(address: address, settings: settings, user: me, traces: traces)
+            let practitioner = users.first { $0.role == .worker }!.name
+            let practitionerAddress = conninfo + " dbname=\(database) user=\(practitioner)"
             var rows: [(String, Double, Double?)] = []
-            for (name, iterations, body) in [("first-frame", 30, bench.firstFrame), ("review-queue", 300, bench.reviewQueue),
-                                             ("open-case", 30, bench.openCase), ("save-record", 30, bench.saveRecord)]
-                    as [(String, Int, (Int) throws -> [Double])] {
+            for (name, iterations, body, replayAs) in [
+                ("first-frame", 30, bench.firstFrame, address), ("review-queue", 300, bench.reviewQueue, address),
+                ("mine-filter", 100, { try bench.mineFilter($0, as: practitioner, at: practitionerAddress) }, practitionerAddress),
+                ("open-case", 30, bench.openCase, address), ("save-record", 30, bench.saveRecord, address),
+            ] as [(String, Int, (Int) throws -> [Double], String)] {
                 FileHandle.standardError.write(Data("team store, \(size) cases: \(name)…\n".utf8))
                 let samples = try body(iterations)
                 let writes = name == "save-record"
-                let psql = try Tool.psql(traces.appendingPathComponent("\(name).sql"), address: address,
+                let psql = try Tool.psql(traces.appendingPathComponent("\(name).sql"), address: replayAs,
                                          repeats: writes ? 1 : 100, uniqueIds: writes) / Double(writes ? iterations : 1)
                 rows.append((name, Stats.median(samples), psql))
             }
-            FileHandle.standardError.write(Data("team store, \(size) cases: \(writers) practitioners and \(managers) managers for \(seconds) s…\n".utf8))
-            let load = try bench.concurrent(workers: users.filter { $0.role == .worker }.map(\.name),
-                                            managers: users.filter { $0.role == .manager && $0.name != me }.map(\.name),
-                                            seconds: seconds, conninfo: conninfo + " dbname=\(database)")
+            var loads: [(pace: Int, load: TeamScenario.Load)] = []
+            for pace in try Self.paces(paces) {
+                FileHandle.standardError.write(Data("team store, \(size) cases: \(writers) practitioners and \(managers) managers for \(seconds) s, pace \(pace) ms…\n".utf8))
+                loads.append((pace, try bench.concurrent(workers: users.filter { $0.role == .worker }.map(\.name),
+                                                         managers: users.filter { $0.role == .manager && $0.name != me }.map(\.name),
+                                                         seconds: seconds, pace: pace, conninfo: conninfo + " dbname=\(database)")))
+            }
             let bytes = (try? Tool.run("psql", ["-X", "-qtA", superuser, "-c", "SELECT pg_database_size(current_database())"]).0.text)
                 .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-            results.append(TeamReport.SizeResult(size: size, generated: generated, rows: rows, load: load, bytes: bytes))
+            results.append(TeamReport.SizeResult(size: size, generated: generated, rows: rows, loads: loads, bytes: bytes))
         }
         let text = TeamReport.markdown(results, writers: writers, managers: managers, seconds: seconds)
         try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         print(text)
+    }
+
+    /// `--paces` read: whole milliseconds, 0 or more, the first the run sizes are compared on.
+    static func paces(_ text: String) throws -> [Int] {
+        let paces = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !paces.isEmpty, paces.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            throw ValidationError("--paces takes milliseconds, 0 or more, separated by commas (e.g. 0,1000)")
+        }
+        return paces.map { $0! }
     }
 
     /// One keyword's value from a libpq connection string.
@@ -138,6 +158,18 @@ final class TeamScenario: @unchecked Sendable {
             samples.append(t)
         }
         return samples
+    }
+
+    /// A practitioner's case list filtered to their own cases (the workbook's `m`), its first page and total.
+    func mineFilter(_ iterations: Int, as practitioner: String, at address: String) throws -> [Double] {
+        let store = try open(address)
+        let q = CaseListQuery(mineOnly: true, on: today)
+        return try (0..<iterations).map { i in
+            let (page, t) = i == iterations - 1 ? try capture("mine-filter") { try time { try store.caseList(q, by: practitioner) } }
+                                                : try time { try store.caseList(q, by: practitioner) }
+            precondition(!page.entries.isEmpty && page.total >= page.entries.count, "\(practitioner) has no cases")
+            return t
+        }
     }
 
     func openCase(_ iterations: Int) throws -> [Double] {
@@ -194,28 +226,55 @@ final class TeamScenario: @unchecked Sendable {
 
     /// `workers` practitioners each opening one of their own cases and adding a
     /// note to it, over and over, and `managers` each reading their review
-    /// queue's first page, as fast as the server answers, for `seconds`.
-    func concurrent(workers: [String], managers: [String], seconds: Int, conninfo: String) throws -> Load {
+    /// queue's first page, for `seconds`: as fast as the server answers with
+    /// `pace` 0, else each starting a round every `pace` ms (at once if the
+    /// last ran over), the first rounds spread over one pace so they do not
+    /// arrive together. Times are from each operation's start to its end. The
+    /// clock starts when every client has connected and read the cases it
+    /// works on: fifty practitioners' lists read at once had filled the first
+    /// seconds of the measured minute.
+    func concurrent(workers: [String], managers: [String], seconds: Int, pace: Int = 0, conninfo: String) throws -> Load {
         let result = Scenario.Box(Load())
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        let everyone = workers.count + managers.count
+        let line = StartLine(everyone)
+        /// Waits for round `i` of the client at `slot`, and says whether it starts before the deadline.
+        @Sendable func due(_ slot: Int, _ i: Int, from begun: ContinuousClock.Instant) -> Bool {
+            let deadline = begun + .seconds(seconds)
+            if pace > 0 {
+                let at = begun + .milliseconds(pace * slot / max(1, everyone)) + .milliseconds(pace * i)
+                if at >= deadline { return false }
+                let wait = (at - ContinuousClock.now).components
+                if wait.seconds > 0 || wait.attoseconds > 0 { Thread.sleep(forTimeInterval: Double(wait.seconds) + Double(wait.attoseconds) / 1e18) }
+            }
+            return ContinuousClock.now < deadline
+        }
         let group = DispatchGroup()
-        func worker(_ name: String, _ body: @escaping @Sendable () throws -> Void) {
+        /// Runs `body` on a thread of its own; `body` calls its argument when it is ready to start, and a
+        /// client that fails before then is counted at the start line all the same.
+        func worker(_ name: String, _ body: @escaping @Sendable (_ ready: () -> ContinuousClock.Instant) throws -> Void) {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                do { try body() } catch { result.withLock { $0.errors.append("\(name): \(error)") } }
+                var arrived = false
+                do {
+                    try body { arrived = true; return line.arrive() }
+                } catch {
+                    result.withLock { $0.errors.append("\(name): \(error)") }
+                }
+                if !arrived { _ = line.arrive() }
             }
             thread.stackSize = 4 << 20
             thread.start()
         }
-        for name in workers {
-            worker(name) {
+        for (slot, name) in workers.enumerated() {
+            worker(name) { ready in
                 let store = try PostgresCaseStore(address: conninfo + " user=\(name)", settings: self.settings)
                 let me = try store.user(named: name)
                 let mine = try store.caseList(CaseListQuery(mineOnly: true, on: self.today, offset: 0, limit: 500), by: name).entries
                 guard !mine.isEmpty else { throw BenchError("\(name) has no cases") }
+                let begun = ready()
                 var i = 0
-                while ContinuousClock.now < deadline {
+                while due(slot, i, from: begun) {
                     let id = mine[(i * 31) % mine.count].summary.id
                     let note = CaseNote(id: "LOAD-\(UUID().uuidString.prefix(8))", at: Timestamp(Date()), by: name, kind: .phone,
                                         text: "Invented call \(i).")
@@ -234,10 +293,13 @@ final class TeamScenario: @unchecked Sendable {
                 }
             }
         }
-        for manager in managers {
-            worker(manager) {
+        for (n, manager) in managers.enumerated() {
+            worker(manager) { ready in
                 let store = try PostgresCaseStore(address: conninfo + " user=\(manager)", settings: self.settings)
-                while ContinuousClock.now < deadline {
+                let begun = ready()
+                var i = 0
+                while due(workers.count + n, i, from: begun) {
+                    i += 1
                     let start = ContinuousClock.now
                     do {
                         _ = try store.reviewQueue(FlagQuery(on: self.today, limit: 50), by: manager)
@@ -254,13 +316,38 @@ final class TeamScenario: @unchecked Sendable {
     }
 }
 
+/// Where the concurrent run's clients wait until all of them are ready: the
+/// last to arrive starts the clock for everyone.
+final class StartLine: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: Int
+    private var start: ContinuousClock.Instant?
+
+    init(_ clients: Int) { waiting = clients }
+
+    /// Blocks until every client has arrived; returns the common start.
+    func arrive() -> ContinuousClock.Instant {
+        condition.lock()
+        defer { condition.unlock() }
+        waiting -= 1
+        if waiting <= 0 && start == nil {
+            start = .now
+            condition.broadcast()
+        }
+        while start == nil { condition.wait() }
+        return start!
+    }
+}
+
 enum TeamReport {
     /// One size's figures.
     struct SizeResult {
         var size: Int
         var generated: (seconds: Double, summary: PostgresServer.DemoSummary)?
         var rows: [(String, Double, Double?)]
-        var load: TeamScenario.Load
+        /// The concurrent runs, by pace (ms between a client's rounds; 0, as fast as the server answers).
+        var loads: [(pace: Int, load: TeamScenario.Load)]
+        var load: TeamScenario.Load { loads[0].load }
         var bytes: Int
     }
 
@@ -285,12 +372,17 @@ enum TeamReport {
                 t += String(format: "| %@ | %.2f | %@ | %@ |\n", name, median, psql.map { String(format: "%.2f", $0) } ?? "–",
                             psql.map { String(format: "%.1fx", median / $0) } ?? "–")
             }
-            t += "\n\(writers) practitioners each opening a case and saving a note, and \(managers) managers reading the queue's first page, for \(seconds) s:\n\n"
-            t += "| operation | count | p50 (ms) | p99 (ms) |\n|---|---:|---:|---:|\n"
-            for (name, xs) in [("open a case", r.load.opens), ("save a note", r.load.saves), ("review queue page", r.load.queues)] {
-                t += String(format: "| %@ | %d | %.1f | %.1f |\n", name, xs.count, percentile(xs, 0.5), percentile(xs, 0.99))
+            for (pace, load) in r.loads {
+                let how = pace == 0 ? "as fast as the server answers" : "each starting a round every \(pace) ms"
+                t += "\n\(writers) practitioners each opening a case and saving a note, and \(managers) managers reading the queue's first page, \(how), for \(seconds) s:\n\n"
+                t += "| operation | count | per second | p50 (ms) | p99 (ms) |\n|---|---:|---:|---:|---:|\n"
+                for (name, xs) in [("open a case", load.opens), ("save a note", load.saves), ("review queue page", load.queues)] {
+                    t += String(format: "| %@ | %d | %.1f | %.1f | %.1f |\n", name, xs.count, Double(xs.count) / Double(seconds),
+                                percentile(xs, 0.5), percentile(xs, 0.99))
+                }
+                t += "\nErrors: \(load.errors.count)" + (load.errors.isEmpty ? "" : " (first: \(load.errors[0]))") + "\n"
             }
-            t += "\nErrors: \(r.load.errors.count)" + (r.load.errors.isEmpty ? "" : " (first: \(r.load.errors[0]))") + "\n\n"
+            t += "\n"
         }
         if let small = results.first, let big = results.last, big.size > small.size {
             t += "### From \(small.size) to \(big.size) cases\n\n| figure | \(small.size) | \(big.size) | growth |\n|---|---:|---:|---:|\n"
