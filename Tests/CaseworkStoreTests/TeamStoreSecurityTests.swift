@@ -52,6 +52,12 @@ struct TeamStoreSecurityTests {
         try refused(h, "olu.w", "SELECT * FROM casework.flags_for_check(ARRAY['C-0001'])", "only an administrator or a manager")
         // Even the owner reads record text only through the audited read.
         #expect(try value(h, "sam.t", "SELECT count(*) FROM casework.record WHERE kind <> 'review'") == "0")
+        // The tallies behind the list's totals are closed; each session learns only its own count.
+        try refused(h, "olu.w", "SELECT * FROM casework.case_tally")
+        try refused(h, "olu.w", "SELECT * FROM casework.flag_tally")
+        #expect(try value(h, "olu.w", "SELECT casework.own_cases()") == "0")
+        #expect(try value(h, "sam.t", "SELECT casework.own_cases()") == "1")
+        try refused(h, "olu.w", "SELECT casework.own_cases('sam.t')", "does not exist")
     }
 
     @Test("updating or deleting a version, a record, a case or an audit row is refused")
