@@ -121,6 +121,29 @@ struct ContractTests {
         #expect(try h.store(as: h.manager).check(by: h.manager).isHealthy)
     }
 
+    @Test("a team-store recompute on three sessions, three cases a batch, rebuilds the flags taken away behind its back and changes nothing else")
+    func teamRecomputeSessions() throws {
+        let h = try team(.postgres)
+        var g = DemoGenerator(seed: 5)
+        _ = try h.store(as: "sam.t").importCases((1...20).map { g.makeCase(800 + $0, workers: ["sam.t"], teams: ["Early Help North"]) },
+                                                 replace: false, by: "sam.t")
+        let mia = try #require(try h.store(as: h.manager) as? PostgresCaseStore)
+        let ids = try mia.cases(visibleTo: h.manager).map(\.id)
+        let before = try ids.map { try stored(h, $0, as: h.manager) }
+        let taken = zip(ids, before).filter { !$0.1.isEmpty }.map(\.0).enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        #expect(taken.count >= 3 && ids.count == 22, "\(ids) \(before.map(\.count))")
+        let (status, output) = try TeamServer.psql(h.place, user: "postgres", """
+            DELETE FROM casework.flag WHERE case_id IN (\(taken.map { "'\($0)'" }.joined(separator: ", ")))
+            """)
+        #expect(status == 0, "\(output)")
+        #expect(try taken.allSatisfy { try stored(h, $0, as: h.manager).isEmpty })
+        let r = try mia.recomputeAll(batch: 3, sessions: 3)
+        #expect(r.cases == 22 && r.batches == 8 && r.changed == taken.count, "\(r)")
+        #expect(try ids.map { try stored(h, $0, as: h.manager) } == before)
+        #expect(try mia.recomputeAll(batch: 3, sessions: 3).changed == 0)
+        #expect(try mia.check(by: h.manager).isHealthy)
+    }
+
     @Test("every write and every reading of a case is in an intact audit trail", arguments: Backend.allCases)
     func audit(_ backend: Backend) throws {
         let h = try team(backend)

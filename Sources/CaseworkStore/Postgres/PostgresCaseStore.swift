@@ -659,32 +659,74 @@ extension PostgresCaseStore {
         return try recomputeAll()
     }
 
-    /// Recomputes the flags of every case this manager sees, a batch to a transaction.
-    func recomputeAll(batch: Int = 500) throws(StoreError) -> RecomputeSummary {
+    /// Recomputes the flags of every case this manager sees, a batch to a transaction, on as many
+    /// sessions as the machine has cores (this one and more of the same user's): each takes the next
+    /// batch when it finishes one, so the rules run here while the server reads and writes for another
+    /// session (a million cases: 68.8 s on one session). Batches are independent: each reads its cases
+    /// and stores what changed in one transaction, as before.
+    func recomputeAll(batch: Int = 500, sessions: Int = ProcessInfo.processInfo.activeProcessorCount) throws(StoreError) -> RecomputeSummary {
         let started = ContinuousClock.now
         let ids = try transaction { db in try db.query("SELECT id FROM casework.case_file ORDER BY id").rows.compactMap { $0[0] } }
-        var summary = RecomputeSummary(cases: ids.count)
-        for slice in ids.chunks(of: batch) {
-            let chunk = Array(slice)
-            let lockStart = ContinuousClock.now
-            summary.changed += try transaction { db in
-                try followStoredPolicy(db)
-                let cases = try Self.readCases(db, chunk, purpose: "recompute")
-                let manual = try Self.manualFlags(db, caseIds: chunk)
-                let stored = try Self.storedFlags(db, chunk)
-                var changed = 0
-                for c in cases {
-                    let flags = engine.flags(for: c, manual: manual[c.id] ?? [])
-                    if Self.same(stored[c.id] ?? [], flags, c) { continue }
-                    if try db.query("SELECT casework.store_flags($1, $2::jsonb)", [c.id, Self.flagsJSON(flags)]).scalar == "t" { changed += 1 }
-                }
-                return changed
-            }
-            summary.longestWriteLock = max(summary.longestWriteLock, ContinuousClock.now - lockStart)
-            summary.batches += 1
+        let batches = ids.chunks(of: batch).map { Array($0) }
+        var opened: [PostgresCaseStore] = [self]
+        for _ in 1..<max(1, min(sessions, batches.count)) {
+            let other = try PostgresCaseStore(address: address, settings: settings)
+            guard other.sessionUser == sessionUser else { throw StoreError.invalid("a second session of the team store is another user") }
+            opened.append(other)
         }
-        summary.elapsed = ContinuousClock.now - started
-        return summary
+        let stores = opened
+        struct Progress: Sendable {
+            var next = 0
+            var summary: RecomputeSummary
+            var error: StoreError?
+        }
+        let progress = Mutex(Progress(summary: RecomputeSummary(cases: ids.count)))
+        DispatchQueue.concurrentPerform(iterations: stores.count) { k in
+            let store = stores[k]
+            while true {
+                let taken: Int? = progress.withLock { p in
+                    guard p.error == nil, p.next < batches.count else { return nil }
+                    defer { p.next += 1 }
+                    return p.next
+                }
+                guard let i = taken else { return }
+                let lockStart = ContinuousClock.now
+                do throws(StoreError) {
+                    let changed = try store.recomputeBatch(batches[i])
+                    let held = ContinuousClock.now - lockStart
+                    progress.withLock { p in
+                        p.summary.changed += changed
+                        p.summary.batches += 1
+                        p.summary.longestWriteLock = max(p.summary.longestWriteLock, held)
+                    }
+                } catch {
+                    progress.withLock { $0.error = $0.error ?? error }
+                    return
+                }
+            }
+        }
+        var done = progress.withLock { $0 }
+        if let error = done.error { throw error }
+        done.summary.elapsed = ContinuousClock.now - started
+        return done.summary
+    }
+
+    /// One batch of a recompute in one transaction: its cases read through the audited bulk read,
+    /// the rules run, and the flags that differ stored. Returns how many cases changed.
+    func recomputeBatch(_ chunk: [String]) throws(StoreError) -> Int {
+        try transaction { db in
+            try followStoredPolicy(db)
+            let cases = try Self.readCases(db, chunk, purpose: "recompute")
+            let manual = try Self.manualFlags(db, caseIds: chunk)
+            let stored = try Self.storedFlags(db, chunk)
+            var changed = 0
+            for c in cases {
+                let flags = engine.flags(for: c, manual: manual[c.id] ?? [])
+                if Self.same(stored[c.id] ?? [], flags, c) { continue }
+                if try db.query("SELECT casework.store_flags($1, $2::jsonb)", [c.id, Self.flagsJSON(flags)]).scalar == "t" { changed += 1 }
+            }
+            return changed
+        }
     }
 
     /// Reads whole cases through the audited bulk read.
