@@ -68,7 +68,9 @@ struct Flags: ParsableCommand {
         static func describe(_ r: RecomputeSummary) -> String {
             func ms(_ d: Duration) -> Int { Int(d / .milliseconds(1)) }
             return "recomputed the flags of \(r.cases) \(r.cases == 1 ? "case" : "cases") (\(r.changed) changed) in \(ms(r.elapsed)) ms;"
-                + " \(r.batches) \(r.batches == 1 ? "batch" : "batches"), the longest held the write lock \(ms(r.longestWriteLock)) ms."
+                + " \(r.batches) \(r.batches == 1 ? "batch" : "batches"), "
+                + (r.locksWholeStore ? "the longest held the write lock \(ms(r.longestWriteLock)) ms."
+                    : "the longest took \(ms(r.longestWriteLock)) ms, locking only the cases whose flags it changed.")
         }
     }
 }

@@ -6,7 +6,11 @@ public struct RecomputeSummary: Hashable, Sendable {
     /// Cases whose stored flags changed.
     public var changed = 0
     public var batches = 0
+    /// The longest a batch held its write: the whole store's lock on the single-user store (every
+    /// other writer waits meanwhile); on the team store, its transaction, which locks only the cases
+    /// whose flags it changes (`locksWholeStore` false).
     public var longestWriteLock: Duration = .zero
+    public var locksWholeStore = true
     public var elapsed: Duration = .zero
 
     public init(cases: Int) { self.cases = cases }

@@ -680,7 +680,9 @@ extension PostgresCaseStore {
             var summary: RecomputeSummary
             var error: StoreError?
         }
-        let progress = Mutex(Progress(summary: RecomputeSummary(cases: ids.count)))
+        var summary = RecomputeSummary(cases: ids.count)
+        summary.locksWholeStore = false
+        let progress = Mutex(Progress(summary: summary))
         DispatchQueue.concurrentPerform(iterations: stores.count) { k in
             let store = stores[k]
             while true {
