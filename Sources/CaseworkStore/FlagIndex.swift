@@ -319,7 +319,9 @@ extension SQLiteCaseStore {
         if q.limit != nil || q.offset > 0 { sql += " LIMIT \(q.limit.map { max(0, $0) } ?? -1) OFFSET \(max(0, q.offset))" }
         // Read from the statement as it steps: a copied row decodes each column through a generic path.
         var entries: [FlagEntry] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+        entries.reserveCapacity(min(q.limit ?? 0, 5000))
+        // A page's statement is the same text as the last page's: prepared once per connection.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(args))
         while let row = try rows.next() { entries.append(try Self.entry(row)) }
         return entries
     }

@@ -346,7 +346,8 @@ public final class SQLiteCaseStore: CaseStore {
     /// Every summary `sql` selects, read from the statement as it steps.
     static func summaries(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CaseSummary] {
         var out: [CaseSummary] = []
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        // A list's pages run the same text, each with the last page's end: prepared once per connection.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() { out.append(try summary(row)) }
         return out
     }
