@@ -332,10 +332,11 @@ extension SQLiteCaseStore {
     /// A flag from a row of `entryColumns`, then the body of the review that returned it (the 16th column,
     /// `returnedBody`, or NULL) and when the practitioner read it (the 17th, `returnedRead`, absent or NULL).
     static func entry(_ row: Row) throws -> FlagEntry {
-        var entry = try FlagRecord(entryRow: row).entry
-        if let body = row[15] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { entry.returned = r }
-        if row.count > 16, let read = row[16] as String? { entry.returnedRead = try Stored.time(read, "audit", "at") }
-        return entry
+        var returned: Review?
+        if let body = row[15] as String?, case .review(let r)? = try? CaseRecord.decode(kind: .review, body: body) { returned = r }
+        var read: Timestamp?
+        if row.count > 16, let at = row[16] as String? { read = try Stored.time(at, "audit", "at") }
+        return try FlagRecord.entry(row, returned: returned, returnedRead: read)
     }
 
     public func recomputeFlags(by actor: String) throws(StoreError) -> RecomputeSummary {

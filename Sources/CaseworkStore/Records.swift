@@ -180,17 +180,18 @@ struct FlagRecord: FetchableRecord, PersistableRecord {
         since = try Stored.time(row[Columns.since], table, "since")
     }
 
-    /// A row of `SQLiteCaseStore.entryColumns`, read by position: looking each column up by name
-    /// (GRDB compares names ignoring case) was a quarter of writing out a long queue.
-    init(entryRow row: Row) throws {
-        let table = Self.databaseTableName
-        flag = Flag(rule: row[2], severity: try Stored.severity(row[3], table), caseId: row[0], recordId: row[1], field: row[4],
-                    message: row[5], source: row[6], dueFrom: try Stored.optional(row[7], Day.init, table, "dueFrom"),
-                    status: try Stored.value(row[8], FlagStatus.init(rawValue:), table, "status"), reviewId: row[9], returnedIn: row[10])
-        worker = row[11]
-        team = row[12]
-        raisedAt = row[13]
-        since = try Stored.time(row[14], table, "since")
+    /// The entry a row of `SQLiteCaseStore.entryColumns` holds, read by position (looking each column
+    /// up by name, GRDB comparing names ignoring case, was a quarter of writing out a long queue) and
+    /// built in one go: made as a record and copied into an entry, each of its strings was retained
+    /// and released once more per flag.
+    static func entry(_ row: Row, returned: Review?, returnedRead: Timestamp?) throws -> FlagEntry {
+        let table = databaseTableName
+        return FlagEntry(
+            flag: Flag(rule: row[2], severity: try Stored.severity(row[3], table), caseId: row[0], recordId: row[1], field: row[4],
+                       message: row[5], source: row[6], dueFrom: try Stored.optional(row[7], Day.init, table, "dueFrom"),
+                       status: try Stored.value(row[8], FlagStatus.init(rawValue:), table, "status"), reviewId: row[9],
+                       returnedIn: row[10]),
+            worker: row[11], team: row[12], since: try Stored.time(row[14], table, "since"), returned: returned, returnedRead: returnedRead)
     }
 
     func encode(to container: inout PersistenceContainer) {
