@@ -109,9 +109,12 @@ extension ReviewRules {
         for (caseId, r) in reviews {
             latest["\(caseId)\u{1F}\(r.target.record)\u{1F}\(r.target.rule ?? "")"] = r
         }
-        for i in entries.indices {
-            let f = entries[i].flag
-            if let r = latest["\(f.caseId)\u{1F}\(f.recordId)\u{1F}\(f.rule)"], r.action == .escalated { entries[i].escalated = r }
+        // Most listed flags are on cases with no escalation: those are passed over without making a key.
+        let reviewed = Set(reviews.map(\.caseId))
+        guard !reviewed.isEmpty else { return }
+        for i in entries.indices where reviewed.contains(entries[i].flag.caseId) {
+            let key = "\(entries[i].flag.caseId)\u{1F}\(entries[i].flag.recordId)\u{1F}\(entries[i].flag.rule)"
+            if let r = latest[key], r.action == .escalated { entries[i].escalated = r }
         }
     }
 }
