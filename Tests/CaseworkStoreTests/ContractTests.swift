@@ -142,6 +142,18 @@ struct ContractTests {
         #expect(try ids.map { try stored(h, $0, as: h.manager) } == before)
         #expect(try mia.recomputeAll(batch: 3, sessions: 3).changed == 0)
         #expect(try mia.check(by: h.manager).isHealthy)
+        // A server with no connection to spare for the manager: the recompute does it all on the session it has.
+        let limit = try TeamServer.psql(h.place, user: "postgres", """
+            DELETE FROM casework.flag WHERE case_id = '\(taken[0])';
+            DO $$ BEGIN EXECUTE format('ALTER ROLE %I CONNECTION LIMIT %s', '\(h.manager)',
+              (SELECT count(*) FROM pg_stat_activity WHERE usename = '\(h.manager)')); END $$;
+            """)
+        #expect(limit.status == 0, "\(limit.output)")
+        #expect(throws: StoreError.self, "the limit holds") { _ = try PostgresCaseStore(address: mia.address, settings: Fixtures.settings) }
+        let alone = try mia.recomputeAll(batch: 3, sessions: 3)
+        #expect(alone.changed == 1 && alone.batches == 8, "\(alone)")
+        _ = try TeamServer.psql(h.place, user: "postgres", "ALTER ROLE \"\(h.manager)\" CONNECTION LIMIT -1")
+        #expect(try ids.map { try stored(h, $0, as: h.manager) } == before)
     }
 
     @Test("every write and every reading of a case is in an intact audit trail", arguments: Backend.allCases)

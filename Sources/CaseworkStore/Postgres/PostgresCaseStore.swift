@@ -668,9 +668,10 @@ extension PostgresCaseStore {
         let started = ContinuousClock.now
         let ids = try transaction { db in try db.query("SELECT id FROM casework.case_file ORDER BY id").rows.compactMap { $0[0] } }
         let batches = ids.chunks(of: batch).map { Array($0) }
+        // More sessions where the server gives them (a server at its connection limit leaves this one to do it all).
         var opened: [PostgresCaseStore] = [self]
         for _ in 1..<max(1, min(sessions, batches.count)) {
-            let other = try PostgresCaseStore(address: address, settings: settings)
+            guard let other = try? PostgresCaseStore(address: address, settings: settings) else { break }
             guard other.sessionUser == sessionUser else { throw StoreError.invalid("a second session of the team store is another user") }
             opened.append(other)
         }
