@@ -157,9 +157,12 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
 
     /// A case from rows of (kind, body[, version]) in order.
     static func decodeCase(_ rows: [[String?]], _ caseId: String) throws -> Case {
-        guard let c = try Case(rows: rows.map { (kind: $0[0] ?? "", body: $0[1] ?? "") }, storedAs: caseId) else {
-            throw StoreError.caseNotFound(caseId)
-        }
+        try decodeCase(rows.map { (kind: $0[0] ?? "", body: $0[1] ?? "") }, caseId)
+    }
+
+    /// A case from its records' kinds and bodies in order.
+    static func decodeCase(_ rows: [(kind: String, body: String)], _ caseId: String) throws -> Case {
+        guard let c = try Case(rows: rows, storedAs: caseId) else { throw StoreError.caseNotFound(caseId) }
         return c
     }
 
@@ -734,13 +737,8 @@ extension PostgresCaseStore {
 
     /// Reads whole cases through the audited bulk read.
     static func readCases(_ db: PGConnection, _ ids: [String], purpose: String) throws -> [Case] {
-        var grouped: [(String, [[String?]])] = []
-        for r in try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], $2)", [array(ids), purpose]) {
-            let id = r[0] ?? ""
-            if grouped.last?.0 != id { grouped.append((id, [])) }
-            grouped[grouped.count - 1].1.append([r[1], r[2]])
-        }
-        return try grouped.map { try decodeCase($0.1, $0.0) }
+        let rows = try db.query("SELECT case_id, kind, body FROM casework.read_cases($1::text[], $2)", [array(ids), purpose])
+        return try storedCases(rows) { ($0[0] ?? "", $0[1] ?? "", $0[2] ?? "") }.map { try decodeCase($0.records, $0.id) }
     }
 
     /// The stored flags of some cases, as the rules would give them.
