@@ -5,6 +5,9 @@ import Synchronization
 extension TeamReport.Tally {
     /// How many cases a report reads, decodes and counts at once; only these are held in memory.
     static let batch = 200
+    /// The single-user store's batch: smaller, as a batch costs it no round trip and no audited
+    /// call. At 100,000 cases 50 took 3.5–4.2 s and 55 MB against 200's 4.4–6.6 s and 58–60 MB.
+    static let localBatch = 50
 
     /// Counts cases as a report reads them. A helper thread decodes and counts
     /// whatever has been read; the reading thread, handing over each batch,
@@ -56,12 +59,12 @@ extension TeamReport.Tally {
         func finish() throws -> TeamReport.Tally {
             var whole = own.withLock { tally in
                 while countNext(into: &tally, waiting: false) {}
-                return tally
+                return tally.take()
             }
             close()
             helper.wait()
             if let error = queue.withLock({ $0.error }) { throw error }
-            whole.merge(cases: helped.withLock { $0 })
+            whole.merge(cases: helped.withLock { $0.take() })
             return whole
         }
 

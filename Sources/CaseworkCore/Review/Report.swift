@@ -70,7 +70,7 @@ public struct TeamReport: Hashable, Sendable, Codable {
     public struct Tally: Sendable {
         let from: Day?, to: Day?, today: Day
         var cases = 0
-        var waits: [Double] = []
+        var waits = Waits()
         var outcomes: [String: Int] = [:]
         var withoutConsent = 0, withReasons = 0
         var reviewActions: [String: Int] = [:]
@@ -120,10 +120,17 @@ public struct TeamReport: Hashable, Sendable, Codable {
             if e.returned.map({ today.ordinal - $0.at.localDay.ordinal > returnedOverdueDays }) ?? false { overdue += 1 }
         }
 
+        /// Everything counted so far, leaving this tally empty (so no copy of its waits is kept).
+        public mutating func take() -> Tally {
+            var out = Tally(from: from, to: to, today: today)
+            swap(&out, &self)
+            return out
+        }
+
         /// Adds the cases another tally counted (over the same period); open flags are not merged.
         public mutating func merge(cases other: Tally) {
             cases += other.cases
-            waits += other.waits
+            waits.append(contentsOf: other.waits)
             outcomes.merge(other.outcomes, uniquingKeysWith: +)
             withoutConsent += other.withoutConsent
             withReasons += other.withReasons
@@ -134,20 +141,21 @@ public struct TeamReport: Hashable, Sendable, Codable {
             }
         }
 
-        public func report(team: String?, madeBy: String? = nil, madeAt: Timestamp? = nil) -> TeamReport {
+        /// The report. Mutating: the waits are sorted where they lie and left empty, rather than copied.
+        public mutating func report(team: String?, madeBy: String? = nil, madeAt: Timestamp? = nil) -> TeamReport {
             func counts(_ tally: [String: Int]) -> [Count] {
                 tally.map { Count(key: $0.key, count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
             }
-            let waits = self.waits.sorted()
-            let median: Double? = waits.isEmpty ? nil : waits.count % 2 == 1 ? waits[waits.count / 2] : (waits[waits.count / 2 - 1] + waits[waits.count / 2]) / 2
+            let decided = waits.count
+            let median = waits.takeMedianAndWorst()
             let byAction = ReviewAction.allCases.map { a in Count(key: a.rawValue, count: reviewActions[a.rawValue] ?? 0) }
             var byOutcome = counts(outcomes)
             for o in Outcome.allCases where !byOutcome.contains(where: { $0.key == o.rawValue }) { byOutcome.append(Count(key: o.rawValue, count: 0)) }
             return TeamReport(from: from?.description, to: to?.description, team: team, madeAt: madeAt?.text, madeBy: madeBy,
                               cases: cases, openFlags: openFlags,
                               openFlagsByRule: counts(byRule), openFlagsByPractitioner: counts(byWorker),
-                              oldestOpenFlag: oldest?.flag, concernToDecisionMedianHours: median, concernToDecisionWorstHours: waits.last,
-                              concernsDecided: waits.count, decisionsByOutcome: byOutcome,
+                              oldestOpenFlag: oldest?.flag, concernToDecisionMedianHours: median?.median, concernToDecisionWorstHours: median?.worst,
+                              concernsDecided: decided, decisionsByOutcome: byOutcome,
                               disclosuresWithoutConsent: withoutConsent, disclosuresWithoutConsentWithReasons: withReasons,
                               practitioners: caseload.values.sorted { ($0.openFlags, $0.unfinishedDecisions, $1.name) > ($1.openFlags, $1.unfinishedDecisions, $0.name) },
                               reviewsByAction: byAction, returnedOverdue: overdue)
