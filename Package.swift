@@ -21,7 +21,7 @@ let package = Package(
         .target(
             name: "CaseworkStore",
             dependencies: [
-                "CaseworkCore", "TerminalKit", "CLibPQ",
+                "CaseworkCore", "TerminalKit", "CLibPQ", "CLibPQLoad",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -29,7 +29,10 @@ let package = Package(
         // libpq, PostgreSQL's own client (Debian's libpq-dev), for the team store: synchronous like
         // the rest of the store, and it reads every libpq convention (URIs, PGHOST/PGSERVICE,
         // pg_service.conf, .pgpass, sslmode) without our help.
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Its declarations only, with no pkg-config (whose flags link the library into every process):
+        // CLibPQLoad loads it when a team store is first opened.
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CLibPQLoad", dependencies: ["CLibPQ"]),
         // The command line: subcommands over the store.
         .target(
             name: "CaseworkCLI",

@@ -32,6 +32,20 @@ struct TeamServerCommandTests {
         #expect(stranger.status != 0 && stranger.err.contains("not registered"), "\(stranger.err)")
     }
 
+    @Test("a single-user session never loads the PostgreSQL client (nor the twenty libraries it brings); a team store's first connection does")
+    func clientLoadedOnlyForTeamStore() throws {
+        let cli = try CLI()
+        // The dynamic loader names each library as it loads it.
+        let loads = ["LD_DEBUG": "files"]
+        let local = try cli.run("init", env: loads)
+        #expect(local.status == 0)
+        #expect(local.err.contains("file=libsqlite3") && !local.err.contains("libpq"), "a single-user store loaded libpq")
+        #expect(!(try cli.run("cases", env: loads).err.contains("libpq")))
+        let team = try cli.run("cases", "--store", try TeamServer.address(database(), user: "postgres"), env: loads)
+        #expect(team.status != 0 && team.err.contains("file=libpq.so.5") && team.err.contains("dynamically loaded"))
+        #expect(team.err.contains("cannot connect to the team store"), "the store does not exist, and says so")
+    }
+
     @Test("a store made by schema v1 is refused until migrated; migrate brings it up to date")
     func migrateFromV1() throws {
         let cli = try CLI()

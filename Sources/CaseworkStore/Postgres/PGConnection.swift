@@ -1,4 +1,5 @@
 import CLibPQ
+import CLibPQLoad
 import CaseworkCore
 import Foundation
 import TerminalKit
@@ -23,6 +24,12 @@ struct PGRows: Sequence {
     var scalar: String? { rows.first?.first ?? nil }
 }
 
+/// libpq, loaded by the first connection (`CLibPQLoad`): read only by a connection, so only once loaded.
+private var pq: cw_libpq {
+    var why: UnsafePointer<CChar>?
+    return cw_libpq_load(&why)!.pointee
+}
+
 /// One libpq connection, synchronous, used by one thread at a time. libpq
 /// reads the address the usual way: URIs, `PGHOST`/`PGSERVICE`,
 /// `pg_service.conf`, `.pgpass`, `sslmode`.
@@ -35,13 +42,19 @@ final class PGConnection {
     private var listeningPid: Int32 = 0
 
     init(_ conninfo: String) throws(StoreError) {
-        guard let c = PQconnectdb(conninfo) else { throw .storage("cannot reach the team store (out of memory)") }
-        guard PQstatus(c) == CONNECTION_OK else {
-            let why = Self.firstLine(String(cString: PQerrorMessage(c)))
-            PQfinish(c)
+        var why: UnsafePointer<CChar>?
+        guard let loaded = cw_libpq_load(&why) else {
+            let said = why.map { String(cString: $0) } ?? ""
+            throw .storage("cannot open a team store: the PostgreSQL client library did not load (\(Sanitiser.clean(said))); install libpq5")
+        }
+        let pq = loaded.pointee
+        guard let c = pq.PQconnectdb(conninfo) else { throw .storage("cannot reach the team store (out of memory)") }
+        guard pq.PQstatus(c) == CONNECTION_OK else {
+            let why = Self.firstLine(Self.errorText(c))
+            pq.PQfinish(c)
             throw .storage("cannot connect to the team store: \(Sanitiser.clean(why))")
         }
-        cw_silence_notices(c)
+        cw_silence_notices(loaded, c)
         Self.configure(c)
         conn = c
     }
@@ -52,18 +65,21 @@ final class PGConnection {
     static let sessionSettings = "SET jit = off"
 
     private static func configure(_ c: OpaquePointer) {
-        if let r = PQexec(c, sessionSettings) { PQclear(r) }
+        if let r = pq.PQexec(c, sessionSettings) { pq.PQclear(r) }
     }
 
-    deinit { PQfinish(conn) }
+    deinit { pq.PQfinish(conn) }
 
     /// After the server restarted or the network dropped, connects again with the same settings.
     func reconnectIfNeeded() {
-        if PQstatus(conn) != CONNECTION_OK {
-            PQreset(conn)
-            if PQstatus(conn) == CONNECTION_OK { Self.configure(conn) }
+        if pq.PQstatus(conn) != CONNECTION_OK {
+            pq.PQreset(conn)
+            if pq.PQstatus(conn) == CONNECTION_OK { Self.configure(conn) }
         }
     }
+
+    /// What libpq last said of the connection.
+    static func errorText(_ c: OpaquePointer) -> String { pq.PQerrorMessage(c).map { String(cString: $0) } ?? "" }
 
     static func firstLine(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -87,7 +103,7 @@ final class PGConnection {
         defer { for p in copies { free(p) } }
         let result: OpaquePointer? = copies.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
-                PQexecParams(conn, sql, Int32(params.count), nil, values.baseAddress, nil, nil, 0)
+                pq.PQexecParams(conn, sql, Int32(params.count), nil, values.baseAddress, nil, nil, 0)
             }
         }
         return try Self.collect(result, conn)
@@ -96,56 +112,57 @@ final class PGConnection {
     /// Whether another session sent a notification on `channel` since the last call. The first call
     /// (and the first after a reconnection) starts listening and answers false.
     func notifiedByOthers(_ channel: String) throws(PGError) -> Bool {
-        if listeningPid != PQbackendPID(conn) {
+        if listeningPid != pq.PQbackendPID(conn) {
             _ = try query("LISTEN \(channel)")
-            listeningPid = PQbackendPID(conn)
-            while let n = PQnotifies(conn) { PQfreemem(n) }
+            listeningPid = pq.PQbackendPID(conn)
+            while let n = pq.PQnotifies(conn) { pq.PQfreemem(n) }
             return false
         }
-        guard PQconsumeInput(conn) == 1 else {
-            throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn))))
+        guard pq.PQconsumeInput(conn) == 1 else {
+            throw PGError(sqlState: "08006", message: Self.firstLine(Self.errorText(conn)))
         }
         var others = false
-        while let n = PQnotifies(conn) {
+        while let n = pq.PQnotifies(conn) {
             if n.pointee.be_pid != listeningPid { others = true }
-            PQfreemem(n)
+            pq.PQfreemem(n)
         }
         return others
     }
 
     /// Runs several statements with no parameters (a schema script).
     func execute(_ script: String) throws(PGError) {
-        _ = try Self.collect(PQexec(conn, script), conn)
+        _ = try Self.collect(pq.PQexec(conn, script), conn)
     }
 
     private static func collect(_ result: OpaquePointer?, _ conn: OpaquePointer, expectCopy: Bool = false) throws(PGError) -> PGRows {
         guard let result else {
-            throw PGError(sqlState: "08006", message: firstLine(String(cString: PQerrorMessage(conn))))
+            throw PGError(sqlState: "08006", message: firstLine(Self.errorText(conn)))
         }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { pq.PQclear(result) }
+        switch pq.PQresultStatus(result) {
         case PGRES_COPY_IN where expectCopy:
             return PGRows(columns: [], rows: [])
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return PGRows(columns: [], rows: [])
         case PGRES_TUPLES_OK:
-            let n = PQntuples(result), m = PQnfields(result)
-            let columns = (0..<m).map { String(cString: PQfname(result, $0)) }
+            let lib = pq
+            let n = lib.PQntuples(result), m = lib.PQnfields(result)
+            let columns = (0..<m).map { j in lib.PQfname(result, j).map { String(cString: $0) } ?? "" }
             var rows: [[String?]] = []
             rows.reserveCapacity(Int(n))
             for i in 0..<n {
                 var row: [String?] = []
                 row.reserveCapacity(Int(m))
                 for j in 0..<m {
-                    row.append(PQgetisnull(result, i, j) == 1 ? nil : String(cString: PQgetvalue(result, i, j)))
+                    row.append(lib.PQgetisnull(result, i, j) == 1 ? nil : lib.PQgetvalue(result, i, j).map { String(cString: $0) })
                 }
                 rows.append(row)
             }
             return PGRows(columns: columns, rows: rows)
         default:
-            let state = PQresultErrorField(result, cw_diag_sqlstate()).map { String(cString: $0) } ?? "XX000"
-            let message = PQresultErrorField(result, cw_diag_message()).map { String(cString: $0) }
-                ?? firstLine(String(cString: PQerrorMessage(conn)))
+            let state = pq.PQresultErrorField(result, cw_diag_sqlstate()).map { String(cString: $0) } ?? "XX000"
+            let message = pq.PQresultErrorField(result, cw_diag_message()).map { String(cString: $0) }
+                ?? firstLine(Self.errorText(conn))
             throw PGError(sqlState: state, message: message)
         }
     }
@@ -153,14 +170,14 @@ final class PGConnection {
     /// Sends rows to `COPY table (columns) FROM STDIN` in the text format,
     /// far faster than one INSERT each; `produce` calls its argument once a row.
     func copy(_ table: String, _ columns: [String], _ produce: (_ row: ([String?]) throws -> Void) throws -> Void) throws {
-        _ = try Self.collect(PQexec(conn, "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"), conn, expectCopy: true)
+        _ = try Self.collect(pq.PQexec(conn, "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"), conn, expectCopy: true)
         var buffer = ""
         buffer.reserveCapacity(1 << 20)
         func flush() throws {
             guard !buffer.isEmpty else { return }
-            let sent = buffer.utf8CString.withUnsafeBufferPointer { PQputCopyData(conn, $0.baseAddress, Int32($0.count - 1)) }
+            let sent = buffer.utf8CString.withUnsafeBufferPointer { pq.PQputCopyData(conn, $0.baseAddress, Int32($0.count - 1)) }
             buffer.removeAll(keepingCapacity: true)
-            guard sent == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn)))) }
+            guard sent == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(Self.errorText(conn))) }
         }
         do {
             try produce { row in
@@ -183,13 +200,13 @@ final class PGConnection {
             }
             try flush()
         } catch {
-            _ = PQputCopyEnd(conn, "aborted")
-            while let r = PQgetResult(conn) { PQclear(r) }
+            _ = pq.PQputCopyEnd(conn, "aborted")
+            while let r = pq.PQgetResult(conn) { pq.PQclear(r) }
             throw error
         }
-        guard PQputCopyEnd(conn, nil) == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(String(cString: PQerrorMessage(conn)))) }
+        guard pq.PQputCopyEnd(conn, nil) == 1 else { throw PGError(sqlState: "08006", message: Self.firstLine(Self.errorText(conn))) }
         var failure: PGError?
-        while let r = PQgetResult(conn) {
+        while let r = pq.PQgetResult(conn) {
             do { _ = try Self.collect(r, conn) } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
@@ -198,14 +215,14 @@ final class PGConnection {
     /// `value` as a string literal, for the few statements that cannot take
     /// parameters (CREATE ROLE and GRANT name roles, not values).
     func literal(_ value: String) -> String {
-        guard let p = PQescapeLiteral(conn, value, value.utf8.count) else { return "''" }
-        defer { PQfreemem(p) }
+        guard let p = pq.PQescapeLiteral(conn, value, value.utf8.count) else { return "''" }
+        defer { pq.PQfreemem(p) }
         return String(cString: p)
     }
 
     func identifier(_ value: String) -> String {
-        guard let p = PQescapeIdentifier(conn, value, value.utf8.count) else { return "\"\"" }
-        defer { PQfreemem(p) }
+        guard let p = pq.PQescapeIdentifier(conn, value, value.utf8.count) else { return "\"\"" }
+        defer { pq.PQfreemem(p) }
         return String(cString: p)
     }
 }
