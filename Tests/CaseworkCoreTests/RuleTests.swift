@@ -647,6 +647,9 @@ struct RuleMessageTests {
         #expect(FlagEngine.fill("No placeholders", record: "D1", detail: "x") == "No placeholders")
         #expect(FlagEngine.fill("{ {rec} {record}{detail}}", record: "D1", detail: "—é") == "{ {rec} D1—é}")
         #expect(FlagEngine.fill("{record", record: "D1", detail: "") == "{record")
+        // Text around the names, in any script, passes through whole.
+        #expect(FlagEngine.fill("Décision {record} — {detail} 👍🏽", record: "D1", detail: "né") == "Décision D1 — né 👍🏽")
+        #expect(FlagEngine.fill("{{record}}{detail", record: "D1", detail: "x") == "{D1}{detail")
     }
 }
 

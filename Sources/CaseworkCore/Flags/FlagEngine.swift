@@ -51,26 +51,24 @@ public struct FlagEngine: Sendable {
         return out
     }
 
-    /// A rule's message with `{record}` and `{detail}` put in (each wherever it occurs).
+    /// A rule's message with `{record}` and `{detail}` put in (each wherever it occurs). Read byte by
+    /// byte, as every raised flag's message is filled in a recompute: walking the template by
+    /// `Character` cost 1–4% of its CPU.
     static func fill(_ template: String, record: String, detail: String) -> String {
-        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        let bytes = template.utf8
+        guard bytes.contains(UInt8(ascii: "{")) else { return template }
         var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            let tail = rest[open...]
-            if tail.hasPrefix("{record}") {
-                out += record
-                rest = tail.dropFirst(8)
-            } else if tail.hasPrefix("{detail}") {
-                out += detail
-                rest = tail.dropFirst(8)
-            } else {
-                out += "{"
-                rest = tail.dropFirst()
-            }
+        var from = bytes.startIndex, i = from
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "{")) {
+            let tail = bytes[open...]
+            let value: String? = tail.starts(with: "{record}".utf8) ? record : tail.starts(with: "{detail}".utf8) ? detail : nil
+            guard let value else { i = bytes.index(after: open); continue }
+            out += template[from..<open]
+            out += value
+            from = bytes.index(open, offsetBy: 8)
+            i = from
         }
-        return out + rest
+        return out + template[from...]
     }
 
     /// Flags raised by hand: one per record, whoever raised it. Each author's
