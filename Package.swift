@@ -21,18 +21,16 @@ let package = Package(
         .target(
             name: "CaseworkStore",
             dependencies: [
-                "CaseworkCore", "TerminalKit", "CLibPQ", "CLibPQLoad",
+                "CaseworkCore", "TerminalKit", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // libpq, PostgreSQL's own client (Debian's libpq-dev), for the team store: synchronous like
         // the rest of the store, and it reads every libpq convention (URIs, PGHOST/PGSERVICE,
-        // pg_service.conf, .pgpass, sslmode) without our help.
-        // Its declarations only, with no pkg-config (whose flags link the library into every process):
-        // CLibPQLoad loads it when a team store is first opened.
-        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
-        .target(name: "CLibPQLoad", dependencies: ["CLibPQ"]),
+        // pg_service.conf, .pgpass, sslmode) without our help. Loaded when a team store is first
+        // opened, not linked: no pkg-config, whose flags would link it into every process.
+        .target(name: "CLibPQ"),
         // The command line: subcommands over the store.
         .target(
             name: "CaseworkCLI",

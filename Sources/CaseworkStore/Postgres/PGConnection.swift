@@ -1,5 +1,4 @@
 import CLibPQ
-import CLibPQLoad
 import CaseworkCore
 import Foundation
 import TerminalKit
@@ -24,7 +23,7 @@ struct PGRows: Sequence {
     var scalar: String? { rows.first?.first ?? nil }
 }
 
-/// libpq, loaded by the first connection (`CLibPQLoad`): read only by a connection, so only once loaded.
+/// libpq, loaded by the first connection (`CLibPQ`): read only by a connection, so only once loaded.
 private var pq: cw_libpq {
     var why: UnsafePointer<CChar>?
     return cw_libpq_load(&why)!.pointee

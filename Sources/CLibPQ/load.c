@@ -1,4 +1,4 @@
-#include "CLibPQLoad.h"
+#include "CLibPQ.h"
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
