@@ -6,32 +6,32 @@ public struct Waits: Sendable {
     /// The most hours one chunk holds (512 KB).
     static let chunkSize = 65_536
     private var chunks: [[Double]] = []
-    public private(set) var count = 0
+
+    /// How many waits are held (a sum over the chunks: about sixty at a million cases).
+    public var count: Int { chunks.reduce(0) { $0 + $1.count } }
 
     public init() {}
 
     public mutating func append(_ hours: Double) {
         if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize { chunks.append([]) }
         chunks[chunks.count - 1].append(hours)
-        count += 1
     }
 
     /// Takes in another tally's hours, sharing its chunks.
     public mutating func append(contentsOf other: Waits) {
         chunks += other.chunks
-        count += other.count
     }
 
     /// The median and the longest wait, leaving these waits empty; nil when no concern was decided.
     /// Each chunk is sorted where it lies, then the chunks are walked together, smallest first, to
     /// the middle.
     public mutating func takeMedianAndWorst() -> (median: Double, worst: Double)? {
-        defer { count = 0 }
-        guard count > 0 else { return nil }
         var sorted: [[Double]] = []
         swap(&sorted, &chunks)
-        for k in sorted.indices { sorted[k].sort() }
         sorted.removeAll { $0.isEmpty }
+        guard !sorted.isEmpty else { return nil }
+        let count = sorted.reduce(0) { $0 + $1.count }
+        for k in sorted.indices { sorted[k].sort() }
         var heads = MinHeads(sorted)
         var previous = 0.0
         for _ in 0..<count / 2 { previous = heads.pop(from: sorted) }
