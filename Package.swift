@@ -23,6 +23,8 @@ let package = Package(
             dependencies: [
                 "CaseworkCore", "TerminalKit", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own calls, to read a recompute's record bodies where SQLite holds them.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -2,6 +2,7 @@ import CaseworkCore
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// The flags kept current in the store: recomputed for a case inside every
@@ -261,14 +262,10 @@ extension SQLiteCaseStore {
     /// snapshot. Returns the audit head the read saw and, per case, the outcome;
     /// nil for a case that could not be read whole.
     func computeChunk(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [Recomputed?]) {
-        typealias Read = (records: [String: [(kind: String, body: String)]], manual: [String: [ManualFlag]], stored: [String: [Row]])
+        typealias Read = (cases: [String: Case], manual: [String: [ManualFlag]], stored: [String: [Row]])
         let (seq, cases): (Int64, Read) = try read { db in
             let seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0
-            let read = try Array(Row.fetchCursor(db, sql: """
-                SELECT caseId, kind, body FROM record WHERE caseId IN (\(Self.placeholders(ids.count))) ORDER BY caseId, position
-                """, arguments: StatementArguments(ids)).map { row -> (String, String, String) in (row[0], row[1], row[2]) })
-            // Each case's list is built whole, case by case, then filed once under its id.
-            let rows = Dictionary(storedCases(read) { $0 }.map { ($0.id, $0.records) }) { first, _ in first }
+            let rows = try Self.casesForRules(db, ids)
             var stored: [String: [Row]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT \(Self.storedColumns) FROM flag WHERE caseId IN (\(Self.placeholders(ids.count)))",
                                         arguments: StatementArguments(ids)) {
@@ -277,11 +274,57 @@ extension SQLiteCaseStore {
             return (seq, (rows, try Self.manualFlags(db, caseIds: ids, now: now), stored))
         }
         let out: [Recomputed?] = ids.map { id in
-            guard let c = (try? Case(rows: cases.records[id] ?? [], storedAs: id)) ?? nil else { return nil }
+            guard let c = cases.cases[id] else { return nil }
             let flags = engine.flags(for: c, manual: cases.manual[id] ?? [])
             return Self.unchanged(Self.storedFlags(cases.stored[id] ?? []), c, flags) ? .same : .changed(c, flags)
         }
         return (seq, out)
+    }
+
+    /// The cases `ids` as the rules read them, in one pass over SQLite's rows: each body decoded
+    /// where SQLite holds it, with no `String` made of it (a copy, a UTF-8 check and a free per
+    /// record), and case notes left out, as no rule reads them (the case is handed on only for
+    /// the rules and for its id, worker and team). A case absent from the result has no header
+    /// or a record that could not be decoded, as `Case(rows:storedAs:)` would have said.
+    static func casesForRules(_ db: Database, _ ids: [String]) throws -> [String: Case] {
+        let statement = try db.makeStatement(sql: """
+            SELECT caseId, kind, body FROM record WHERE caseId IN (\(placeholders(ids.count))) AND kind <> '\(RecordKind.note.rawValue)'
+            ORDER BY caseId, position
+            """)
+        try statement.setArguments(StatementArguments(ids))
+        let sqlite = statement.sqliteStatement
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard let p = sqlite3_column_text(sqlite, column) else { return nil }
+            return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(sqlite, column)))
+        }
+        var out: [String: Case] = [:]
+        out.reserveCapacity(ids.count)
+        var id = "", built: StoredCase? = StoredCase()
+        func file() {
+            if var c = built?.finished {
+                c.id = id
+                out[id] = c
+            }
+        }
+        let rows = try Row.fetchCursor(statement)
+        while try rows.next() != nil {
+            let caseId = text(0).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if caseId != id {
+                file()
+                (id, built) = (caseId, StoredCase())
+            }
+            guard built != nil else { continue }
+            do {
+                guard let kind = text(1).flatMap({ RecordKind(rawValue: String(decoding: $0, as: UTF8.self)) }), let body = text(2) else {
+                    throw StoreError.storage("unreadable")
+                }
+                try built!.add(kind: kind, utf8: body)
+            } catch {
+                built = nil
+            }
+        }
+        file()
+        return out
     }
 
     public func flags(_ q: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {

@@ -197,6 +197,42 @@ struct FlagIndexTests {
         }
     }
 
+    @Test("the recompute reads each case as the rules see it: whole but for its notes, text that is not UTF-8 repaired as before, a case it cannot read left to the write lock")
+    func recomputeReader() throws {
+        let t = try TempStore()
+        var g = DemoGenerator(seed: 5)
+        let cases = (1...120).map { g.makeCase($0, workers: ["mia.manager"], teams: ["North"]) }
+        _ = try t.store.importCases(cases, replace: false, by: "mia.manager")
+        let ids = cases.map(\.id)
+        let engine = t.store.engine
+        var read = try t.raw().read { db in try SQLiteCaseStore.casesForRules(db, ids) }
+        #expect(read.count == cases.count)
+        #expect(cases.contains { !$0.notes.isEmpty }, "the generated cases have notes to leave out")
+        for c in cases {
+            var whole = try t.store.exportCase(c.id, by: "mia.manager")
+            #expect(engine.flags(for: whole) == engine.flags(for: try #require(read[c.id])), "\(c.id)")
+            whole.notes = []
+            #expect(read[c.id] == whole, "\(c.id)")
+        }
+        // A byte that is not UTF-8 inside a title, written behind the program's back: read as a
+        // `String` of the whole body would read it (U+FFFD), not refused.
+        let (first, second, third) = (ids[0], ids[1], ids[2])
+        try t.raw().write { db in
+            try db.execute(sql: """
+                UPDATE record SET body = replace(body, '"title":"', '"title":"' || CAST(X'FF' AS TEXT)) WHERE caseId = ? AND kind = 'case'
+                """, arguments: [first])
+            try db.execute(sql: "UPDATE record SET body = '{' WHERE caseId = ? AND kind = 'disclosure'", arguments: [second])
+            try db.execute(sql: "UPDATE record SET kind = 'unknown' WHERE caseId = ? AND kind = 'case'", arguments: [third])
+        }
+        read = try t.raw().read { db in try SQLiteCaseStore.casesForRules(db, [first, second, third]) }
+        let body = try t.raw().read { db in
+            try #require(try String.fetchOne(db, sql: "SELECT body FROM record WHERE caseId = ? AND kind = 'case'", arguments: [first]))
+        }
+        guard case .header(let header) = try CaseRecord.decode(kind: .case, body: body) else { Issue.record("not a header"); return }
+        #expect(header.title.hasPrefix("\u{FFFD}") && read[first]?.title == header.title)
+        #expect(read[second] == nil && read[third] == nil, "a case with a record it cannot read, or without a header, is not guessed at")
+    }
+
     @Test("a store opened before a manager changes the policy writes flags under the new policy")
     func policyChangedElsewhere() throws {
         let t = try TempStore()

@@ -100,6 +100,19 @@ public enum CaseRecord: Hashable, Sendable {
         return try record(kind, from: Stored(body: body))
     }
 
+    /// The same, from the body's UTF-8 where the database holds it: no `String` is made of the body
+    /// unless `StoredJSON` refuses it and `JSONDecoder` takes over.
+    public static func decode(kind: RecordKind, utf8 body: UnsafeBufferPointer<UInt8>) throws -> CaseRecord {
+        struct Stored: BodyDecoder {
+            let body: UnsafeBufferPointer<UInt8>
+            func decode<T: Decodable>(_ type: T.Type) throws -> T {
+                if let value = try? StoredJSON.decode(T.self, utf8: body) { return value }
+                return try JSONDecoder().decode(T.self, from: Data(String(decoding: body, as: UTF8.self).utf8))
+            }
+        }
+        return try record(kind, from: Stored(body: body))
+    }
+
     /// Reads one stored row (its kind as stored, and body); a kind this program does not know is refused.
     static func decode(_ row: (kind: String, body: String)) throws -> CaseRecord {
         guard let kind = RecordKind(rawValue: row.kind) else {
@@ -117,15 +130,9 @@ public enum CaseRecord: Hashable, Sendable {
     /// `Case(records: decodeAll(rows))` gives it but without the list of records
     /// between; nil without a header.
     public static func decodeCase(_ rows: [(kind: String, body: String)]) throws -> Case? {
-        var header: CaseHeader?
-        var c = Case(id: "", title: "", opened: Day(ordinal: 0), worker: "", child: Child(name: ""))
-        for row in rows {
-            let record = try decode(row)
-            if case .header(let h) = record { header = header ?? h } else { c.append(record) }
-        }
-        guard let header else { return nil }
-        c.header = header
-        return c
+        var built = StoredCase()
+        for row in rows { built.add(try decode(row)) }
+        return built.finished
     }
 
     /// Reads one record of `kind` in case-file JSON (as `casework amend` takes it), strictly.
@@ -207,5 +214,32 @@ extension Case {
         var list = records
         if let i = list.firstIndex(where: { $0.id == record.id }) { list[i] = record } else { list.append(record) }
         return Case(records: list) ?? self
+    }
+}
+
+/// A case put together from its stored records one at a time, in their order (the first header
+/// is the case's own), each moved straight into its kind's list: for readers that decode each
+/// record where the database holds it and keep no list of records between.
+public struct StoredCase {
+    var header: CaseHeader?
+    var c = Case(id: "", title: "", opened: Day(ordinal: 0), worker: "", child: Child(name: ""))
+
+    public init() {}
+
+    /// Decodes a stored body of `kind` and adds it.
+    public mutating func add(kind: RecordKind, utf8 body: UnsafeBufferPointer<UInt8>) throws {
+        add(try CaseRecord.decode(kind: kind, utf8: body))
+    }
+
+    mutating func add(_ record: consuming CaseRecord) {
+        if case .header(let h) = record { header = header ?? h } else { c.append(record) }
+    }
+
+    /// The case, or nil if no header was added.
+    public var finished: Case? {
+        guard let header else { return nil }
+        var c = c
+        c.header = header
+        return c
     }
 }

@@ -14,24 +14,33 @@ enum StoredJSON {
     struct Refused: Error {}
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        if let readable = T.self as? any StoredReadable.Type { return try read(readable, from: text) as! T }
         var text = text
-        return try text.withUTF8 { bytes in try T(from: Reader(document: Document(tape: try Parser.parse(bytes), bytes: bytes), at: 0)) }
+        return try text.withUTF8 { bytes in try decode(type, utf8: bytes) }
+    }
+
+    /// The same, from a body's UTF-8 where it lies (a database's buffer), with no `String` made of it.
+    static func decode<T: Decodable>(_ type: T.Type, utf8 bytes: UnsafeBufferPointer<UInt8>) throws -> T {
+        if let readable = T.self as? any StoredReadable.Type { return try read(readable, utf8: bytes) as! T }
+        return try T(from: Reader(document: Document(tape: try Parser.parse(bytes), bytes: bytes), at: 0))
     }
 
     /// A body read by the type's own `StoredReadable` reader, never through `Decoder`.
     static func read<T: StoredReadable>(_ type: T.Type, from text: String) throws -> T {
         var text = text
-        return try text.withUTF8 { bytes in
-            try Parser.parse(bytes).withUnsafeBufferPointer { tape in try T(stored: Value(tape: tape, bytes: bytes, at: 0)) }
-        }
+        return try text.withUTF8 { bytes in try read(type, utf8: bytes) }
+    }
+
+    /// The same, from a body's UTF-8 where it lies.
+    static func read<T: StoredReadable>(_ type: T.Type, utf8 bytes: UnsafeBufferPointer<UInt8>) throws -> T {
+        try Parser.parse(bytes).withUnsafeBufferPointer { tape in try T(stored: Value(tape: tape, bytes: bytes, at: 0)) }
     }
 
     /// The text of a string on the tape.
     static func string(_ n: Node, in bytes: UnsafeBufferPointer<UInt8>) throws(Refused) -> String {
         let raw = UnsafeBufferPointer(rebasing: bytes[Int(n.start)..<Int(n.end)])
         switch n.kind {
-        // The text came from a Swift string, so it is valid UTF-8, and so is any part of it between quotes.
+        // Bytes that are not valid UTF-8 (possible only in a body read from the database's buffer) are
+        // repaired as reading the whole body into a `String` first would have repaired them.
         case .string: return String(decoding: raw, as: UTF8.self)
         case .escapedString: return try Reader.unescape(raw)
         default: throw Refused()
