@@ -314,13 +314,10 @@ extension SQLiteCaseStore {
                 (id, built) = (caseId, StoredCase())
             }
             guard built != nil else { continue }
-            do {
-                guard let kind = text(1).flatMap({ RecordKind(rawValue: String(decoding: $0, as: UTF8.self)) }), let body = text(2) else {
-                    throw StoreError.storage("unreadable")
-                }
-                try built!.add(kind: kind, utf8: body)
-            } catch {
+            guard let kind = text(1).flatMap({ RecordKind(rawValue: String(decoding: $0, as: UTF8.self)) }), let body = text(2),
+                  (try? built?.add(kind: kind, utf8: body)) != nil else {
                 built = nil
+                continue
             }
         }
         file()

@@ -28,9 +28,12 @@ struct TempStore {
     func example(_ name: String) throws -> Case { try CaseFileCodec.decode(Repository.caseFile(name)) }
 
     /// A raw connection behind the program's back, as an intruder or a careless script would have.
+    /// It waits for the store's own writers as they wait for each other, so a test that writes
+    /// behind a running writer's back is not refused for arriving in the same millisecond.
     func raw() throws -> DatabaseQueue {
         var config = Configuration()
         config.foreignKeysEnabled = false
+        config.busyMode = .timeout(5)
         return try DatabaseQueue(path: location.file.path, configuration: config)
     }
 
