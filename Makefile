@@ -75,9 +75,12 @@ bench: deps
 	conninfo=$$(Tests/postgres-cluster.sh keep "$$pgdir" | sed 's/ user=postgres dbname=postgres//') || exit 1; \
 	.build/release/casework-bench team --sizes $(BENCH_TEAM_SIZES) --conninfo "$$conninfo" --resources Resources --out .build/bench/team-results.md
 
-install: build
+# Installs an optimised build, whatever CONFIG says: the debug build `make run` uses is five times
+# slower (`casework cases` at 100,000 cases: 0.86 s against 0.16 s).
+install: deps
+	$(SWIFT) build -c release --product casework
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/casework"
-	install -m 0755 "$(BIN)" "$(DESTDIR)$(PREFIX)/bin/casework"
+	install -m 0755 .build/release/casework "$(DESTDIR)$(PREFIX)/bin/casework"
 	cp -R Resources/. "$(DESTDIR)$(PREFIX)/share/casework/"
 
 uninstall:
