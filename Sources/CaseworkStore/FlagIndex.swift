@@ -231,7 +231,8 @@ extension SQLiteCaseStore {
     /// Reads, decodes and runs the rules on `ids`, split across the machine's
     /// cores, each part on its own read connection. Returns the audit head seen
     /// by the earliest read (writes after it are redone under the lock) and,
-    /// per case, the outcome; nil for a case that could not be read whole.
+    /// per case, the outcome; nil for a case that could not be read whole,
+    /// notes included (`casework check` uses it, and reports such a case).
     func computeInParallel(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [Recomputed?]) {
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, ids.count))
         struct Results: Sendable {
@@ -243,7 +244,7 @@ extension SQLiteCaseStore {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let mine = Array(stride(from: part, to: ids.count, by: parts))
             do throws(StoreError) {
-                let (seq, flags) = try computeChunk(mine.map { ids[$0] }, engine: engine, now: now)
+                let (seq, flags) = try computeChunk(mine.map { ids[$0] }, engine: engine, now: now, readingNotes: true)
                 results.withLock { r in
                     r.seq = min(r.seq, seq)
                     for (i, x) in zip(mine, flags) { r.flags[i] = x }
@@ -261,11 +262,11 @@ extension SQLiteCaseStore {
     /// it and compares the result with the stored flags read in the same
     /// snapshot. Returns the audit head the read saw and, per case, the outcome;
     /// nil for a case that could not be read whole.
-    func computeChunk(_ ids: [String], engine: FlagEngine, now: Timestamp) throws(StoreError) -> (Int64, [Recomputed?]) {
+    func computeChunk(_ ids: [String], engine: FlagEngine, now: Timestamp, readingNotes: Bool = false) throws(StoreError) -> (Int64, [Recomputed?]) {
         typealias Read = (cases: [String: Case], manual: [String: [ManualFlag]], stored: [String: [Row]])
         let (seq, cases): (Int64, Read) = try read { db in
             let seq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit") ?? 0
-            let rows = try Self.casesForRules(db, ids)
+            let rows = try Self.casesForRules(db, ids, readingNotes: readingNotes)
             var stored: [String: [Row]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT \(Self.storedColumns) FROM flag WHERE caseId IN (\(Self.placeholders(ids.count)))",
                                         arguments: StatementArguments(ids)) {
@@ -283,12 +284,13 @@ extension SQLiteCaseStore {
 
     /// The cases `ids` as the rules read them, in one pass over SQLite's rows: each body decoded
     /// where SQLite holds it, with no `String` made of it (a copy, a UTF-8 check and a free per
-    /// record), and case notes left out, as no rule reads them (the case is handed on only for
-    /// the rules and for its id, worker and team). A case absent from the result has no header
-    /// or a record that could not be decoded, as `Case(rows:storedAs:)` would have said.
-    static func casesForRules(_ db: Database, _ ids: [String]) throws -> [String: Case] {
+    /// record), and case notes left out unless `readingNotes`, as no rule reads them (the case is
+    /// handed on only for the rules and for its id, worker and team). A case absent from the
+    /// result has no header or a record that could not be decoded, as `Case(rows:storedAs:)`
+    /// would have said.
+    static func casesForRules(_ db: Database, _ ids: [String], readingNotes: Bool = false) throws -> [String: Case] {
         let statement = try db.makeStatement(sql: """
-            SELECT caseId, kind, body FROM record WHERE caseId IN (\(placeholders(ids.count))) AND kind <> '\(RecordKind.note.rawValue)'
+            SELECT caseId, kind, body FROM record WHERE caseId IN (\(placeholders(ids.count)))\(readingNotes ? "" : " AND kind <> '\(RecordKind.note.rawValue)'")
             ORDER BY caseId, position
             """)
         try statement.setArguments(StatementArguments(ids))

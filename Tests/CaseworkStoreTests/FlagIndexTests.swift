@@ -197,7 +197,7 @@ struct FlagIndexTests {
         }
     }
 
-    @Test("the recompute reads each case as the rules see it: whole but for its notes, text that is not UTF-8 repaired as before, a case it cannot read left to the write lock")
+    @Test("the recompute reads each case as the rules see it: whole but for its notes, text that is not UTF-8 repaired as before, a case it cannot read left to the write lock, and `casework check` still names a case whose note cannot be read")
     func recomputeReader() throws {
         let t = try TempStore()
         var g = DemoGenerator(seed: 5)
@@ -231,6 +231,13 @@ struct FlagIndexTests {
         guard case .header(let header) = try CaseRecord.decode(kind: .case, body: body) else { Issue.record("not a header"); return }
         #expect(header.title.hasPrefix("\u{FFFD}") && read[first]?.title == header.title)
         #expect(read[second] == nil && read[third] == nil, "a case with a record it cannot read, or without a header, is not guessed at")
+        // A note that cannot be read does not stop the rules (they read no notes); `casework check`, which reads
+        // every record, still names its case.
+        let noted = try #require(cases.dropFirst(3).first { !$0.notes.isEmpty }?.id)
+        try t.raw().write { try $0.execute(sql: "UPDATE record SET body = '{' WHERE caseId = ? AND kind = 'note'", arguments: [noted]) }
+        #expect(try t.raw().read { db in try SQLiteCaseStore.casesForRules(db, [noted]) }[noted] != nil)
+        #expect(try t.raw().read { db in try SQLiteCaseStore.casesForRules(db, [noted], readingNotes: true) }[noted] == nil)
+        #expect(try t.store.check(by: "mia.manager").staleFlags.contains(noted))
     }
 
     @Test("a store opened before a manager changes the policy writes flags under the new policy")
