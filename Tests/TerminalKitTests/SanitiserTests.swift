@@ -74,6 +74,29 @@ struct SanitiserTests {
 }
 
 extension SanitiserTests {
+    @Test("output made safe as a last step: drawn text in any script passes untouched; no control, format or separator character but a newline, a tab and a joiner inside an emoji gets through")
+    func forTerminal() {
+        for text in ["plain\n\ttext", "C-0002 · Zoë Łukasik · sam.t", "王小明 · 👩\u{200D}👧 · ✓", "naïve café …"] {
+            #expect(Sanitiser.forTerminal(text) == text)
+        }
+        #expect(Sanitiser.forTerminal("C-0002 · a\u{202E}b\u{1b}[2J") == "C-0002 · a\\u202Eb\\u001B[2J")
+        let dangerous: (Unicode.Scalar) -> Bool = { c in
+            switch c.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: c != "\t"
+            default: false
+            }
+        }
+        var g = SplitMix(UInt64.random(in: 0...UInt64.max))
+        let pool: [Unicode.Scalar] = (0...0x10FFFF).compactMap { Unicode.Scalar($0) }.filter { dangerous($0) }
+            + ["a", "·", "é", "王", "👩", "\u{200D}", "\n", "\t", "\u{1b}"]
+        for _ in 0..<2000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int(g.next() % 24) { text.append(pool[Int(g.next() % UInt64(pool.count))]) }
+            let scalars = Array(Sanitiser.forTerminal(String(text)).unicodeScalars)
+            #expect(!scalars.indices.contains { Self.reachesScreen(scalars, $0, dangerous) }, "\(String(text).debugDescription)")
+        }
+    }
+
     /// Whether the scalar at `i` of cleaned text is one that must not reach the screen as itself:
     /// only a newline, or a joiner between two emoji, may.
     static func reachesScreen(_ s: [Unicode.Scalar], _ i: Int, _ dangerous: (Unicode.Scalar) -> Bool) -> Bool {
