@@ -338,7 +338,7 @@ extension SQLiteCaseStore {
                     AND a.action = '\(AuditAction.returnedRead.rawValue)' AND a.recordId = flag.returnedIn) END AS returnedRead
             FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
-            WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.returnedOnly))
+            WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.caseIds != nil || q.returnedOnly))
             """
         var args: [DatabaseValueConvertible?] = [q.on.description]
         if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
@@ -347,6 +347,7 @@ extension SQLiteCaseStore {
             args += [a.severityRank, a.since, a.caseId, a.recordId, a.rule]
         }
         if let id = q.caseId { sql += " AND flag.caseId = ?"; args.append(id) }
+        if let r = q.caseIds { sql += " AND flag.caseId BETWEEN ? AND ?"; args += [r.lowerBound, r.upperBound] }
         if let rule = q.rule { sql += " AND rule = ?"; args.append(rule) }
         if let worker = q.worker { sql += " AND worker = ?"; args.append(worker) }
         if let s = q.severities {

@@ -86,6 +86,8 @@ public enum DisplayWidth {
 
     /// `text` cut or padded with spaces to exactly `width` columns.
     public static func pad(_ text: String, to width: Int) -> String {
+        // Printable ASCII (ids, rule names) is one column a byte: nothing to measure.
+        if isPrintableASCII(text), text.utf8.count <= width { return text + String(repeating: " ", count: width - text.utf8.count) }
         let t = truncate(text, to: width)
         return t + String(repeating: " ", count: max(0, width - of(t)))
     }
@@ -115,27 +117,43 @@ public struct TextTable: Sendable {
         let headers: [String]
         let maxColumn: Int
         var widths: [Int]?
+        var headed = false
 
         public init(headers: [String], maxColumn: Int = 40) {
             self.headers = headers; self.maxColumn = maxColumn
         }
 
-        /// The next rows as text; the first call starts with the header.
-        public mutating func page(_ rows: [[String]]) -> String {
-            var widths = self.widths ?? headers.map { DisplayWidth.of($0) }
-            // Each cell cleaned and measured once; printable ASCII (most ids, names and dates) needs neither.
-            let cells = rows.map { row in
+        /// Widens the columns for `rows` without writing them: a first pass over a long list,
+        /// so that its rows, written after, line up exactly as `render` lays out the whole list.
+        public mutating func measure(_ rows: [[String]]) {
+            widths = widened(Self.cells(rows))
+        }
+
+        /// Each cell cleaned and measured once; printable ASCII (most ids, names and dates) needs neither.
+        static func cells(_ rows: [[String]]) -> [[(text: String, width: Int)]] {
+            rows.map { row in
                 row.map { raw -> (text: String, width: Int) in
                     if DisplayWidth.isPrintableASCII(raw) { return (raw, raw.utf8.count) }
                     let text = DisplayWidth.unjoined(Sanitiser.clean(raw))
                     return (text, DisplayWidth.of(text))
                 }
             }
+        }
+
+        func widened(_ cells: [[(text: String, width: Int)]]) -> [Int] {
+            var widths = self.widths ?? headers.map { DisplayWidth.of($0) }
             for row in cells {
                 for (i, cell) in row.enumerated() where i < widths.count {
                     widths[i] = min(maxColumn, max(widths[i], cell.width))
                 }
             }
+            return widths
+        }
+
+        /// The next rows as text; the first call starts with the header.
+        public mutating func page(_ rows: [[String]]) -> String {
+            let cells = Self.cells(rows)
+            let widths = widened(cells)
             var out = ""
             func line(_ row: [(text: String, width: Int)]) {
                 for (i, cell) in row.enumerated() {
@@ -151,9 +169,10 @@ public struct TextTable: Sendable {
                 }
                 out += "\n"
             }
-            if self.widths == nil { line(headers.map { ($0, DisplayWidth.of($0)) }) }
+            if !headed { line(headers.map { ($0, DisplayWidth.of($0)) }) }
             for row in cells { line(row) }
             self.widths = widths
+            headed = true
             return out
         }
     }

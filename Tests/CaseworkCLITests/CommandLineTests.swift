@@ -95,6 +95,30 @@ struct CommandLineTests {
         #expect(try cli.run("flags", "--json", "--at", "2026-03-10", "--case", "C-0404").out == "[]\n")
     }
 
+    @Test("flags and review queue as text are written a page at a time, byte for byte what one read of the whole list writes, across pages (issue 16, item 2)")
+    func textPages() throws {
+        let cli = try CLI()
+        try cli.run("init")
+        // More than two pages of the case list (1,000 cases a page) and of the queue (1,000 items a page).
+        #expect(try cli.run("demo", "generate", "--cases", "2100", "--seed", "4").status == 0)
+        let day = ["--at", "2026-03-10"]
+        let flags = try cli.run(["flags"] + day)
+        let grouped = flags.out.split(separator: "\n").filter { $0.hasPrefix("C-") }.map { String($0.prefix(8)) }
+        #expect(flags.status == 0 && grouped.count > 300 && grouped.contains { $0 < "C-001000" } && grouped.contains { $0 > "C-002000" },
+                "flagged cases on each of the three pages of cases")
+        #expect(flags.out == (try cli.run(["flags", "--limit", "100000000"] + day).out), "the list read whole, grouped the same way")
+        for filter in [["--worker", "worker03"], ["--severity", "check"], ["--all"]] {
+            #expect(try cli.run(["flags"] + day + filter).out == (try cli.run(["flags", "--limit", "100000000"] + day + filter).out), "\(filter)")
+        }
+        #expect(try cli.run(["flags", "--worker", "nobody"] + day).out == "No open flags on 2026-03-10.\n")
+        let queue = try cli.run(["review", "queue"] + day)
+        let whole = try cli.run(["review", "queue", "--limit", "100000000"] + day).out
+        #expect(queue.status == 0 && queue.out.split(separator: "\n").count > 2004)
+        // The whole list read at once says which item it starts from, as any page does.
+        #expect(queue.out == whole.replacingOccurrences(of: " (from item 1)", with: ""))
+        #expect(try cli.run(["review", "queue", "--worker", "nobody"] + day).out.hasSuffix("Nothing to review.\n"))
+    }
+
     @Test("a JSON string written by hand for speed is byte for byte what Foundation's encoder writes", arguments: [
         "", "plain words", "a \"quote\" and a \\ backslash", "Article 9 / DPA 2018 Schedule 1", "C-0002/D1", "tab\there", "new\nline",
         "Zoë Łukasik", "emoji 👩‍👧", "\u{1b}[31mred", "\u{202E}reversed", "~!@#$%^&*()_+{}|:<>?`-=[];',.",

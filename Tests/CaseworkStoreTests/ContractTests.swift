@@ -534,6 +534,15 @@ struct ContractTests {
         let every = try mia.flags(FlagQuery(on: day, includeAccepted: true), by: h.manager).map(key)
         #expect(every.count > all.count - 1)
         #expect(try keyset({ try mia.flags($0, by: h.manager) }, FlagQuery(on: day, includeAccepted: true)) == every)
+        // The flags of a page of the case list (`flags` as text, a page of cases at a time): those of its cases, in the list's order.
+        for range in ["C-0001"..."C-0001", "C-0002"..."C-0002", "C-0000"..."C-9999", "C-0003"..."C-9999"] {
+            var q = FlagQuery(on: day, includeAccepted: true)
+            q.caseIds = range
+            #expect(try mia.flags(q, by: h.manager).map(key) == every.filter { range.contains(String($0.prefix { $0 != "/" })) }, "\(range)")
+            q.includeAccepted = false
+            #expect(try mia.flags(q, by: h.manager).map(key) == (try mia.flags(FlagQuery(on: day), by: h.manager)).map(key)
+                        .filter { range.contains(String($0.prefix { $0 != "/" })) }, "open, \(range)")
+        }
         let sam = try h.store(as: "sam.t")
         #expect(try keyset({ try sam.flags($0, by: "sam.t") }, FlagQuery(on: day)) == (try sam.flags(FlagQuery(on: day), by: "sam.t").map(key)),
                 "a practitioner's own flags page the same way")

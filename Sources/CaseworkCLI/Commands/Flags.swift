@@ -42,6 +42,11 @@ struct Flags: ParsableCommand {
                 try FlagReport.streamJSON(query, includeStatus: all) { q in try attempt { try store.flags(q, by: me) } }
                 return
             }
+            if !json && caseId == nil && limit == nil && offset == 0 {
+                try FlagReport.streamTable(query, on: day, cases: { after, n in try attempt { try store.cases(visibleTo: me, after: after, limit: n) } },
+                                           flags: { q in try attempt { try store.flags(q, by: me) } })
+                return
+            }
             let entries = try attempt { try store.flags(query, by: me) }
             if json {
                 write(FlagReport.json(entries, includeStatus: all))

@@ -38,21 +38,75 @@ struct ReviewCommand: ParsableCommand {
                 try FlagReport.streamJSON(query, includeStatus: false, queue: true) { q in try attempt { try store.reviewQueue(q, by: me) } }
                 return
             }
+            if !json && limit == nil && offset == 0 {
+                try Self.streamText(query) { q in try attempt { try store.reviewQueue(q, by: me) } }
+                return
+            }
             let items = try attempt { try store.reviewQueue(query, by: me) }
             if json {
                 write(FlagReport.json(items, includeStatus: false, queue: true))
                 return
             }
-            let byWorker = Dictionary(grouping: items, by: \.worker).mapValues(\.count)
-            let byRule = Dictionary(grouping: items, by: \.flag.rule).mapValues(\.count)
-            let paged = limit != nil || offset > 0 ? " (from item \(offset + 1))" : ""
-            write("\(items.count) items\(paged) · " + Severity.counts(Severity.tally(items, \.flag.severity), zeros: false) + "\n")
-            write("By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n")
-            write("By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n\n")
-            let table = TextTable(headers: ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"],
-                                  rows: items.map { e in [e.flag.severity.rawValue, e.since.short, e.flag.caseId, e.flag.recordId, e.worker,
-                                                          e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" + (e.returnedRead.map { ", read \($0.short)" } ?? ", not read") } ?? ""] })
-            write(items.isEmpty ? "Nothing to review.\n" : table.render())
+            var totals = Totals()
+            totals.add(items)
+            write(totals.text(from: limit != nil || offset > 0 ? offset + 1 : nil))
+            write(items.isEmpty ? "Nothing to review.\n" : TextTable(headers: Self.headers, rows: items.map(Self.row)).render())
+        }
+
+        static let headers = ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"]
+        static func row(_ e: FlagEntry) -> [String] {
+            [e.flag.severity.rawValue, e.since.short, e.flag.caseId, e.flag.recordId, e.worker,
+             e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" + (e.returnedRead.map { ", read \($0.short)" } ?? ", not read") } ?? ""]
+        }
+
+        /// What the queue's text starts with: how many items, of which severities, whose and under which rules.
+        struct Totals {
+            var count = 0
+            var severities: [Severity: Int] = [:], byWorker: [String: Int] = [:], byRule: [String: Int] = [:]
+
+            mutating func add(_ items: [FlagEntry]) {
+                count += items.count
+                for e in items {
+                    severities[e.flag.severity, default: 0] += 1
+                    byWorker[e.worker, default: 0] += 1
+                    byRule[e.flag.rule, default: 0] += 1
+                }
+            }
+
+            /// The header's three lines; `from`, the first item's number on a later page.
+            func text(from: Int?) -> String {
+                "\(count) items\(from.map { " (from item \($0))" } ?? "") · " + Severity.counts(severities, zeros: false) + "\n"
+                    + "By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+                    + "By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    + "\n\n"
+            }
+        }
+
+        /// Writes the same text as the whole queue read at once, in two passes a page at a time (each
+        /// page after the last item of the one before), so a long queue needs the memory of one page
+        /// (the whole queue at 100,000 cases held 298 MB): the first counts the totals and measures the
+        /// columns, the second writes the rows. A queue that changes between the passes shows the
+        /// totals of the first.
+        static func streamText(_ query: FlagQuery, pageSize: Int = 1000, read: (FlagQuery) throws -> [FlagEntry]) rethrows {
+            func pages(_ each: ([FlagEntry]) -> Void) throws {
+                var q = query
+                q.limit = pageSize
+                while true {
+                    let items = try read(q)
+                    each(items)
+                    guard items.count == pageSize, let last = items.last else { return }
+                    q.after = FlagQuery.Position(last)
+                }
+            }
+            var totals = Totals()
+            var table = TextTable.Stream(headers: headers)
+            try pages { items in
+                totals.add(items)
+                table.measure(items.map(row))
+            }
+            write(totals.text(from: nil))
+            guard totals.count > 0 else { return write("Nothing to review.\n") }
+            try pages { items in write(table.page(items.map(row))) }
         }
     }
 

@@ -15,6 +15,9 @@ public struct FlagQuery: Hashable, Sendable {
     /// Only items after this one in the list's order: the next page of a long list, read
     /// from where the last stopped rather than counted past (`offset`) from the start.
     public var after: Position?
+    /// Only flags on cases whose ids fall in this range, ends included: the flags of a page of
+    /// the case list, for a listing grouped by case that is written a page of cases at a time.
+    public var caseIds: ClosedRange<String>?
 
     /// Where an item stands in the list's order: severity, since when, case, record, rule.
     public struct Position: Hashable, Sendable {

@@ -629,6 +629,10 @@ extension PostgresCaseStore {
             sql += " AND (f.severity_rank, f.since, f.case_id, f.record_id, f.rule) > ($\(n - 4)::integer, $\(n - 3), $\(n - 2), $\(n - 1), $\(n))"
         }
         if let id = q.caseId { args.append(id); sql += " AND f.case_id = $\(args.count)" }
+        if let r = q.caseIds {
+            args += [r.lowerBound, r.upperBound]
+            sql += " AND f.case_id BETWEEN $\(args.count - 1) AND $\(args.count)"
+        }
         if let rule = q.rule { args.append(rule); sql += " AND f.rule = $\(args.count)" }
         if let worker = q.worker { args.append(worker); sql += " AND f.worker = $\(args.count)" }
         if let s = q.severities { args.append(array(s.map(\.rawValue))); sql += " AND f.severity = ANY ($\(args.count)::text[])" }
