@@ -154,26 +154,28 @@ public struct TextTable: Sendable {
         public mutating func page(_ rows: [[String]]) -> String {
             let cells = Self.cells(rows)
             let widths = widened(cells)
-            var out = ""
+            // Bytes, made a string once: appending to a `String` checked its capacity and encoding each time.
+            var out: [UInt8] = []
+            out.reserveCapacity((rows.count + 1) * (widths.reduce(widths.count * 2 + 1, +)))
             func line(_ row: [(text: String, width: Int)]) {
                 for (i, cell) in row.enumerated() {
-                    if i > 0 { out += "  " }
-                    guard i < widths.count else { out += cell.text; continue }
+                    if i > 0 { out.append(0x20); out.append(0x20) }
+                    guard i < widths.count else { out.append(contentsOf: cell.text.utf8); continue }
                     var text = cell.text, width = cell.width
                     if width > widths[i] {
                         text = DisplayWidth.truncate(text, to: widths[i])
                         width = DisplayWidth.of(text)
                     }
-                    out += text
-                    if i < row.count - 1 && width < widths[i] { out += String(repeating: " ", count: widths[i] - width) }
+                    out.append(contentsOf: text.utf8)
+                    if i < row.count - 1 && width < widths[i] { out.append(contentsOf: repeatElement(0x20, count: widths[i] - width)) }
                 }
-                out += "\n"
+                out.append(0x0A)
             }
             if !headed { line(headers.map { ($0, DisplayWidth.of($0)) }) }
             for row in cells { line(row) }
             self.widths = widths
             headed = true
-            return out
+            return String(decoding: out, as: UTF8.self)
         }
     }
 }
