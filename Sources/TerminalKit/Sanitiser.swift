@@ -89,6 +89,17 @@ public enum Sanitiser {
         return String(out)
     }
 
+    /// Whether `c` goes to a terminal as itself whatever is around it: a newline, a tab, or a character
+    /// that is not a control, format or separator one. ASCII is told by its value, with no character
+    /// property to look up for the bulk of any output (that was 42% of a long `flags` list).
+    static func isDrawn(_ c: Unicode.Scalar) -> Bool {
+        guard c.value >= 0x80 else { return (c.value >= 0x20 && c.value < 0x7F) || c == "\n" || c == "\t" }
+        switch c.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return false
+        default: return true
+        }
+    }
+
     /// Output already meant for a terminal (a report, JSON going to a screen),
     /// made safe as a last step: every control, format or separator character
     /// but a newline, a tab and a joiner inside an emoji is written as a JSON
@@ -99,22 +110,12 @@ public enum Sanitiser {
         if text.everyByte({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }) { return text }
         // Nor does text whose only other characters are drawn ones (a "·", an accent): it is looked at
         // character by character and returned as it is, rather than rebuilt one character at a time.
-        let drawn = text.unicodeScalars.allSatisfy { c in
-            guard c.value >= 0x80 else { return (c.value >= 0x20 && c.value < 0x7F) || c == "\n" || c == "\t" }
-            switch c.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: return false
-            default: return true
-            }
-        }
-        if drawn { return text }
+        if text.unicodeScalars.allSatisfy(isDrawn) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         for (i, c) in scalars.enumerated() {
-            // ASCII holds no format or separator character, and its controls are those below a space and DEL:
-            // no character property to look up for the bulk of any output (it was 42% of a long `flags` list).
-            let control = c.value < 0x80 ? (c.value < 0x20 || c.value == 0x7F) && c != "\n" && c != "\t"
-                : c.properties.generalCategory == .control
-            guard control || (c.value >= 0x80 && isHidden(scalars, i)) else { out.append(c); continue }
+            let control = c.properties.generalCategory == .control && c != "\n" && c != "\t"
+            guard !isDrawn(c), control || isHidden(scalars, i) else { out.append(c); continue }
             let units = c.value > 0xFFFF ? Array(String(c).utf16) : [UInt16(c.value)]
             for u in units {
                 let hex = String(u, radix: 16, uppercase: true)

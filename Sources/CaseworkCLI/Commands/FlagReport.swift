@@ -86,13 +86,10 @@ enum FlagReport {
     /// after the last item of the one before), so a long list needs the memory of one page.
     static func streamJSON(_ query: FlagQuery, includeStatus: Bool, queue: Bool = false, pageSize: Int = 1000,
                            read: (FlagQuery) throws -> [FlagEntry]) rethrows {
-        var q = query
-        q.limit = pageSize
         var first = true
         // One buffer for every page: a fresh one each page was new memory to fault in and copy as it grew.
         var text = ""
-        while true {
-            let entries = try read(q)
+        try pages(query, pageSize: pageSize, read: read) { entries in
             text.removeAll(keepingCapacity: true)
             // By index: each entry is lent to `appendObject`, where a loop variable was a copy of it (every string retained).
             for i in entries.indices {
@@ -101,10 +98,22 @@ enum FlagReport {
                 first = false
             }
             write(text)
-            guard entries.count == pageSize, let last = entries.last else { break }
-            q.after = FlagQuery.Position(last)
         }
         write(first ? "[]\n" : "\n]\n")
+    }
+
+    /// Reads `query`'s whole list a page at a time, each page starting after the last item of the
+    /// one before (never counted past from the start), and hands each page to `each`.
+    static func pages(_ query: FlagQuery, pageSize: Int, read: (FlagQuery) throws -> [FlagEntry],
+                      _ each: ([FlagEntry]) -> Void) rethrows {
+        var q = query
+        q.limit = pageSize
+        while true {
+            let entries = try read(q)
+            each(entries)
+            guard entries.count == pageSize, let last = entries.last else { return }
+            q.after = FlagQuery.Position(last)
+        }
     }
 
     static func table(_ entries: [FlagEntry], childNames: [String: String], on day: Day) -> String {

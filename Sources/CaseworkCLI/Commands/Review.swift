@@ -88,25 +88,15 @@ struct ReviewCommand: ParsableCommand {
         /// columns, the second writes the rows. A queue that changes between the passes shows the
         /// totals of the first.
         static func streamText(_ query: FlagQuery, pageSize: Int = 1000, read: (FlagQuery) throws -> [FlagEntry]) rethrows {
-            func pages(_ each: ([FlagEntry]) -> Void) throws {
-                var q = query
-                q.limit = pageSize
-                while true {
-                    let items = try read(q)
-                    each(items)
-                    guard items.count == pageSize, let last = items.last else { return }
-                    q.after = FlagQuery.Position(last)
-                }
-            }
             var totals = Totals()
             var table = TextTable.Stream(headers: headers)
-            try pages { items in
+            try FlagReport.pages(query, pageSize: pageSize, read: read) { items in
                 totals.add(items)
                 table.measure(items.map(row))
             }
             write(totals.text(from: nil))
             guard totals.count > 0 else { return write("Nothing to review.\n") }
-            try pages { items in write(table.page(items.map(row))) }
+            try FlagReport.pages(query, pageSize: pageSize, read: read) { items in write(table.page(items.map(row))) }
         }
     }
 

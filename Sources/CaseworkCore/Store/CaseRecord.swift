@@ -90,14 +90,8 @@ public enum CaseRecord: Hashable, Sendable {
     /// Reads a stored body of `kind` (trusted: written by this program):
     /// with `StoredJSON`, and with Foundation's `JSONDecoder` whenever that refuses it.
     public static func decode(kind: RecordKind, body: String) throws -> CaseRecord {
-        struct Stored: BodyDecoder {
-            let body: String
-            func decode<T: Decodable>(_ type: T.Type) throws -> T {
-                if let value = try? StoredJSON.decode(T.self, from: body) { return value }
-                return try JSONDecoder().decode(T.self, from: Data(body.utf8))
-            }
-        }
-        return try record(kind, from: Stored(body: body))
+        var body = body
+        return try body.withUTF8 { bytes in try decode(kind: kind, utf8: bytes) }
     }
 
     /// The same, from the body's UTF-8 where the database holds it: no `String` is made of the body
