@@ -45,7 +45,8 @@ run: build
 
 # The team store's tests run against a throwaway PostgreSQL cluster in a
 # temporary folder, started here and stopped at the end; if it cannot start,
-# the run fails (the tests never skip it).
+# the run fails (the tests never skip it). Anything the server refused beyond
+# the refusals the tests provoke is printed after the run, with its statement.
 test: test-deps
 	$(SWIFT) build --build-tests
 	@pgdir=$$(mktemp -d /tmp/casework-pg.XXXXXX); \
@@ -58,6 +59,8 @@ test: test-deps
 		echo; echo "make test: what failed, repeated from the log above (whole log: .build/test.log):"; \
 		grep -E -A8 '^(✘|􀢄) Test .*(recorded an issue|failed)|error:|fatal' .build/test.log | grep -vE '^(◇|􀟈) Test .* started' | head -120; \
 	fi; \
+	errors=$$(Tests/postgres-cluster.sh errors "$$pgdir"); \
+	if [ -n "$$errors" ]; then echo; echo "make test: what the throwaway PostgreSQL server refused beyond the refusals the tests provoke:"; echo "$$errors"; fi; \
 	exit $$status
 
 # Benchmarks on stores of 10,000 and 100,000 invented cases (generated once into .build/bench).

@@ -7,7 +7,8 @@
 # a laptop, get in only with TLS and a password (a self-signed certificate
 # made here). It never outlives the test run. `keep DIR` is `start` for the
 # benchmarks: a cluster already in DIR is started again with its data (on a
-# free port), and `halt DIR` stops it and keeps DIR.
+# free port), and `halt DIR` stops it and keeps DIR; `errors DIR` prints what
+# the server refused beyond the refusals the tests provoke.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?a folder}
@@ -64,6 +65,7 @@ max_connections = 300
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+log_line_prefix = '%m [%p] %e %u '
 CONF
     cat >"$dir/data/pg_hba.conf" <<HBA
 local all all peer
@@ -77,9 +79,25 @@ HBA
     psql -X -q "$(cat "$dir/conninfo")" -c "CREATE ROLE cw_remote NOLOGIN" >/dev/null
     cat "$dir/conninfo"
     ;;
+errors)
+    # What the server refused other than the refusals the tests provoke on purpose (Casework's own CW codes,
+    # permission denied, no such database or role at login, connection limits, a lost race for a role that
+    # is retried), each with its context and the statement it ran: printed when a test run fails, to name what went wrong.
+    [ -f "$dir/server.log" ] || exit 0
+    awk '/ (ERROR|FATAL|PANIC): / {
+             shown = 0
+             if (match($0, /\] [0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z] /)) {
+                 code = substr($0, RSTART + 2, 5)
+                 if (code ~ /^(CW0[0-9][0-9]|42501|3D000|28000|28P01|53300|57P01|42883|23505)$/) next
+             }
+             print; shown = 1; next
+         }
+         shown && (/ (DETAIL|HINT|CONTEXT|STATEMENT): / || /^\t/) { print; next }
+         { shown = 0 }' "$dir/server.log" | head -n 60
+    ;;
 stop)
     if [ -d "$dir/data" ]; then as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
-*) echo "usage: $0 start|stop|keep|halt DIR" >&2; exit 64 ;;
+*) echo "usage: $0 start|stop|keep|halt|errors DIR" >&2; exit 64 ;;
 esac

@@ -90,7 +90,7 @@ public final class PostgresCaseStore: CaseStore, @unchecked Sendable {
         case "25006": return .readOnly(path: "the team store")
         case "3F000", "42P01", "42883": return .storage("the team store is not set up, or needs `casework server migrate` (\(e.sqlState))")
         case let s where s.hasPrefix("08"): return .storage("lost the connection to the team store; nothing was saved, try again")
-        default: return .storage("PostgreSQL error \(e.sqlState)")
+        default: return .storage("PostgreSQL error \(e.sqlState) (the server's log says why)")
         }
     }
 
