@@ -18,7 +18,7 @@ enum AccessScreen {
         guard let events = a.events else { return [] }
         let readers = Set(events.filter(\.isReading).map(\.user)).sorted()
         var out: [(String, Style)] = []
-        for l in Wrap.lines("\(events.count) events. Read by: \(readers.isEmpty ? "no one" : readers.joined(separator: ", ")).",
+        for l in Wrap.lines("\(events.count) \(events.count == 1 ? "event" : "events"). Read by: \(readers.isEmpty ? "no one" : readers.joined(separator: ", ")).",
                             width: s.size.width - 4) {
             out.append((l, .bold))
         }

@@ -182,7 +182,7 @@ enum QueueScreen {
         // Counts by severity are only true of a whole queue; a longer one says what it shows.
         let heading = items.count >= shownAtMost
             ? "More than \(shownAtMost) items: the worst and oldest \(shownAtMost) shown; filter to see the others"
-            : "\(items.count) items (" + Severity.counts(counts) + ")"
+            : "\(items.count) \(items.count == 1 ? "item" : "items") (" + Severity.counts(counts) + ")"
         f.put(heading + (filters.isEmpty ? "" : " · " + filters.joined(separator: ", ")), x: 1, y: 1, width: w - 2, style: .bold)
         if items.isEmpty { f.put(q.returnedOnly ? "Nothing returned to you." : "Nothing to review.", x: 2, y: 3) }
         let perItem = 2

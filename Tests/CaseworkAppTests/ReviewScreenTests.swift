@@ -67,7 +67,7 @@ struct ReviewScreenTests {
         guard case .loadQueue(let q, false)? = filtered.first else { Issue.record("no reload"); return }
         #expect(q.rule == "consent-no-parental-responsibility", "the rule typed in part")
         _ = App.update(&s, .queueLoaded(q, Self.entries().filter { $0.flag.rule == q.rule }))
-        #expect(App.view(s).text.contains("1 items (missing 0, check 1, advice 0) · rule consent-no-parental"))
+        #expect(App.view(s).text.contains("1 item (missing 0, check 1, advice 0) · rule consent-no-parental"))
         let open = Screens.keys(&s, [.enter])
         #expect(open.contains { if case .loadHistory("C-0002", _) = $0 { true } else { false } })
     }

@@ -22,6 +22,8 @@ struct ReviewCommandTests {
         #expect(items.allSatisfy { $0["practitioner"] as? String == "sam.t" && $0["since"] is String && $0["returned"] is NSNull })
         let table = try cli.run("review", "queue", "--at", "2026-03-10").out
         #expect(table.hasPrefix("12 items · missing 6, check 6\nBy practitioner: sam.t 12\n"))
+        let one = try cli.run("review", "queue", "--at", "2026-03-10", "--rule", "insecure-method", "--severity", "check").out
+        #expect(one.hasPrefix("1 item · check 1\n"), "one item is an item: \(one)")
         let ok = try cli.run("review", "accept", "C-0002/X1", "--rule", "insecure-method", "--note", "Recipient confirmed deletion")
         #expect(ok.status == 0 && ok.out == "Accepted insecure-method on C-0002/X1 (review R1 on C-0002).\n")
         let no = try cli.run("review", "accept", "C-0002/D1", "--rule", "rationale-missing", "--note", "fine")

@@ -36,7 +36,7 @@ struct Audit: ParsableCommand {
                 return
             }
             let readers = Set(events.filter(\.isReading).map(\.user)).sorted()
-            write("\(caseId): \(events.count) events; read by \(readers.isEmpty ? "no one" : readers.joined(separator: ", "))\n")
+            write("\(caseId): \(events.count) \(events.count == 1 ? "event" : "events"); read by \(readers.isEmpty ? "no one" : readers.joined(separator: ", "))\n")
             let table = TextTable(headers: ["WHEN", "WHO", "WHAT"], rows: events.map { [$0.at.short, $0.user, $0.words] })
             write(table.render())
         }

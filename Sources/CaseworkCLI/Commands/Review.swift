@@ -75,7 +75,7 @@ struct ReviewCommand: ParsableCommand {
 
             /// The header's three lines; `from`, the first item's number on a later page.
             func text(from: Int?) -> String {
-                "\(count) items\(from.map { " (from item \($0))" } ?? "") · " + Severity.counts(severities, zeros: false) + "\n"
+                "\(count) \(count == 1 ? "item" : "items")\(from.map { " (from item \($0))" } ?? "") · " + Severity.counts(severities, zeros: false) + "\n"
                     + "By practitioner: " + byWorker.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
                     + "By rule: " + byRule.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                     + "\n\n"
