@@ -332,14 +332,47 @@ extension SQLiteCaseStore {
 
     /// The flags `q` asks for, among those `user` may see.
     static func flagEntries(_ db: Database, _ q: FlagQuery, for user: User) throws -> [FlagEntry] {
-        var sql = """
-            SELECT \(entryColumns), record.body AS returnedBody,
-                CASE WHEN flag.returnedIn IS NULL THEN NULL ELSE (SELECT MIN(a.at) FROM audit a WHERE a.caseId = flag.caseId
-                    AND a.action = '\(AuditAction.returnedRead.rawValue)' AND a.recordId = flag.returnedIn) END AS returnedRead
+        let (filter, args) = flagFilter(q, for: user)
+        let sql = """
+            SELECT \(entryColumns), record.body AS returnedBody, \(returnedRead)
             FROM flag
             LEFT JOIN record ON record.caseId = flag.caseId AND record.recordId = flag.returnedIn
-            WHERE \(q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.caseIds != nil || q.returnedOnly))
-            """
+            """ + filter
+        // Read from the statement as it steps: a copied row decodes each column through a generic path.
+        var entries: [FlagEntry] = []
+        entries.reserveCapacity(min(q.limit ?? 0, 5000))
+        // A page's statement is the same text as the last page's: prepared once per connection.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(args))
+        while let row = try rows.next() { entries.append(try Self.entry(row)) }
+        return entries
+    }
+
+    /// The same flags as `flagEntries`, as queue lines: eight columns, no review read or decoded.
+    static func queueLines(_ db: Database, _ q: FlagQuery, for user: User) throws -> [QueueLine] {
+        let (filter, args) = flagFilter(q, for: user)
+        let sql = "SELECT severity, since, flag.caseId, flag.recordId, worker, rule, returnedIn, \(returnedRead) FROM flag" + filter
+        var lines: [QueueLine] = []
+        lines.reserveCapacity(min(q.limit ?? 0, 5000))
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(args))
+        let table = FlagRecord.databaseTableName
+        while let row = try rows.next() {
+            lines.append(QueueLine(severity: try Stored.severity(row[0], table), since: try Stored.time(row[1], table, "since"),
+                                   caseId: row[2], recordId: row[3], worker: row[4], rule: row[5], returnedIn: row[6],
+                                   returnedRead: try (row[7] as String?).map { try Stored.time($0, "audit", "at") }))
+        }
+        return lines
+    }
+
+    /// When the practitioner first opened a returned flag's review (NULL if never, or not returned).
+    static let returnedRead = """
+        CASE WHEN flag.returnedIn IS NULL THEN NULL ELSE (SELECT MIN(a.at) FROM audit a WHERE a.caseId = flag.caseId
+            AND a.action = '\(AuditAction.returnedRead.rawValue)' AND a.recordId = flag.returnedIn) END AS returnedRead
+        """
+
+    /// Which flags a query asks for, in the queue's order, as far as `user` may see (one `?` after
+    /// another in the returned arguments): the text after a `SELECT ... FROM flag`.
+    static func flagFilter(_ q: FlagQuery, for user: User) -> (sql: String, arguments: [DatabaseValueConvertible?]) {
+        var sql = " WHERE " + (q.includeAccepted ? due : openOn(byCase: q.caseId != nil || q.caseIds != nil || q.returnedOnly))
         var args: [DatabaseValueConvertible?] = [q.on.description]
         if q.returnedOnly { sql += " AND returnedIn IS NOT NULL" }
         if let a = q.after {
@@ -360,13 +393,7 @@ extension SQLiteCaseStore {
         }
         sql += " ORDER BY severityRank, since, flag.caseId, flag.recordId, rule"
         if q.limit != nil || q.offset > 0 { sql += " LIMIT \(q.limit.map { max(0, $0) } ?? -1) OFFSET \(max(0, q.offset))" }
-        // Read from the statement as it steps: a copied row decodes each column through a generic path.
-        var entries: [FlagEntry] = []
-        entries.reserveCapacity(min(q.limit ?? 0, 5000))
-        // A page's statement is the same text as the last page's: prepared once per connection.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(args))
-        while let row = try rows.next() { entries.append(try Self.entry(row)) }
-        return entries
+        return (sql, args)
     }
 
     /// The columns `entry` reads, by position (looking each up by name cost a third of the queue's time).

@@ -248,6 +248,31 @@ struct ContractTests {
         #expect(try mia.check(by: h.manager).isHealthy)
     }
 
+    @Test("the queue's lines are its entries' lines, whatever the filter or page, a returned item's review and when it was read included; a worker is refused them",
+          arguments: Backend.allCases)
+    func queueLines(_ backend: Backend) throws {
+        let h = try team(backend)
+        let mia = try h.store(as: h.manager), sam = try h.store(as: "sam.t")
+        let r = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                             note: "Write why you shared"), by: h.manager)
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "X1", rule: "insecure-method",
+                                         note: "How was it sent?"), by: h.manager)
+        try sam.markReturnedRead(caseId: "C-0002", reviewId: r.id, by: "sam.t")
+        let whole = try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager)
+        #expect(whole.count > 4 && whole.contains { $0.returnedRead != nil } && whole.contains { $0.flag.returnedIn != nil && $0.returnedRead == nil })
+        var later = FlagQuery(on: Self.day, limit: 3)
+        later.after = FlagQuery.Position(whole[1])
+        let queries = [FlagQuery(on: Self.day), FlagQuery(severities: [.check], on: Self.day), FlagQuery(worker: "sam.t", on: Self.day),
+                       FlagQuery(rule: "rationale-missing", on: Self.day), FlagQuery(caseId: "C-0001", on: Self.day),
+                       FlagQuery(on: Self.day, returnedOnly: true), FlagQuery(on: Self.day, limit: 2, offset: 1), later,
+                       FlagQuery(severities: [.advice], on: Self.day)]
+        for q in queries {
+            let entries = try mia.reviewQueue(q, by: h.manager)
+            #expect(try mia.reviewQueueLines(q, by: h.manager) == entries.map(QueueLine.init), "\(q)")
+        }
+        #expect(throws: StoreError.self) { try sam.reviewQueueLines(FlagQuery(on: Self.day), by: "sam.t") }
+    }
+
     @Test("records added or amended by others since a manager's last review of a case are named; a new review clears them; no one else learns anything (issue 15, item 11)",
           arguments: Backend.allCases)
     func changedSinceReview(_ backend: Backend) throws {

@@ -39,14 +39,14 @@ struct ReviewCommand: ParsableCommand {
                 return
             }
             if !json && limit == nil && offset == 0 {
-                try Self.streamText(query) { q in try attempt { try store.reviewQueue(q, by: me) } }
+                try Self.streamText(query) { q in try attempt { try store.reviewQueueLines(q, by: me) } }
                 return
             }
-            let items = try attempt { try store.reviewQueue(query, by: me) }
             if json {
-                write(FlagReport.json(items, includeStatus: false, queue: true))
+                write(FlagReport.json(try attempt { try store.reviewQueue(query, by: me) }, includeStatus: false, queue: true))
                 return
             }
+            let items = try attempt { try store.reviewQueueLines(query, by: me) }
             var totals = Totals()
             totals.add(items)
             write(totals.text(from: limit != nil || offset > 0 ? offset + 1 : nil))
@@ -54,9 +54,9 @@ struct ReviewCommand: ParsableCommand {
         }
 
         static let headers = ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"]
-        static func row(_ e: FlagEntry) -> [String] {
-            [e.flag.severity.rawValue, e.since.short, e.flag.caseId, e.flag.recordId, e.worker,
-             e.flag.rule, e.flag.returnedIn.map { "yes (\($0))" + (e.returnedRead.map { ", read \($0.short)" } ?? ", not read") } ?? ""]
+        static func row(_ l: QueueLine) -> [String] {
+            [l.severity.rawValue, l.since.short, l.caseId, l.recordId, l.worker,
+             l.rule, l.returnedIn.map { "yes (\($0))" + (l.returnedRead.map { ", read \($0.short)" } ?? ", not read") } ?? ""]
         }
 
         /// What the queue's text starts with: how many items, of which severities, whose and under which rules.
@@ -64,12 +64,12 @@ struct ReviewCommand: ParsableCommand {
             var count = 0
             var severities: [Severity: Int] = [:], byWorker: [String: Int] = [:], byRule: [String: Int] = [:]
 
-            mutating func add(_ items: [FlagEntry]) {
-                count += items.count
-                for e in items {
-                    severities[e.flag.severity, default: 0] += 1
-                    byWorker[e.worker, default: 0] += 1
-                    byRule[e.flag.rule, default: 0] += 1
+            mutating func add(_ lines: [QueueLine]) {
+                count += lines.count
+                for l in lines {
+                    severities[l.severity, default: 0] += 1
+                    byWorker[l.worker, default: 0] += 1
+                    byRule[l.rule, default: 0] += 1
                 }
             }
 
@@ -87,16 +87,16 @@ struct ReviewCommand: ParsableCommand {
         /// (the whole queue at 100,000 cases held 298 MB): the first counts the totals and measures the
         /// columns, the second writes the rows. A queue that changes between the passes shows the
         /// totals of the first.
-        static func streamText(_ query: FlagQuery, pageSize: Int = 1000, read: (FlagQuery) throws -> [FlagEntry]) rethrows {
+        static func streamText(_ query: FlagQuery, pageSize: Int = 1000, read: (FlagQuery) throws -> [QueueLine]) rethrows {
             var totals = Totals()
             var table = TextTable.Stream(headers: headers)
-            try FlagReport.pages(query, pageSize: pageSize, read: read) { items in
+            try FlagReport.pages(query, pageSize: pageSize, read: read, at: FlagQuery.Position.init) { items in
                 totals.add(items)
                 table.measure(items.map(row))
             }
             write(totals.text(from: nil))
             guard totals.count > 0 else { return write("Nothing to review.\n") }
-            try FlagReport.pages(query, pageSize: pageSize, read: read) { items in write(table.page(items.map(row))) }
+            try FlagReport.pages(query, pageSize: pageSize, read: read, at: FlagQuery.Position.init) { items in write(table.page(items.map(row))) }
         }
     }
 

@@ -272,6 +272,8 @@ public protocol CaseStore: Sendable {
     func review(_ request: ReviewRequest, by actor: String) throws(StoreError) -> Review
     /// The manager's queue: open missing and check flags (advice too where the policy says) on their cases.
     func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry]
+    /// The same items as `reviewQueue`, as the lines the command line lists.
+    func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine]
     /// Raises a flag by hand on a record.
     func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError)
     /// Adds a practitioner to a case they do not own (managers only).
@@ -292,6 +294,11 @@ public protocol CaseStore: Sendable {
 }
 
 extension CaseStore {
+    /// The queue's entries made lines: a store with nothing quicker reads them whole.
+    public func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine] {
+        try reviewQueue(query, by: actor).map(QueueLine.init)
+    }
+
     /// The readable handover summary of a case (Markdown) with its open flags on `day`: what
     /// `casework export --format markdown` and the workbook's `x` write. Audited as an export.
     public func handover(_ caseId: String, on day: Day, by actor: String) throws(StoreError) -> String {

@@ -30,6 +30,10 @@ public struct FlagQuery: Hashable, Sendable {
         public init(_ e: FlagEntry) {
             severityRank = e.flag.severity.rank; since = e.since.text; caseId = e.flag.caseId; recordId = e.flag.recordId; rule = e.flag.rule
         }
+
+        public init(_ l: QueueLine) {
+            severityRank = l.severity.rank; since = l.since.text; caseId = l.caseId; recordId = l.recordId; rule = l.rule
+        }
     }
 
     public init(caseId: String? = nil, severities: Set<Severity>? = nil, rule: String? = nil, worker: String? = nil,
@@ -56,6 +60,33 @@ public struct FlagEntry: Hashable, Sendable {
     public init(flag: Flag, worker: String, team: String?, since: Timestamp, returned: Review? = nil, returnedRead: Timestamp? = nil) {
         self.flag = flag; self.worker = worker; self.team = team; self.since = since; self.returned = returned
         self.returnedRead = returnedRead
+    }
+}
+
+/// A review queue item as the command line lists it: its place in the queue and whether it
+/// was returned, without the flag's message or the reviews behind it (read as whole entries,
+/// those were most of the time of the queue's text at 100,000 cases).
+public struct QueueLine: Hashable, Sendable {
+    public var severity: Severity
+    public var since: Timestamp
+    public var caseId: String
+    public var recordId: String
+    public var worker: String
+    public var rule: String
+    /// The review that returned it, if one did and it is not yet reviewed again.
+    public var returnedIn: String?
+    /// When the practitioner first opened the returned item, if they have.
+    public var returnedRead: Timestamp?
+
+    public init(severity: Severity, since: Timestamp, caseId: String, recordId: String, worker: String, rule: String,
+                returnedIn: String? = nil, returnedRead: Timestamp? = nil) {
+        self.severity = severity; self.since = since; self.caseId = caseId; self.recordId = recordId; self.worker = worker
+        self.rule = rule; self.returnedIn = returnedIn; self.returnedRead = returnedRead
+    }
+
+    public init(_ e: FlagEntry) {
+        self.init(severity: e.flag.severity, since: e.since, caseId: e.flag.caseId, recordId: e.flag.recordId, worker: e.worker,
+                  rule: e.flag.rule, returnedIn: e.flag.returnedIn, returnedRead: e.returnedRead)
     }
 }
 
