@@ -616,12 +616,37 @@ extension PostgresCaseStore {
     }
 
     static func flagEntries(_ db: PGConnection, _ q: FlagQuery) throws -> [FlagEntry] {
-        var args: [String?] = [q.on.description]
-        var sql = """
+        let (filter, args) = flagFilter(q)
+        let sql = """
             SELECT \(entryColumns) FROM casework.flag f
             LEFT JOIN casework.record r ON r.case_id = f.case_id AND r.record_id = f.returned_in
-            WHERE \(q.includeAccepted ? "(f.due_from IS NULL OR f.due_from <= $1)" : openOn(1))
-            """
+            """ + filter
+        guard q.limit != nil else { return try db.query(sql, args).rows.map(entry) }
+        return try walkingIndex(db) { try db.query(sql, args).rows.map(entry) }
+    }
+
+    /// The same flags as `flagEntries`, as queue lines: eight columns, no review read or decoded.
+    static func queueLines(_ db: PGConnection, _ q: FlagQuery) throws -> [QueueLine] {
+        let (filter, args) = flagFilter(q)
+        let sql = """
+            SELECT f.severity, f.since, f.case_id, f.record_id, f.worker, f.rule, f.returned_in,
+                CASE WHEN f.returned_in IS NULL THEN NULL ELSE casework.returned_read_at(f.case_id, f.returned_in) END
+            FROM casework.flag f
+            """ + filter
+        func line(_ row: [String?]) throws(StoreError) -> QueueLine {
+            QueueLine(severity: try Stored.severity(row[0], "flag"), since: try Stored.time(row[1], "flag", "since"),
+                      caseId: row[2] ?? "", recordId: row[3] ?? "", worker: row[4] ?? "", rule: row[5] ?? "", returnedIn: row[6],
+                      returnedRead: try Stored.optional(row[7], Timestamp.init, "audit", "at"))
+        }
+        guard q.limit != nil else { return try db.query(sql, args).rows.map(line) }
+        return try walkingIndex(db) { try db.query(sql, args).rows.map(line) }
+    }
+
+    /// Which flags a query asks for, in the queue's order (row-level security adds whom the
+    /// session may see): the text after `SELECT ... FROM casework.flag f`, and its values.
+    static func flagFilter(_ q: FlagQuery) -> (sql: String, arguments: [String?]) {
+        var args: [String?] = [q.on.description]
+        var sql = " WHERE " + (q.includeAccepted ? "(f.due_from IS NULL OR f.due_from <= $1)" : openOn(1))
         if q.returnedOnly { sql += " AND f.returned_in IS NOT NULL" }
         if let a = q.after {
             args += [String(a.severityRank), a.since, a.caseId, a.recordId, a.rule]
@@ -639,8 +664,7 @@ extension PostgresCaseStore {
         sql += " ORDER BY f.severity_rank, f.since, f.case_id, f.record_id, f.rule"
         if let limit = q.limit { sql += " LIMIT \(max(0, limit))" }
         if q.offset > 0 { sql += " OFFSET \(q.offset)" }
-        guard q.limit != nil else { return try db.query(sql, args).rows.map(entry) }
-        return try walkingIndex(db) { try db.query(sql, args).rows.map(entry) }
+        return (sql, args)
     }
 
     /// Runs a page's query (ORDER BY an index's columns, LIMIT) steered away from reading the whole

@@ -35,14 +35,24 @@ extension PostgresCaseStore {
         return CaseOwnership(worker: row[0] ?? "", team: row[1], members: members)
     }
 
+    /// Who may read the queue, and the query narrowed to the severities the store's policy puts in it.
+    func inQueue(_ db: PGConnection, _ query: FlagQuery) throws -> FlagQuery {
+        try followStoredPolicy(db)
+        let me = try requireMe(db)
+        try Access.require(me, .reviewQueue)
+        let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
+        var q = query
+        q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
+        return q
+    }
+
+    public func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine] {
+        try transaction { db in try Self.queueLines(db, try inQueue(db, query)) }
+    }
+
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
         try transaction { db in
-            try followStoredPolicy(db)
-            let me = try requireMe(db)
-            try Access.require(me, .reviewQueue)
-            let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
-            var q = query
-            q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
+            let q = try inQueue(db, query)
             var entries = try Self.flagEntries(db, q)
             let cases = Array(Set(entries.map(\.flag.caseId)))
             var reviews: [(caseId: String, review: Review)] = []
