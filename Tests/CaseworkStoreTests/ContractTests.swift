@@ -271,6 +271,22 @@ struct ContractTests {
             #expect(try mia.reviewQueueLines(q, by: h.manager) == entries.map(QueueLine.init), "\(q)")
         }
         #expect(throws: StoreError.self) { try sam.reviewQueueLines(FlagQuery(on: Self.day), by: "sam.t") }
+        // The whole queue a batch at a time (the team store through one cursor): the same lines, in order, none twice.
+        for (q, batch) in [(FlagQuery(on: Self.day), 3), (FlagQuery(on: Self.day), whole.count), (FlagQuery(on: Self.day), 1000),
+                           (FlagQuery(worker: "sam.t", on: Self.day, limit: 1, offset: 2), 2), (FlagQuery(rule: "no-such-rule", on: Self.day), 3)] {
+            var lines: [QueueLine] = [], sizes: [Int] = []
+            try mia.eachQueueLines(q, batch: batch, by: h.manager) { lines += $0; sizes.append($0.count) }
+            var all = q
+            all.limit = nil
+            all.offset = 0
+            #expect(lines == (try mia.reviewQueue(all, by: h.manager)).map(QueueLine.init), "\(q), batches of \(batch)")
+            #expect(sizes.allSatisfy { $0 <= batch } && sizes.dropLast().allSatisfy { $0 == batch }, "\(sizes)")
+        }
+        #expect(throws: StoreError.self) { try sam.eachQueueLines(FlagQuery(on: Self.day), batch: 3, by: "sam.t") { _ in } }
+        try h.addUser("lee.m", role: .manager, teams: ["Schools Team"])
+        var theirs: [QueueLine] = []
+        try h.store(as: "lee.m").eachQueueLines(FlagQuery(on: Self.day), batch: 2, by: "lee.m") { theirs += $0 }
+        #expect(theirs.isEmpty, "a manager of another team is shown none of these: \(theirs.count)")
     }
 
     @Test("records added or amended by others since a manager's last review of a case are named; a new review clears them; no one else learns anything (issue 15, item 11)",

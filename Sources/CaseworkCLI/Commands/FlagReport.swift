@@ -89,7 +89,7 @@ enum FlagReport {
         var first = true
         // One buffer for every page: a fresh one each page was new memory to fault in and copy as it grew.
         var text = ""
-        try pages(query, pageSize: pageSize, read: read, at: FlagQuery.Position.init) { entries in
+        try pages(query, pageSize: pageSize, read: read) { entries in
             text.removeAll(keepingCapacity: true)
             // By index: each entry is lent to `appendObject`, where a loop variable was a copy of it (every string retained).
             for i in entries.indices {
@@ -104,15 +104,15 @@ enum FlagReport {
 
     /// Reads `query`'s whole list a page at a time, each page starting after the last item of the
     /// one before (never counted past from the start), and hands each page to `each`.
-    static func pages<Item>(_ query: FlagQuery, pageSize: Int, read: (FlagQuery) throws -> [Item],
-                            at position: (Item) -> FlagQuery.Position, _ each: ([Item]) -> Void) rethrows {
+    static func pages(_ query: FlagQuery, pageSize: Int, read: (FlagQuery) throws -> [FlagEntry],
+                      _ each: ([FlagEntry]) -> Void) rethrows {
         var q = query
         q.limit = pageSize
         while true {
-            let items = try read(q)
-            each(items)
-            guard items.count == pageSize, let last = items.last else { return }
-            q.after = position(last)
+            let entries = try read(q)
+            each(entries)
+            guard entries.count == pageSize, let last = entries.last else { return }
+            q.after = FlagQuery.Position(last)
         }
     }
 

@@ -39,7 +39,7 @@ struct ReviewCommand: ParsableCommand {
                 return
             }
             if !json && limit == nil && offset == 0 {
-                try Self.streamText(query) { q in try attempt { try store.reviewQueueLines(q, by: me) } }
+                try Self.streamText { batch, each in try attempt { try store.eachQueueLines(query, batch: batch, by: me, each) } }
                 return
             }
             if json {
@@ -82,21 +82,20 @@ struct ReviewCommand: ParsableCommand {
             }
         }
 
-        /// Writes the same text as the whole queue read at once, in two passes a page at a time (each
-        /// page after the last item of the one before), so a long queue needs the memory of one page
-        /// (the whole queue at 100,000 cases held 298 MB): the first counts the totals and measures the
-        /// columns, the second writes the rows. A queue that changes between the passes shows the
-        /// totals of the first.
-        static func streamText(_ query: FlagQuery, pageSize: Int = 1000, read: (FlagQuery) throws -> [QueueLine]) rethrows {
+        /// Writes the same text as the whole queue read at once, in two passes a batch at a time, so
+        /// a long queue needs the memory of one batch (the whole queue at 100,000 cases held 298 MB):
+        /// the first counts the totals and measures the columns, the second writes the rows. A queue
+        /// that changes between the passes shows the totals of the first.
+        static func streamText(batch: Int = 1000, read: (_ batch: Int, _ each: ([QueueLine]) -> Void) throws -> Void) rethrows {
             var totals = Totals()
             var table = TextTable.Stream(headers: headers)
-            try FlagReport.pages(query, pageSize: pageSize, read: read, at: FlagQuery.Position.init) { items in
-                totals.add(items)
-                table.measure(items.map(row))
+            try read(batch) { lines in
+                totals.add(lines)
+                table.measure(lines.map(row))
             }
             write(totals.text(from: nil))
             guard totals.count > 0 else { return write("Nothing to review.\n") }
-            try FlagReport.pages(query, pageSize: pageSize, read: read, at: FlagQuery.Position.init) { items in write(table.page(items.map(row))) }
+            try read(batch) { lines in write(table.page(lines.map(row))) }
         }
     }
 

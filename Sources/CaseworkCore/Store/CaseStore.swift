@@ -274,6 +274,9 @@ public protocol CaseStore: Sendable {
     func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry]
     /// The same items as `reviewQueue`, as the lines the command line lists.
     func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine]
+    /// Every line of the queue `query` selects (its limit and offset aside), in order, handed to
+    /// `each` a batch of at most `batch` at a time: a listing of the whole queue that holds one batch.
+    func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError)
     /// Raises a flag by hand on a record.
     func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError)
     /// Adds a practitioner to a case they do not own (managers only).
@@ -297,6 +300,19 @@ extension CaseStore {
     /// The queue's entries made lines: a store with nothing quicker reads them whole.
     public func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine] {
         try reviewQueue(query, by: actor).map(QueueLine.init)
+    }
+
+    /// A batch at a time, each read after the last line of the one before (never counted past).
+    public func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError) {
+        var q = query
+        q.limit = max(1, batch)
+        q.offset = 0
+        while true {
+            let lines = try reviewQueueLines(q, by: actor)
+            each(lines)
+            guard lines.count == q.limit, let last = lines.last else { return }
+            q.after = FlagQuery.Position(last)
+        }
     }
 
     /// The readable handover summary of a case (Markdown) with its open flags on `day`: what

@@ -627,19 +627,24 @@ extension PostgresCaseStore {
 
     /// The same flags as `flagEntries`, as queue lines: eight columns, no review read or decoded.
     static func queueLines(_ db: PGConnection, _ q: FlagQuery) throws -> [QueueLine] {
+        let (sql, args) = queueLinesSQL(q)
+        guard q.limit != nil else { return try db.query(sql, args).rows.map(line) }
+        return try walkingIndex(db) { try db.query(sql, args).rows.map(line) }
+    }
+
+    static func queueLinesSQL(_ q: FlagQuery) -> (sql: String, arguments: [String?]) {
         let (filter, args) = flagFilter(q)
-        let sql = """
+        return ("""
             SELECT f.severity, f.since, f.case_id, f.record_id, f.worker, f.rule, f.returned_in,
                 CASE WHEN f.returned_in IS NULL THEN NULL ELSE casework.returned_read_at(f.case_id, f.returned_in) END
             FROM casework.flag f
-            """ + filter
-        func line(_ row: [String?]) throws(StoreError) -> QueueLine {
-            QueueLine(severity: try Stored.severity(row[0], "flag"), since: try Stored.time(row[1], "flag", "since"),
-                      caseId: row[2] ?? "", recordId: row[3] ?? "", worker: row[4] ?? "", rule: row[5] ?? "", returnedIn: row[6],
-                      returnedRead: try Stored.optional(row[7], Timestamp.init, "audit", "at"))
-        }
-        guard q.limit != nil else { return try db.query(sql, args).rows.map(line) }
-        return try walkingIndex(db) { try db.query(sql, args).rows.map(line) }
+            """ + filter, args)
+    }
+
+    static func line(_ row: [String?]) throws(StoreError) -> QueueLine {
+        QueueLine(severity: try Stored.severity(row[0], "flag"), since: try Stored.time(row[1], "flag", "since"),
+                  caseId: row[2] ?? "", recordId: row[3] ?? "", worker: row[4] ?? "", rule: row[5] ?? "", returnedIn: row[6],
+                  returnedRead: try Stored.optional(row[7], Timestamp.init, "audit", "at"))
     }
 
     /// Which flags a query asks for, in the queue's order (row-level security adds whom the

@@ -50,6 +50,32 @@ extension PostgresCaseStore {
         try transaction { db in try Self.queueLines(db, try inQueue(db, query)) }
     }
 
+    /// One query read through a cursor, a batch per FETCH, in one snapshot. Paging by position
+    /// cost a walk of the queue's index per page past every item row-level security hides: a
+    /// manager of one team at a million cases waited 41 s for a queue `psql` lists in 0.4 s.
+    public func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError) {
+        var delivered = false
+        try transaction { db in
+            // Lines already handed on cannot be taken back: a retried transaction would repeat them.
+            guard !delivered else { throw StoreError.busy }
+            var q = try inQueue(db, query)
+            q.limit = nil
+            q.offset = 0
+            let (sql, args) = Self.queueLinesSQL(q)
+            // The whole result is wanted: the plan that is quickest to all of it, not to its first rows.
+            try db.query("SET LOCAL cursor_tuple_fraction = 1")
+            try db.query("DECLARE queue_lines NO SCROLL CURSOR FOR " + sql, args)
+            let size = max(1, batch)
+            while true {
+                let lines = try db.query("FETCH \(size) FROM queue_lines").rows.map(Self.line)
+                delivered = true
+                each(lines)
+                if lines.count < size { break }
+            }
+            try db.query("CLOSE queue_lines")
+        }
+    }
+
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
         try transaction { db in
             let q = try inQueue(db, query)
