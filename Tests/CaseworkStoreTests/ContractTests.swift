@@ -289,6 +289,34 @@ struct ContractTests {
         #expect(theirs.isEmpty, "a manager of another team is shown none of these: \(theirs.count)")
     }
 
+    @Test("a whole list of flags or of the review queue read in batches is the list read at once, escalations and returns included, as each user may see it",
+          arguments: Backend.allCases)
+    func wholeListsInBatches(_ backend: Backend) throws {
+        let h = try team(backend)
+        try h.addUser("lee.m", role: .manager, teams: ["Schools Team"])
+        let mia = try h.store(as: h.manager)
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .returned, recordId: "D1", rule: "rationale-missing",
+                                         note: "Write why you shared"), by: h.manager)
+        _ = try mia.review(ReviewRequest(caseId: "C-0002", action: .escalated, recordId: "X2", rule: "lawful-basis-missing",
+                                         note: "No lawful basis recorded", escalateTo: .caldicottGuardian), by: h.manager)
+        for (user, list) in [(h.manager, FlagList.reviewQueue), (h.manager, .flags), ("sam.t", .flags), ("olu.w", .flags), ("lee.m", .reviewQueue)] {
+            let s = try h.store(as: user)
+            for q in [FlagQuery(on: Self.day), FlagQuery(severities: [.check], on: Self.day, limit: 1), FlagQuery(on: Self.day, includeAccepted: true)] {
+                var all = q
+                all.limit = nil
+                let whole = list == .flags ? try s.flags(all, by: user) : try s.reviewQueue(all, by: user)
+                for batch in [2, max(1, whole.count), 1000] {
+                    var read: [FlagEntry] = []
+                    try s.eachFlagEntry(list, q, batch: batch, by: user) { read += $0 }
+                    #expect(read == whole, "\(user) \(list) \(q) in batches of \(batch): \(read.count) of \(whole.count)")
+                }
+            }
+        }
+        let queue = try mia.reviewQueue(FlagQuery(on: Self.day), by: h.manager)
+        #expect(queue.contains { $0.escalated != nil } && queue.contains { $0.returned != nil })
+        #expect(throws: StoreError.self) { try h.store(as: "sam.t").eachFlagEntry(.reviewQueue, FlagQuery(on: Self.day), batch: 2, by: "sam.t") { _ in } }
+    }
+
     @Test("records added or amended by others since a manager's last review of a case are named; a new review clears them; no one else learns anything (issue 15, item 11)",
           arguments: Backend.allCases)
     func changedSinceReview(_ backend: Backend) throws {

@@ -82,14 +82,15 @@ enum FlagReport {
         out.append("}")
     }
 
-    /// Writes the same array as `json`, a page at a time as the store reads it (each page starting
-    /// after the last item of the one before), so a long list needs the memory of one page.
-    static func streamJSON(_ query: FlagQuery, includeStatus: Bool, queue: Bool = false, pageSize: Int = 1000,
-                           read: (FlagQuery) throws -> [FlagEntry]) rethrows {
+    /// Writes the same array as `json`, a batch at a time as the store reads it (`read` hands
+    /// every batch of the whole list to the function it is given), so a long list needs the
+    /// memory of one batch.
+    static func streamJSON(includeStatus: Bool, queue: Bool = false, batch: Int = 1000,
+                           read: (_ batch: Int, _ each: ([FlagEntry]) -> Void) throws -> Void) rethrows {
         var first = true
-        // One buffer for every page: a fresh one each page was new memory to fault in and copy as it grew.
+        // One buffer for every batch: a fresh one each time was new memory to fault in and copy as it grew.
         var text = ""
-        try pages(query, pageSize: pageSize, read: read) { entries in
+        try read(batch) { entries in
             text.removeAll(keepingCapacity: true)
             // By index: each entry is lent to `appendObject`, where a loop variable was a copy of it (every string retained).
             for i in entries.indices {
@@ -100,20 +101,6 @@ enum FlagReport {
             write(text)
         }
         write(first ? "[]\n" : "\n]\n")
-    }
-
-    /// Reads `query`'s whole list a page at a time, each page starting after the last item of the
-    /// one before (never counted past from the start), and hands each page to `each`.
-    static func pages(_ query: FlagQuery, pageSize: Int, read: (FlagQuery) throws -> [FlagEntry],
-                      _ each: ([FlagEntry]) -> Void) rethrows {
-        var q = query
-        q.limit = pageSize
-        while true {
-            let entries = try read(q)
-            each(entries)
-            guard entries.count == pageSize, let last = entries.last else { return }
-            q.after = FlagQuery.Position(last)
-        }
     }
 
     static func table(_ entries: [FlagEntry], childNames: [String: String], on day: Day) -> String {

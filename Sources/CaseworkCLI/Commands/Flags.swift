@@ -39,7 +39,7 @@ struct Flags: ParsableCommand {
             let query = FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, includeAccepted: all,
                                   limit: limit, offset: offset)
             if json && limit == nil && offset == 0 {
-                try FlagReport.streamJSON(query, includeStatus: all) { q in try attempt { try store.flags(q, by: me) } }
+                try FlagReport.streamJSON(includeStatus: all) { batch, each in try attempt { try store.eachFlagEntry(.flags, query, batch: batch, by: me, each) } }
                 return
             }
             if !json && caseId == nil && limit == nil && offset == 0 {

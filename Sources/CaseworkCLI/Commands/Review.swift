@@ -35,7 +35,9 @@ struct ReviewCommand: ParsableCommand {
             let (store, me) = try options.session()
             let query = FlagQuery(caseId: caseId, severities: severities, rule: rule, worker: worker, on: day, limit: limit, offset: offset)
             if json && limit == nil && offset == 0 {
-                try FlagReport.streamJSON(query, includeStatus: false, queue: true) { q in try attempt { try store.reviewQueue(q, by: me) } }
+                try FlagReport.streamJSON(includeStatus: false, queue: true) { batch, each in
+                    try attempt { try store.eachFlagEntry(.reviewQueue, query, batch: batch, by: me, each) }
+                }
                 return
             }
             if !json && limit == nil && offset == 0 {

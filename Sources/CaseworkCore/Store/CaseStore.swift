@@ -277,6 +277,9 @@ public protocol CaseStore: Sendable {
     /// Every line of the queue `query` selects (its limit and offset aside), in order, handed to
     /// `each` a batch of at most `batch` at a time: a listing of the whole queue that holds one batch.
     func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError)
+    /// Every entry of `list` that `query` selects (its limit and offset aside), in order, handed to
+    /// `each` a batch of at most `batch` at a time, as `flags` or `reviewQueue` would give them.
+    func eachFlagEntry(_ list: FlagList, _ query: FlagQuery, batch: Int, by actor: String, _ each: ([FlagEntry]) -> Void) throws(StoreError)
     /// Raises a flag by hand on a record.
     func raiseFlag(caseId: String, recordId: String, severity: Severity, reason: String, by actor: String) throws(StoreError)
     /// Adds a practitioner to a case they do not own (managers only).
@@ -304,14 +307,30 @@ extension CaseStore {
 
     /// A batch at a time, each read after the last line of the one before (never counted past).
     public func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError) {
+        try Self.inBatches(query, batch: batch, read: { q throws(StoreError) in try reviewQueueLines(q, by: actor) }, at: FlagQuery.Position.init, each)
+    }
+
+    /// A batch at a time, each read after the last entry of the one before (never counted past).
+    public func eachFlagEntry(_ list: FlagList, _ query: FlagQuery, batch: Int, by actor: String, _ each: ([FlagEntry]) -> Void) throws(StoreError) {
+        try Self.inBatches(query, batch: batch, read: { q throws(StoreError) in
+            switch list {
+            case .flags: try flags(q, by: actor)
+            case .reviewQueue: try reviewQueue(q, by: actor)
+            }
+        }, at: FlagQuery.Position.init, each)
+    }
+
+    /// `query`'s whole list read a page of `batch` at a time, each page after the last item of the one before.
+    static func inBatches<Item>(_ query: FlagQuery, batch: Int, read: (FlagQuery) throws(StoreError) -> [Item],
+                                at position: (Item) -> FlagQuery.Position, _ each: ([Item]) -> Void) throws(StoreError) {
         var q = query
         q.limit = max(1, batch)
         q.offset = 0
         while true {
-            let lines = try reviewQueueLines(q, by: actor)
-            each(lines)
-            guard lines.count == q.limit, let last = lines.last else { return }
-            q.after = FlagQuery.Position(last)
+            let items = try read(q)
+            each(items)
+            guard items.count == q.limit, let last = items.last else { return }
+            q.after = position(last)
         }
     }
 

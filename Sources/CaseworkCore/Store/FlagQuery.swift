@@ -63,6 +63,12 @@ public struct FlagEntry: Hashable, Sendable {
     }
 }
 
+/// Which list of flags a listing reads whole: every open flag the user may see (`flags`), or
+/// the manager's review queue (`reviewQueue`).
+public enum FlagList: Sendable {
+    case flags, reviewQueue
+}
+
 /// A review queue item as the command line lists it: its place in the queue and whether it
 /// was returned, without the flag's message or the reviews behind it (read as whole entries,
 /// those were most of the time of the queue's text at 100,000 cases).

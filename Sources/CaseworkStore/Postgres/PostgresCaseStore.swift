@@ -615,14 +615,59 @@ extension PostgresCaseStore {
         }
     }
 
+    /// Through one cursor in one snapshot (see `throughCursor`). A transaction retried after a
+    /// batch was handed on refuses rather than hand it on twice.
+    public func eachFlagEntry(_ list: FlagList, _ query: FlagQuery, batch: Int, by actor: String, _ each: ([FlagEntry]) -> Void) throws(StoreError) {
+        var delivered = false
+        try transaction { db in
+            guard !delivered else { throw StoreError.busy }
+            var q = query
+            switch list {
+            case .flags: _ = try requireMe(db)
+            case .reviewQueue: q = try inQueue(db, query)
+            }
+            q.limit = nil
+            q.offset = 0
+            let (sql, args) = Self.flagEntriesSQL(q)
+            try Self.throughCursor(db, sql, args, batch: batch, Self.entry) { entries in
+                var entries = entries
+                if list == .reviewQueue { try Self.markEscalations(db, &entries) }
+                delivered = true
+                each(entries)
+            }
+        }
+    }
+
     static func flagEntries(_ db: PGConnection, _ q: FlagQuery) throws -> [FlagEntry] {
-        let (filter, args) = flagFilter(q)
-        let sql = """
-            SELECT \(entryColumns) FROM casework.flag f
-            LEFT JOIN casework.record r ON r.case_id = f.case_id AND r.record_id = f.returned_in
-            """ + filter
+        let (sql, args) = flagEntriesSQL(q)
         guard q.limit != nil else { return try db.query(sql, args).rows.map(entry) }
         return try walkingIndex(db) { try db.query(sql, args).rows.map(entry) }
+    }
+
+    static func flagEntriesSQL(_ q: FlagQuery) -> (sql: String, arguments: [String?]) {
+        let (filter, args) = flagFilter(q)
+        return ("""
+            SELECT \(entryColumns) FROM casework.flag f
+            LEFT JOIN casework.record r ON r.case_id = f.case_id AND r.record_id = f.returned_in
+            """ + filter, args)
+    }
+
+    /// Reads the whole of `sql` in one snapshot through a cursor, `batch` rows per FETCH, handing
+    /// each batch, made items, to `each` (which may run other statements on `db` in between).
+    /// Paging by position instead walked an index once per page past every row row-level security
+    /// hides: a manager of one team at a million cases waited 41 s for a queue `psql` lists in 0.4 s.
+    static func throughCursor<Item>(_ db: PGConnection, _ sql: String, _ args: [String?], batch: Int,
+                                    _ item: ([String?]) throws(StoreError) -> Item, _ each: ([Item]) throws -> Void) throws {
+        // The whole result is wanted: the plan that is quickest to all of it, not to its first rows.
+        try db.query("SET LOCAL cursor_tuple_fraction = 1")
+        try db.query("DECLARE whole_list NO SCROLL CURSOR FOR " + sql, args)
+        let size = max(1, batch)
+        while true {
+            let items = try db.query("FETCH \(size) FROM whole_list").rows.map(item)
+            try each(items)
+            if items.count < size { break }
+        }
+        try db.query("CLOSE whole_list")
     }
 
     /// The same flags as `flagEntries`, as queue lines: eight columns, no review read or decoded.
