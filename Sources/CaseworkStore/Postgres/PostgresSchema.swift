@@ -51,7 +51,7 @@ enum PostgresSchema {
         END $$;
         """
 
-    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9), ("v10", v10)]
+    static let migrations: [(id: String, sql: String)] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9), ("v10", v10), ("v11", v11)]
 
     static let v1 = """
         CREATE TABLE casework.schema_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -1118,5 +1118,12 @@ enum PostgresSchema {
           SELECT coalesce(sum(t.n), 0)::bigint FROM case_tally t WHERE t.worker = session_user::text $$;
         REVOKE ALL ON FUNCTION casework.own_cases() FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION casework.own_cases() TO casework_user;
+        """
+
+    /// The reviews of a case by its key: marking the queue's escalations read every record of a batch's
+    /// cases to find their reviews (63 ms a batch of 1,000 at a million cases, 7.6 s for one manager's
+    /// whole queue as JSON); with this, well under a millisecond.
+    static let v11 = """
+        CREATE INDEX record_review ON casework.record (case_id, position) WHERE kind = 'review';
         """
 }
