@@ -49,10 +49,11 @@ struct ReviewCommand: ParsableCommand {
                 return
             }
             let items = try attempt { try store.reviewQueueLines(query, by: me) }
+            guard !items.isEmpty else { return write(offset > 0 ? "Nothing to review from item \(offset + 1).\n" : "Nothing to review.\n") }
             var totals = Totals()
             totals.add(items)
             write(totals.text(from: limit != nil || offset > 0 ? offset + 1 : nil))
-            write(items.isEmpty ? "Nothing to review.\n" : TextTable(headers: Self.headers, rows: items.map(Self.row)).render())
+            write(TextTable(headers: Self.headers, rows: items.map(Self.row)).render())
         }
 
         static let headers = ["SEVERITY", "SINCE", "CASE", "RECORD", "WORKER", "RULE", "RETURNED"]
@@ -95,8 +96,8 @@ struct ReviewCommand: ParsableCommand {
                 totals.add(lines)
                 table.measure(lines.map(row))
             }
-            write(totals.text(from: nil))
             guard totals.count > 0 else { return write("Nothing to review.\n") }
+            write(totals.text(from: nil))
             try read(batch) { lines in write(table.page(lines.map(row))) }
         }
     }
