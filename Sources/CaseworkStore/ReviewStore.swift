@@ -31,16 +31,8 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// The query narrowed to the severities the policy puts in the review queue.
-    func inQueue(_ query: FlagQuery) -> FlagQuery {
-        let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
-        var q = query
-        q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
-        return q
-    }
-
     public func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine] {
-        let q = inQueue(query)
+        let q = query.inReviewQueue(of: engine.policy)
         return try read { db in
             let user = try Self.requireUser(db, actor)
             try Access.require(user, .reviewQueue)
@@ -49,7 +41,7 @@ extension SQLiteCaseStore {
     }
 
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
-        let q = inQueue(query)
+        let q = query.inReviewQueue(of: engine.policy)
         return try read { db in
             let user = try Self.requireUser(db, actor)
             try Access.require(user, .reviewQueue)

@@ -27,13 +27,20 @@ public struct FlagQuery: Hashable, Sendable {
         public var recordId: String
         public var rule: String
 
-        public init(_ e: FlagEntry) {
-            severityRank = e.flag.severity.rank; since = e.since.text; caseId = e.flag.caseId; recordId = e.flag.recordId; rule = e.flag.rule
-        }
+        public init(_ e: FlagEntry) { self.init(QueueLine(e)) }
 
         public init(_ l: QueueLine) {
             severityRank = l.severity.rank; since = l.since.text; caseId = l.caseId; recordId = l.recordId; rule = l.rule
         }
+    }
+
+    /// The query narrowed to the severities `policy` puts in the review queue: missing and
+    /// check, and advice where the policy says.
+    public func inReviewQueue(of policy: Policy) -> FlagQuery {
+        let allowed: Set<Severity> = policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
+        var q = self
+        q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
+        return q
     }
 
     public init(caseId: String? = nil, severities: Set<Severity>? = nil, rule: String? = nil, worker: String? = nil,

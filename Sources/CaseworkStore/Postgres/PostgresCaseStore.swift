@@ -615,33 +615,26 @@ extension PostgresCaseStore {
         }
     }
 
-    /// Through one cursor in one snapshot (see `throughCursor`). A transaction retried after a
-    /// batch was handed on refuses rather than hand it on twice.
     public func eachFlagEntry(_ list: FlagList, _ query: FlagQuery, batch: Int, by actor: String, _ each: ([FlagEntry]) -> Void) throws(StoreError) {
-        var delivered = false
-        try transaction { db in
-            guard !delivered else { throw StoreError.busy }
-            var q = query
+        try eachThroughCursor(batch: batch, narrow: { db in
             switch list {
-            case .flags: _ = try requireMe(db)
-            case .reviewQueue: q = try inQueue(db, query)
+            case .flags: _ = try requireMe(db); return query
+            case .reviewQueue: return try inQueue(db, query)
             }
-            q.limit = nil
-            q.offset = 0
-            let (sql, args) = Self.flagEntriesSQL(q)
-            try Self.throughCursor(db, sql, args, batch: batch, Self.entry) { entries in
-                var entries = entries
-                if list == .reviewQueue { try Self.markEscalations(db, &entries) }
-                delivered = true
-                each(entries)
-            }
-        }
+        }, statement: Self.flagEntriesSQL, item: Self.entry, ready: { db, entries in
+            if list == .reviewQueue { try Self.markEscalations(db, &entries) }
+        }, each)
     }
 
     static func flagEntries(_ db: PGConnection, _ q: FlagQuery) throws -> [FlagEntry] {
-        let (sql, args) = flagEntriesSQL(q)
-        guard q.limit != nil else { return try db.query(sql, args).rows.map(entry) }
-        return try walkingIndex(db) { try db.query(sql, args).rows.map(entry) }
+        try list(db, q, flagEntriesSQL(q), entry)
+    }
+
+    /// The rows of a list's statement made items; a page of it (LIMIT) walks the index in order (see `walkingIndex`).
+    static func list<Item>(_ db: PGConnection, _ q: FlagQuery, _ statement: (sql: String, arguments: [String?]),
+                           _ item: ([String?]) throws(StoreError) -> Item) throws -> [Item] {
+        guard q.limit != nil else { return try db.query(statement.sql, statement.arguments).rows.map(item) }
+        return try walkingIndex(db) { try db.query(statement.sql, statement.arguments).rows.map(item) }
     }
 
     static func flagEntriesSQL(_ q: FlagQuery) -> (sql: String, arguments: [String?]) {
@@ -652,29 +645,43 @@ extension PostgresCaseStore {
             """ + filter, args)
     }
 
-    /// Reads the whole of `sql` in one snapshot through a cursor, `batch` rows per FETCH, handing
-    /// each batch, made items, to `each` (which may run other statements on `db` in between).
-    /// Paging by position instead walked an index once per page past every row row-level security
-    /// hides: a manager of one team at a million cases waited 41 s for a queue `psql` lists in 0.4 s.
-    static func throughCursor<Item>(_ db: PGConnection, _ sql: String, _ args: [String?], batch: Int,
-                                    _ item: ([String?]) throws(StoreError) -> Item, _ each: ([Item]) throws -> Void) throws {
-        // The whole result is wanted: the plan that is quickest to all of it, not to its first rows.
-        try db.query("SET LOCAL cursor_tuple_fraction = 1")
-        try db.query("DECLARE whole_list NO SCROLL CURSOR FOR " + sql, args)
-        let size = max(1, batch)
-        while true {
-            let items = try db.query("FETCH \(size) FROM whole_list").rows.map(item)
-            try each(items)
-            if items.count < size { break }
+    /// Reads a whole list through one cursor in one transaction, `batch` rows per FETCH: `narrow`
+    /// checks who may read it and gives the query, `statement` its SQL, `item` each row made an item,
+    /// and `ready` completes a batch in the same snapshot (other statements may run between FETCHes)
+    /// before it goes to `each`. Paging by position instead walked an index once per page past every
+    /// row row-level security hides: a manager of one team at a million cases waited 41 s for a queue
+    /// `psql` lists in 0.4 s. A transaction retried after a batch was handed on refuses rather than
+    /// hand it on twice.
+    func eachThroughCursor<Item>(batch: Int, narrow: (PGConnection) throws -> FlagQuery,
+                                 statement: (FlagQuery) -> (sql: String, arguments: [String?]),
+                                 item: ([String?]) throws(StoreError) -> Item,
+                                 ready: (PGConnection, inout [Item]) throws -> Void = { _, _ in },
+                                 _ each: ([Item]) -> Void) throws(StoreError) {
+        var delivered = false
+        try transaction { db in
+            guard !delivered else { throw StoreError.busy }
+            var q = try narrow(db)
+            q.limit = nil
+            q.offset = 0
+            let (sql, args) = statement(q)
+            // The whole result is wanted: the plan that is quickest to all of it, not to its first rows.
+            try db.query("SET LOCAL cursor_tuple_fraction = 1")
+            try db.query("DECLARE whole_list NO SCROLL CURSOR FOR " + sql, args)
+            let size = max(1, batch)
+            while true {
+                var items = try db.query("FETCH \(size) FROM whole_list").rows.map(item)
+                try ready(db, &items)
+                delivered = true
+                each(items)
+                if items.count < size { break }
+            }
+            try db.query("CLOSE whole_list")
         }
-        try db.query("CLOSE whole_list")
     }
 
     /// The same flags as `flagEntries`, as queue lines: eight columns, no review read or decoded.
     static func queueLines(_ db: PGConnection, _ q: FlagQuery) throws -> [QueueLine] {
-        let (sql, args) = queueLinesSQL(q)
-        guard q.limit != nil else { return try db.query(sql, args).rows.map(line) }
-        return try walkingIndex(db) { try db.query(sql, args).rows.map(line) }
+        try list(db, q, queueLinesSQL(q), line)
     }
 
     static func queueLinesSQL(_ q: FlagQuery) -> (sql: String, arguments: [String?]) {

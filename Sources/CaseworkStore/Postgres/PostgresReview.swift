@@ -40,31 +40,15 @@ extension PostgresCaseStore {
         try followStoredPolicy(db)
         let me = try requireMe(db)
         try Access.require(me, .reviewQueue)
-        let allowed: Set<Severity> = engine.policy.adviceInReviewQueue ? [.missing, .check, .advice] : [.missing, .check]
-        var q = query
-        q.severities = q.severities.map { $0.intersection(allowed) } ?? allowed
-        return q
+        return query.inReviewQueue(of: engine.policy)
     }
 
     public func reviewQueueLines(_ query: FlagQuery, by actor: String) throws(StoreError) -> [QueueLine] {
         try transaction { db in try Self.queueLines(db, try inQueue(db, query)) }
     }
 
-    /// Through one cursor in one snapshot (see `throughCursor`). A transaction retried after
-    /// lines were handed on refuses rather than hand them on twice.
     public func eachQueueLines(_ query: FlagQuery, batch: Int, by actor: String, _ each: ([QueueLine]) -> Void) throws(StoreError) {
-        var delivered = false
-        try transaction { db in
-            guard !delivered else { throw StoreError.busy }
-            var q = try inQueue(db, query)
-            q.limit = nil
-            q.offset = 0
-            let (sql, args) = Self.queueLinesSQL(q)
-            try Self.throughCursor(db, sql, args, batch: batch, Self.line) { lines in
-                delivered = true
-                each(lines)
-            }
-        }
+        try eachThroughCursor(batch: batch, narrow: { db in try inQueue(db, query) }, statement: Self.queueLinesSQL, item: Self.line, each)
     }
 
     public func reviewQueue(_ query: FlagQuery, by actor: String) throws(StoreError) -> [FlagEntry] {
